@@ -1,0 +1,294 @@
+//! Server functions of the staff app, under `/sf/<name>`. Each stays thin: resolve the
+//! session (and the current tenant through `TenantContext::resolve`), call `domain`,
+//! return a DTO. Errors carry their real HTTP status and a translated body.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use types::dto::{ComuneOut, DistrictOut, MemberCreatedOut, MemberOut, Page, SessionOut, TenantNodeOut, TenantOut};
+use types::{ApiError, ErrorCode, Lang};
+
+/// What the layout needs on every page: the session (if signed in) and the language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub session: Option<SessionOut>,
+    pub lang: Lang,
+}
+
+/// The error of every server function: the API's error body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UiError(pub ApiError);
+
+impl FromServerFnError for UiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let code = match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => ErrorCode::Validation,
+            ServerFnErrorErr::Request(_) => ErrorCode::Unavailable,
+            _ => ErrorCode::Internal,
+        };
+        // The message is filled in by the client in its language (`UiError::message`).
+        UiError(ApiError { code, message: String::new(), fields: vec![] })
+    }
+}
+
+impl UiError {
+    /// The general message, in `lang` when the server sent none.
+    pub fn message(&self, lang: Lang) -> String {
+        if self.0.message.is_empty() {
+            types::i18n::t(lang, self.0.code.message_key())
+        } else {
+            self.0.message.clone()
+        }
+    }
+
+    pub fn field(&self, name: &str) -> Option<String> {
+        self.0.field(name).map(str::to_string)
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    //! Server-side plumbing shared by the server functions.
+    use domain::{AppError, DatabaseConnection, TenantContext};
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+    use tower_sessions::Session;
+    use types::{Lang, UserId};
+
+    use super::UiError;
+    use crate::session;
+
+    pub fn db() -> Result<DatabaseConnection, UiError> {
+        use_context::<DatabaseConnection>().ok_or_else(|| fail(AppError::Internal("no database in context".into()), Lang::It))
+    }
+
+    pub async fn session() -> Result<Session, UiError> {
+        leptos_axum::extract::<Session>()
+            .await
+            .map_err(|e| fail(AppError::Internal(format!("session: {e}")), Lang::It))
+    }
+
+    /// The session's language, else the browser's, else Italian.
+    pub async fn lang(session: &Session) -> Lang {
+        if let Some(lang) = session::lang(session).await {
+            return lang;
+        }
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language))
+            .unwrap_or_default()
+    }
+
+    /// Turns a domain error into the client's error, with its HTTP status.
+    pub fn fail(err: AppError, lang: Lang) -> UiError {
+        match &err {
+            AppError::Internal(cause) => tracing::error!(%cause, "internal error in a server function"),
+            AppError::Unavailable(cause) => tracing::warn!(%cause, "unavailable"),
+            _ => {}
+        }
+        if let Some(response) = use_context::<ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(err.code().status()) {
+                response.set_status(status);
+            }
+        }
+        UiError(err.to_api(lang))
+    }
+
+    pub fn session_error(err: tower_sessions::session::Error, lang: Lang) -> UiError {
+        fail(AppError::Internal(format!("session: {err}")), lang)
+    }
+
+    /// The signed-in user (401 otherwise).
+    pub async fn user() -> Result<(DatabaseConnection, Session, UserId, Lang), UiError> {
+        let db = db()?;
+        let session = session().await?;
+        let lang = lang(&session).await;
+        let user = session::user(&session).await.ok_or_else(|| fail(AppError::Unauthenticated, lang))?;
+        Ok((db, session, user, lang))
+    }
+
+    /// The signed-in user acting in the session's current tenant, through the choke point.
+    pub async fn tenant() -> Result<(DatabaseConnection, TenantContext, Lang), UiError> {
+        let (db, session, user, lang) = user().await?;
+        let slug = session::current_tenant(&session).await.ok_or_else(|| fail(AppError::NotFound, lang))?;
+        let ctx = TenantContext::resolve(&db, user, &slug).await.map_err(|e| fail(e, lang))?;
+        Ok((db, ctx, lang))
+    }
+}
+
+/// The session and language for the layout (never fails for signed-out visitors).
+#[server(prefix = "/sf", endpoint = "session")]
+pub async fn get_session() -> Result<SessionView, UiError> {
+    let db = ssr::db()?;
+    let session = ssr::session().await?;
+    let lang = ssr::lang(&session).await;
+    let Some(user) = crate::session::user(&session).await else {
+        return Ok(SessionView { session: None, lang });
+    };
+    let current = crate::session::current_tenant(&session).await;
+    match domain::auth::session_out(&db, user, current.as_deref()).await {
+        Ok(out) => Ok(SessionView { session: Some(out), lang }),
+        // The account was deactivated: the session is over.
+        Err(domain::AppError::Unauthenticated) => {
+            session.flush().await.map_err(|e| ssr::session_error(e, lang))?;
+            Ok(SessionView { session: None, lang })
+        }
+        Err(e) => Err(ssr::fail(e, lang)),
+    }
+}
+
+#[server(prefix = "/sf", endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), UiError> {
+    let db = ssr::db()?;
+    let session = ssr::session().await?;
+    let lang = ssr::lang(&session).await;
+    let user = domain::auth::sign_in(&db, &email, &password).await.map_err(|e| ssr::fail(e, lang))?;
+    let out = domain::auth::session_out(&db, user, None).await.map_err(|e| ssr::fail(e, lang))?;
+    let lang = crate::session::lang(&session).await.unwrap_or(out.user.lang);
+    let tenant = out.current.as_ref().map(|m| m.tenant.slug.as_str());
+    crate::session::sign_in(&session, user, lang, tenant).await.map_err(|e| ssr::session_error(e, lang))?;
+    Ok(())
+}
+
+#[server(prefix = "/sf", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), UiError> {
+    let session = ssr::session().await?;
+    session.flush().await.map_err(|e| ssr::session_error(e, Lang::It))
+}
+
+#[server(prefix = "/sf", endpoint = "switch_tenant")]
+pub async fn switch_tenant(tenant: String) -> Result<(), UiError> {
+    let (db, session, user, lang) = ssr::user().await?;
+    let ctx = domain::TenantContext::resolve(&db, user, &tenant).await.map_err(|e| ssr::fail(e, lang))?;
+    session.insert(crate::session::TENANT, ctx.tenant().slug.clone()).await.map_err(|e| ssr::session_error(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "set_language")]
+pub async fn set_language(lang: String) -> Result<(), UiError> {
+    let db = ssr::db()?;
+    let session = ssr::session().await?;
+    let current = ssr::lang(&session).await;
+    let lang = Lang::from_code(&lang).ok_or_else(|| ssr::fail(domain::AppError::field("lang", "validation.invalid"), current))?;
+    session.insert(crate::session::LANG, lang).await.map_err(|e| ssr::session_error(e, lang))?;
+    if let Some(user) = crate::session::user(&session).await {
+        domain::auth::set_language(&db, user, lang).await.map_err(|e| ssr::fail(e, lang))?;
+    }
+    Ok(())
+}
+
+#[server(prefix = "/sf", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), UiError> {
+    let (db, _, user, lang) = ssr::user().await?;
+    domain::auth::change_password(&db, user, &current_password, &new_password).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "reset_password")]
+pub async fn reset_password(token: String, new_password: String) -> Result<(), UiError> {
+    let db = ssr::db()?;
+    let session = ssr::session().await?;
+    let lang = ssr::lang(&session).await;
+    domain::auth::reset_password(&db, &token, &new_password).await.map(|_| ()).map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "list_districts")]
+pub async fn list_districts() -> Result<Vec<DistrictOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::districts::list_districts(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "create_district")]
+pub async fn create_district(name: String, code: Option<String>) -> Result<DistrictOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::dto::DistrictIn { name, code };
+    domain::districts::create_district(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "delete_district")]
+pub async fn delete_district(id: i64) -> Result<(), UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::districts::delete_district(&db, &ctx, types::DistrictId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "list_members")]
+pub async fn list_members(page: u64) -> Result<Page<MemberOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::users::list_members(&db, &ctx, page).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "add_member")]
+pub async fn add_member(email: String, display_name: String, role: String) -> Result<MemberCreatedOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let role = types::Role::from_code(&role)
+        .ok_or_else(|| ssr::fail(domain::AppError::field("role", "validation.invalid"), lang))?;
+    let input = types::dto::MemberIn { email, display_name, role };
+    domain::users::add_member(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "remove_member")]
+pub async fn remove_member(id: i64) -> Result<(), UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::users::remove_member(&db, &ctx, types::MembershipId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "tenant_tree")]
+pub async fn tenant_tree() -> Result<TenantNodeOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::tenants::tenant_tree(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "search_comuni")]
+pub async fn search_comuni(q: String) -> Result<Vec<ComuneOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::tenants::search_comuni(&db, &ctx, &q, Some(15)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "create_municipality")]
+pub async fn create_municipality(istat_code: String) -> Result<TenantOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::dto::MunicipalityIn { istat_code };
+    domain::tenants::create_municipality(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "create_zone")]
+pub async fn create_zone(name: String, comuni: String) -> Result<TenantOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    // The form sends the ISTAT codes as one comma-separated field.
+    let comuni = comuni.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect();
+    let input = types::dto::ZoneIn { name, comuni };
+    domain::tenants::create_zone(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// How each server function is scoped, for the cross-tenant test: every registered
+/// server function must appear here, or that test fails.
+pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
+    ("/sf/session", FnScope::Public),
+    ("/sf/sign_in", FnScope::Public),
+    ("/sf/sign_out", FnScope::Public),
+    ("/sf/set_language", FnScope::Public),
+    ("/sf/reset_password", FnScope::Public),
+    ("/sf/switch_tenant", FnScope::User),
+    ("/sf/change_password", FnScope::User),
+    ("/sf/list_districts", FnScope::Tenant),
+    ("/sf/create_district", FnScope::Tenant),
+    ("/sf/delete_district", FnScope::Tenant),
+    ("/sf/list_members", FnScope::Tenant),
+    ("/sf/add_member", FnScope::Tenant),
+    ("/sf/remove_member", FnScope::Tenant),
+    ("/sf/tenant_tree", FnScope::Tenant),
+    ("/sf/search_comuni", FnScope::Tenant),
+    ("/sf/create_municipality", FnScope::Tenant),
+    ("/sf/create_zone", FnScope::Tenant),
+];
+
+/// Who may call a server function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FnScope {
+    /// Anyone (sign-in, language, the session itself).
+    Public,
+    /// A signed-in user, in no particular tenant.
+    User,
+    /// A signed-in user acting in the session's current tenant.
+    Tenant,
+}

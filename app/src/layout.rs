@@ -1,0 +1,176 @@
+//! The page frame: the Bootstrap Italia header with the tenant's name, the tenant
+//! switcher, the language switch and sign-out; the navigation for the role; the footer.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use types::{Lang, Role, TenantKind};
+
+use crate::api::{SetLanguage, SignOut, SwitchTenant};
+use crate::use_ui;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let ui = use_ui();
+    view! {
+        <div class="skiplinks">
+            <a class="visually-hidden-focusable" href="#main">{move || ui.t("nav.skip_to_content")}</a>
+        </div>
+        <header class="it-header-wrapper">
+            {view! { <SlimHeader/> }.into_any()}
+            {view! { <CenterHeader/> }.into_any()}
+            {view! { <NavBar/> }.into_any()}
+        </header>
+        <main id="main" class="container my-4" data-hydrated=move || if cfg!(feature = "hydrate") { "true" } else { "false" }>
+            {children()}
+        </main>
+        <footer class="it-footer mt-5">
+            <div class="it-footer-small-prints clearfix">
+                <div class="container">
+                    <p class="py-3 mb-0 text-white small">{move || ui.t("footer.text")}</p>
+                </div>
+            </div>
+        </footer>
+    }
+}
+
+#[component]
+fn SlimHeader() -> impl IntoView {
+    let ui = use_ui();
+    let set_lang = ServerAction::<SetLanguage>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = set_lang.value().get() {
+            ui.reload();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            ui.reload();
+            navigate("/sign-in", Default::default());
+        }
+    });
+    let lang_button = move |lang: Lang, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                class="btn btn-link btn-sm text-white"
+                lang=lang.code()
+                aria-pressed=move || (ui.lang() == lang).to_string()
+                on:click=move |_| { set_lang.dispatch(SetLanguage { lang: lang.code().to_string() }); }
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="it-header-slim-wrapper">
+            <div class="container">
+                <div class="row">
+                    <div class="col-12">
+                        <div class="it-header-slim-wrapper-content">
+                            <span class="navbar-brand">{move || ui.session().and_then(|s| s.current).map(|m| ui.t(&m.tenant.kind.label_key())).unwrap_or_else(|| "OpenWelfare".into())}</span>
+                            <div class="it-header-slim-right-zone" role="navigation" aria-label=move || ui.t("nav.language")>
+                                {lang_button(Lang::It, "ITA")}
+                                {lang_button(Lang::En, "ENG")}
+                                {move || ui.session().map(|s| view! {
+                                    <span class="text-white small ms-3 d-none d-md-inline" id="current-user">{s.user.display_name}</span>
+                                    <a class="btn btn-link btn-sm text-white" href="/password">{ui.t("nav.password")}</a>
+                                    <button type="button" class="btn btn-primary btn-sm ms-2" id="sign-out"
+                                        on:click=move |_| { sign_out.dispatch(SignOut {}); }>
+                                        {ui.t("nav.sign_out")}
+                                    </button>
+                                })}
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn CenterHeader() -> impl IntoView {
+    let ui = use_ui();
+    let switch = ServerAction::<SwitchTenant>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = switch.value().get() {
+            ui.reload();
+            navigate("/", Default::default());
+        }
+    });
+    view! {
+        <div class="it-header-center-wrapper">
+            <div class="container">
+                <div class="row">
+                    <div class="col-12">
+                        <div class="it-header-center-content-wrapper">
+                            <div class="it-brand-wrapper">
+                                <a href="/">
+                                    <div class="it-brand-text">
+                                        <div class="it-brand-title" id="tenant-name">
+                                            {move || ui.session().and_then(|s| s.current).map(|m| m.tenant.name).unwrap_or_else(|| "OpenWelfare".into())}
+                                        </div>
+                                        <div class="it-brand-tagline d-none d-md-block">{move || ui.t("app.tagline")}</div>
+                                    </div>
+                                </a>
+                            </div>
+                            <div class="it-right-zone">
+                                {move || ui.session().filter(|s| s.memberships.len() > 1).map(|s| {
+                                    let current = s.current.as_ref().map(|m| m.tenant.slug.clone()).unwrap_or_default();
+                                    view! {
+                                        <div class="select-wrapper tenant-switch">
+                                            <label for="tenant-switch" class="text-white">{ui.t("nav.switch_tenant")}</label>
+                                            <select id="tenant-switch"
+                                                on:change=move |ev| { switch.dispatch(SwitchTenant { tenant: event_target_value(&ev) }); }>
+                                                {s.memberships.into_iter().map(|m| {
+                                                    let selected = m.tenant.slug == current;
+                                                    view! { <option value=m.tenant.slug.clone() selected=selected>{m.tenant.name}</option> }
+                                                }).collect_view()}
+                                            </select>
+                                        </div>
+                                    }
+                                })}
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn NavBar() -> impl IntoView {
+    let ui = use_ui();
+    let links = move || {
+        let Some(current) = ui.session().and_then(|s| s.current) else { return vec![] };
+        let admin = matches!(current.role, Role::TenantAdmin | Role::ProvinceAdmin);
+        let mut links = vec![("/", "nav.home")];
+        if current.tenant.kind.is_root() && current.role.is_province_role() {
+            links.push(("/tenants", "nav.tenants"));
+        }
+        if admin {
+            links.push(("/users", "nav.users"));
+        }
+        if current.tenant.kind == TenantKind::Municipality {
+            links.push(("/districts", "nav.districts"));
+        }
+        links
+    };
+    view! {
+        <div class="it-header-navbar-wrapper">
+            <div class="container">
+                <nav class="navbar navbar-expand" aria-label=move || ui.t("nav.main")>
+                    <ul class="navbar-nav flex-wrap">
+                        {move || links().into_iter().map(|(href, key)| view! {
+                            <li class="nav-item"><a class="nav-link" href=href>{ui.t(key)}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </nav>
+            </div>
+        </div>
+    }
+}

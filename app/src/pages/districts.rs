@@ -1,0 +1,79 @@
+//! Districts (quartieri) of the current municipality: list, add, remove.
+
+use leptos::prelude::*;
+
+use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use crate::api::{list_districts, CreateDistrict, DeleteDistrict};
+use crate::use_ui;
+
+#[component]
+pub fn Districts() -> impl IntoView {
+    let ui = use_ui();
+    let create = ServerAction::<CreateDistrict>::new();
+    let delete = ServerAction::<DeleteDistrict>::new();
+    let districts = Resource::new(
+        move || (create.version().get(), delete.version().get()),
+        |_| list_districts(),
+    );
+    let error = action_error(create);
+    let delete_error = action_error(delete);
+    view! {
+        <SignedIn>
+            <h1 class="h2 mb-4">{move || ui.t("districts.title")}</h1>
+            <ErrorAlert error=delete_error/>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match districts.await {
+                        Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p>{ui.t("districts.empty")}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="table" id="districts">
+                                <caption class="visually-hidden">{ui.t("districts.title")}</caption>
+                                <thead><tr>
+                                    <th scope="col">{ui.t("field.name")}</th>
+                                    <th scope="col">{ui.t("field.code")}</th>
+                                    <th scope="col"><span class="visually-hidden">{ui.t("common.actions")}</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|d| {
+                                        let id = d.id.0;
+                                        let label = format!("{} {}", ui.t("action.delete"), d.name);
+                                        view! { <tr>
+                                            <td>{d.name}</td>
+                                            <td>{d.code.unwrap_or_default()}</td>
+                                            <td class="text-end">
+                                                <button type="button" class="btn btn-outline-danger btn-xs" aria-label=label
+                                                    on:click=move |_| { delete.dispatch(DeleteDistrict { id }); }>
+                                                    {ui.t("action.delete")}
+                                                </button>
+                                            </td>
+                                        </tr> }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h2 class="h4 mt-5">{move || ui.t("districts.add")}</h2>
+            <ErrorAlert error/>
+            <ActionForm action=create>
+                <div class="row">
+                    <div class="form-group col-md-6">
+                        <label for="name" class="active">{move || ui.t("field.name")}</label>
+                        <input type="text" id="name" name="name" class="form-control" required maxlength="120"/>
+                        <FieldMessage error field="name"/>
+                    </div>
+                    <div class="form-group col-md-3">
+                        <label for="code" class="active">{move || ui.t("field.code")}</label>
+                        <input type="text" id="code" name="code" class="form-control" maxlength="20"/>
+                        <FieldMessage error field="code"/>
+                    </div>
+                    <div class="col-md-3">
+                        <button type="submit" class="btn btn-primary">{move || ui.t("action.add")}</button>
+                    </div>
+                </div>
+            </ActionForm>
+        </SignedIn>
+    }
+}

@@ -1,0 +1,85 @@
+//! The province's tenant tree, and creating municipalities from the ISTAT list with a
+//! search-as-you-type field.
+
+use leptos::prelude::*;
+use types::dto::TenantNodeOut;
+
+use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use crate::api::{search_comuni, tenant_tree, CreateMunicipality};
+use crate::{use_ui, Ui};
+
+fn node_view(ui: Ui, node: TenantNodeOut) -> AnyView {
+    let kind = ui.t(&node.tenant.kind.label_key());
+    let comuni = node.comuni.len();
+    view! {
+        <li>
+            <span class="fw-semibold">{node.tenant.name}</span>
+            " " <span class="badge bg-secondary">{kind}</span>
+            {(comuni > 0).then(|| view! { <span class="small text-muted ms-2">{types::i18n::tf(ui.lang(), "tenants.comuni_count", &[("n", &comuni.to_string())])}</span> })}
+            {(!node.children.is_empty()).then(|| view! {
+                <ul>{node.children.into_iter().map(|c| node_view(ui, c)).collect_view()}</ul>
+            })}
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn Tenants() -> impl IntoView {
+    let ui = use_ui();
+    let create = ServerAction::<CreateMunicipality>::new();
+    let tree = Resource::new(move || create.version().get(), |_| tenant_tree());
+    let query = RwSignal::new(String::new());
+    let matches = Resource::new(move || query.get(), |q| async move {
+        if q.trim().chars().count() < 2 { Ok(vec![]) } else { search_comuni(q).await }
+    });
+    let error = action_error(create);
+    view! {
+        <SignedIn>
+            <h1 class="h2 mb-4">{move || ui.t("tenants.title")}</h1>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match tree.await {
+                        Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
+                        Ok(root) => view! { <ul class="tenant-tree" id="tenant-tree">{node_view(ui, root)}</ul> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h2 class="h4 mt-5">{move || ui.t("tenants.add_municipality")}</h2>
+            <ErrorAlert error/>
+            {move || create.value().get().and_then(Result::ok).map(|t| view! {
+                <div class="alert alert-success" role="status">{types::i18n::tf(ui.lang(), "tenants.created", &[("name", &t.name)])}</div>
+            })}
+            <div class="form-group">
+                <label for="comune-search" class="active">{move || ui.t("tenants.search_comune")}</label>
+                <input type="search" id="comune-search" class="form-control" autocomplete="off"
+                    aria-describedby="comune-search-help" aria-controls="comune-results"
+                    on:input=move |ev| query.set(event_target_value(&ev))/>
+                <small id="comune-search-help" class="form-text">{move || ui.t("tenants.search_help")}</small>
+                <FieldMessage error field="istat_code"/>
+            </div>
+            <Transition fallback=|| ()>
+                <ul class="list-group" id="comune-results" aria-live="polite">
+                    {move || matches.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
+                        let code = c.istat_code.clone();
+                        let population = c.population_2023.map(|p| types::i18n::tf(ui.lang(), "tenants.population", &[("n", &p.to_string())])).unwrap_or_default();
+                        view! {
+                            <li class="list-group-item d-flex justify-content-between align-items-center">
+                                <span>{c.name.clone()} " (" {c.istat_code.clone()} ") " <small class="text-muted">{population}</small></span>
+                                {match c.tenant_slug {
+                                    Some(_) => view! { <span class="badge bg-success">{ui.t("tenants.already_tenant")}</span> }.into_any(),
+                                    None => view! {
+                                        <button type="button" class="btn btn-primary btn-xs"
+                                            on:click=move |_| { create.dispatch(CreateMunicipality { istat_code: code.clone() }); }>
+                                            {ui.t("tenants.create")}
+                                        </button>
+                                    }.into_any(),
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Transition>
+        </SignedIn>
+    }
+}

@@ -1,0 +1,113 @@
+//! Users of the current tenant: a paginated list and a form to add one.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use types::Role;
+
+use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use crate::api::{list_members, AddMember, RemoveMember};
+use crate::use_ui;
+
+#[component]
+pub fn Users() -> impl IntoView {
+    let ui = use_ui();
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).max(1);
+    let add = ServerAction::<AddMember>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let members = Resource::new(
+        move || (page(), add.version().get(), remove.version().get()),
+        |(page, _, _)| list_members(page),
+    );
+    let error = action_error(add);
+    let remove_error = action_error(remove);
+    let roles = move || {
+        let root = ui.session().and_then(|s| s.current).is_some_and(|m| m.tenant.kind.is_root());
+        let roles: &[Role] = if root { &[Role::ProvinceAdmin, Role::ProvinceAnalyst] } else { &Role::LOCAL };
+        roles.to_vec()
+    };
+    view! {
+        <SignedIn>
+            <h1 class="h2 mb-4">{move || ui.t("users.title")}</h1>
+            <ErrorAlert error=remove_error/>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match members.await {
+                        Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
+                        Ok(p) => {
+                            let pages = p.pages();
+                            let current = p.page;
+                            view! {
+                                <p class="text-muted">{types::i18n::tf(ui.lang(), "users.count", &[("n", &p.total.to_string())])}</p>
+                                <table class="table" id="members">
+                                    <thead><tr>
+                                        <th scope="col">{ui.t("field.display_name")}</th>
+                                        <th scope="col">{ui.t("field.email")}</th>
+                                        <th scope="col">{ui.t("field.role")}</th>
+                                        <th scope="col"><span class="visually-hidden">{ui.t("common.actions")}</span></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {p.items.into_iter().map(|m| {
+                                            let id = m.id.0;
+                                            view! { <tr>
+                                                <td>{m.display_name}{(!m.has_password).then(|| view! { <span class="badge bg-warning ms-2">{ui.t("users.invited")}</span> })}</td>
+                                                <td>{m.email}</td>
+                                                <td>{ui.t(&m.role.label_key())}</td>
+                                                <td class="text-end">
+                                                    <button type="button" class="btn btn-outline-danger btn-xs"
+                                                        on:click=move |_| { remove.dispatch(RemoveMember { id }); }>
+                                                        {ui.t("action.remove")}
+                                                    </button>
+                                                </td>
+                                            </tr> }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                <nav class="pagination-wrapper" aria-label=ui.t("common.pagination")>
+                                    <ul class="pagination">
+                                        {(1..=pages).map(|n| view! {
+                                            <li class="page-item">
+                                                <a class="page-link" href=format!("/users?page={n}")
+                                                    aria-current=(n == current).then_some("page")>{n}</a>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                </nav>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+            <h2 class="h4 mt-5">{move || ui.t("users.add")}</h2>
+            <ErrorAlert error/>
+            {move || add.value().get().and_then(Result::ok).and_then(|c| c.set_password_token).map(|token| view! {
+                <div class="alert alert-info" role="status">
+                    {ui.t("users.invite_link")} " "
+                    <code>{format!("/reset-password?token={token}")}</code>
+                </div>
+            })}
+            <ActionForm action=add>
+                <div class="row">
+                    <div class="form-group col-md-4">
+                        <label for="display_name" class="active">{move || ui.t("field.display_name")}</label>
+                        <input type="text" id="display_name" name="display_name" class="form-control" required maxlength="120"/>
+                        <FieldMessage error field="display_name"/>
+                    </div>
+                    <div class="form-group col-md-4">
+                        <label for="member-email" class="active">{move || ui.t("field.email")}</label>
+                        <input type="email" id="member-email" name="email" class="form-control" required maxlength="254"/>
+                        <FieldMessage error field="email"/>
+                    </div>
+                    <div class="select-wrapper col-md-4">
+                        <label for="role">{move || ui.t("field.role")}</label>
+                        <select id="role" name="role">
+                            {move || roles().into_iter().map(|r| view! { <option value=r.code()>{ui.t(&r.label_key())}</option> }).collect_view()}
+                        </select>
+                        <FieldMessage error field="role"/>
+                    </div>
+                </div>
+                <button type="submit" class="btn btn-primary mt-3">{move || ui.t("action.add")}</button>
+            </ActionForm>
+        </SignedIn>
+    }
+}

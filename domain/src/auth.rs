@@ -1,0 +1,305 @@
+//! Sign-in, passwords and one-time password tokens.
+//!
+//! Passwords are argon2id, hashed on the blocking pool (never on the async runtime).
+//! Failed attempts are counted per email in the database, so every node enforces the
+//! same backoff; unknown emails are throttled exactly like known ones and get the same
+//! answer, so neither the message nor the timing says whether an account exists.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use entity::{login_throttle, membership, password_reset, tenant, user_account};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use sha2::{Digest, Sha256};
+use types::dto::{MembershipOut, SessionOut, UserOut};
+use types::{Lang, Role, UserId};
+
+
+use crate::tenants::{descendants, tenant_out};
+use crate::validate::{normalise_email, Validator};
+use crate::{AppError, Result};
+
+/// Failures allowed before the lockout starts.
+const FREE_FAILURES: i32 = 5;
+/// First lockout; it doubles with each further failure, up to `MAX_LOCK`.
+const FIRST_LOCK_SECS: i64 = 30;
+const MAX_LOCK_SECS: i64 = 15 * 60;
+/// How long a password (re)set token stays valid.
+pub const TOKEN_HOURS: i64 = 72;
+
+/// Hashes a password with argon2id on the blocking pool.
+pub async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// Verifies on the blocking pool. With no stored hash it still does the work of one
+/// verification against a fixed hash, so unknown accounts take as long as known ones.
+async fn verify_password(password: String, stored: Option<String>) -> Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let (hash, real) = match stored {
+            Some(h) => (h, true),
+            None => (dummy_hash().to_string(), false),
+        };
+        let parsed = PasswordHash::new(&hash).map_err(|e| AppError::Internal(format!("stored hash: {e}")))?;
+        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        Ok(ok && real)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(b"openwelfare-timing-equaliser", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+fn email_key(email: &str) -> String {
+    hex::encode(Sha256::digest(normalise_email(email).as_bytes()))
+}
+
+fn sha256_hex(value: &str) -> String {
+    hex::encode(Sha256::digest(value.as_bytes()))
+}
+
+/// Checks email and password; returns the user on success.
+pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Result<UserId> {
+    let mut v = Validator::new();
+    if email.trim().is_empty() {
+        v.issue("email", "validation.required", vec![]);
+    }
+    if password.is_empty() {
+        v.issue("password", "validation.required", vec![]);
+    }
+    if email.chars().count() > 254 || password.chars().count() > 200 {
+        // Over-long input cannot be a valid login; answer like a wrong password.
+        v.finish()?;
+        return Err(AppError::BadCredentials);
+    }
+    v.finish()?;
+
+    let key = email_key(email);
+    let now = Utc::now();
+    let throttle = login_throttle::Entity::find_by_id(key.clone()).one(db).await?;
+    if let Some(locked_until) = throttle.as_ref().and_then(|t| t.locked_until) {
+        if locked_until > now {
+            return Err(AppError::TooManyAttempts);
+        }
+    }
+
+    let user = user_account::Entity::find()
+        .filter(user_account::Column::Email.eq(normalise_email(email)))
+        .one(db)
+        .await?;
+    let stored = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
+    let ok = verify_password(password.to_string(), stored).await?;
+
+    match (ok, user) {
+        (true, Some(user)) => {
+            login_throttle::Entity::delete_by_id(key).exec(db).await?;
+            Ok(UserId(user.id))
+        }
+        _ => {
+            record_failure(db, key, throttle, now).await?;
+            Err(AppError::BadCredentials)
+        }
+    }
+}
+
+async fn record_failure(
+    db: &DatabaseConnection,
+    key: String,
+    previous: Option<login_throttle::Model>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let failures = previous.as_ref().map_or(0, |t| t.failures) + 1;
+    let locked_until = lock_after(failures).map(|secs| now + Duration::seconds(secs));
+    let row = login_throttle::ActiveModel {
+        email_key: Set(key),
+        failures: Set(failures),
+        locked_until: Set(locked_until),
+        updated_at: Set(now),
+    };
+    if previous.is_some() {
+        row.update(db).await?;
+    } else {
+        row.insert(db).await?;
+    }
+    Ok(())
+}
+
+/// Seconds of lockout after `failures` consecutive failures (doubling, capped).
+fn lock_after(failures: i32) -> Option<i64> {
+    let over = failures - FREE_FAILURES;
+    (over >= 0).then(|| (FIRST_LOCK_SECS << over.min(10)).min(MAX_LOCK_SECS))
+}
+
+/// Changes the signed-in user's password after checking the current one.
+pub async fn change_password(db: &DatabaseConnection, user: UserId, current: &str, new: &str) -> Result<()> {
+    let mut v = Validator::new();
+    v.new_password("new_password", new);
+    v.finish()?;
+    let account = user_account::Entity::find_by_id(user.0).one(db).await?.ok_or(AppError::Unauthenticated)?;
+    if !verify_password(current.to_string(), account.password_hash.clone()).await? {
+        return Err(AppError::field("current_password", "validation.wrong_password"));
+    }
+    let hash = hash_password(new.to_string()).await?;
+    let mut active = account.into_active_model();
+    active.password_hash = Set(Some(hash));
+    active.update(db).await?;
+    Ok(())
+}
+
+/// Issues a one-time token that lets `user` set a new password. Only its hash is stored.
+pub async fn issue_password_token(db: &DatabaseConnection, user: UserId) -> Result<String> {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    password_reset::ActiveModel {
+        user_id: Set(user.0),
+        token_hash: Set(sha256_hex(&token)),
+        expires_at: Set(Utc::now() + Duration::hours(TOKEN_HOURS)),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Issues a token for the account with this email (CLI: `openwelfare reset-password`).
+pub async fn issue_password_token_for_email(db: &DatabaseConnection, email: &str) -> Result<String> {
+    let user = user_account::Entity::find()
+        .filter(user_account::Column::Email.eq(normalise_email(email)))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    issue_password_token(db, UserId(user.id)).await
+}
+
+/// Sets a new password with a one-time token; the token is spent and any lockout lifted.
+pub async fn reset_password(db: &DatabaseConnection, token: &str, new: &str) -> Result<UserId> {
+    let mut v = Validator::new();
+    v.new_password("new_password", new);
+    v.finish()?;
+    let invalid = || AppError::field("token", "validation.token_invalid");
+    if token.len() != 64 {
+        return Err(invalid());
+    }
+    let row = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(sha256_hex(token)))
+        .one(db)
+        .await?
+        .ok_or_else(invalid)?;
+    if row.used_at.is_some() || row.expires_at < Utc::now() {
+        return Err(invalid());
+    }
+    let user = user_account::Entity::find_by_id(row.user_id).one(db).await?.ok_or_else(invalid)?;
+    let hash = hash_password(new.to_string()).await?;
+    let (user_id, email) = (UserId(user.id), user.email.clone());
+    let mut active = user.into_active_model();
+    active.password_hash = Set(Some(hash));
+    active.update(db).await?;
+    let mut spent = row.into_active_model();
+    spent.used_at = Set(Some(Utc::now()));
+    spent.update(db).await?;
+    login_throttle::Entity::delete_by_id(email_key(&email)).exec(db).await?;
+    Ok(user_id)
+}
+
+/// Stores the user's preferred language.
+pub async fn set_language(db: &DatabaseConnection, user: UserId, lang: Lang) -> Result<()> {
+    let account = user_account::Entity::find_by_id(user.0).one(db).await?.ok_or(AppError::Unauthenticated)?;
+    let mut active = account.into_active_model();
+    active.lang = Set(lang.code().to_string());
+    active.update(db).await?;
+    Ok(())
+}
+
+/// Every tenant the user can act in: direct memberships, plus the descendants a
+/// province role reaches. Sorted with the direct ones first.
+pub async fn memberships(db: &DatabaseConnection, user: UserId) -> Result<Vec<MembershipOut>> {
+    let rows = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user.0))
+        .order_by_asc(membership::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: Vec<MembershipOut> = Vec::new();
+    for m in rows {
+        let Some(role) = Role::from_code(&m.role) else { continue };
+        let Some(t) = tenant::Entity::find_by_id(m.tenant_id).one(db).await? else { continue };
+        out.push(MembershipOut { tenant: tenant_out(&t), role });
+        if role.is_province_role() {
+            for d in descendants(db, m.tenant_id).await? {
+                out.push(MembershipOut { tenant: tenant_out(&d), role });
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|m| seen.insert(m.tenant.id));
+    Ok(out)
+}
+
+/// The session as the client sees it. `current` is kept only if still valid.
+pub async fn session_out(db: &DatabaseConnection, user: UserId, current: Option<&str>) -> Result<SessionOut> {
+    let account = user_account::Entity::find_by_id(user.0)
+        .one(db)
+        .await?
+        .filter(|u| u.active)
+        .ok_or(AppError::Unauthenticated)?;
+    let memberships = memberships(db, user).await?;
+    let current = current
+        .and_then(|slug| memberships.iter().find(|m| m.tenant.slug == slug))
+        .or_else(|| memberships.first())
+        .cloned();
+    Ok(SessionOut { user: user_out(&account), current, memberships })
+}
+
+pub fn user_out(u: &user_account::Model) -> UserOut {
+    UserOut {
+        id: UserId(u.id),
+        email: u.email.clone(),
+        display_name: u.display_name.clone(),
+        lang: Lang::from_code(&u.lang).unwrap_or_default(),
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockout_grows_and_is_capped() {
+        assert_eq!(lock_after(4), None);
+        assert_eq!(lock_after(5), Some(30));
+        assert_eq!(lock_after(6), Some(60));
+        assert_eq!(lock_after(7), Some(120));
+        assert_eq!(lock_after(40), Some(MAX_LOCK_SECS));
+    }
+
+    #[tokio::test]
+    async fn hashes_verify() {
+        let hash = hash_password("correct horse battery".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await.unwrap());
+        assert!(!verify_password("wrong".into(), Some(hash)).await.unwrap());
+        assert!(!verify_password("x".into(), None).await.unwrap());
+    }
+}

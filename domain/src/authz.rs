@@ -1,0 +1,48 @@
+//! Which role may do what: one table, checked through `TenantContext::require`.
+
+use types::{Role, TenantKind};
+
+/// An action that needs a role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    /// See the tenant's home and basic information.
+    ViewTenant,
+    /// Add, change and remove users and their roles in this tenant.
+    ManageUsers,
+    /// Add, rename and remove districts (municipality tenants only).
+    ManageDistricts,
+    /// Change the tenant's settings (contacts, website).
+    ManageSettings,
+    /// Create municipality and zone tenants under a province/region.
+    ManageTenants,
+}
+
+impl Permission {
+    pub fn granted_to(self, role: Role, kind: TenantKind) -> bool {
+        use Role::*;
+        match self {
+            Permission::ViewTenant => true,
+            Permission::ManageUsers | Permission::ManageSettings => matches!(role, ProvinceAdmin | TenantAdmin),
+            Permission::ManageDistricts => {
+                kind == TenantKind::Municipality && matches!(role, ProvinceAdmin | TenantAdmin)
+            }
+            Permission::ManageTenants => kind.is_root() && role == ProvinceAdmin,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn least_privilege() {
+        assert!(!Permission::ManageUsers.granted_to(Role::SocialWorker, TenantKind::Municipality));
+        assert!(!Permission::ManageUsers.granted_to(Role::ProvinceAnalyst, TenantKind::Municipality));
+        assert!(Permission::ManageUsers.granted_to(Role::TenantAdmin, TenantKind::Municipality));
+        assert!(!Permission::ManageDistricts.granted_to(Role::TenantAdmin, TenantKind::Zone));
+        assert!(Permission::ManageTenants.granted_to(Role::ProvinceAdmin, TenantKind::Province));
+        assert!(!Permission::ManageTenants.granted_to(Role::ProvinceAdmin, TenantKind::Municipality));
+        assert!(!Permission::ManageTenants.granted_to(Role::TenantAdmin, TenantKind::Province));
+    }
+}

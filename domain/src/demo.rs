@@ -1,0 +1,161 @@
+//! Demo data for `openwelfare seed-demo`: the Provincia di Brescia with its 205 comuni,
+//! three social zones and three municipality tenants; the Città metropolitana di Bologna
+//! with the Comune di Bologna and its nine historical quartieri; one user per role.
+//! Idempotent: running it again changes nothing that exists.
+
+use entity::tenant;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use types::dto::{DistrictIn, MunicipalityIn, ZoneIn};
+use types::{Role, TenantId, TenantKind, UserId};
+
+use crate::{districts, reference, tenants, users, AppError, Result, TenantContext};
+
+/// The password of every demo account (printed by the command; demo only).
+pub const DEMO_PASSWORD: &str = "demo-openwelfare-2026";
+
+/// One demo login.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    pub tenant: String,
+}
+
+/// Brescia's social zones (ambiti distrettuali) used in the demo, with their comuni.
+const BRESCIA_ZONES: &[(&str, &[&str])] = &[
+    ("Ambito 1 – Brescia", &["017029", "017057"]),
+    (
+        "Ambito 2 – Brescia Ovest",
+        &["017015", "017040", "017042", "017048", "017081", "017127", "017165", "017186", "017188"],
+    ),
+    (
+        "Ambito 3 – Brescia Est",
+        &["017021", "017023", "017043", "017107", "017119", "017120", "017132", "017155", "017161", "017178"],
+    ),
+];
+
+/// Municipality tenants of the demo in the Provincia di Brescia: Brescia, Gussago, Rezzato.
+const BRESCIA_MUNICIPALITIES: &[&str] = &["017029", "017081", "017161"];
+
+/// Bologna's nine quartieri before the 2016 reform, as in the Open Welfare 2014 tables.
+const BOLOGNA_QUARTIERI: &[&str] = &[
+    "Borgo Panigale",
+    "Navile",
+    "Porto",
+    "Reno",
+    "San Donato",
+    "Santo Stefano",
+    "San Vitale",
+    "Saragozza",
+    "Savena",
+];
+
+async fn slug_of(db: &DatabaseConnection, kind: TenantKind, istat: &str) -> Result<String> {
+    tenant::Entity::find()
+        .filter(tenant::Column::Kind.eq(kind.code()))
+        .filter(tenant::Column::IstatCode.eq(istat))
+        .one(db)
+        .await?
+        .map(|t| t.slug)
+        .ok_or(AppError::NotFound)
+}
+
+async fn zone_named(db: &DatabaseConnection, name: &str) -> Result<Option<tenant::Model>> {
+    Ok(tenant::Entity::find()
+        .filter(tenant::Column::Kind.eq(TenantKind::Zone.code()))
+        .filter(tenant::Column::Name.eq(name))
+        .one(db)
+        .await?)
+}
+
+/// Loads the demo; returns the logins to print.
+pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
+    if !reference::comuni_loaded(db).await? {
+        reference::load_comuni(db).await?;
+    }
+    let mut logins = Vec::new();
+    let person = |email, name, role, tenant: &str, logins: &mut Vec<DemoLogin>| {
+        logins.push(DemoLogin { email, name, role, tenant: tenant.to_string() });
+    };
+
+    // Province of Brescia and its admin, who then builds the tree through the same
+    // services the web app uses.
+    let brescia = tenants::create_root(db, TenantKind::Province, "Provincia di Brescia", "017").await?;
+    let admin = users::ensure_user(db, "provincia@demo.openwelfare.it", "Marta Bonetti", Some(DEMO_PASSWORD)).await?;
+    users::grant(db, admin, TenantId(brescia.id), Role::ProvinceAdmin).await?;
+    person("provincia@demo.openwelfare.it", "Marta Bonetti", Role::ProvinceAdmin, &brescia.name, &mut logins);
+    let province = TenantContext::resolve(db, admin, &brescia.slug).await?;
+    for (name, comuni) in BRESCIA_ZONES {
+        if zone_named(db, name).await?.is_none() {
+            let comuni = comuni.iter().map(|c| c.to_string()).collect();
+            tenants::create_zone(db, &province, ZoneIn { name: name.to_string(), comuni }).await?;
+        }
+    }
+    for istat in BRESCIA_MUNICIPALITIES {
+        match tenants::create_municipality(db, &province, MunicipalityIn { istat_code: istat.to_string() }).await {
+            Ok(_) | Err(AppError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+
+    let analyst = users::ensure_user(db, "osservatorio@demo.openwelfare.it", "Luca Zanardelli", Some(DEMO_PASSWORD)).await?;
+    users::grant(db, analyst, TenantId(brescia.id), Role::ProvinceAnalyst).await?;
+    person("osservatorio@demo.openwelfare.it", "Luca Zanardelli", Role::ProvinceAnalyst, &brescia.name, &mut logins);
+
+    let comune_bs = slug_of(db, TenantKind::Municipality, "017029").await?;
+    let comune_rezzato = slug_of(db, TenantKind::Municipality, "017161").await?;
+    let staff: &[(&str, &str, Role)] = &[
+        ("admin.brescia@demo.openwelfare.it", "Paola Ghidini", Role::TenantAdmin),
+        ("assistente.sociale@demo.openwelfare.it", "Giulia Ferrari", Role::SocialWorker),
+        ("sportello@demo.openwelfare.it", "Andrea Lombardi", Role::FrontDesk),
+        ("struttura@demo.openwelfare.it", "Sara Pasotti", Role::FacilityManager),
+        ("terzo.settore@demo.openwelfare.it", "Davide Bertoli", Role::ThirdSector),
+    ];
+    let bs = tenant_by_slug(db, &comune_bs).await?;
+    for (email, name, role) in staff {
+        let user = users::ensure_user(db, email, name, Some(DEMO_PASSWORD)).await?;
+        users::grant(db, user, TenantId(bs.id), *role).await?;
+        person(email, name, *role, &bs.name, &mut logins);
+    }
+    // The social worker also covers Rezzato: two memberships, to show the tenant switch.
+    let worker = user_id(db, "assistente.sociale@demo.openwelfare.it").await?;
+    let rezzato = tenant_by_slug(db, &comune_rezzato).await?;
+    users::grant(db, worker, TenantId(rezzato.id), Role::SocialWorker).await?;
+
+    // Città metropolitana di Bologna, the Comune di Bologna and its quartieri.
+    let bo_root = tenants::create_root(db, TenantKind::Province, "Città metropolitana di Bologna", "237").await?;
+    users::grant(db, admin, TenantId(bo_root.id), Role::ProvinceAdmin).await?;
+    let bo_province = TenantContext::resolve(db, admin, &bo_root.slug).await?;
+    match tenants::create_municipality(db, &bo_province, MunicipalityIn { istat_code: "037006".into() }).await {
+        Ok(_) | Err(AppError::Conflict(_)) => {}
+        Err(e) => return Err(e),
+    }
+    let comune_bo = tenant_by_slug(db, &slug_of(db, TenantKind::Municipality, "037006").await?).await?;
+    let bo_admin = users::ensure_user(db, "admin.bologna@demo.openwelfare.it", "Elena Rinaldi", Some(DEMO_PASSWORD)).await?;
+    users::grant(db, bo_admin, TenantId(comune_bo.id), Role::TenantAdmin).await?;
+    person("admin.bologna@demo.openwelfare.it", "Elena Rinaldi", Role::TenantAdmin, &comune_bo.name, &mut logins);
+    let ctx = TenantContext::resolve(db, bo_admin, &comune_bo.slug).await?;
+    let existing: Vec<String> = districts::list_districts(db, &ctx).await?.into_iter().map(|d| d.name).collect();
+    for (n, name) in BOLOGNA_QUARTIERI.iter().enumerate() {
+        if !existing.iter().any(|e| e == name) {
+            let code = Some(format!("Q{}", n + 1));
+            districts::create_district(db, &ctx, DistrictIn { name: name.to_string(), code }).await?;
+        }
+    }
+    Ok(logins)
+}
+
+async fn tenant_by_slug(db: &DatabaseConnection, slug: &str) -> Result<tenant::Model> {
+    tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)
+}
+
+async fn user_id(db: &DatabaseConnection, email: &str) -> Result<UserId> {
+    use entity::user_account;
+    user_account::Entity::find()
+        .filter(user_account::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .map(|u| UserId(u.id))
+        .ok_or(AppError::NotFound)
+}

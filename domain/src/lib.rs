@@ -1,0 +1,19 @@
+//! Server-only services. `tenancy` is the choke point every tenant-owned read and write
+//! goes through; `authz` says which role may do what; the other modules are one capability
+//! each and take a `TenantContext` (or, for sign-in and the CLI, the bare connection).
+
+pub mod auth;
+pub mod authz;
+pub mod db;
+pub mod demo;
+pub mod districts;
+pub mod error;
+pub mod reference;
+pub mod tenancy;
+pub mod tenants;
+pub mod users;
+pub mod validate;
+
+pub use error::{AppError, Result};
+pub use sea_orm::DatabaseConnection;
+pub use tenancy::{TenantContext, TenantTx};

@@ -1,0 +1,215 @@
+//! The tenancy choke point (DESIGN.md §3).
+//!
+//! A `TenantContext` (tenant, user, role) can only be built by [`TenantContext::resolve`],
+//! which checks the user's membership. Tenant-owned tables are only read and written
+//! through a [`TenantTx`]: a transaction that adds `tenant_id = ?` to every query, sets
+//! `tenant_id` on every insert and, on PostgreSQL, sets `app.tenant_id` so row-level
+//! security hides other tenants' rows even from a query that forgot its filter.
+//! Anything not reachable this way answers `NotFound`, the same as a missing object.
+
+use entity::{membership, tenant, user_account};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    DeleteMany, EntityTrait, IntoActiveModel, QueryFilter, Select, Statement, TransactionTrait, Value,
+};
+use types::{Role, TenantId, TenantKind, UserId};
+
+use crate::authz::Permission;
+use crate::{AppError, Result};
+
+/// The tenant a request acts in, as loaded by the resolver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TenantRef {
+    pub id: TenantId,
+    pub slug: String,
+    pub name: String,
+    pub kind: TenantKind,
+}
+
+/// Who acts, in which tenant, with which role. Built only by `resolve`.
+#[derive(Clone, Debug)]
+pub struct TenantContext {
+    tenant: TenantRef,
+    user: UserId,
+    role: Role,
+}
+
+/// How far up the tree the resolver looks for a province role (region → province → zone → municipality).
+const MAX_DEPTH: usize = 4;
+
+impl TenantContext {
+    /// Resolves `user` acting in the tenant `slug`. A direct membership gives its role; a
+    /// province role in an ancestor reaches descendants (admins administer them, analysts
+    /// see aggregates). Anything else — including an unknown slug — is `NotFound`.
+    pub async fn resolve(db: &DatabaseConnection, user: UserId, slug: &str) -> Result<TenantContext> {
+        let active = user_account::Entity::find_by_id(user.0)
+            .one(db)
+            .await?
+            .is_some_and(|u| u.active);
+        if !active {
+            return Err(AppError::Unauthenticated);
+        }
+        let target = tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(slug))
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let tenant = tenant_ref(&target)?;
+
+        let mut current = Some(target);
+        for depth in 0..MAX_DEPTH {
+            let Some(t) = current else { break };
+            let role = membership::Entity::find()
+                .filter(membership::Column::TenantId.eq(t.id))
+                .filter(membership::Column::UserId.eq(user.0))
+                .one(db)
+                .await?
+                .and_then(|m| Role::from_code(&m.role));
+            match role {
+                Some(role) if depth == 0 || role.is_province_role() => {
+                    return Ok(TenantContext { tenant, user, role });
+                }
+                _ => {}
+            }
+            current = match t.parent_id {
+                Some(parent) => tenant::Entity::find_by_id(parent).one(db).await?,
+                None => None,
+            };
+        }
+        Err(AppError::NotFound)
+    }
+
+    pub fn tenant(&self) -> &TenantRef {
+        &self.tenant
+    }
+
+    pub fn tenant_id(&self) -> TenantId {
+        self.tenant.id
+    }
+
+    pub fn user(&self) -> UserId {
+        self.user
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Fails with `Forbidden` unless the role grants `permission`.
+    pub fn require(&self, permission: Permission) -> Result<()> {
+        if permission.granted_to(self.role, self.tenant.kind) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Opens the scoped transaction every tenant-owned query runs in.
+    pub async fn begin(&self, db: &DatabaseConnection) -> Result<TenantTx> {
+        let tx = db.begin().await?;
+        if tx.get_database_backend() == DbBackend::Postgres {
+            // `true`: the setting lives only as long as this transaction.
+            tx.execute(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config('app.tenant_id', $1, true)",
+                [Value::from(self.tenant.id.0.to_string())],
+            ))
+            .await?;
+        }
+        Ok(TenantTx { tx, tenant_id: self.tenant.id.0 })
+    }
+}
+
+pub(crate) fn tenant_ref(t: &tenant::Model) -> Result<TenantRef> {
+    Ok(TenantRef {
+        id: TenantId(t.id),
+        slug: t.slug.clone(),
+        name: t.name.clone(),
+        kind: TenantKind::from_code(&t.kind).ok_or_else(|| AppError::Internal(format!("tenant kind {}", t.kind)))?,
+    })
+}
+
+/// An entity whose rows belong to one tenant.
+pub trait TenantOwned: EntityTrait {
+    fn tenant_column() -> Self::Column;
+    fn id_column() -> Self::Column;
+}
+
+impl TenantOwned for entity::district::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::district::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::district::Column::Id
+    }
+}
+
+// Memberships are read across tenants by the resolver (before any context exists), so
+// they have no RLS policy; inside a context they are still only touched through here.
+impl TenantOwned for entity::membership::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::membership::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::membership::Column::Id
+    }
+}
+
+/// A transaction bound to one tenant. See the module docs.
+pub struct TenantTx {
+    tx: DatabaseTransaction,
+    tenant_id: i64,
+}
+
+impl TenantTx {
+    /// `SELECT … WHERE tenant_id = ?` — the start of every tenant-owned query.
+    pub fn select<E: TenantOwned>(&self) -> Select<E> {
+        E::find().filter(E::tenant_column().eq(self.tenant_id))
+    }
+
+    /// One row by id, or `NotFound` when it is missing or another tenant's.
+    pub async fn get<E: TenantOwned>(&self, id: i64) -> Result<E::Model> {
+        self.select::<E>().filter(E::id_column().eq(id)).one(&self.tx).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Inserts with `tenant_id` set from the context, whatever the caller put there.
+    /// Returns the raw `DbErr` so the caller can map its own constraint violations.
+    pub async fn insert<A>(&self, mut model: A) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
+    where
+        A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+        A::Entity: TenantOwned,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        model.set(<A::Entity as TenantOwned>::tenant_column(), self.tenant_id.into());
+        model.insert(&self.tx).await
+    }
+
+    /// Updates a row this context owns; a row of another tenant is `RecordNotFound`.
+    pub async fn update<A>(&self, model: A) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
+    where
+        A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+        A::Entity: TenantOwned,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        let owner = model.get(<A::Entity as TenantOwned>::tenant_column());
+        if owner.into_value() != Some(Value::from(self.tenant_id)) {
+            return Err(DbErr::RecordNotFound("row of another tenant".into()));
+        }
+        model.update(&self.tx).await
+    }
+
+    /// `DELETE … WHERE tenant_id = ?`; add the rest of the filter.
+    pub fn delete<E: TenantOwned>(&self) -> DeleteMany<E> {
+        E::delete_many().filter(E::tenant_column().eq(self.tenant_id))
+    }
+
+    /// The underlying connection, for the global tables (tenants, users, reference data).
+    /// Tenant-owned tables must go through `select` / `get` / `insert` / `update` / `delete`.
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+}

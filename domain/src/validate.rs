@@ -1,0 +1,113 @@
+//! Field validation that collects every problem at once, each as a translation key.
+
+use crate::error::FieldIssue;
+use crate::{AppError, Result};
+
+/// Collects field issues; `finish` turns them into one `AppError::Validation`.
+#[derive(Default)]
+pub struct Validator {
+    issues: Vec<FieldIssue>,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn issue(&mut self, field: &str, key: &'static str, args: Vec<(&'static str, String)>) {
+        self.issues.push(FieldIssue { field: field.to_string(), key, args });
+    }
+
+    /// Trims `value`; it must be non-empty and at most `max` characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.issue(field, "validation.required", vec![]);
+        } else {
+            self.max_len(field, value, max);
+        }
+        value.to_string()
+    }
+
+    /// Like `text` but empty is allowed and gives `None`.
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        self.max_len(field, value, max);
+        Some(value.to_string())
+    }
+
+    fn max_len(&mut self, field: &str, value: &str, max: usize) {
+        if value.chars().count() > max {
+            self.issue(field, "validation.too_long", vec![("max", max.to_string())]);
+        }
+    }
+
+    /// A normalised (trimmed, lower-case) email address.
+    pub fn email(&mut self, field: &str, value: &str) -> String {
+        let value = normalise_email(value);
+        if value.is_empty() {
+            self.issue(field, "validation.required", vec![]);
+        } else if value.chars().count() > 254 || !looks_like_email(&value) {
+            self.issue(field, "validation.email", vec![]);
+        }
+        value
+    }
+
+    /// A new password: 10 to 200 characters.
+    pub fn new_password(&mut self, field: &str, value: &str) {
+        let n = value.chars().count();
+        if n < 10 {
+            self.issue(field, "validation.password_short", vec![("min", "10".into())]);
+        } else if n > 200 {
+            self.issue(field, "validation.too_long", vec![("max", "200".into())]);
+        }
+    }
+
+    pub fn finish(self) -> Result<()> {
+        if self.issues.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.issues))
+        }
+    }
+}
+
+pub fn normalise_email(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+fn looks_like_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.contains('@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_issue() {
+        let mut v = Validator::new();
+        v.text("name", "   ", 10);
+        v.text("code", "abcdefghijkl", 10);
+        v.email("email", "not-an-email");
+        let Err(AppError::Validation(issues)) = v.finish() else { panic!("expected validation") };
+        let fields: Vec<_> = issues.iter().map(|i| (i.field.as_str(), i.key)).collect();
+        assert_eq!(
+            fields,
+            [("name", "validation.required"), ("code", "validation.too_long"), ("email", "validation.email")]
+        );
+    }
+
+    #[test]
+    fn emails_are_normalised() {
+        let mut v = Validator::new();
+        assert_eq!(v.email("e", "  Anna.Rossi@Comune.Brescia.IT "), "anna.rossi@comune.brescia.it");
+        assert!(v.finish().is_ok());
+    }
+}

@@ -1,0 +1,73 @@
+// Drives the staff app like a social worker with two municipalities would.
+// Waits on conditions the page exposes, never on fixed sleeps.
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+
+const require = createRequire(path.join(process.env.OW_NODE_MODULES, "noop.js"));
+const { chromium } = require("playwright-core");
+const base = process.env.BASE_URL;
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const page = await browser.newPage({ locale: "it-IT" });
+const errors = [];
+page.on("pageerror", (e) => errors.push(String(e)));
+const step = (name) => console.log(`step: ${name}`);
+
+try {
+  step("unsigned visitors are sent to the sign-in page");
+  await page.goto(`${base}/`);
+  await page.waitForURL(`${base}/sign-in`);
+  await page.waitForSelector("main[data-hydrated=true]");
+
+  step("a wrong password shows a translated error and keeps the form");
+  await page.fill("#email", "assistente.sociale@demo.openwelfare.it");
+  await page.fill("#password", "sbagliata");
+  await page.click("#sign-in-submit");
+  await page.getByText("Email o password non corrette.").waitFor();
+  if ((await page.inputValue("#email")) !== "assistente.sociale@demo.openwelfare.it") throw new Error("email lost");
+
+  step("sign in as the social worker");
+  await page.fill("#password", "demo-openwelfare-2026");
+  await page.click("#sign-in-submit");
+  await page.waitForSelector("#home-title");
+  await page.getByText("Buongiorno, Giulia Ferrari").waitFor();
+  await page.locator("#tenant-name", { hasText: "Comune di Brescia" }).waitFor();
+  await page.locator("#home-role", { hasText: "Assistente sociale" }).waitFor();
+
+  step("switch tenant from the header");
+  const rezzato = await page.locator("#tenant-switch option", { hasText: "Comune di Rezzato" }).getAttribute("value");
+  await page.selectOption("#tenant-switch", rezzato);
+  await page.locator("#tenant-name", { hasText: "Comune di Rezzato" }).waitFor();
+
+  step("switch to English");
+  await page.click("button[lang=en]");
+  await page.getByText("Hello, Giulia Ferrari").waitFor();
+  await page.locator("#home-role", { hasText: "Social worker" }).waitFor();
+  await page.screenshot({ path: path.join(process.env.OW_SCREENSHOT_DIR || os.tmpdir(), "ow-home-en.png") });
+
+  step("the choice survives a reload (server-rendered in English)");
+  await page.reload();
+  await page.getByText("Hello, Giulia Ferrari").waitFor();
+  await page.locator("#tenant-name", { hasText: "Comune di Rezzato" }).waitFor();
+
+  step("sign out");
+  await page.click("#sign-out");
+  await page.waitForURL(`${base}/sign-in`);
+  await page.goto(`${base}/`);
+  await page.waitForURL(`${base}/sign-in`);
+
+  if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
+  console.log("staff.mjs: all steps passed");
+} catch (e) {
+  await page.screenshot({ path: path.join(process.env.OW_SCREENSHOT_DIR || os.tmpdir(), "ow-failure.png") }).catch(() => {});
+  console.error(e);
+  console.error(`page errors: ${errors.join("; ")}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,84 @@
+//! Real-browser tests: `tests/` start the real `openwelfare` binary on a fresh demo
+//! database and drive Debian's headless chromium with playwright-core (`browser/*.mjs`).
+//! `cargo xtask test` provides the binary (`OW_SERVER_BIN`), the built site
+//! (`OW_SITE_ROOT`) and the npm packages (`OW_NODE_MODULES`).
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running server on a fresh SQLite database with the demo data.
+pub struct DemoServer {
+    child: Child,
+    pub base_url: String,
+    dir: PathBuf,
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn env_path(name: &str) -> Result<PathBuf, String> {
+    std::env::var_os(name).map(PathBuf::from).ok_or_else(|| format!("{name} is not set: run the browser tests with `cargo xtask test`"))
+}
+
+impl DemoServer {
+    pub fn start() -> Result<DemoServer, String> {
+        let bin = env_path("OW_SERVER_BIN")?;
+        let site = env_path("OW_SITE_ROOT")?;
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let dir = std::env::temp_dir().join(format!("ow_e2e_{}_{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let db = format!("sqlite://{}/e2e.sqlite?mode=rwc", dir.display());
+        let command = |args: &[&str]| {
+            let mut c = Command::new(&bin);
+            c.args(args)
+                .env("OW_DATABASE_URL", &db)
+                .env("OW_SITE_ROOT", &site)
+                .env("OW_ADDR", format!("127.0.0.1:{port}"))
+                .env("OW_LOG", "warn");
+            c
+        };
+        for step in [&["migrate", "up"][..], &["seed-demo"][..]] {
+            let out = command(step).output().map_err(|e| e.to_string())?;
+            if !out.status.success() {
+                return Err(format!("{step:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
+            }
+        }
+        let child = command(&["serve"]).stdout(Stdio::null()).spawn().map_err(|e| e.to_string())?;
+        let server = DemoServer { child, base_url: format!("http://127.0.0.1:{port}"), dir };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(server);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err("the server did not start".into())
+    }
+}
+
+/// Runs `browser/<script>` with node against `base_url`; its output is the test's.
+pub fn run_script(script: &str, base_url: &str) -> Result<(), String> {
+    let node_modules = env_path("OW_NODE_MODULES")?;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser").join(script);
+    let out = Command::new("node")
+        .arg(&path)
+        .env("BASE_URL", base_url)
+        .env("NODE_PATH", &node_modules)
+        .env("OW_NODE_MODULES", &node_modules)
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{script} failed"))
+    }
+}

@@ -1,0 +1,12 @@
+//! sea-orm entities only: the shape of each table, no queries and no rules.
+//! Tenant-owned tables carry `tenant_id`; the scoped helpers in `domain::tenancy` are
+//! the only way the application reads or writes them.
+
+pub mod comune;
+pub mod district;
+pub mod login_throttle;
+pub mod membership;
+pub mod password_reset;
+pub mod tenant;
+pub mod user_account;
+pub mod zone_comune;

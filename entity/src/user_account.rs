@@ -1,0 +1,25 @@
+//! A staff user. Users are global; what they may do comes from memberships.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "user_account")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// Stored lower-cased and trimmed.
+    #[sea_orm(unique)]
+    pub email: String,
+    pub display_name: String,
+    /// argon2id PHC string; `None` until the user sets a password.
+    pub password_hash: Option<String>,
+    /// Preferred language code (`it`, `en`).
+    pub lang: String,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,25 @@
+//! Schema migrations, one file per change. Never edit an applied migration: add one.
+//! Seeds and reference data are loaded by CLI commands, not here.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_reference;
+mod m20261123_000002_tenancy;
+mod m20261123_000003_row_level_security;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_reference::Migration),
+            Box::new(m20261123_000002_tenancy::Migration),
+            Box::new(m20261123_000003_row_level_security::Migration),
+        ]
+    }
+}
+
+/// Tenant-owned tables: each has `tenant_id` and, on PostgreSQL, a row-level security
+/// policy keyed on the per-transaction setting `app.tenant_id`.
+pub const TENANT_TABLES: &[&str] = &["district"];

@@ -1,0 +1,68 @@
+//! Configuration: defaults → optional `openwelfare.toml` → `OW_*` environment, read and
+//! validated once at start. Secrets never appear in logs (`Debug` redacts the URL).
+
+use std::net::SocketAddr;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// `sqlite://…` (embedded default) or `postgres://…` (production).
+    pub database_url: String,
+    /// Where `serve` listens.
+    pub addr: SocketAddr,
+    /// The public origin (`https://welfare.provincia.example`); state-changing requests
+    /// must come from it. Empty: the request's own `Host` is the allowed origin.
+    pub public_origin: String,
+    /// Mark cookies `Secure` (set it whenever the site is served over TLS).
+    pub secure_cookies: bool,
+    /// Folder with the built assets (`pkg/` wasm bundle, `assets/`).
+    pub site_root: String,
+    /// JSON log lines instead of human-readable ones.
+    pub log_json: bool,
+    /// Idle session lifetime in minutes.
+    pub session_minutes: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://data/openwelfare.sqlite?mode=rwc".into(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            public_origin: String::new(),
+            secure_cookies: false,
+            site_root: "target/site".into(),
+            log_json: false,
+            session_minutes: 8 * 60,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let db = self.database_url.split(['@', '?']).next_back().unwrap_or("");
+        f.debug_struct("Config")
+            .field("database", &format!("…{db}"))
+            .field("addr", &self.addr)
+            .field("public_origin", &self.public_origin)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("site_root", &self.site_root)
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn load() -> Result<Config, figment::Error> {
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file("openwelfare.toml"))
+            .merge(Env::prefixed("OW_"))
+            .extract()?;
+        Ok(config)
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+}

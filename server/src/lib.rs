@@ -1,0 +1,17 @@
+//! The `openwelfare` server. `routes` holds the HTTP API (one module per capability; its
+//! OpenAPI document is also the route index), `app_router` composes it with the Leptos
+//! staff app and the middleware; `cli` holds the command-line commands.
+
+#![recursion_limit = "512"]
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod routes;
+pub mod sessions;
+pub mod state;
+
+pub use routes::{api_doc, app_router};
+pub use state::AppState;

@@ -1,0 +1,108 @@
+//! Request middleware: language choice, the Origin check on state-changing requests,
+//! and the translation of error bodies.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::AppError;
+use tower_sessions::Session;
+use types::Lang;
+
+use crate::error::{ApiFailure, PendingError};
+use crate::extract::RequestLang;
+use crate::sessions;
+use crate::state::AppState;
+
+/// Picks the language: the session's choice, else `Accept-Language`, else Italian.
+pub async fn language(mut req: Request, next: Next) -> Response {
+    let from_session = match req.extensions().get::<Session>() {
+        Some(session) => sessions::lang(session).await,
+        None => None,
+    };
+    let lang = from_session
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default();
+    req.extensions_mut().insert(RequestLang(lang));
+    next.run(req).await
+}
+
+/// CSRF defence in depth (cookies are also SameSite=Lax): a state-changing request
+/// must come from our own origin. Browsers always send `Origin` (or `Sec-Fetch-Site`)
+/// on such requests; a request with neither is not from a browser and carries no
+/// ambient cookie risk.
+pub async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    if origin_allowed(req.headers(), &state.config.public_origin) {
+        next.run(req).await
+    } else {
+        tracing::warn!(method = %req.method(), path = %req.uri().path(), "state-changing request from a foreign origin");
+        ApiFailure(AppError::BadOrigin).into_response()
+    }
+}
+
+fn origin_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    match header("origin") {
+        Some(origin) => {
+            let own = if public_origin.is_empty() {
+                // Without a configured origin, accept the request's own host.
+                let Some(host) = header("host") else { return false };
+                origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
+            } else {
+                origin == public_origin.trim_end_matches('/')
+            };
+            own
+        }
+        None => !matches!(header("sec-fetch-site"), Some("cross-site") | Some("same-site")),
+    }
+}
+
+/// Writes the translated JSON body of every error response (see `error.rs`).
+pub async fn translate_errors(req: Request, next: Next) -> Response {
+    let lang = req.extensions().get::<RequestLang>().map_or(Lang::It, |l| l.0);
+    let mut response = next.run(req).await;
+    if let Some(PendingError(err)) = response.extensions_mut().remove::<PendingError>() {
+        let body = serde_json::to_vec(&err.to_api(lang)).unwrap_or_default();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+        headers.remove(header::CONTENT_LENGTH);
+        *response.body_mut() = Body::from(body);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn origins() {
+        let own = headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]);
+        assert!(origin_allowed(&own, ""));
+        let forged = headers(&[("host", "127.0.0.1:3000"), ("origin", "https://evil.example")]);
+        assert!(!origin_allowed(&forged, ""));
+        let configured = headers(&[("origin", "https://welfare.example.it")]);
+        assert!(origin_allowed(&configured, "https://welfare.example.it/"));
+        assert!(!origin_allowed(&own, "https://welfare.example.it"));
+        assert!(origin_allowed(&headers(&[]), ""));
+        assert!(!origin_allowed(&headers(&[("sec-fetch-site", "cross-site")]), ""));
+        assert!(!origin_allowed(&headers(&[("host", "a"), ("origin", "null")]), ""));
+    }
+}

@@ -1,0 +1,148 @@
+//! The route table. `api()` is the index of the HTTP API: every route is declared here
+//! with its OpenAPI description, so `/api/openapi.json` and the cross-tenant test both
+//! see every route. `app_router` adds the staff web app, static assets and middleware.
+
+pub mod docs;
+pub mod health;
+pub mod session;
+pub mod tenant;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::ApiFailure;
+use crate::middleware::{check_origin, language, translate_errors};
+use crate::sessions::AnyStore;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "OpenWelfare API", description = "API of the OpenWelfare staff application. \
+        Tenant-scoped routes live under /api/v1/t/{tenant}/ and answer 404 for tenants the caller \
+        does not belong to. Errors are JSON {code, message, fields} in the caller's language."),
+    tags((name = "health"), (name = "session"), (name = "tenants"), (name = "users"), (name = "districts"))
+)]
+struct ApiDoc;
+
+/// Every API route with its OpenAPI description.
+pub fn api() -> OpenApiRouter<AppState> {
+    use self::session as s;
+    use self::tenant as t;
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(s::get_session, s::sign_in, s::sign_out))
+        .routes(routes!(s::switch_tenant))
+        .routes(routes!(s::set_language))
+        .routes(routes!(s::change_password))
+        .routes(routes!(s::reset_password))
+        .routes(routes!(t::list_districts, t::create_district))
+        .routes(routes!(t::get_district, t::update_district, t::delete_district))
+        .routes(routes!(t::list_members, t::add_member))
+        .routes(routes!(t::change_role, t::remove_member))
+        .routes(routes!(t::get_settings, t::update_settings))
+        .routes(routes!(t::tenant_tree))
+        .routes(routes!(t::search_comuni))
+        .routes(routes!(t::create_municipality))
+        .routes(routes!(t::create_zone))
+}
+
+/// The OpenAPI document generated from the route table.
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+/// Server functions of the staff app (`app::api`), under `/sf/`.
+async fn server_fns(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let context = move || provide_context(state.db.clone());
+    handle_server_fns_with_context(context, req).await.into_response()
+}
+
+/// server_fn answers 500 for errors raised before our code runs (malformed or missing
+/// arguments). Our own errors already carry their status; this gives the framework's
+/// the status their encoded code says, so a client mistake is never a 500.
+async fn server_fn_status(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    if response.status() == StatusCode::INTERNAL_SERVER_ERROR && response.headers().contains_key("serverfnerror") {
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+        let status = serde_json::from_slice::<types::ApiError>(&bytes)
+            .ok()
+            .and_then(|e| StatusCode::from_u16(e.code.status()).ok())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        response = Response::from_parts(parts, Body::from(bytes));
+        *response.status_mut() = status;
+    }
+    response
+}
+
+async fn not_found() -> ApiFailure {
+    ApiFailure(domain::AppError::NotFound)
+}
+
+/// The whole application: API, staff web app, assets, middleware.
+pub fn app_router(state: AppState) -> Router {
+    let (api, doc) = api().split_for_parts();
+    let doc = std::sync::Arc::new(doc);
+    let leptos_options = state.leptos.clone();
+    let site_root = std::path::PathBuf::from(&state.config.site_root);
+
+    let store = AnyStore::for_db(&state.db);
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("ow_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::minutes(
+            state.config.session_minutes,
+        )));
+
+    // Server functions and pages get the pool (not the whole state: `app` cannot see it).
+    let ctx_db = state.db.clone();
+    let pages = Router::new().leptos_routes_with_context(
+        &state,
+        generate_route_list(app::App),
+        move || provide_context(ctx_db.clone()),
+        move || app::shell(leptos_options.clone()),
+    );
+
+    Router::new()
+        .merge(api)
+        .route("/api/openapi.json", get(move || async move { axum::Json(doc.as_ref().clone()) }))
+        .route("/api/docs", get(docs::page))
+        .merge(pages)
+        .route("/sf/{*name}", post(server_fns).get(server_fns).layer(from_fn(server_fn_status)))
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    axum::http::header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ))
+                .service(ServeDir::new(site_root.join("pkg"))),
+        )
+        .nest_service("/assets", ServeDir::new(site_root.join("assets")))
+        .fallback(not_found)
+        // First `layer` is innermost: errors of the Origin check get translated too.
+        .layer(from_fn_with_state(state.clone(), check_origin))
+        .layer(from_fn(translate_errors))
+        .layer(from_fn(language))
+        .layer(sessions)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,40 @@
+//! The shared state handlers take pieces of (`FromRef`).
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use crate::config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<AppState> for DatabaseConnection {
+    fn from_ref(state: &AppState) -> Self {
+        state.db.clone()
+    }
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config) -> AppState {
+        let leptos = LeptosOptions::builder()
+            .output_name("frontend")
+            .site_root(config.site_root.clone())
+            .site_pkg_dir("pkg")
+            .site_addr(config.addr)
+            .build();
+        AppState { db, config: Arc::new(config), leptos }
+    }
+}

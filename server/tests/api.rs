@@ -1,0 +1,321 @@
+//! Integration tests through the real router, each on SQLite and PostgreSQL.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{scalar_i64, TestApp, PASSWORD};
+use serde_json::json;
+use types::Role;
+
+async fn health_and_readiness(app: TestApp) {
+    let mut c = app.client();
+    assert_eq!(c.get("/healthz").await.status, StatusCode::OK);
+    let ready = c.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::OK, "{:?}", ready.body);
+    let doc = c.get("/api/openapi.json").await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.body["paths"]["/api/v1/t/{tenant}/districts"].is_object());
+    let docs = c.get("/api/docs").await;
+    assert!(docs.text.contains("/assets/swagger-ui/swagger-ui-bundle.js"));
+}
+
+async fn sign_in_errors_never_reveal_accounts(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let email = app.user(p, Role::ProvinceAdmin).await;
+    let mut c = app.client();
+    let wrong = c.post("/api/v1/session", json!({"email": email, "password": "wrong-password"})).await;
+    let unknown = c.post("/api/v1/session", json!({"email": "nobody@example.it", "password": "wrong-password"})).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.body, unknown.body);
+    assert_eq!(wrong.body["code"], "bad_credentials");
+    assert_eq!(wrong.body["message"], "Email o password non corrette.");
+    assert_eq!(c.get("/api/v1/session").await.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn bad_input_gets_clear_translated_errors(app: TestApp) {
+    let mut c = app.client();
+    c.lang = Some("en-GB,en;q=0.9");
+    // Malformed JSON.
+    let r = c.request(Method::POST, "/api/v1/session", Some(Body::from("{nope")), "application/json").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["code"], "validation");
+    assert_eq!(r.body["message"], "Some fields are not valid: please correct them and try again.");
+    // Missing fields, field by field.
+    let r = c.post("/api/v1/session", json!({"email": "", "password": ""})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<_> = r.body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap().to_string()).collect();
+    assert_eq!(fields, ["email", "password"]);
+    assert_eq!(r.body["fields"][0]["message"], "This field is required.");
+    // Over-long input is a failed login, not a crash.
+    let r = c.post("/api/v1/session", json!({"email": "a".repeat(100_000), "password": "b".repeat(100_000)})).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Unknown tenant slug and unknown routes: 404 JSON.
+    let p = app.province("Provincia di Prova", "017").await;
+    let mut admin = app.signed_in(&app.user(p, Role::ProvinceAdmin).await).await;
+    // Signed in, the session's language (the user's, Italian) wins over the browser's.
+    assert_eq!(admin.get("/api/v1/t/no-such-tenant/districts").await.body["message"], "Non trovato.");
+    assert_eq!(admin.put("/api/v1/session/lang", json!({"lang": "en"})).await.status, StatusCode::NO_CONTENT);
+    let r = admin.get("/api/v1/t/no-such-tenant/districts").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.body["message"], "Not found.");
+    assert_eq!(admin.get("/api/v1/t/x/districts/not-a-number").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(admin.get("/no/such/page/at/all.json").await.status, StatusCode::NOT_FOUND);
+    // A wrong type in a body field.
+    let r = admin.put("/api/v1/session/lang", json!({"lang": 42})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin.put("/api/v1/session/lang", json!({"lang": "klingon"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["fields"][0]["field"], "lang");
+}
+
+async fn forged_origin_is_refused(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let email = app.user(p, Role::ProvinceAdmin).await;
+    let mut c = app.client();
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/session")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({"email": email, "password": PASSWORD}).to_string()))
+        .unwrap();
+    let r = c.send(req).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.body["code"], "bad_origin");
+    assert_eq!(r.body["message"], "Richiesta rifiutata: proviene da un altro sito.");
+    assert!(r.set_cookie.is_none(), "no session for a refused request");
+}
+
+async fn sign_in_rotates_the_session_and_signs_out(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let email = app.user(p, Role::ProvinceAdmin).await;
+    let mut c = app.client();
+    // An anonymous session (language choice) exists before signing in.
+    assert_eq!(c.put("/api/v1/session/lang", json!({"lang": "en"})).await.status, StatusCode::NO_CONTENT);
+    let before = c.cookie.clone().expect("anonymous session cookie");
+    let r = c.post("/api/v1/session", json!({"email": email.to_uppercase(), "password": PASSWORD})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let cookie = r.set_cookie.unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert_ne!(c.cookie.clone().unwrap(), before, "session id must change at sign-in");
+    assert_eq!(r.body["user"]["lang"], "it");
+    assert_eq!(r.body["current"]["role"], "province_admin");
+    let me = c.get("/api/v1/session").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(c.delete("/api/v1/session").await.status, StatusCode::NO_CONTENT);
+    assert_eq!(c.get("/api/v1/session").await.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn repeated_failures_lock_out(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let email = app.user(p, Role::ProvinceAdmin).await;
+    let mut c = app.client();
+    for _ in 0..5 {
+        let r = c.post("/api/v1/session", json!({"email": email, "password": "wrong-password"})).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // Locked now, even with the right password; unknown emails behave the same.
+    let r = c.post("/api/v1/session", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.body["code"], "too_many_attempts");
+    for _ in 0..5 {
+        c.post("/api/v1/session", json!({"email": "ghost@example.it", "password": "x"})).await;
+    }
+    let r = c.post("/api/v1/session", json!({"email": "ghost@example.it", "password": "x"})).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn passwords_change_and_reset(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let email = app.user(p, Role::ProvinceAdmin).await;
+    let mut c = app.signed_in(&email).await;
+    let r = c.post("/api/v1/session/password", json!({"current_password": "nope", "new_password": "another-long-one"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["fields"][0]["field"], "current_password");
+    let r = c.post("/api/v1/session/password", json!({"current_password": PASSWORD, "new_password": "short"})).await;
+    assert_eq!(r.body["fields"][0]["field"], "new_password");
+    let r = c.post("/api/v1/session/password", json!({"current_password": PASSWORD, "new_password": "another-long-one"})).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+
+    let token = domain::auth::issue_password_token_for_email(&app.db, &email).await.unwrap();
+    let mut anon = app.client();
+    let r = anon.post("/api/v1/password-reset", json!({"token": token, "new_password": "reset-via-token-1"})).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    // One-time: the same token fails the second time.
+    let r = anon.post("/api/v1/password-reset", json!({"token": token, "new_password": "reset-via-token-2"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["fields"][0]["field"], "token");
+    let r = anon.post("/api/v1/session", json!({"email": email, "password": "reset-via-token-1"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+async fn districts_are_managed_by_the_tenant_admin(app: TestApp) {
+    let p = app.province("Provincia di Prova", "037").await;
+    let (t, slug) = app.municipality(p, "Comune di Bologna").await;
+    let mut admin = app.signed_in(&app.user(t, Role::TenantAdmin).await).await;
+    let base = format!("/api/v1/t/{slug}/districts");
+    let r = admin.post(&base, json!({"name": "Navile", "code": "Q2"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let r = admin.post(&base, json!({"name": "Navile"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.body["message"], "Esiste già un quartiere con questo nome.");
+    let r = admin.post(&base, json!({"name": "  ", "code": "x".repeat(30)})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["fields"].as_array().unwrap().len(), 2);
+    let r = admin.put(&format!("{base}/{id}"), json!({"name": "Navile (Bolognina)"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(admin.get(&base).await.body[0]["name"], "Navile (Bolognina)");
+    // A social worker can read but not change them.
+    let mut worker = app.signed_in(&app.user(t, Role::SocialWorker).await).await;
+    assert_eq!(worker.get(&base).await.status, StatusCode::OK);
+    assert_eq!(worker.post(&base, json!({"name": "Porto"})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(admin.delete(&format!("{base}/{id}")).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(admin.get(&format!("{base}/{id}")).await.status, StatusCode::NOT_FOUND);
+}
+
+async fn members_are_added_listed_and_paginated(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let (t, slug) = app.municipality(p, "Comune di Rezzato").await;
+    let admin_email = app.user(t, Role::TenantAdmin).await;
+    let mut admin = app.signed_in(&admin_email).await;
+    let base = format!("/api/v1/t/{slug}/members");
+    let r = admin.post(&base, json!({"email": "Nuova.Collega@Comune.it", "display_name": "Nuova Collega", "role": "social_worker"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["member"]["email"], "nuova.collega@comune.it");
+    assert_eq!(r.body["member"]["has_password"], false);
+    let token = r.body["set_password_token"].as_str().unwrap().to_string();
+    let r = admin.post(&base, json!({"email": "nuova.collega@comune.it", "display_name": "X", "role": "front_desk"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = admin.post(&base, json!({"email": "p@comune.it", "display_name": "P", "role": "province_admin"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["fields"][0]["field"], "role");
+    for i in 0..21 {
+        app.user(t, if i % 2 == 0 { Role::FrontDesk } else { Role::SocialWorker }).await;
+    }
+    let page1 = admin.get(&base).await;
+    assert_eq!(page1.body["total"], 23);
+    assert_eq!(page1.body["items"].as_array().unwrap().len(), 20);
+    let page2 = admin.get(&format!("{base}?page=2")).await;
+    assert_eq!(page2.body["items"].as_array().unwrap().len(), 3);
+    assert_eq!(admin.get(&format!("{base}?page=abc")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The new colleague sets a password with the token and signs in.
+    let mut anon = app.client();
+    assert_eq!(anon.post("/api/v1/password-reset", json!({"token": token, "new_password": "benvenuta-2026"})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(anon.post("/api/v1/session", json!({"email": "nuova.collega@comune.it", "password": "benvenuta-2026"})).await.status, StatusCode::OK);
+    // Only admins manage users; nobody removes their own role.
+    let mut worker = app.signed_in(&app.user(t, Role::SocialWorker).await).await;
+    assert_eq!(worker.get(&base).await.status, StatusCode::FORBIDDEN);
+    let everyone: Vec<_> = [&page1, &page2].iter().flat_map(|p| p.body["items"].as_array().unwrap().clone()).collect();
+    let own = everyone.iter().find(|m| m["email"] == admin_email.as_str()).unwrap()["id"].as_i64().unwrap();
+    assert_eq!(admin.delete(&format!("{base}/{own}")).await.status, StatusCode::CONFLICT);
+}
+
+async fn province_admin_builds_the_tree_from_istat(app: TestApp) {
+    domain::reference::load_comuni(&app.db).await.unwrap();
+    let p = app.province("Provincia di Brescia", "017").await;
+    let slug = app.slug_of(p).await;
+    let mut admin = app.signed_in(&app.user(p, Role::ProvinceAdmin).await).await;
+    let base = format!("/api/v1/t/{slug}");
+    let found = admin.get(&format!("{base}/comuni?q=rezz")).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.body[0]["name"], "Rezzato");
+    assert_eq!(found.body[0]["istat_code"], "017161");
+    // A comune of another province is refused.
+    let r = admin.post(&format!("{base}/municipalities"), json!({"istat_code": "037006"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin.post(&format!("{base}/zones"), json!({"name": "Ambito 3 – Brescia Est", "comuni": ["017161", "017023"]})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["kind"], "zone");
+    let r = admin.post(&format!("{base}/municipalities"), json!({"istat_code": "017161"})).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(r.body["name"], "Comune di Rezzato");
+    assert_eq!(admin.post(&format!("{base}/municipalities"), json!({"istat_code": "017161"})).await.status, StatusCode::CONFLICT);
+    let tree = admin.get(&format!("{base}/tree")).await;
+    let zone = &tree.body["children"][0];
+    assert_eq!(zone["tenant"]["kind"], "zone");
+    assert_eq!(zone["comuni"], json!(["017023", "017161"]));
+    assert_eq!(zone["children"][0]["tenant"]["name"], "Comune di Rezzato");
+    assert_eq!(found.body[0]["tenant_slug"], serde_json::Value::Null);
+    assert!(admin.get(&format!("{base}/comuni?q=rezz")).await.body[0]["tenant_slug"].is_string());
+    // The province admin reaches the new municipality (tenant switch) and administers it.
+    let muni_slug = zone["children"][0]["tenant"]["slug"].as_str().unwrap().to_string();
+    let r = admin.put("/api/v1/session/tenant", json!({"tenant": muni_slug})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["current"]["tenant"]["name"], "Comune di Rezzato");
+    assert!(r.body["memberships"].as_array().unwrap().len() >= 3);
+}
+
+async fn switching_tenant_keeps_to_memberships(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let (a, a_slug) = app.municipality(p, "Comune di Brescia").await;
+    let (b, b_slug) = app.municipality(p, "Comune di Rezzato").await;
+    let (_, c_slug) = app.municipality(p, "Comune di Gussago").await;
+    let email = app.user(a, Role::SocialWorker).await;
+    let user = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::user_account::Entity::find().filter(entity::user_account::Column::Email.eq(email.clone())).one(&app.db).await.unwrap().unwrap().id
+    };
+    domain::users::grant(&app.db, types::UserId(user), b, Role::SocialWorker).await.unwrap();
+    let mut c = app.signed_in(&email).await;
+    let me = c.get("/api/v1/session").await;
+    assert_eq!(me.body["memberships"].as_array().unwrap().len(), 2);
+    assert_eq!(me.body["current"]["tenant"]["slug"], a_slug.as_str());
+    let r = c.put("/api/v1/session/tenant", json!({"tenant": b_slug})).await;
+    assert_eq!(r.body["current"]["tenant"]["slug"], b_slug.as_str());
+    let r = c.put("/api/v1/session/tenant", json!({"tenant": c_slug})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.get("/api/v1/session").await.body["current"]["tenant"]["slug"], b_slug.as_str());
+}
+
+on_both!(
+    health_and_readiness,
+    sign_in_errors_never_reveal_accounts,
+    bad_input_gets_clear_translated_errors,
+    forged_origin_is_refused,
+    sign_in_rotates_the_session_and_signs_out,
+    repeated_failures_lock_out,
+    passwords_change_and_reset,
+    districts_are_managed_by_the_tenant_admin,
+    members_are_added_listed_and_paginated,
+    province_admin_builds_the_tree_from_istat,
+    switching_tenant_keeps_to_memberships,
+);
+
+/// PostgreSQL only: with the application's tenant filter deliberately left out, row-level
+/// security still shows no other tenant's rows.
+#[tokio::test]
+async fn row_level_security_is_the_backstop() {
+    let Some(app) = TestApp::postgres().await else {
+        eprintln!("OW_TEST_POSTGRES_URL not set: skipped");
+        return;
+    };
+    use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
+    let p = app.province("Provincia di Prova", "037").await;
+    let (a, _) = app.municipality(p, "Comune A").await;
+    let (b, _) = app.municipality(p, "Comune B").await;
+    for (t, name) in [(a, "Quartiere di A"), (b, "Quartiere di B")] {
+        let email = app.user(t, Role::TenantAdmin).await;
+        let mut c = app.signed_in(&email).await;
+        let slug = app.slug_of(t).await;
+        let r = c.post(&format!("/api/v1/t/{slug}/districts"), json!({"name": name})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+    // No tenant set: an unfiltered query sees nothing.
+    assert_eq!(scalar_i64(&app.db, "SELECT count(*) FROM district").await, 0);
+    let all = entity::district::Entity::find().all(&app.db).await.unwrap();
+    assert!(all.is_empty(), "unfiltered query leaked {all:?}");
+    // Tenant A set for the transaction: an unfiltered query sees only A's row.
+    let tx = app.db.begin().await.unwrap();
+    tx.execute_unprepared(&format!("SELECT set_config('app.tenant_id', '{}', true)", a.0)).await.unwrap();
+    let rows = entity::district::Entity::find().all(&tx).await.unwrap();
+    assert_eq!(rows.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["Quartiere di A"]);
+    // Writing a row for another tenant is refused by the policy.
+    let sneak = tx
+        .execute_unprepared(&format!("INSERT INTO district (tenant_id, name) VALUES ({}, 'intruso')", b.0))
+        .await;
+    assert!(sneak.is_err(), "RLS must refuse a row for another tenant");
+    tx.rollback().await.unwrap();
+}

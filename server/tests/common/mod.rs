@@ -1,0 +1,269 @@
+//! Test harness: a fresh database per test (SQLite file, or a new PostgreSQL database
+//! used through a non-superuser role so row-level security is in force), the real
+//! router, builders for tenants and users, and a cookie-keeping client.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use domain::{tenants, users, DatabaseConnection};
+use http_body_util::BodyExt;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, Statement};
+use serde_json::Value;
+use server::config::Config;
+use server::sessions::AnyStore;
+use server::AppState;
+use tower::ServiceExt;
+use types::{Role, TenantId, TenantKind};
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// Runs each named `async fn(TestApp)` on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name($crate::common::TestApp::sqlite().await).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                match $crate::common::TestApp::postgres().await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!("OW_TEST_POSTGRES_URL not set: PostgreSQL run skipped"),
+                }
+            }
+        }
+    )*};
+}
+
+pub struct TestApp {
+    pub db: DatabaseConnection,
+    pub router: Router,
+    /// Kept alive for the test's duration (SQLite file).
+    _dir: Option<TempDir>,
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}_{}_{}_{nanos}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+}
+
+pub fn config(database_url: &str) -> Config {
+    Config { database_url: database_url.to_string(), ..Config::default() }
+}
+
+async fn migrate(db: &DatabaseConnection) {
+    Migrator::up(db, None).await.unwrap();
+    AnyStore::for_db(db).migrate().await.unwrap();
+}
+
+/// The role the application connects as on PostgreSQL in tests: not a superuser and not
+/// the tables' owner, like production.
+pub const APP_ROLE: &str = "ow_app_test";
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        let dir = TempDir(std::env::temp_dir().join(unique("ow_test")));
+        std::fs::create_dir_all(&dir.0).unwrap();
+        let url = format!("sqlite://{}/test.sqlite?mode=rwc", dir.0.display());
+        let db = domain::db::connect(&url).await.unwrap();
+        migrate(&db).await;
+        let router = server::app_router(AppState::new(db.clone(), config(&url)));
+        TestApp { db, router, _dir: Some(dir) }
+    }
+
+    /// A fresh database on the server of `OW_TEST_POSTGRES_URL`, migrated as the admin
+    /// user, then used through `APP_ROLE`.
+    pub async fn postgres() -> Option<TestApp> {
+        let admin_url = std::env::var("OW_TEST_POSTGRES_URL").ok()?;
+        let name = unique("ow_t");
+        let admin = Database::connect(&admin_url).await.unwrap();
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let _ = admin
+            .execute_unprepared(&format!(
+                "DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
+            ))
+            .await;
+        admin.close().await.unwrap();
+
+        let db_url = replace_db(&admin_url, &name);
+        let owner = domain::db::connect(&db_url).await.unwrap();
+        migrate(&owner).await;
+        owner
+            .execute_unprepared(&format!(
+                "GRANT USAGE ON SCHEMA public, tower_sessions TO {APP_ROLE};
+                 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public, tower_sessions TO {APP_ROLE};
+                 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE};"
+            ))
+            .await
+            .unwrap();
+        owner.close().await.unwrap();
+
+        let app_url = replace_user(&db_url, APP_ROLE);
+        let db = domain::db::connect(&app_url).await.unwrap();
+        let router = server::app_router(AppState::new(db.clone(), config(&app_url)));
+        Some(TestApp { db, router, _dir: None })
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.db.get_database_backend() == sea_orm::DbBackend::Postgres
+    }
+
+    /// A province tenant (ISTAT code of Brescia unless another root exists).
+    pub async fn province(&self, name: &str, istat: &str) -> TenantId {
+        TenantId(tenants::create_root(&self.db, TenantKind::Province, name, istat).await.unwrap().id)
+    }
+
+    /// A municipality tenant directly below `parent` (without reference data).
+    pub async fn municipality(&self, parent: TenantId, name: &str) -> (TenantId, String) {
+        use sea_orm::{ActiveModelTrait, Set};
+        let slug = domain::tenants::slugify(&unique(name));
+        let t = entity::tenant::ActiveModel {
+            parent_id: Set(Some(parent.0)),
+            kind: Set("municipality".into()),
+            slug: Set(slug.clone()),
+            name: Set(name.to_string()),
+            istat_code: Set(None),
+            contact_email: Set(None),
+            website: Set(None),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .unwrap();
+        (TenantId(t.id), slug)
+    }
+
+    pub async fn slug_of(&self, tenant: TenantId) -> String {
+        use sea_orm::EntityTrait;
+        entity::tenant::Entity::find_by_id(tenant.0).one(&self.db).await.unwrap().unwrap().slug
+    }
+
+    /// A user with `role` in `tenant`; returns the email (password: `PASSWORD`).
+    pub async fn user(&self, tenant: TenantId, role: Role) -> String {
+        let email = format!("{}@test.openwelfare.it", unique("u"));
+        let id = users::ensure_user(&self.db, &email, "Utente di prova", Some(PASSWORD)).await.unwrap();
+        users::grant(&self.db, id, tenant, role).await.unwrap();
+        email
+    }
+
+    pub fn client(&self) -> Client {
+        Client { router: self.router.clone(), cookie: None, lang: None }
+    }
+
+    /// A client signed in as `email`.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let mut c = self.client();
+        let r = c.post("/api/v1/session", serde_json::json!({"email": email, "password": PASSWORD})).await;
+        assert_eq!(r.status, StatusCode::OK, "sign-in failed: {:?}", r.body);
+        c
+    }
+}
+
+fn replace_db(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match base.rfind('/') {
+        Some(i) if i > "postgres://".len() => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+fn replace_user(url: &str, user: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+    format!("postgres://{user}@{host}")
+}
+
+/// The response as a test sees it.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub text: String,
+    pub set_cookie: Option<String>,
+}
+
+/// A client that keeps the session cookie, like a browser on our own origin.
+pub struct Client {
+    router: Router,
+    pub cookie: Option<String>,
+    pub lang: Option<&'static str>,
+}
+
+impl Client {
+    pub async fn request(&mut self, method: Method, uri: &str, body: Option<Body>, content_type: &str) -> Reply {
+        let mut req = Request::builder().method(method).uri(uri).header(header::HOST, "127.0.0.1:3000");
+        if body.is_some() {
+            req = req.header(header::CONTENT_TYPE, content_type).header(header::ORIGIN, "http://127.0.0.1:3000");
+        }
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        if let Some(l) = self.lang {
+            req = req.header(header::ACCEPT_LANGUAGE, l);
+        }
+        self.send(req.body(body.unwrap_or_else(Body::empty)).unwrap()).await
+    }
+
+    pub async fn send(&mut self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let set_cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
+        if let Some(sc) = &set_cookie {
+            let pair = sc.split(';').next().unwrap().to_string();
+            // An expired cookie (sign-out) clears it.
+            self.cookie = if sc.contains("Max-Age=0") { None } else { Some(pair) };
+        }
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply { status, body, text, set_cookie }
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Reply {
+        self.request(Method::GET, uri, None, "").await
+    }
+
+    pub async fn post(&mut self, uri: &str, json: Value) -> Reply {
+        self.request(Method::POST, uri, Some(Body::from(json.to_string())), "application/json").await
+    }
+
+    pub async fn put(&mut self, uri: &str, json: Value) -> Reply {
+        self.request(Method::PUT, uri, Some(Body::from(json.to_string())), "application/json").await
+    }
+
+    pub async fn delete(&mut self, uri: &str) -> Reply {
+        self.request(Method::DELETE, uri, Some(Body::empty()), "application/json").await
+    }
+
+    /// Calls a server function of the staff app with form-encoded arguments.
+    pub async fn server_fn(&mut self, path: &str, form: &str) -> Reply {
+        self.request(Method::POST, path, Some(Body::from(form.to_string())), "application/x-www-form-urlencoded").await
+    }
+}
+
+/// Runs a statement on a connection and returns the first column of the first row.
+pub async fn scalar_i64(db: &impl ConnectionTrait, sql: &str) -> i64 {
+    let row = db.query_one(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}

@@ -1,0 +1,135 @@
+//! Every tenant-scoped route and server function, called by a member of another
+//! tenant with the first tenant's objects, answers 404 and shows none of its data.
+//! Routes come from the OpenAPI route table and server functions from their registry,
+//! so a route added later is covered automatically, or fails here until it declares how.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use serde_json::json;
+use types::Role;
+
+/// Objects of tenant A the test can name in paths, by path parameter.
+struct Fixture {
+    slug: String,
+    district_id: i64,
+    membership_id: i64,
+}
+
+const SECRET: &str = "Quartiere Riservato di A";
+
+async fn cross_tenant_access_answers_404(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let (a, a_slug) = app.municipality(p, "Comune A").await;
+    let (b, b_slug) = app.municipality(p, "Comune B").await;
+    let a_admin_email = app.user(a, Role::TenantAdmin).await;
+    let mut a_admin = app.signed_in(&a_admin_email).await;
+    let d = a_admin.post(&format!("/api/v1/t/{a_slug}/districts"), json!({"name": SECRET})).await;
+    assert_eq!(d.status, StatusCode::CREATED);
+    let members = a_admin.get(&format!("/api/v1/t/{a_slug}/members")).await;
+    let a = Fixture {
+        slug: a_slug.clone(),
+        district_id: d.body["id"].as_i64().unwrap(),
+        membership_id: members.body["items"][0]["id"].as_i64().unwrap(),
+    };
+
+    // B's admin: the most privileged local role in another tenant.
+    let mut intruder = app.signed_in(&app.user(b, Role::TenantAdmin).await).await;
+    // B also has a district with the same id space, so ids alone prove nothing.
+    intruder.post(&format!("/api/v1/t/{b_slug}/districts"), json!({"name": "Quartiere di B"})).await;
+
+    let doc = server::api_doc();
+    let mut checked = 0;
+    for (path, item) in &doc.paths.paths {
+        if !path.contains("{tenant}") {
+            continue;
+        }
+        let uri = fill(path, &a);
+        let methods = [
+            ("get", item.get.is_some()),
+            ("post", item.post.is_some()),
+            ("put", item.put.is_some()),
+            ("delete", item.delete.is_some()),
+            ("patch", item.patch.is_some()),
+        ];
+        for (method, present) in methods {
+            if !present {
+                continue;
+            }
+            let body = json!({"name": "x", "role": "social_worker", "email": "x@example.it", "display_name": "X",
+                              "istat_code": "017029", "comuni": ["017029"]});
+            let r = match method {
+                "get" => intruder.get(&uri).await,
+                "post" => intruder.post(&uri, body).await,
+                "put" => intruder.put(&uri, body).await,
+                "delete" => intruder.delete(&uri).await,
+                _ => panic!("{method} {path}: add the method to this test"),
+            };
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {uri} answered {} {:?}", r.status, r.body);
+            assert_eq!(r.body["code"], "not_found", "{method} {uri}");
+            assert!(!r.text.contains(SECRET), "{method} {uri} leaked data");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 14, "only {checked} tenant routes found");
+
+    // Server functions act in the session's tenant; B's session names A's objects.
+    let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
+    for path in &registered {
+        let scope = app::api::SERVER_FN_SCOPES
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, s)| *s)
+            .unwrap_or_else(|| panic!("server function {path} is not declared in app::api::SERVER_FN_SCOPES"));
+        if scope != app::api::FnScope::Tenant {
+            continue;
+        }
+        let form = match path.trim_start_matches("/sf/") {
+            "delete_district" => format!("id={}", a.district_id),
+            "remove_member" => format!("id={}", a.membership_id),
+            "list_districts" | "tenant_tree" => String::new(),
+            "list_members" => "page=1".into(),
+            "search_comuni" => "q=bre".into(),
+            "create_district" => "name=Nuovo&code=".into(),
+            "add_member" => "email=nuovo%40example.it&display_name=Nuovo&role=social_worker".into(),
+            "create_municipality" => "istat_code=017029".into(),
+            "create_zone" => "name=Ambito&comuni=017029".into(),
+            other => panic!("server function {other}: add its cross-tenant arguments to this test"),
+        };
+        let r = intruder.server_fn(path, &form).await;
+        assert!(!r.text.contains(SECRET), "{path} leaked A's data: {}", r.text);
+        if form.starts_with("id=") {
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text);
+        } else {
+            assert!(r.status != StatusCode::INTERNAL_SERVER_ERROR, "{path}: {}", r.text);
+        }
+    }
+    // Switching into A is itself refused, and A's objects are intact.
+    let r = intruder.put("/api/v1/session/tenant", json!({"tenant": a.slug})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = intruder.server_fn("/sf/switch_tenant", &format!("tenant={}", a.slug)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let still = a_admin.get(&format!("/api/v1/t/{}/districts/{}", a.slug, a.district_id)).await;
+    assert_eq!(still.body["name"], SECRET);
+    assert_eq!(a_admin.get(&format!("/api/v1/t/{}/members", a.slug)).await.body["total"], 1);
+}
+
+/// Replaces path parameters with tenant A's objects; an unknown parameter fails the test
+/// until a fixture for it is added above.
+fn fill(path: &str, a: &Fixture) -> String {
+    let mut out = String::new();
+    for segment in path.split('/').skip(1) {
+        out.push('/');
+        match segment {
+            "{tenant}" => out.push_str(&a.slug),
+            "{district_id}" => out.push_str(&a.district_id.to_string()),
+            "{membership_id}" => out.push_str(&a.membership_id.to_string()),
+            s if s.starts_with('{') => panic!("{path}: no cross-tenant fixture for {s}"),
+            s => out.push_str(s),
+        }
+    }
+    out
+}
+
+on_both!(cross_tenant_access_answers_404);

@@ -1,0 +1,182 @@
+//! Request (`XIn`) and response (`XOut`) bodies. Never the database models.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{DistrictId, Lang, MembershipId, Role, TenantId, TenantKind, UserId};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// A page of results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    /// 1-based.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+/// Sign-in form.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SignInIn {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChangePasswordIn {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ResetPasswordIn {
+    pub token: String,
+    pub new_password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UserOut {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub lang: Lang,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TenantOut {
+    pub id: TenantId,
+    pub parent_id: Option<TenantId>,
+    pub slug: String,
+    pub name: String,
+    pub kind: TenantKind,
+    pub istat_code: Option<String>,
+}
+
+/// A tenant and the user's role in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MembershipOut {
+    pub tenant: TenantOut,
+    pub role: Role,
+}
+
+/// Who is signed in, where they act now, and where else they can.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionOut {
+    pub user: UserOut,
+    pub current: Option<MembershipOut>,
+    pub memberships: Vec<MembershipOut>,
+}
+
+/// A node of the tenant tree.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TenantNodeOut {
+    pub tenant: TenantOut,
+    /// Comuni grouped by a zone (empty for other kinds).
+    pub comuni: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    pub children: Vec<TenantNodeOut>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ComuneOut {
+    pub istat_code: String,
+    pub name: String,
+    pub province_sigla: String,
+    pub population_2023: Option<i32>,
+    /// The municipality tenant for this comune, if there is one.
+    pub tenant_slug: Option<String>,
+}
+
+/// Create a municipality tenant for a comune of the province.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MunicipalityIn {
+    pub istat_code: String,
+}
+
+/// Create a social zone (ambito) grouping comuni of the province.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ZoneIn {
+    pub name: String,
+    pub comuni: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DistrictOut {
+    pub id: DistrictId,
+    pub name: String,
+    pub code: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DistrictIn {
+    pub name: String,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// A user as a member of the current tenant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberOut {
+    pub id: MembershipId,
+    pub user_id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// False until the user has set a password.
+    pub has_password: bool,
+}
+
+/// Add a user to the current tenant (creating the account if the email is new).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberIn {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberCreatedOut {
+    pub member: MemberOut,
+    /// A one-time token for the new user to set a password (shown once; email comes later).
+    pub set_password_token: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TenantSettingsIn {
+    pub contact_email: Option<String>,
+    pub website: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TenantSettingsOut {
+    pub tenant: TenantOut,
+    pub contact_email: Option<String>,
+    pub website: Option<String>,
+}

@@ -1,0 +1,30 @@
+//! Typed ids: a `TenantId` can never be passed where a `UserId` is expected.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! typed_id {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )*};
+}
+
+typed_id! {
+    /// A tenant: region, province, social zone (ambito) or municipality.
+    TenantId,
+    /// A staff user (users are global; roles come from memberships).
+    UserId,
+    /// A user's role in one tenant.
+    MembershipId,
+    /// A district (quartiere) of a municipality tenant.
+    DistrictId,
+}

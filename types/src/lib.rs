@@ -1,0 +1,14 @@
+//! Wasm-safe shared vocabulary: typed ids, roles, tenant kinds, DTOs (`XIn` / `XOut`),
+//! stable error codes and the translation catalogues. Used by the server, the hydrated
+//! staff app and (later) the widgets, so it depends on serde only.
+
+pub mod dto;
+pub mod error;
+pub mod i18n;
+pub mod ids;
+pub mod roles;
+
+pub use error::{ApiError, ErrorCode, FieldError};
+pub use i18n::Lang;
+pub use ids::*;
+pub use roles::{Role, TenantKind};

@@ -1,0 +1,284 @@
+//! `cargo xtask demo` and `cargo xtask test`: the two README commands, and the build
+//! recipe of DESIGN.md §7 (no cargo-leptos): cargo (wasm) → wasm-bindgen → wasm-opt →
+//! assets → cargo (server). Tools are installed at pinned versions into a cache folder
+//! outside the repo and reused. Standard library only, so it compiles in seconds.
+
+use std::env;
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+const USAGE: &str = "usage:
+  cargo xtask demo [--addr HOST:PORT] [--reset]   build, load demo data into SQLite, serve
+  cargo xtask test                                run every test (set OW_TEST_POSTGRES_URL for PostgreSQL)
+  cargo xtask build [--release]                   build the wasm bundle, assets and server
+  cargo xtask dist                                build the wasm bundle and assets only";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        Some("build") => build(args.iter().any(|a| a == "--release")),
+        Some("dist") => site(),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("xtask: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+/// Where built assets go (served by `openwelfare serve` as its `site_root`).
+fn site_dir() -> PathBuf {
+    target_dir().join("site")
+}
+
+/// The versioned tool folder outside the repo.
+fn tools_dir() -> PathBuf {
+    let base = env::var_os("OW_TOOLS_DIR")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("openwelfare")))
+        .or_else(|| env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache/openwelfare")))
+        .unwrap_or_else(|| env::temp_dir().join("openwelfare-tools"));
+    base.join("tools")
+}
+
+fn run(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    println!("$ {shown}");
+    let status = cmd.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn has(program: &str) -> bool {
+    Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock (the CLI must match it exactly).
+fn wasm_bindgen_version() -> Result<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("wasm-bindgen not found in Cargo.lock".into())
+}
+
+/// Installs what the build needs and is missing: the wasm target, wasm-bindgen-cli at
+/// the lock's version, and the npm packages of `tools/package.json`.
+fn ensure_tools() -> Result<Tools> {
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    let has_wasm = installed.as_ref().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"));
+    if !has_wasm {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+
+    let version = wasm_bindgen_version()?;
+    let wb_root = tools_dir().join(format!("wasm-bindgen-{version}"));
+    let wasm_bindgen = wb_root.join("bin/wasm-bindgen");
+    if !wasm_bindgen.exists() {
+        println!("Installing wasm-bindgen-cli {version} into {} (once, several minutes)…", wb_root.display());
+        // Without --locked: the CLI's own lock file pins crates that no longer build on this toolchain.
+        run(cargo().args(["install", "wasm-bindgen-cli", "--version", &version, "--root"]).arg(&wb_root))?;
+    }
+
+    if !has("npm") {
+        return Err("npm is missing: install Node.js (apt-get install nodejs npm)".into());
+    }
+    let manifest = fs::read_to_string(root().join("tools/package.json")).map_err(|e| e.to_string())?;
+    let lock = fs::read_to_string(root().join("tools/package-lock.json")).map_err(|e| e.to_string())?;
+    let npm_dir = tools_dir().join(format!("npm-{:016x}", fnv1a(&(manifest.clone() + &lock))));
+    let node_modules = npm_dir.join("node_modules");
+    if !node_modules.join(".complete").exists() {
+        fs::create_dir_all(&npm_dir).map_err(|e| e.to_string())?;
+        fs::write(npm_dir.join("package.json"), &manifest).map_err(|e| e.to_string())?;
+        fs::write(npm_dir.join("package-lock.json"), &lock).map_err(|e| e.to_string())?;
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"]).current_dir(&npm_dir))?;
+        fs::write(node_modules.join(".complete"), "").map_err(|e| e.to_string())?;
+    }
+    Ok(Tools { wasm_bindgen, node_modules })
+}
+
+struct Tools {
+    wasm_bindgen: PathBuf,
+    node_modules: PathBuf,
+}
+
+/// A stable hash for naming the npm tool folder after its manifest.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf29ce484222325, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let dest = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &dest)?;
+        } else {
+            fs::copy(entry.path(), &dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The hydrate bundle and the static assets, into `target/site`.
+fn site() -> Result {
+    let tools = ensure_tools()?;
+    let started = Instant::now();
+    run(cargo().args(["build", "-p", "frontend", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]))?;
+    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
+    let pkg = site_dir().join("pkg");
+    fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+    run(Command::new(&tools.wasm_bindgen).arg(&wasm).args(["--target", "web", "--no-typescript", "--out-name", "frontend", "--out-dir"]).arg(&pkg))?;
+    let bg = pkg.join("frontend_bg.wasm");
+    let wasm_opt = tools.node_modules.join("binaryen/bin/wasm-opt");
+    run(Command::new(&wasm_opt).arg(&bg).args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "-o"]).arg(&bg))?;
+
+    let assets = site_dir().join("assets");
+    let bi = tools.node_modules.join("bootstrap-italia/dist");
+    for dir in ["css", "fonts", "svg"] {
+        copy_dir(&bi.join(dir), &assets.join("bootstrap-italia").join(dir))?;
+    }
+    let swagger = tools.node_modules.join("swagger-ui-dist");
+    fs::create_dir_all(assets.join("swagger-ui")).map_err(|e| e.to_string())?;
+    for file in ["swagger-ui.css", "swagger-ui-bundle.js", "LICENSE"] {
+        fs::copy(swagger.join(file), assets.join("swagger-ui").join(file)).map_err(|e| format!("swagger-ui {file}: {e}"))?;
+    }
+    copy_dir(&root().join("server/assets"), &assets)?;
+    let size = fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
+    println!("site built in {:.0?}: hydrate wasm {} KiB (before gzip)", started.elapsed(), size / 1024);
+    Ok(())
+}
+
+fn build(release: bool) -> Result {
+    site()?;
+    let mut cmd = cargo();
+    cmd.args(["build", "-p", "server"]);
+    if release {
+        cmd.arg("--release");
+    }
+    run(&mut cmd)
+}
+
+fn demo(args: &[String]) -> Result {
+    let mut addr = "127.0.0.1:3000".to_string();
+    let mut reset = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--addr" => addr = it.next().ok_or("--addr needs HOST:PORT")?.clone(),
+            "--reset" => reset = true,
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    build(true)?;
+    let data = root().join("data");
+    let db_file = data.join("openwelfare.sqlite");
+    if reset {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = fs::remove_file(format!("{}{suffix}", db_file.display()));
+        }
+    }
+    let bin = target_dir().join("release/openwelfare");
+    let openwelfare = |sub: &[&str]| {
+        let mut cmd = Command::new(&bin);
+        cmd.args(sub)
+            .current_dir(root())
+            .env("OW_DATABASE_URL", format!("sqlite://{}?mode=rwc", db_file.display()))
+            .env("OW_SITE_ROOT", site_dir())
+            .env("OW_ADDR", &addr);
+        cmd
+    };
+    run(&mut openwelfare(&["migrate", "up"]))?;
+    run(&mut openwelfare(&["seed-demo"]))?;
+    run(&mut openwelfare(&["serve"]))
+}
+
+/// Runs every test and ends with one summary line.
+fn test() -> Result {
+    let started = Instant::now();
+    site()?;
+    // The e2e tests start this binary against the bundle built above.
+    run(cargo().args(["build", "-p", "server"]))?;
+    ensure_chromium();
+    if env::var_os("OW_TEST_POSTGRES_URL").is_none() {
+        println!("note: OW_TEST_POSTGRES_URL is not set; the PostgreSQL half of the suite is skipped.");
+    }
+    let tools = ensure_tools()?;
+    let mut cmd = cargo();
+    cmd.args(["test", "--workspace", "--exclude", "frontend", "--no-fail-fast"])
+        .env("OW_SITE_ROOT", site_dir())
+        .env("OW_NODE_MODULES", &tools.node_modules)
+        .env("OW_SERVER_BIN", target_dir().join("debug/openwelfare"))
+        .stdout(Stdio::piped());
+    println!("$ {cmd:?}");
+    let mut child = cmd.spawn().map_err(|e| format!("cannot run cargo test: {e}"))?;
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(std::result::Result::ok) {
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                let count = |word: &str| {
+                    rest.split(';').find_map(|part| part.trim().strip_suffix(word).and_then(|n| n.trim().parse::<u64>().ok()))
+                };
+                passed += count("passed").unwrap_or(0);
+                failed += count("failed").unwrap_or(0);
+                ignored += count("ignored").unwrap_or(0);
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    println!();
+    println!("== OpenWelfare test summary ({:.0?}) ==", started.elapsed());
+    println!("{passed} passed, {failed} failed, {ignored} skipped");
+    if status.success() && failed == 0 {
+        Ok(())
+    } else {
+        Err("some tests failed".into())
+    }
+}
+
+/// The browser tests need Debian's chromium; install it when missing and allowed (root).
+fn ensure_chromium() {
+    if Path::new("/usr/bin/chromium").exists() {
+        return;
+    }
+    let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if is_root && has("apt-get") {
+        println!("Installing Debian chromium for the browser tests…");
+        let _ = run(Command::new("apt-get").arg("update").arg("-qq"));
+        let _ = run(Command::new("apt-get").args(["install", "-y", "-qq", "chromium"]).env("DEBIAN_FRONTEND", "noninteractive"));
+    } else {
+        println!("note: /usr/bin/chromium is missing and cannot be installed here; the browser tests will fail.");
+    }
+}
