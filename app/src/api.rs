@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use types::dto::{ComuneOut, DistrictOut, MemberCreatedOut, MemberOut, Page, SessionOut, TenantNodeOut, TenantOut};
+use types::dto::{
+    ComuneOut, DistrictOut, MemberCreatedOut, MemberOut, Page, SessionOut, TenantNodeOut, TenantOut, TenantSettingsOut,
+};
 use types::{ApiError, ErrorCode, Lang};
 
 /// What the layout needs on every page: the session (if signed in) and the language.
@@ -205,6 +207,13 @@ pub async fn create_district(name: String, code: Option<String>) -> Result<Distr
     domain::districts::create_district(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
 }
 
+#[server(prefix = "/sf", endpoint = "rename_district")]
+pub async fn rename_district(id: i64, name: String, code: Option<String>) -> Result<DistrictOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::dto::DistrictIn { name, code };
+    domain::districts::update_district(&db, &ctx, types::DistrictId(id), input).await.map_err(|e| ssr::fail(e, lang))
+}
+
 #[server(prefix = "/sf", endpoint = "delete_district")]
 pub async fn delete_district(id: i64) -> Result<(), UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
@@ -230,6 +239,19 @@ pub async fn add_member(email: String, display_name: String, role: String) -> Re
 pub async fn remove_member(id: i64) -> Result<(), UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
     domain::users::remove_member(&db, &ctx, types::MembershipId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "get_settings")]
+pub async fn get_settings() -> Result<TenantSettingsOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::tenants::settings(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "update_settings")]
+pub async fn update_settings(contact_email: Option<String>, website: Option<String>) -> Result<TenantSettingsOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::dto::TenantSettingsIn { contact_email, website };
+    domain::tenants::update_settings(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
 }
 
 #[server(prefix = "/sf", endpoint = "tenant_tree")]
@@ -272,7 +294,10 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/change_password", FnScope::User),
     ("/sf/list_districts", FnScope::Tenant),
     ("/sf/create_district", FnScope::Tenant),
+    ("/sf/rename_district", FnScope::Tenant),
     ("/sf/delete_district", FnScope::Tenant),
+    ("/sf/get_settings", FnScope::Tenant),
+    ("/sf/update_settings", FnScope::Tenant),
     ("/sf/list_members", FnScope::Tenant),
     ("/sf/add_member", FnScope::Tenant),
     ("/sf/remove_member", FnScope::Tenant),

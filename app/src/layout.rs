@@ -11,22 +11,37 @@ use crate::use_ui;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let ui = use_ui();
+    // Effects run only in the browser, after hydration: the marker tells tests (and
+    // anyone debugging) that the page is interactive.
+    Effect::new(move |_| {
+        if let Some(main) = document().get_element_by_id("main") {
+            let _ = main.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
-        <div class="skiplinks">
-            <a class="visually-hidden-focusable" href="#main">{move || ui.t("nav.skip_to_content")}</a>
-        </div>
+        <Transition fallback=|| ()>
+            <div class="skiplinks">
+                <a class="visually-hidden-focusable" href="#main">{move || ui.t("nav.skip_to_content")}</a>
+            </div>
+        </Transition>
+        // Everything that reads the session waits for it (Transition), so the server
+        // renders it in the user's language and state.
         <header class="it-header-wrapper">
-            {view! { <SlimHeader/> }.into_any()}
-            {view! { <CenterHeader/> }.into_any()}
-            {view! { <NavBar/> }.into_any()}
+            <Transition fallback=|| ()>
+                {view! { <SlimHeader/> }.into_any()}
+                {view! { <CenterHeader/> }.into_any()}
+                {view! { <NavBar/> }.into_any()}
+            </Transition>
         </header>
-        <main id="main" class="container my-4" data-hydrated=move || if cfg!(feature = "hydrate") { "true" } else { "false" }>
+        <main id="main" class="container my-4" data-hydrated="false">
             {children()}
         </main>
         <footer class="it-footer mt-5">
             <div class="it-footer-small-prints clearfix">
                 <div class="container">
-                    <p class="py-3 mb-0 text-white small">{move || ui.t("footer.text")}</p>
+                    <Transition fallback=|| ()>
+                        <p class="py-3 mb-0 text-white small">{move || ui.t("footer.text")}</p>
+                    </Transition>
                 </div>
             </div>
         </footer>
@@ -158,6 +173,7 @@ fn NavBar() -> impl IntoView {
         if current.tenant.kind == TenantKind::Municipality {
             links.push(("/districts", "nav.districts"));
         }
+        links.push(("/settings", "nav.settings"));
         links
     };
     view! {

@@ -270,7 +270,53 @@ async fn switching_tenant_keeps_to_memberships(app: TestApp) {
     assert_eq!(c.get("/api/v1/session").await.body["current"]["tenant"]["slug"], b_slug.as_str());
 }
 
+async fn pages_render_on_the_server(app: TestApp) {
+    let mut c = app.client();
+    // Signed out: every page sends to the sign-in page, which renders in Italian.
+    let r = c.page("/").await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
+    let r = c.page("/sign-in").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("<h1 class=\"h2 mb-4\">Accedi</h1>"), "{}", r.text);
+    assert!(r.text.contains("/assets/bootstrap-italia/css/bootstrap-italia.min.css"));
+    assert!(r.text.contains("/pkg/frontend.js"), "hydration script missing");
+    assert_eq!(c.page("/no-such-page").await.status, StatusCode::NOT_FOUND);
+    // Signed in: the tenant's name and the user's home.
+    let p = app.province("Provincia di Prova", "037").await;
+    let (t, _) = app.municipality(p, "Comune di Bologna").await;
+    let mut admin = app.signed_in(&app.user(t, Role::TenantAdmin).await).await;
+    let r = admin.page("/").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.contains("Comune di Bologna"), "{}", r.text);
+    assert!(r.text.contains("home-role"), "{}", r.text);
+    let r = admin.page("/districts").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("Nessun quartiere registrato."), "{}", r.text);
+}
+
+async fn server_fn_bad_arguments_are_not_500(app: TestApp) {
+    let p = app.province("Provincia di Prova", "037").await;
+    let (t, _) = app.municipality(p, "Comune di Bologna").await;
+    let mut admin = app.signed_in(&app.user(t, Role::TenantAdmin).await).await;
+    let r = admin.server_fn("/sf/delete_district", "id=not-a-number").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = admin.server_fn("/sf/create_district", "").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = admin.server_fn("/sf/create_district", "name=&code=").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["fields"][0]["field"], "name");
+    let r = admin.server_fn("/sf/create_district", &format!("name={}", "x".repeat(200))).await;
+    assert_eq!(r.body["fields"][0]["message"], "Al massimo 120 caratteri.");
+    let r = admin.server_fn("/sf/create_district", "name=Navile&code=Q2").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let mut anon = app.client();
+    let r = anon.server_fn("/sf/list_districts", "").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
 on_both!(
+    pages_render_on_the_server,
+    server_fn_bad_arguments_are_not_500,
     health_and_readiness,
     sign_in_errors_never_reveal_accounts,
     bad_input_gets_clear_translated_errors,

@@ -87,6 +87,9 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
         }
         let form = match path.trim_start_matches("/sf/") {
             "delete_district" => format!("id={}", a.district_id),
+            "rename_district" => format!("id={}&name=Rinominato&code=", a.district_id),
+            "get_settings" => String::new(),
+            "update_settings" => "contact_email=&website=".into(),
             "remove_member" => format!("id={}", a.membership_id),
             "list_districts" | "tenant_tree" => String::new(),
             "list_members" => "page=1".into(),

@@ -248,8 +248,12 @@ fn test() -> Result {
         for line in BufReader::new(out).lines().map_while(std::result::Result::ok) {
             println!("{line}");
             if let Some(rest) = line.strip_prefix("test result: ") {
+                // "ok. 8 passed; 0 failed; 1 ignored; …": the number before each word.
                 let count = |word: &str| {
-                    rest.split(';').find_map(|part| part.trim().strip_suffix(word).and_then(|n| n.trim().parse::<u64>().ok()))
+                    rest.split(';').find_map(|part| {
+                        let mut words = part.split_whitespace().rev();
+                        (words.next() == Some(word)).then(|| words.next()?.parse::<u64>().ok()).flatten()
+                    })
                 };
                 passed += count("passed").unwrap_or(0);
                 failed += count("failed").unwrap_or(0);

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
-use crate::api::{list_districts, CreateDistrict, DeleteDistrict};
+use crate::api::{list_districts, CreateDistrict, DeleteDistrict, RenameDistrict};
 use crate::use_ui;
 
 #[component]
@@ -11,16 +11,19 @@ pub fn Districts() -> impl IntoView {
     let ui = use_ui();
     let create = ServerAction::<CreateDistrict>::new();
     let delete = ServerAction::<DeleteDistrict>::new();
+    let rename = ServerAction::<RenameDistrict>::new();
     let districts = Resource::new(
-        move || (create.version().get(), delete.version().get()),
+        move || (create.version().get(), delete.version().get(), rename.version().get()),
         |_| list_districts(),
     );
     let error = action_error(create);
     let delete_error = action_error(delete);
+    let rename_error = action_error(rename);
     view! {
         <SignedIn>
             <h1 class="h2 mb-4">{move || ui.t("districts.title")}</h1>
             <ErrorAlert error=delete_error/>
+            <ErrorAlert error=rename_error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match districts.await {
@@ -38,8 +41,21 @@ pub fn Districts() -> impl IntoView {
                                     {list.into_iter().map(|d| {
                                         let id = d.id.0;
                                         let label = format!("{} {}", ui.t("action.delete"), d.name);
+                                        let code = d.code.clone().unwrap_or_default();
                                         view! { <tr>
-                                            <td>{d.name}</td>
+                                            <td>
+                                                <details>
+                                                    <summary>{d.name.clone()}</summary>
+                                                    <ActionForm action=rename>
+                                                        <input type="hidden" name="id" value=id.to_string()/>
+                                                        <label class="visually-hidden" for=format!("rename-{id}")>{ui.t("field.name")}</label>
+                                                        <input type="text" id=format!("rename-{id}") name="name" class="form-control form-control-sm" value=d.name.clone() required maxlength="120"/>
+                                                        <label class="visually-hidden" for=format!("code-{id}")>{ui.t("field.code")}</label>
+                                                        <input type="text" id=format!("code-{id}") name="code" class="form-control form-control-sm" value=code maxlength="20"/>
+                                                        <button type="submit" class="btn btn-primary btn-xs mt-1">{ui.t("action.save")}</button>
+                                                    </ActionForm>
+                                                </details>
+                                            </td>
                                             <td>{d.code.unwrap_or_default()}</td>
                                             <td class="text-end">
                                                 <button type="button" class="btn btn-outline-danger btn-xs" aria-label=label

@@ -3,6 +3,7 @@
 pub mod districts;
 pub mod home;
 pub mod password;
+pub mod settings;
 pub mod sign_in;
 pub mod tenants;
 pub mod users;
@@ -21,8 +22,10 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <h1>{move || ui.t("page.not_found.title")}</h1>
-        <p><a href="/">{move || ui.t("nav.home")}</a></p>
+        <Public>
+            <h1>{move || ui.t("page.not_found.title")}</h1>
+            <p><a href="/">{move || ui.t("nav.home")}</a></p>
+        </Public>
     }
 }
 
@@ -30,10 +33,25 @@ pub fn NotFound() -> impl IntoView {
 #[component]
 pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let ui = use_ui();
-    move || match ui.session() {
-        Some(_) => children().into_any(),
-        None => view! { <Redirect path="/sign-in"/> }.into_any(),
+    view! {
+        <Transition fallback=|| ()>
+            {
+                let children = children.clone();
+                // Redirect only once the session is known to be absent, not while loading.
+                move || match ui.signed_in() {
+                    Some(true) => children().into_any(),
+                    Some(false) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    None => ().into_any(),
+                }
+            }
+        </Transition>
     }
+}
+
+/// A page anyone may see; waits for the session so it renders in the user's language.
+#[component]
+pub fn Public(children: ChildrenFn) -> impl IntoView {
+    view! { <Transition fallback=|| ()>{children()}</Transition> }
 }
 
 /// The general message of a failed action, as an alert.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use super::{action_error, ErrorAlert, FieldMessage, Public, SignedIn};
 use crate::api::{ChangePassword as ChangePasswordFn, ResetPassword as ResetPasswordFn};
 use crate::use_ui;
 
@@ -46,6 +46,7 @@ pub fn ResetPassword() -> impl IntoView {
     let error = action_error(action);
     let done = move || matches!(action.value().get(), Some(Ok(())));
     view! {
+        <Public>
         <h1 class="h2 mb-4">{move || ui.t("password.reset_title")}</h1>
         <ErrorAlert error/>
         <FieldMessage error field="token"/>
@@ -64,5 +65,6 @@ pub fn ResetPassword() -> impl IntoView {
                 {move || ui.t("password.reset_done")} " " <a href="/sign-in">{move || ui.t("sign_in.title")}</a>
             </div>
         </Show>
+        </Public>
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
 
-use super::{action_error, ErrorAlert, FieldMessage};
+use super::{action_error, ErrorAlert, FieldMessage, Public};
 use crate::api::SignIn as SignInFn;
 use crate::use_ui;
 
@@ -21,6 +21,7 @@ pub fn SignIn() -> impl IntoView {
         }
     });
     view! {
+        <Public>
         {move || ui.session().map(|_| view! { <Redirect path="/"/> })}
         <div class="row justify-content-center">
             <div class="col-12 col-md-8 col-lg-5">
@@ -44,5 +45,6 @@ pub fn SignIn() -> impl IntoView {
                 <p class="mt-4 small text-muted">{move || ui.t("sign_in.forgot")}</p>
             </div>
         </div>
+        </Public>
     }
 }

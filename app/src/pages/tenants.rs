@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use types::dto::TenantNodeOut;
 
 use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
-use crate::api::{search_comuni, tenant_tree, CreateMunicipality};
+use crate::api::{search_comuni, tenant_tree, CreateMunicipality, CreateZone};
 use crate::{use_ui, Ui};
 
 fn node_view(ui: Ui, node: TenantNodeOut) -> AnyView {
@@ -28,7 +28,17 @@ fn node_view(ui: Ui, node: TenantNodeOut) -> AnyView {
 pub fn Tenants() -> impl IntoView {
     let ui = use_ui();
     let create = ServerAction::<CreateMunicipality>::new();
-    let tree = Resource::new(move || create.version().get(), |_| tenant_tree());
+    let create_zone = ServerAction::<CreateZone>::new();
+    let tree = Resource::new(move || (create.version().get(), create_zone.version().get()), |_| tenant_tree());
+    // Comuni picked for a new zone: (ISTAT code, name).
+    let draft = RwSignal::new(Vec::<(String, String)>::new());
+    let zone_error = action_error(create_zone);
+    let draft_codes = move || draft.read().iter().map(|(c, _)| c.clone()).collect::<Vec<_>>().join(",");
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create_zone.value().get() {
+            draft.set(vec![]);
+        }
+    });
     let query = RwSignal::new(String::new());
     let matches = Resource::new(move || query.get(), |q| async move {
         if q.trim().chars().count() < 2 { Ok(vec![]) } else { search_comuni(q).await }
@@ -62,10 +72,17 @@ pub fn Tenants() -> impl IntoView {
                 <ul class="list-group" id="comune-results" aria-live="polite">
                     {move || matches.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
                         let code = c.istat_code.clone();
+                        let pick = (c.istat_code.clone(), c.name.clone());
+                        let picked = { let code = code.clone(); move || draft.read().iter().any(|(c, _)| *c == code) };
                         let population = c.population_2023.map(|p| types::i18n::tf(ui.lang(), "tenants.population", &[("n", &p.to_string())])).unwrap_or_default();
                         view! {
                             <li class="list-group-item d-flex justify-content-between align-items-center">
                                 <span>{c.name.clone()} " (" {c.istat_code.clone()} ") " <small class="text-muted">{population}</small></span>
+                                <span class="d-flex gap-2">
+                                <button type="button" class="btn btn-outline-primary btn-xs" disabled=picked
+                                    on:click=move |_| draft.update(|d| d.push(pick.clone()))>
+                                    {ui.t("tenants.add_to_zone")}
+                                </button>
                                 {match c.tenant_slug {
                                     Some(_) => view! { <span class="badge bg-success">{ui.t("tenants.already_tenant")}</span> }.into_any(),
                                     None => view! {
@@ -75,11 +92,39 @@ pub fn Tenants() -> impl IntoView {
                                         </button>
                                     }.into_any(),
                                 }}
+                                </span>
                             </li>
                         }
                     }).collect_view()}
                 </ul>
             </Transition>
+            <h2 class="h4 mt-5">{move || ui.t("tenants.add_zone")}</h2>
+            <p class="small">{move || ui.t("tenants.zone_help")}</p>
+            <ErrorAlert error=zone_error/>
+            {move || create_zone.value().get().and_then(Result::ok).map(|t| view! {
+                <div class="alert alert-success" role="status">{types::i18n::tf(ui.lang(), "tenants.created", &[("name", &t.name)])}</div>
+            })}
+            <ActionForm action=create_zone>
+                <div class="form-group">
+                    <label for="zone-name" class="active">{move || ui.t("field.name")}</label>
+                    <input type="text" id="zone-name" name="name" class="form-control" required maxlength="200" placeholder="Ambito 4 – Valle Trompia"/>
+                    <FieldMessage error=zone_error field="name"/>
+                </div>
+                <input type="hidden" name="comuni" prop:value=draft_codes/>
+                <ul class="list-inline" id="zone-draft">
+                    {move || draft.get().into_iter().map(|(code, name)| view! {
+                        <li class="list-inline-item">
+                            <span class="chip chip-simple">
+                                <span class="chip-label">{name.clone()}</span>
+                                <button type="button" class="btn btn-link btn-xs" aria-label=format!("{} {name}", ui.t("action.remove"))
+                                    on:click=move |_| draft.update(|d| d.retain(|(c, _)| *c != code))>"×"</button>
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <FieldMessage error=zone_error field="comuni"/>
+                <button type="submit" class="btn btn-primary" disabled=move || draft.read().is_empty()>{move || ui.t("tenants.create_zone")}</button>
+            </ActionForm>
         </SignedIn>
     }
 }

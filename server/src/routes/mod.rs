@@ -8,14 +8,14 @@ pub mod session;
 pub mod tenant;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -67,12 +67,6 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     api().split_for_parts().1
 }
 
-/// Server functions of the staff app (`app::api`), under `/sf/`.
-async fn server_fns(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let context = move || provide_context(state.db.clone());
-    handle_server_fns_with_context(context, req).await.into_response()
-}
-
 /// server_fn answers 500 for errors raised before our code runs (malformed or missing
 /// arguments). Our own errors already carry their status; this gives the framework's
 /// the status their encoded code says, so a client mistake is never a 500.
@@ -112,7 +106,8 @@ pub fn app_router(state: AppState) -> Router {
             state.config.session_minutes,
         )));
 
-    // Server functions and pages get the pool (not the whole state: `app` cannot see it).
+    // Pages and server functions (leptos registers both routes) get the pool in their
+    // context; `app` cannot see `AppState`.
     let ctx_db = state.db.clone();
     let pages = Router::new().leptos_routes_with_context(
         &state,
@@ -126,7 +121,6 @@ pub fn app_router(state: AppState) -> Router {
         .route("/api/openapi.json", get(move || async move { axum::Json(doc.as_ref().clone()) }))
         .route("/api/docs", get(docs::page))
         .merge(pages)
-        .route("/sf/{*name}", post(server_fns).get(server_fns).layer(from_fn(server_fn_status)))
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()
@@ -141,6 +135,7 @@ pub fn app_router(state: AppState) -> Router {
         // First `layer` is innermost: errors of the Origin check get translated too.
         .layer(from_fn_with_state(state.clone(), check_origin))
         .layer(from_fn(translate_errors))
+        .layer(from_fn(server_fn_status))
         .layer(from_fn(language))
         .layer(sessions)
         .layer(TraceLayer::new_for_http())

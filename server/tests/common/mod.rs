@@ -240,6 +240,15 @@ impl Client {
         Reply { status, body, text, set_cookie }
     }
 
+    /// A page, requested like a browser does (redirects are real 302s then).
+    pub async fn page(&mut self, uri: &str) -> Reply {
+        let mut req = Request::builder().uri(uri).header(header::HOST, "127.0.0.1:3000").header(header::ACCEPT, "text/html");
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
     pub async fn get(&mut self, uri: &str) -> Reply {
         self.request(Method::GET, uri, None, "").await
     }

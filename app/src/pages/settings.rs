@@ -1,0 +1,57 @@
+//! The current tenant's settings: what it is, and the contacts its admin keeps.
+
+use leptos::prelude::*;
+
+use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use crate::api::{get_settings, UpdateSettings};
+use crate::use_ui;
+
+#[component]
+pub fn Settings() -> impl IntoView {
+    let ui = use_ui();
+    let save = ServerAction::<UpdateSettings>::new();
+    let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    let error = action_error(save);
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    view! {
+        <SignedIn>
+            <h1 class="h2 mb-4">{move || ui.t("settings.title")}</h1>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
+                        Ok(s) => view! {
+                            <dl class="row">
+                                <dt class="col-sm-3">{ui.t("field.name")}</dt>
+                                <dd class="col-sm-9">{s.tenant.name.clone()}</dd>
+                                <dt class="col-sm-3">{ui.t("settings.kind")}</dt>
+                                <dd class="col-sm-9">{ui.t(&s.tenant.kind.label_key())}</dd>
+                                <dt class="col-sm-3">{ui.t("settings.istat_code")}</dt>
+                                <dd class="col-sm-9">{s.tenant.istat_code.clone().unwrap_or_else(|| "—".into())}</dd>
+                            </dl>
+                            <ErrorAlert error/>
+                            <Show when=saved>
+                                <div class="alert alert-success" role="status">{ui.t("settings.saved")}</div>
+                            </Show>
+                            <ActionForm action=save>
+                                <div class="form-group mb-4">
+                                    <label for="contact_email" class="active">{ui.t("settings.contact_email")}</label>
+                                    <input type="email" id="contact_email" name="contact_email" class="form-control" maxlength="254"
+                                        value=s.contact_email.unwrap_or_default()/>
+                                    <FieldMessage error field="contact_email"/>
+                                </div>
+                                <div class="form-group mb-4">
+                                    <label for="website" class="active">{ui.t("settings.website")}</label>
+                                    <input type="url" id="website" name="website" class="form-control" maxlength="300"
+                                        placeholder="https://" value=s.website.unwrap_or_default()/>
+                                    <FieldMessage error field="website"/>
+                                </div>
+                                <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </SignedIn>
+    }
+}
