@@ -61,6 +61,45 @@ try {
   await page.goto(`${base}/`);
   await page.waitForURL(`${base}/sign-in`);
 
+  step("the province admin activates a comune from the ISTAT list and builds a zone");
+  await page.fill("#email", "provincia@demo.openwelfare.it");
+  await page.fill("#password", "demo-openwelfare-2026");
+  await page.click("#sign-in-submit");
+  await page.waitForSelector("#home-title");
+  await page.goto(`${base}/tenants`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.locator("#tenant-tree", { hasText: "Ambito 1" }).waitFor();
+  await page.fill("#comune-search", "gardone");
+  const riviera = page.locator("#comune-results li", { hasText: "Gardone Riviera" });
+  await riviera.getByRole("button", { name: "Attiva" }).click();
+  await page.locator("#tenant-tree", { hasText: "Comune di Gardone Riviera" }).waitFor();
+  await riviera.getByText("già attivo").waitFor();
+  await riviera.getByRole("button", { name: "Aggiungi all'ambito" }).click();
+  await page.locator("#comune-results li", { hasText: "Gardone Val Trompia" }).getByRole("button", { name: "Aggiungi all'ambito" }).click();
+  await page.locator("#zone-draft li").nth(1).waitFor();
+  await page.fill("#zone-name", "Ambito 4 – Valle Trompia e Garda");
+  await page.getByRole("button", { name: "Crea l'ambito" }).click();
+  await page.locator("#tenant-tree li", { hasText: "Ambito 4 – Valle Trompia e Garda" }).getByText("Comune di Gardone Riviera").waitFor();
+
+  step("a tenant admin adds a district; a duplicate is refused with a clear message and the input kept");
+  await page.click("#sign-out");
+  await page.waitForURL(`${base}/sign-in`);
+  await page.fill("#email", "admin.bologna@demo.openwelfare.it");
+  await page.fill("#password", "demo-openwelfare-2026");
+  await page.click("#sign-in-submit");
+  await page.waitForSelector("#home-title");
+  await page.goto(`${base}/districts`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.locator("#districts", { hasText: "Santo Stefano" }).waitFor();
+  await page.fill("#name", "Navile");
+  await page.getByRole("button", { name: "Aggiungi", exact: true }).click();
+  await page.getByText("Esiste già un quartiere con questo nome.").waitFor();
+  if ((await page.inputValue("#name")) !== "Navile") throw new Error("the rejected input was lost");
+  await page.fill("#name", "Bolognina");
+  await page.fill("#code", "Q10");
+  await page.getByRole("button", { name: "Aggiungi", exact: true }).click();
+  await page.locator("#districts", { hasText: "Bolognina" }).waitFor();
+
   if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
   console.log("staff.mjs: all steps passed");
 } catch (e) {

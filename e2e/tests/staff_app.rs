@@ -1,5 +1,6 @@
 //! The staff app in a real browser: sign in, tenant home, tenant switch, English,
-//! sign out, and hydration (the controls that do this only work once hydrated).
+//! sign out, a province admin activating a comune and building a zone, a tenant admin's
+//! district form with a refused duplicate; all through hydrated, interactive controls.
 
 #[test]
 fn sign_in_switch_tenant_language_and_sign_out() {

@@ -71,7 +71,7 @@ pub fn Districts() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <h2 class="h4 mt-5">{move || ui.t("districts.add")}</h2>
+            <h2 class="h4 mt-5 mb-4">{move || ui.t("districts.add")}</h2>
             <ErrorAlert error/>
             <ActionForm action=create>
                 <div class="row">

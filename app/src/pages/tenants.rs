@@ -40,7 +40,8 @@ pub fn Tenants() -> impl IntoView {
         }
     });
     let query = RwSignal::new(String::new());
-    let matches = Resource::new(move || query.get(), |q| async move {
+    // Refetched after each activation, so a comune just activated shows as such.
+    let matches = Resource::new(move || (query.get(), create.version().get()), |(q, _)| async move {
         if q.trim().chars().count() < 2 { Ok(vec![]) } else { search_comuni(q).await }
     });
     let error = action_error(create);
@@ -55,7 +56,7 @@ pub fn Tenants() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <h2 class="h4 mt-5">{move || ui.t("tenants.add_municipality")}</h2>
+            <h2 class="h4 mt-5 mb-4">{move || ui.t("tenants.add_municipality")}</h2>
             <ErrorAlert error/>
             {move || create.value().get().and_then(Result::ok).map(|t| view! {
                 <div class="alert alert-success" role="status">{types::i18n::tf(ui.lang(), "tenants.created", &[("name", &t.name)])}</div>
@@ -98,7 +99,7 @@ pub fn Tenants() -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </Transition>
-            <h2 class="h4 mt-5">{move || ui.t("tenants.add_zone")}</h2>
+            <h2 class="h4 mt-5 mb-4">{move || ui.t("tenants.add_zone")}</h2>
             <p class="small">{move || ui.t("tenants.zone_help")}</p>
             <ErrorAlert error=zone_error/>
             {move || create_zone.value().get().and_then(Result::ok).map(|t| view! {

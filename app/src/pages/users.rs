@@ -78,7 +78,7 @@ pub fn Users() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <h2 class="h4 mt-5">{move || ui.t("users.add")}</h2>
+            <h2 class="h4 mt-5 mb-4">{move || ui.t("users.add")}</h2>
             <ErrorAlert error/>
             {move || add.value().get().and_then(Result::ok).and_then(|c| c.set_password_token).map(|token| view! {
                 <div class="alert alert-info" role="status">
