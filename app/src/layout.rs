@@ -48,6 +48,22 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// Bootstrap Italia's header band: `wrapper > container > row > col-12 > content`.
+#[component]
+fn HeaderBand(wrapper: &'static str, content: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class=wrapper>
+            <div class="container">
+                <div class="row">
+                    <div class="col-12">
+                        <div class=content>{children()}</div>
+                    </div>
+                </div>
+            </div>
+        </div>
+    }
+}
+
 #[component]
 fn SlimHeader() -> impl IntoView {
     let ui = use_ui();
@@ -79,29 +95,21 @@ fn SlimHeader() -> impl IntoView {
         }
     };
     view! {
-        <div class="it-header-slim-wrapper">
-            <div class="container">
-                <div class="row">
-                    <div class="col-12">
-                        <div class="it-header-slim-wrapper-content">
-                            <span class="navbar-brand">{move || ui.session().and_then(|s| s.current).map(|m| ui.t(&m.tenant.kind.label_key())).unwrap_or_else(|| "OpenWelfare".into())}</span>
-                            <div class="it-header-slim-right-zone" role="navigation" aria-label=move || ui.t("nav.language")>
-                                {lang_button(Lang::It, "ITA")}
-                                {lang_button(Lang::En, "ENG")}
-                                {move || ui.session().map(|s| view! {
-                                    <span class="text-white small ms-3 d-none d-md-inline" id="current-user">{s.user.display_name}</span>
-                                    <a class="btn btn-link btn-sm text-white" href="/password">{ui.t("nav.password")}</a>
-                                    <button type="button" class="btn btn-primary btn-sm ms-2" id="sign-out"
-                                        on:click=move |_| { sign_out.dispatch(SignOut {}); }>
-                                        {ui.t("nav.sign_out")}
-                                    </button>
-                                })}
-                            </div>
-                        </div>
-                    </div>
-                </div>
+        <HeaderBand wrapper="it-header-slim-wrapper" content="it-header-slim-wrapper-content">
+            <span class="navbar-brand">{move || ui.session().and_then(|s| s.current).map(|m| ui.t(&m.tenant.kind.label_key())).unwrap_or_else(|| "OpenWelfare".into())}</span>
+            <div class="it-header-slim-right-zone" role="navigation" aria-label=move || ui.t("nav.language")>
+                {lang_button(Lang::It, "ITA")}
+                {lang_button(Lang::En, "ENG")}
+                {move || ui.session().map(|s| view! {
+                    <span class="text-white small ms-3 d-none d-md-inline" id="current-user">{s.user.display_name}</span>
+                    <a class="btn btn-link btn-sm text-white" href="/password">{ui.t("nav.password")}</a>
+                    <button type="button" class="btn btn-primary btn-sm ms-2" id="sign-out"
+                        on:click=move |_| { sign_out.dispatch(SignOut {}); }>
+                        {ui.t("nav.sign_out")}
+                    </button>
+                })}
             </div>
-        </div>
+        </HeaderBand>
     }
 }
 
@@ -117,43 +125,35 @@ fn CenterHeader() -> impl IntoView {
         }
     });
     view! {
-        <div class="it-header-center-wrapper">
-            <div class="container">
-                <div class="row">
-                    <div class="col-12">
-                        <div class="it-header-center-content-wrapper">
-                            <div class="it-brand-wrapper">
-                                <a href="/">
-                                    <div class="it-brand-text">
-                                        <div class="it-brand-title" id="tenant-name">
-                                            {move || ui.session().and_then(|s| s.current).map(|m| m.tenant.name).unwrap_or_else(|| "OpenWelfare".into())}
-                                        </div>
-                                        <div class="it-brand-tagline d-none d-md-block">{move || ui.t("app.tagline")}</div>
-                                    </div>
-                                </a>
-                            </div>
-                            <div class="it-right-zone">
-                                {move || ui.session().filter(|s| s.memberships.len() > 1).map(|s| {
-                                    let current = s.current.as_ref().map(|m| m.tenant.slug.clone()).unwrap_or_default();
-                                    view! {
-                                        <div class="select-wrapper tenant-switch">
-                                            <label for="tenant-switch" class="text-white">{ui.t("nav.switch_tenant")}</label>
-                                            <select id="tenant-switch"
-                                                on:change=move |ev| { switch.dispatch(SwitchTenant { tenant: event_target_value(&ev) }); }>
-                                                {s.memberships.into_iter().map(|m| {
-                                                    let selected = m.tenant.slug == current;
-                                                    view! { <option value=m.tenant.slug.clone() selected=selected>{m.tenant.name}</option> }
-                                                }).collect_view()}
-                                            </select>
-                                        </div>
-                                    }
-                                })}
-                            </div>
+        <HeaderBand wrapper="it-header-center-wrapper" content="it-header-center-content-wrapper">
+            <div class="it-brand-wrapper">
+                <a href="/">
+                    <div class="it-brand-text">
+                        <div class="it-brand-title" id="tenant-name">
+                            {move || ui.session().and_then(|s| s.current).map(|m| m.tenant.name).unwrap_or_else(|| "OpenWelfare".into())}
                         </div>
+                        <div class="it-brand-tagline d-none d-md-block">{move || ui.t("app.tagline")}</div>
                     </div>
-                </div>
+                </a>
             </div>
-        </div>
+            <div class="it-right-zone">
+                {move || ui.session().filter(|s| s.memberships.len() > 1).map(|s| {
+                    let current = s.current.as_ref().map(|m| m.tenant.slug.clone()).unwrap_or_default();
+                    view! {
+                        <div class="select-wrapper tenant-switch">
+                            <label for="tenant-switch" class="text-white">{ui.t("nav.switch_tenant")}</label>
+                            <select id="tenant-switch"
+                                on:change=move |ev| { switch.dispatch(SwitchTenant { tenant: event_target_value(&ev) }); }>
+                                {s.memberships.into_iter().map(|m| {
+                                    let selected = m.tenant.slug == current;
+                                    view! { <option value=m.tenant.slug.clone() selected=selected>{m.tenant.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+            </div>
+        </HeaderBand>
     }
 }
 

@@ -32,7 +32,8 @@ impl From<PathRejection> for ApiFailure {
 
 impl From<JsonRejection> for ApiFailure {
     fn from(rejection: JsonRejection) -> Self {
-        tracing::debug!(%rejection, "rejected JSON body");
+        // Only the status: serde's message can quote the (personal) values sent.
+        tracing::debug!(status = %rejection.status(), "rejected JSON body");
         ApiFailure(AppError::field("body", "validation.bad_body"))
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use super::{action_error, ErrorAlert, Field, SignedIn};
 use crate::api::{list_districts, CreateDistrict, DeleteDistrict, RenameDistrict};
 use crate::use_ui;
 
@@ -75,16 +75,8 @@ pub fn Districts() -> impl IntoView {
             <ErrorAlert error/>
             <ActionForm action=create>
                 <div class="row">
-                    <div class="form-group col-md-6">
-                        <label for="name" class="active">{move || ui.t("field.name")}</label>
-                        <input type="text" id="name" name="name" class="form-control" required maxlength="120"/>
-                        <FieldMessage error field="name"/>
-                    </div>
-                    <div class="form-group col-md-3">
-                        <label for="code" class="active">{move || ui.t("field.code")}</label>
-                        <input type="text" id="code" name="code" class="form-control" maxlength="20"/>
-                        <FieldMessage error field="code"/>
-                    </div>
+                    <Field id="name" name="name" label="field.name" error required=true maxlength=120 class="col-md-6"/>
+                    <Field id="code" name="code" label="field.code" error maxlength=20 class="col-md-3"/>
                     <div class="col-md-3">
                         <button type="submit" class="btn btn-primary">{move || ui.t("action.add")}</button>
                     </div>

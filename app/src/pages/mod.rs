@@ -65,13 +65,51 @@ pub fn ErrorAlert(error: Signal<Option<UiError>>) -> impl IntoView {
     }
 }
 
-/// The message for one field of a failed action, tied to its input by id.
+/// The message for one field of a failed action; `id` is what inputs point at with
+/// `aria-describedby`.
 #[component]
-pub fn FieldMessage(error: Signal<Option<UiError>>, field: &'static str) -> impl IntoView {
+pub fn FieldMessage(error: Signal<Option<UiError>>, field: &'static str, #[prop(optional)] id: Option<String>) -> impl IntoView {
+    let id = id.unwrap_or_else(|| format!("{field}-error"));
     move || {
         error.get().and_then(|e| e.field(field)).map(|msg| {
-            view! { <div class="invalid-feedback d-block" id=format!("{field}-error")>{msg}</div> }
+            view! { <div class="invalid-feedback d-block" id=id.clone()>{msg}</div> }
         })
+    }
+}
+
+/// A labelled form input with its error message, in Bootstrap Italia's markup. The
+/// input is marked `aria-invalid` and points at its message when the server rejects it.
+#[component]
+pub fn Field(
+    /// Element id (also the base of the message's id).
+    id: &'static str,
+    /// Form field name, as the server function's argument.
+    name: &'static str,
+    /// Translation key of the label.
+    label: &'static str,
+    error: Signal<Option<UiError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] minlength: Option<u32>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    /// Extra classes of the wrapper (grid columns).
+    #[prop(default = "")] class: &'static str,
+) -> impl IntoView {
+    let ui = use_ui();
+    let message_id = format!("{id}-error");
+    let invalid = move || error.get().and_then(|e| e.field(name)).is_some();
+    view! {
+        <div class=format!("form-group mb-4 {class}")>
+            <label for=id class="active">{move || ui.t(label)}</label>
+            <input type=kind id=id name=name class="form-control" required=required
+                maxlength=maxlength minlength=minlength autocomplete=autocomplete value=value placeholder=placeholder
+                aria-invalid=move || invalid().to_string()
+                aria-describedby=message_id.clone()/>
+            <FieldMessage error field=name id=message_id/>
+        </div>
     }
 }
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{action_error, ErrorAlert, FieldMessage, Public, SignedIn};
+use super::{action_error, ErrorAlert, Field, FieldMessage, Public, SignedIn};
 use crate::api::{ChangePassword as ChangePasswordFn, ResetPassword as ResetPasswordFn};
 use crate::use_ui;
 
@@ -21,16 +21,8 @@ pub fn ChangePassword() -> impl IntoView {
                 <div class="alert alert-success" role="status">{move || ui.t("password.changed")}</div>
             </Show>
             <ActionForm action>
-                <div class="form-group mb-4">
-                    <label for="current_password" class="active">{move || ui.t("field.current_password")}</label>
-                    <input type="password" id="current_password" name="current_password" class="form-control" autocomplete="current-password" required/>
-                    <FieldMessage error field="current_password"/>
-                </div>
-                <div class="form-group mb-4">
-                    <label for="new_password" class="active">{move || ui.t("field.new_password")}</label>
-                    <input type="password" id="new_password" name="new_password" class="form-control" autocomplete="new-password" required minlength="10"/>
-                    <FieldMessage error field="new_password"/>
-                </div>
+                <Field id="current_password" name="current_password" label="field.current_password" kind="password" error required=true autocomplete="current-password"/>
+                <Field id="new_password" name="new_password" label="field.new_password" kind="password" error required=true minlength=10 maxlength=200 autocomplete="new-password"/>
                 <button type="submit" class="btn btn-primary">{move || ui.t("action.save")}</button>
             </ActionForm>
         </SignedIn>
@@ -53,11 +45,7 @@ pub fn ResetPassword() -> impl IntoView {
         <Show when=done fallback=move || view! {
             <ActionForm action>
                 <input type="hidden" name="token" prop:value=token/>
-                <div class="form-group mb-4">
-                    <label for="new_password" class="active">{move || ui.t("field.new_password")}</label>
-                    <input type="password" id="new_password" name="new_password" class="form-control" autocomplete="new-password" required minlength="10"/>
-                    <FieldMessage error field="new_password"/>
-                </div>
+                <Field id="new_password" name="new_password" label="field.new_password" kind="password" error required=true minlength=10 maxlength=200 autocomplete="new-password"/>
                 <button type="submit" class="btn btn-primary">{move || ui.t("action.save")}</button>
             </ActionForm>
         }>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use super::{action_error, ErrorAlert, Field, SignedIn};
 use crate::api::{get_settings, UpdateSettings};
 use crate::use_ui;
 
@@ -34,18 +34,8 @@ pub fn Settings() -> impl IntoView {
                                 <div class="alert alert-success" role="status">{ui.t("settings.saved")}</div>
                             </Show>
                             <ActionForm action=save>
-                                <div class="form-group mb-4">
-                                    <label for="contact_email" class="active">{ui.t("settings.contact_email")}</label>
-                                    <input type="email" id="contact_email" name="contact_email" class="form-control" maxlength="254"
-                                        value=s.contact_email.unwrap_or_default()/>
-                                    <FieldMessage error field="contact_email"/>
-                                </div>
-                                <div class="form-group mb-4">
-                                    <label for="website" class="active">{ui.t("settings.website")}</label>
-                                    <input type="url" id="website" name="website" class="form-control" maxlength="300"
-                                        placeholder="https://" value=s.website.unwrap_or_default()/>
-                                    <FieldMessage error field="website"/>
-                                </div>
+                                <Field id="contact_email" name="contact_email" label="settings.contact_email" kind="email" error maxlength=254 value=s.contact_email.unwrap_or_default()/>
+                                <Field id="website" name="website" label="settings.website" kind="url" error maxlength=300 placeholder="https://" value=s.website.unwrap_or_default()/>
                                 <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
                             </ActionForm>
                         }.into_any(),

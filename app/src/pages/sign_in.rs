@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
 
-use super::{action_error, ErrorAlert, FieldMessage, Public};
+use super::{action_error, ErrorAlert, Field, Public};
 use crate::api::SignIn as SignInFn;
 use crate::use_ui;
 
@@ -28,16 +28,8 @@ pub fn SignIn() -> impl IntoView {
                 <h1 class="h2 mb-4">{move || ui.t("sign_in.title")}</h1>
                 <ErrorAlert error/>
                 <ActionForm action>
-                    <div class="form-group mb-4">
-                        <label for="email" class="active">{move || ui.t("field.email")}</label>
-                        <input type="email" id="email" name="email" class="form-control" autocomplete="username" required maxlength="254"/>
-                        <FieldMessage error field="email"/>
-                    </div>
-                    <div class="form-group mb-4">
-                        <label for="password" class="active">{move || ui.t("field.password")}</label>
-                        <input type="password" id="password" name="password" class="form-control" autocomplete="current-password" required maxlength="200"/>
-                        <FieldMessage error field="password"/>
-                    </div>
+                    <Field id="email" name="email" label="field.email" kind="email" error required=true maxlength=254 autocomplete="username"/>
+                    <Field id="password" name="password" label="field.password" kind="password" error required=true maxlength=200 autocomplete="current-password"/>
                     <button type="submit" class="btn btn-primary" id="sign-in-submit" disabled=move || action.pending().get()>
                         {move || ui.t("sign_in.submit")}
                     </button>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use types::dto::TenantNodeOut;
 
-use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
 use crate::api::{search_comuni, tenant_tree, CreateMunicipality, CreateZone};
 use crate::{use_ui, Ui};
 
@@ -106,11 +106,7 @@ pub fn Tenants() -> impl IntoView {
                 <div class="alert alert-success" role="status">{types::i18n::tf(ui.lang(), "tenants.created", &[("name", &t.name)])}</div>
             })}
             <ActionForm action=create_zone>
-                <div class="form-group">
-                    <label for="zone-name" class="active">{move || ui.t("field.name")}</label>
-                    <input type="text" id="zone-name" name="name" class="form-control" required maxlength="200" placeholder="Ambito 4 – Valle Trompia"/>
-                    <FieldMessage error=zone_error field="name"/>
-                </div>
+                <Field id="zone-name" name="name" label="field.name" error=zone_error required=true maxlength=200 placeholder="Ambito 4 – Valle Trompia"/>
                 <input type="hidden" name="comuni" prop:value=draft_codes/>
                 <ul class="list-inline" id="zone-draft">
                     {move || draft.get().into_iter().map(|(code, name)| view! {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use types::Role;
 
-use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
 use crate::api::{list_members, AddMember, RemoveMember};
 use crate::use_ui;
 
@@ -88,16 +88,8 @@ pub fn Users() -> impl IntoView {
             })}
             <ActionForm action=add>
                 <div class="row">
-                    <div class="form-group col-md-4">
-                        <label for="display_name" class="active">{move || ui.t("field.display_name")}</label>
-                        <input type="text" id="display_name" name="display_name" class="form-control" required maxlength="120"/>
-                        <FieldMessage error field="display_name"/>
-                    </div>
-                    <div class="form-group col-md-4">
-                        <label for="member-email" class="active">{move || ui.t("field.email")}</label>
-                        <input type="email" id="member-email" name="email" class="form-control" required maxlength="254"/>
-                        <FieldMessage error field="email"/>
-                    </div>
+                    <Field id="display_name" name="display_name" label="field.display_name" error required=true maxlength=120 class="col-md-4"/>
+                    <Field id="member-email" name="email" label="field.email" kind="email" error required=true maxlength=254 class="col-md-4"/>
                     <div class="select-wrapper col-md-4">
                         <label for="role">{move || ui.t("field.role")}</label>
                         <select id="role" name="role">

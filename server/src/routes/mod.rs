@@ -138,6 +138,10 @@ pub fn app_router(state: AppState) -> Router {
         .layer(from_fn(server_fn_status))
         .layer(from_fn(language))
         .layer(sessions)
-        .layer(TraceLayer::new_for_http())
+        // Spans carry method and path only: query strings can hold search terms or
+        // one-time tokens, which must not reach the logs.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
         .with_state(state)
 }
