@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::AppError;
@@ -64,6 +64,29 @@ fn origin_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
         }
         None => !matches!(header("sec-fetch-site"), Some("cross-site") | Some("same-site")),
     }
+}
+
+/// server_fn answers 500 for errors raised before our code runs (malformed or missing
+/// arguments). Our own errors already carry their status and message; this gives the
+/// framework's the status their code says and a translated message, so a client
+/// mistake is never a 500.
+pub async fn server_fn_errors(req: Request, next: Next) -> Response {
+    let lang = req.extensions().get::<RequestLang>().map_or(Lang::It, |l| l.0);
+    let response = next.run(req).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let Ok(mut error) = serde_json::from_slice::<types::ApiError>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    if error.message.is_empty() {
+        error.message = types::i18n::t(lang, error.code.message_key());
+    }
+    parts.status = StatusCode::from_u16(error.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(serde_json::to_vec(&error).unwrap_or_default()))
 }
 
 /// Writes the translated JSON body of every error response (see `error.rs`).

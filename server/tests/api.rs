@@ -300,6 +300,7 @@ async fn server_fn_bad_arguments_are_not_500(app: TestApp) {
     let mut admin = app.signed_in(&app.user(t, Role::TenantAdmin).await).await;
     let r = admin.server_fn("/sf/delete_district", "id=not-a-number").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.body["message"], "Alcuni campi non sono validi: correggili e riprova.");
     let r = admin.server_fn("/sf/create_district", "").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     let r = admin.server_fn("/sf/create_district", "name=&code=").await;

@@ -7,11 +7,9 @@ pub mod health;
 pub mod session;
 pub mod tenant;
 
-use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::{from_fn, from_fn_with_state, Next};
-use axum::response::Response;
+use axum::http::HeaderValue;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
@@ -26,7 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiFailure;
-use crate::middleware::{check_origin, language, translate_errors};
+use crate::middleware::{check_origin, language, server_fn_errors, translate_errors};
 use crate::sessions::AnyStore;
 use crate::state::AppState;
 
@@ -65,24 +63,6 @@ pub fn api() -> OpenApiRouter<AppState> {
 /// The OpenAPI document generated from the route table.
 pub fn api_doc() -> utoipa::openapi::OpenApi {
     api().split_for_parts().1
-}
-
-/// server_fn answers 500 for errors raised before our code runs (malformed or missing
-/// arguments). Our own errors already carry their status; this gives the framework's
-/// the status their encoded code says, so a client mistake is never a 500.
-async fn server_fn_status(req: Request, next: Next) -> Response {
-    let mut response = next.run(req).await;
-    if response.status() == StatusCode::INTERNAL_SERVER_ERROR && response.headers().contains_key("serverfnerror") {
-        let (parts, body) = response.into_parts();
-        let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
-        let status = serde_json::from_slice::<types::ApiError>(&bytes)
-            .ok()
-            .and_then(|e| StatusCode::from_u16(e.code.status()).ok())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        response = Response::from_parts(parts, Body::from(bytes));
-        *response.status_mut() = status;
-    }
-    response
 }
 
 async fn not_found() -> ApiFailure {
@@ -135,7 +115,7 @@ pub fn app_router(state: AppState) -> Router {
         // First `layer` is innermost: errors of the Origin check get translated too.
         .layer(from_fn_with_state(state.clone(), check_origin))
         .layer(from_fn(translate_errors))
-        .layer(from_fn(server_fn_status))
+        .layer(from_fn(server_fn_errors))
         .layer(from_fn(language))
         .layer(sessions)
         // Spans carry method and path only: query strings can hold search terms or
