@@ -2,6 +2,8 @@
 //! sign out, a province admin activating a comune and building a zone, a tenant admin's
 //! district form with a refused duplicate; all through hydrated, interactive controls.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed unwrap is a failed test
+
 #[test]
 fn sign_in_switch_tenant_language_and_sign_out() {
     let server = e2e::DemoServer::start().unwrap();

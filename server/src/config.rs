@@ -54,7 +54,7 @@ impl std::fmt::Debug for Config {
 }
 
 impl Config {
-    pub fn load() -> Result<Config, figment::Error> {
+    pub fn load() -> Result<Config, Box<figment::Error>> {
         let config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file("openwelfare.toml"))
             .merge(Env::prefixed("OW_"))

@@ -1,5 +1,7 @@
 //! Integration tests through the real router, each on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed unwrap is a failed test
+
 mod common;
 
 use axum::body::Body;

@@ -3,6 +3,8 @@
 //! Routes come from the OpenAPI route table and server functions from their registry,
 //! so a route added later is covered automatically, or fails here until it declares how.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed unwrap is a failed test
+
 mod common;
 
 use axum::http::StatusCode;

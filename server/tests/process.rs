@@ -2,6 +2,8 @@
 //! and two `serve` processes on one PostgreSQL sharing sessions (a load balancer may
 //! send consecutive requests of one user to different nodes).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed unwrap is a failed test
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};

@@ -2,7 +2,7 @@
 //! used through a non-superuser role so row-level security is in force), the real
 //! router, builders for tenants and users, and a cookie-keeping client.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
