@@ -195,9 +195,9 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), U
 }
 
 #[server(prefix = "/sf", endpoint = "list_districts")]
-pub async fn list_districts() -> Result<Vec<DistrictOut>, UiError> {
+pub async fn list_districts(page: u64) -> Result<Page<DistrictOut>, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
-    domain::districts::list_districts(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+    domain::districts::list_districts(&db, &ctx, page).await.map_err(|e| ssr::fail(e, lang))
 }
 
 #[server(prefix = "/sf", endpoint = "create_district")]

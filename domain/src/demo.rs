@@ -136,11 +136,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
     users::grant(db, bo_admin, TenantId(comune_bo.id), Role::TenantAdmin).await?;
     person("admin.bologna@demo.openwelfare.it", "Elena Rinaldi", Role::TenantAdmin, &comune_bo.name, &mut logins);
     let ctx = TenantContext::resolve(db, bo_admin, &comune_bo.slug).await?;
-    let existing: Vec<String> = districts::list_districts(db, &ctx).await?.into_iter().map(|d| d.name).collect();
     for (n, name) in BOLOGNA_QUARTIERI.iter().enumerate() {
-        if !existing.iter().any(|e| e == name) {
-            let code = Some(format!("Q{}", n + 1));
-            districts::create_district(db, &ctx, DistrictIn { name: name.to_string(), code }).await?;
+        let code = Some(format!("Q{}", n + 1));
+        match districts::create_district(db, &ctx, DistrictIn { name: name.to_string(), code }).await {
+            Ok(_) | Err(AppError::Conflict(_)) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(logins)

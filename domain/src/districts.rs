@@ -3,14 +3,14 @@
 
 use chrono::Utc;
 use entity::district;
-use sea_orm::{ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter, QueryOrder, Set};
-use types::dto::{DistrictIn, DistrictOut};
+use sea_orm::{ColumnTrait, DatabaseConnection, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use types::dto::{DistrictIn, DistrictOut, Page};
 use types::DistrictId;
 
 use crate::authz::Permission;
 use crate::error::on_unique;
 use crate::validate::Validator;
-use crate::{Result, TenantContext};
+use crate::{Result, TenantContext, PER_PAGE};
 
 fn district_out(d: &district::Model) -> DistrictOut {
     DistrictOut { id: DistrictId(d.id), name: d.name.clone(), code: d.code.clone() }
@@ -24,12 +24,16 @@ fn validate(input: &DistrictIn) -> Result<(String, Option<String>)> {
     Ok((name, code))
 }
 
-pub async fn list_districts(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec<DistrictOut>> {
+/// The tenant's districts by name, one page at a time (1-based).
+pub async fn list_districts(db: &DatabaseConnection, ctx: &TenantContext, page: u64) -> Result<Page<DistrictOut>> {
     ctx.require(Permission::ViewTenant)?;
     let tx = ctx.begin(db).await?;
-    let rows = tx.select::<district::Entity>().order_by_asc(district::Column::Name).all(tx.conn()).await?;
+    let page = page.max(1);
+    let paginator = tx.select::<district::Entity>().order_by_asc(district::Column::Name).paginate(tx.conn(), PER_PAGE);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page - 1).await?;
     tx.commit().await?;
-    Ok(rows.iter().map(district_out).collect())
+    Ok(Page { items: rows.iter().map(district_out).collect(), total, page, per_page: PER_PAGE })
 }
 
 pub async fn get_district(db: &DatabaseConnection, ctx: &TenantContext, id: DistrictId) -> Result<DistrictOut> {

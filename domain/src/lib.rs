@@ -15,5 +15,8 @@ pub mod users;
 pub mod validate;
 
 pub use error::{AppError, Result};
+/// Rows per page of every paginated list.
+pub const PER_PAGE: u64 = 20;
+
 pub use sea_orm::DatabaseConnection;
 pub use tenancy::{TenantContext, TenantTx};

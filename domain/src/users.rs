@@ -13,10 +13,8 @@ use types::{MembershipId, Role, UserId};
 use crate::authz::Permission;
 use crate::error::on_unique;
 use crate::validate::Validator;
-use crate::{auth, AppError, Result, TenantContext};
+use crate::{auth, AppError, Result, TenantContext, PER_PAGE};
 use sea_orm::DatabaseConnection;
-
-pub const PER_PAGE: u64 = 20;
 
 fn member_out(m: &membership::Model, u: &user_account::Model) -> MemberOut {
     MemberOut {

@@ -176,7 +176,7 @@ fn site() -> Result {
     }
     copy_dir(&root().join("server/assets"), &assets)?;
     let size = fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
-    println!("site built in {:.0?}: hydrate wasm {} KiB (before gzip)", started.elapsed(), size / 1024);
+    println!("site built in {:.0?}: hydrate wasm {} KiB (gzip it for the transfer size)", started.elapsed(), size / 1024);
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{action_error, ErrorAlert, Field, SignedIn};
+use super::{action_error, page_param, ErrorAlert, Field, Pagination, SignedIn};
 use crate::api::{list_districts, CreateDistrict, DeleteDistrict, RenameDistrict};
 use crate::use_ui;
 
@@ -12,9 +12,10 @@ pub fn Districts() -> impl IntoView {
     let create = ServerAction::<CreateDistrict>::new();
     let delete = ServerAction::<DeleteDistrict>::new();
     let rename = ServerAction::<RenameDistrict>::new();
+    let page = page_param();
     let districts = Resource::new(
-        move || (create.version().get(), delete.version().get(), rename.version().get()),
-        |_| list_districts(),
+        move || (page(), create.version().get(), delete.version().get(), rename.version().get()),
+        |(page, ..)| list_districts(page),
     );
     let error = action_error(create);
     let delete_error = action_error(delete);
@@ -28,8 +29,10 @@ pub fn Districts() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match districts.await {
                         Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p>{ui.t("districts.empty")}</p> }.into_any(),
-                        Ok(list) => view! {
+                        Ok(list) if list.items.is_empty() => view! { <p>{ui.t("districts.empty")}</p> }.into_any(),
+                        Ok(list) => {
+                            let (current, pages) = (list.page, list.pages());
+                            view! {
                             <table class="table" id="districts">
                                 <caption class="visually-hidden">{ui.t("districts.title")}</caption>
                                 <thead><tr>
@@ -38,7 +41,7 @@ pub fn Districts() -> impl IntoView {
                                     <th scope="col"><span class="visually-hidden">{ui.t("common.actions")}</span></th>
                                 </tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|d| {
+                                    {list.items.into_iter().map(|d| {
                                         let id = d.id.0;
                                         let label = format!("{} {}", ui.t("action.delete"), d.name);
                                         let code = d.code.clone().unwrap_or_default();
@@ -67,7 +70,9 @@ pub fn Districts() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
+                            <Pagination path="/districts" page=current pages/>
+                        }.into_any()
+                        }
                     }
                 })}
             </Suspense>

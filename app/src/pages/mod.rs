@@ -113,6 +113,31 @@ pub fn Field(
     }
 }
 
+/// Page links for a paginated list at `path` (`?page=n`); nothing for a single page.
+#[component]
+pub fn Pagination(path: &'static str, page: u64, pages: u64) -> impl IntoView {
+    let ui = use_ui();
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pagination-wrapper" aria-label=ui.t("common.pagination")>
+                <ul class="pagination">
+                    {(1..=pages).map(|n| view! {
+                        <li class="page-item">
+                            <a class="page-link" href=format!("{path}?page={n}") aria-current=(n == page).then_some("page")>{n}</a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </nav>
+        }
+    })
+}
+
+/// The current `?page=` of the URL (1 when absent or invalid).
+pub fn page_param() -> impl Fn() -> u64 + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).max(1)
+}
+
 /// The error of an action's last result, if it failed.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<UiError>>
 where

@@ -1,18 +1,16 @@
 //! Users of the current tenant: a paginated list and a form to add one.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use types::Role;
 
-use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
+use super::{action_error, page_param, ErrorAlert, Field, FieldMessage, Pagination, SignedIn};
 use crate::api::{list_members, AddMember, RemoveMember};
 use crate::use_ui;
 
 #[component]
 pub fn Users() -> impl IntoView {
     let ui = use_ui();
-    let query = use_query_map();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).max(1);
+    let page = page_param();
     let add = ServerAction::<AddMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let members = Resource::new(
@@ -63,16 +61,7 @@ pub fn Users() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <nav class="pagination-wrapper" aria-label=ui.t("common.pagination")>
-                                    <ul class="pagination">
-                                        {(1..=pages).map(|n| view! {
-                                            <li class="page-item">
-                                                <a class="page-link" href=format!("/users?page={n}")
-                                                    aria-current=(n == current).then_some("page")>{n}</a>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                </nav>
+                                <Pagination path="/users" page=current pages/>
                             }.into_any()
                         }
                     }

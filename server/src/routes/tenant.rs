@@ -27,10 +27,14 @@ pub struct ObjectPath {
 }
 
 #[utoipa::path(get, path = "/api/v1/t/{tenant}/districts", tag = "districts",
-    params(("tenant" = String, Path, description = "tenant slug")),
-    responses((status = 200, body = Vec<DistrictOut>), (status = 404, body = types::ApiError)))]
-pub async fn list_districts(State(s): State<AppState>, Tenant(ctx): Tenant) -> ApiResult<Json<Vec<DistrictOut>>> {
-    Ok(Json(districts::list_districts(&s.db, &ctx).await?))
+    params(("tenant" = String, Path, description = "tenant slug"), PageQuery),
+    responses((status = 200, body = Page<DistrictOut>), (status = 404, body = types::ApiError)))]
+pub async fn list_districts(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<Page<DistrictOut>>> {
+    Ok(Json(districts::list_districts(&s.db, &ctx, q.page.unwrap_or(1)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/t/{tenant}/districts", tag = "districts", request_body = DistrictIn,
