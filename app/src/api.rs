@@ -3,9 +3,9 @@
 //! return a DTO. Errors carry their real HTTP status and a translated body.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 use types::dto::{
     ComuneOut, DistrictOut, MemberCreatedOut, MemberOut, Page, SessionOut, TenantNodeOut, TenantOut, TenantSettingsOut,
 };
@@ -64,13 +64,12 @@ pub(crate) mod ssr {
     use crate::session;
 
     pub fn db() -> Result<DatabaseConnection, UiError> {
-        use_context::<DatabaseConnection>().ok_or_else(|| fail(AppError::Internal("no database in context".into()), Lang::It))
+        use_context::<DatabaseConnection>()
+            .ok_or_else(|| fail(AppError::Internal("no database in context".into()), Lang::It))
     }
 
     pub async fn session() -> Result<Session, UiError> {
-        leptos_axum::extract::<Session>()
-            .await
-            .map_err(|e| fail(AppError::Internal(format!("session: {e}")), Lang::It))
+        leptos_axum::extract::<Session>().await.map_err(|e| fail(AppError::Internal(format!("session: {e}")), Lang::It))
     }
 
     /// The session's language, else the browser's, else Italian.
@@ -79,7 +78,12 @@ pub(crate) mod ssr {
             return lang;
         }
         use_context::<http::request::Parts>()
-            .and_then(|p| p.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language))
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
             .unwrap_or_default()
     }
 
@@ -172,7 +176,8 @@ pub async fn set_language(lang: String) -> Result<(), UiError> {
     let db = ssr::db()?;
     let session = ssr::session().await?;
     let current = ssr::lang(&session).await;
-    let lang = Lang::from_code(&lang).ok_or_else(|| ssr::fail(domain::AppError::field("lang", "validation.invalid"), current))?;
+    let lang = Lang::from_code(&lang)
+        .ok_or_else(|| ssr::fail(domain::AppError::field("lang", "validation.invalid"), current))?;
     session.insert(crate::session::LANG, lang).await.map_err(|e| ssr::session_error(e, lang))?;
     if let Some(user) = crate::session::user(&session).await {
         domain::auth::set_language(&db, user, lang).await.map_err(|e| ssr::fail(e, lang))?;
@@ -248,7 +253,10 @@ pub async fn get_settings() -> Result<TenantSettingsOut, UiError> {
 }
 
 #[server(prefix = "/sf", endpoint = "update_settings")]
-pub async fn update_settings(contact_email: Option<String>, website: Option<String>) -> Result<TenantSettingsOut, UiError> {
+pub async fn update_settings(
+    contact_email: Option<String>,
+    website: Option<String>,
+) -> Result<TenantSettingsOut, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
     let input = types::dto::TenantSettingsIn { contact_email, website };
     domain::tenants::update_settings(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))

@@ -17,7 +17,6 @@ use sha2::{Digest, Sha256};
 use types::dto::{MembershipOut, SessionOut, UserOut};
 use types::{Lang, Role, UserId};
 
-
 use crate::tenants::{descendants, tenant_out};
 use crate::validate::{normalise_email, Validator};
 use crate::{AppError, Result};
@@ -103,10 +102,8 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Re
         }
     }
 
-    let user = user_account::Entity::find()
-        .filter(user_account::Column::Email.eq(normalise_email(email)))
-        .one(db)
-        .await?;
+    let user =
+        user_account::Entity::find().filter(user_account::Column::Email.eq(normalise_email(email))).one(db).await?;
     let stored = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
     let ok = verify_password(password.to_string(), stored).await?;
 
@@ -279,7 +276,6 @@ pub fn user_out(u: &user_account::Model) -> UserOut {
         lang: Lang::from_code(&u.lang).unwrap_or_default(),
     }
 }
-
 
 #[cfg(test)]
 mod tests {

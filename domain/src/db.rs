@@ -18,9 +18,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
         }
     }
     let mut opts = ConnectOptions::new(url.to_string());
-    opts.sqlx_logging(false)
-        .acquire_timeout(Duration::from_secs(5))
-        .max_connections(if url.starts_with("sqlite") { 8 } else { 16 });
+    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(5)).max_connections(if url.starts_with("sqlite") {
+        8
+    } else {
+        16
+    });
     opts.map_sqlx_sqlite_opts(|o| {
         o.create_if_missing(true)
             .foreign_keys(true)
@@ -40,7 +42,9 @@ fn sqlite_path(url: &str) -> Option<&str> {
 /// the serving role may not create tables (sea-orm's own check would try to).
 pub async fn pending_migrations(db: &DatabaseConnection) -> Result<Vec<String>, sea_orm::DbErr> {
     let applied: HashSet<String> = if SchemaManager::new(db).has_table("seaql_migrations").await? {
-        let rows = db.query_all(Statement::from_string(db.get_database_backend(), "SELECT version FROM seaql_migrations")).await?;
+        let rows = db
+            .query_all(Statement::from_string(db.get_database_backend(), "SELECT version FROM seaql_migrations"))
+            .await?;
         rows.iter().filter_map(|r| r.try_get_by_index::<String>(0).ok()).collect()
     } else {
         HashSet::new()

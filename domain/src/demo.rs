@@ -39,17 +39,8 @@ const BRESCIA_ZONES: &[(&str, &[&str])] = &[
 const BRESCIA_MUNICIPALITIES: &[&str] = &["017029", "017081", "017161"];
 
 /// Bologna's nine quartieri before the 2016 reform, as in the Open Welfare 2014 tables.
-const BOLOGNA_QUARTIERI: &[&str] = &[
-    "Borgo Panigale",
-    "Navile",
-    "Porto",
-    "Reno",
-    "San Donato",
-    "Santo Stefano",
-    "San Vitale",
-    "Saragozza",
-    "Savena",
-];
+const BOLOGNA_QUARTIERI: &[&str] =
+    &["Borgo Panigale", "Navile", "Porto", "Reno", "San Donato", "Santo Stefano", "San Vitale", "Saragozza", "Savena"];
 
 async fn slug_of(db: &DatabaseConnection, kind: TenantKind, istat: &str) -> Result<String> {
     tenant::Entity::find()
@@ -75,16 +66,18 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
         reference::load_comuni(db).await?;
     }
     let mut logins = Vec::new();
-    let person = |email, name, role, tenant: &str, logins: &mut Vec<DemoLogin>| {
-        logins.push(DemoLogin { email, name, role, tenant: tenant.to_string() });
-    };
 
     // Province of Brescia and its admin, who then builds the tree through the same
     // services the web app uses.
     let brescia = tenants::create_root(db, TenantKind::Province, "Provincia di Brescia", "017").await?;
     let admin = users::ensure_user(db, "provincia@demo.openwelfare.it", "Marta Bonetti", Some(DEMO_PASSWORD)).await?;
     users::grant(db, admin, TenantId(brescia.id), Role::ProvinceAdmin).await?;
-    person("provincia@demo.openwelfare.it", "Marta Bonetti", Role::ProvinceAdmin, &brescia.name, &mut logins);
+    logins.push(DemoLogin {
+        email: "provincia@demo.openwelfare.it",
+        name: "Marta Bonetti",
+        role: Role::ProvinceAdmin,
+        tenant: brescia.name.to_string(),
+    });
     let province = TenantContext::resolve(db, admin, &brescia.slug).await?;
     for (name, comuni) in BRESCIA_ZONES {
         if zone_named(db, name).await?.is_none() {
@@ -99,9 +92,15 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
         }
     }
 
-    let analyst = users::ensure_user(db, "osservatorio@demo.openwelfare.it", "Luca Zanardelli", Some(DEMO_PASSWORD)).await?;
+    let analyst =
+        users::ensure_user(db, "osservatorio@demo.openwelfare.it", "Luca Zanardelli", Some(DEMO_PASSWORD)).await?;
     users::grant(db, analyst, TenantId(brescia.id), Role::ProvinceAnalyst).await?;
-    person("osservatorio@demo.openwelfare.it", "Luca Zanardelli", Role::ProvinceAnalyst, &brescia.name, &mut logins);
+    logins.push(DemoLogin {
+        email: "osservatorio@demo.openwelfare.it",
+        name: "Luca Zanardelli",
+        role: Role::ProvinceAnalyst,
+        tenant: brescia.name.to_string(),
+    });
 
     let comune_bs = slug_of(db, TenantKind::Municipality, "017029").await?;
     let comune_rezzato = slug_of(db, TenantKind::Municipality, "017161").await?;
@@ -116,7 +115,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
     for (email, name, role) in staff {
         let user = users::ensure_user(db, email, name, Some(DEMO_PASSWORD)).await?;
         users::grant(db, user, TenantId(bs.id), *role).await?;
-        person(email, name, *role, &bs.name, &mut logins);
+        logins.push(DemoLogin { email: *email, name: *name, role: *role, tenant: bs.name.to_string() });
     }
     // The social worker also covers Rezzato: two memberships, to show the tenant switch.
     let worker = user_id(db, "assistente.sociale@demo.openwelfare.it").await?;
@@ -132,9 +131,15 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
         Err(e) => return Err(e),
     }
     let comune_bo = tenant_by_slug(db, &slug_of(db, TenantKind::Municipality, "037006").await?).await?;
-    let bo_admin = users::ensure_user(db, "admin.bologna@demo.openwelfare.it", "Elena Rinaldi", Some(DEMO_PASSWORD)).await?;
+    let bo_admin =
+        users::ensure_user(db, "admin.bologna@demo.openwelfare.it", "Elena Rinaldi", Some(DEMO_PASSWORD)).await?;
     users::grant(db, bo_admin, TenantId(comune_bo.id), Role::TenantAdmin).await?;
-    person("admin.bologna@demo.openwelfare.it", "Elena Rinaldi", Role::TenantAdmin, &comune_bo.name, &mut logins);
+    logins.push(DemoLogin {
+        email: "admin.bologna@demo.openwelfare.it",
+        name: "Elena Rinaldi",
+        role: Role::TenantAdmin,
+        tenant: comune_bo.name.to_string(),
+    });
     let ctx = TenantContext::resolve(db, bo_admin, &comune_bo.slug).await?;
     for (n, name) in BOLOGNA_QUARTIERI.iter().enumerate() {
         let code = Some(format!("Q{}", n + 1));

@@ -95,9 +95,7 @@ impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
         match &err {
             sea_orm::DbErr::RecordNotFound(_) => AppError::NotFound,
-            sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_) => {
-                AppError::Unavailable(err.to_string())
-            }
+            sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_) => AppError::Unavailable(err.to_string()),
             _ => AppError::Internal(err.to_string()),
         }
     }

@@ -36,7 +36,8 @@ fn population() -> Result<HashMap<String, Population>> {
     let idx = |name: &str| {
         headers.iter().position(|h| h == name).ok_or_else(|| AppError::Internal(format!("population column {name}")))
     };
-    let (code, total, lat, lon) = (idx("codice_istat")?, idx("pop_2023_totale")?, idx("lat_interno")?, idx("lon_interno")?);
+    let (code, total, lat, lon) =
+        (idx("codice_istat")?, idx("pop_2023_totale")?, idx("lat_interno")?, idx("lon_interno")?);
     let mut out = HashMap::new();
     for row in reader.records() {
         let row = row.map_err(|e| AppError::Internal(e.to_string()))?;

@@ -42,18 +42,12 @@ impl TenantContext {
     /// province role in an ancestor reaches descendants (admins administer them, analysts
     /// see aggregates). Anything else — including an unknown slug — is `NotFound`.
     pub async fn resolve(db: &DatabaseConnection, user: UserId, slug: &str) -> Result<TenantContext> {
-        let active = user_account::Entity::find_by_id(user.0)
-            .one(db)
-            .await?
-            .is_some_and(|u| u.active);
+        let active = user_account::Entity::find_by_id(user.0).one(db).await?.is_some_and(|u| u.active);
         if !active {
             return Err(AppError::Unauthenticated);
         }
-        let target = tenant::Entity::find()
-            .filter(tenant::Column::Slug.eq(slug))
-            .one(db)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let target =
+            tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)?;
         let tenant = tenant_ref(&target)?;
 
         let mut current = Some(target);

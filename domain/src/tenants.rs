@@ -6,8 +6,8 @@ use chrono::Utc;
 use entity::{comune, tenant, zone_comune};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    PaginatorTrait, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use types::dto::{ComuneOut, MunicipalityIn, TenantNodeOut, TenantOut, TenantSettingsIn, TenantSettingsOut, ZoneIn};
 use types::{TenantId, TenantKind};
@@ -52,10 +52,7 @@ pub async fn tenant_tree(db: &DatabaseConnection, ctx: &TenantContext) -> Result
     let root = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
     let all = descendants(db, root.id).await?;
     let zone_ids: Vec<i64> = all.iter().filter(|t| t.kind == TenantKind::Zone.code()).map(|t| t.id).collect();
-    let grouped = zone_comune::Entity::find()
-        .filter(zone_comune::Column::TenantId.is_in(zone_ids))
-        .all(db)
-        .await?;
+    let grouped = zone_comune::Entity::find().filter(zone_comune::Column::TenantId.is_in(zone_ids)).all(db).await?;
     fn build(t: &tenant::Model, all: &[tenant::Model], grouped: &[zone_comune::Model]) -> TenantNodeOut {
         let mut comuni: Vec<String> =
             grouped.iter().filter(|g| g.tenant_id == t.id).map(|g| g.istat_code.clone()).collect();
@@ -122,7 +119,11 @@ pub async fn search_comuni(
 
 /// Creates the municipality tenant of one comune of the province, under its zone if the
 /// comune is grouped in one.
-pub async fn create_municipality(db: &DatabaseConnection, ctx: &TenantContext, input: MunicipalityIn) -> Result<TenantOut> {
+pub async fn create_municipality(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    input: MunicipalityIn,
+) -> Result<TenantOut> {
     ctx.require(Permission::ManageTenants)?;
     let root = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
     let code = province_code(&root)?;
@@ -175,10 +176,7 @@ pub async fn create_zone(db: &DatabaseConnection, ctx: &TenantContext, input: Zo
         v.issue("comuni", "validation.comune_not_in_province", vec![]);
     }
     v.finish()?;
-    let taken = zone_comune::Entity::find()
-        .filter(zone_comune::Column::IstatCode.is_in(codes.clone()))
-        .one(db)
-        .await?;
+    let taken = zone_comune::Entity::find().filter(zone_comune::Column::IstatCode.is_in(codes.clone())).one(db).await?;
     if taken.is_some() {
         return Err(AppError::Conflict("conflict.comune_in_zone"));
     }
@@ -198,7 +196,12 @@ pub async fn create_zone(db: &DatabaseConnection, ctx: &TenantContext, input: Zo
 }
 
 /// Creates a root tenant (province or region): CLI and demo only.
-pub async fn create_root(db: &DatabaseConnection, kind: TenantKind, name: &str, istat_code: &str) -> Result<tenant::Model> {
+pub async fn create_root(
+    db: &DatabaseConnection,
+    kind: TenantKind,
+    name: &str,
+    istat_code: &str,
+) -> Result<tenant::Model> {
     if !kind.is_root() {
         return Err(AppError::field("kind", "validation.invalid"));
     }
@@ -239,7 +242,11 @@ async fn insert_tenant(
         ..Default::default()
     };
     row.insert(db).await.map_err(|e| {
-        if is_unique_violation(&e) { AppError::Conflict("conflict.tenant_exists") } else { e.into() }
+        if is_unique_violation(&e) {
+            AppError::Conflict("conflict.tenant_exists")
+        } else {
+            e.into()
+        }
     })
 }
 
@@ -263,7 +270,11 @@ pub fn slugify(name: &str) -> String {
     }
     let out = out.trim_end_matches('-');
     let out: String = out.chars().take(60).collect();
-    if out.is_empty() { "ente".to_string() } else { out }
+    if out.is_empty() {
+        "ente".to_string()
+    } else {
+        out
+    }
 }
 
 pub async fn settings(db: &DatabaseConnection, ctx: &TenantContext) -> Result<TenantSettingsOut> {
@@ -279,7 +290,8 @@ pub async fn update_settings(
 ) -> Result<TenantSettingsOut> {
     ctx.require(Permission::ManageSettings)?;
     let mut v = Validator::new();
-    let email = input.contact_email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(|e| v.email("contact_email", e));
+    let email =
+        input.contact_email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(|e| v.email("contact_email", e));
     let website = v.optional_text("website", input.website.as_deref(), 300);
     if let Some(w) = &website {
         if !(w.starts_with("https://") || w.starts_with("http://")) {

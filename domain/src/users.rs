@@ -80,7 +80,8 @@ pub async fn add_member(db: &DatabaseConnection, ctx: &TenantContext, input: Mem
         }
     };
     let tx = ctx.begin(db).await?;
-    let already = tx.select::<membership::Entity>().filter(membership::Column::UserId.eq(user.id)).one(tx.conn()).await?;
+    let already =
+        tx.select::<membership::Entity>().filter(membership::Column::UserId.eq(user.id)).one(tx.conn()).await?;
     if already.is_some() {
         return Err(AppError::Conflict("conflict.already_member"));
     }
@@ -98,7 +99,12 @@ pub async fn add_member(db: &DatabaseConnection, ctx: &TenantContext, input: Mem
 }
 
 /// Changes a member's role.
-pub async fn change_role(db: &DatabaseConnection, ctx: &TenantContext, id: MembershipId, role: Role) -> Result<MemberOut> {
+pub async fn change_role(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    id: MembershipId,
+    role: Role,
+) -> Result<MemberOut> {
     ctx.require(Permission::ManageUsers)?;
     let tx = ctx.begin(db).await?;
     let m = tx.get::<membership::Entity>(id.0).await?;

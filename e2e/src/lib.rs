@@ -24,7 +24,9 @@ impl Drop for DemoServer {
 }
 
 fn env_path(name: &str) -> Result<PathBuf, String> {
-    std::env::var_os(name).map(PathBuf::from).ok_or_else(|| format!("{name} is not set: run the browser tests with `cargo xtask test`"))
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("{name} is not set: run the browser tests with `cargo xtask test`"))
 }
 
 impl DemoServer {

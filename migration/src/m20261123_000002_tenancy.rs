@@ -89,11 +89,7 @@ fn id_col<T: IntoIden>(col: T) -> ColumnDef {
 }
 
 fn created_at<T: IntoIden>(col: T) -> ColumnDef {
-    ColumnDef::new(col)
-        .timestamp_with_time_zone()
-        .not_null()
-        .default(Expr::current_timestamp())
-        .to_owned()
+    ColumnDef::new(col).timestamp_with_time_zone().not_null().default(Expr::current_timestamp()).to_owned()
 }
 
 #[async_trait::async_trait]
@@ -120,10 +116,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create().name("tenant_parent_idx").table(Tenant::Table).col(Tenant::ParentId).to_owned(),
-        )
-        .await?;
+        m.create_index(Index::create().name("tenant_parent_idx").table(Tenant::Table).col(Tenant::ParentId).to_owned())
+            .await?;
         // One municipality tenant per comune.
         m.create_index(
             Index::create()

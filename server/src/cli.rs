@@ -201,10 +201,7 @@ async fn create_admin(
     }
     let comune = {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        entity::comune::Entity::find()
-            .filter(entity::comune::Column::ProvinceCode.eq(province))
-            .one(conn)
-            .await?
+        entity::comune::Entity::find().filter(entity::comune::Column::ProvinceCode.eq(province)).one(conn).await?
     };
     let Some(comune) = comune else { bail!("no province with ISTAT code {province}") };
     let name_of_tenant = province_name.unwrap_or_else(|| format!("Provincia di {}", comune.province_name));

@@ -19,7 +19,9 @@ pub enum AnyStore {
 impl AnyStore {
     pub fn for_db(db: &DatabaseConnection) -> AnyStore {
         match db.get_database_backend() {
-            sea_orm::DbBackend::Postgres => AnyStore::Postgres(PostgresStore::new(db.get_postgres_connection_pool().clone())),
+            sea_orm::DbBackend::Postgres => {
+                AnyStore::Postgres(PostgresStore::new(db.get_postgres_connection_pool().clone()))
+            }
             _ => AnyStore::Sqlite(SqliteStore::new(db.get_sqlite_connection_pool().clone())),
         }
     }
@@ -70,4 +72,3 @@ impl ExpiredDeletion for AnyStore {
         }
     }
 }
-

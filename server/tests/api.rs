@@ -46,7 +46,8 @@ async fn bad_input_gets_clear_translated_errors(app: TestApp) {
     // Missing fields, field by field.
     let r = c.post("/api/v1/session", json!({"email": "", "password": ""})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<_> = r.body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap().to_string()).collect();
+    let fields: Vec<_> =
+        r.body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap().to_string()).collect();
     assert_eq!(fields, ["email", "password"]);
     assert_eq!(r.body["fields"][0]["message"], "This field is required.");
     // Over-long input is a failed login, not a crash.
@@ -133,12 +134,16 @@ async fn passwords_change_and_reset(app: TestApp) {
     let p = app.province("Provincia di Prova", "017").await;
     let email = app.user(p, Role::ProvinceAdmin).await;
     let mut c = app.signed_in(&email).await;
-    let r = c.post("/api/v1/session/password", json!({"current_password": "nope", "new_password": "another-long-one"})).await;
+    let r = c
+        .post("/api/v1/session/password", json!({"current_password": "nope", "new_password": "another-long-one"}))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.body["fields"][0]["field"], "current_password");
     let r = c.post("/api/v1/session/password", json!({"current_password": PASSWORD, "new_password": "short"})).await;
     assert_eq!(r.body["fields"][0]["field"], "new_password");
-    let r = c.post("/api/v1/session/password", json!({"current_password": PASSWORD, "new_password": "another-long-one"})).await;
+    let r = c
+        .post("/api/v1/session/password", json!({"current_password": PASSWORD, "new_password": "another-long-one"}))
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
 
     let token = domain::auth::issue_password_token_for_email(&app.db, &email).await.unwrap();
@@ -189,12 +194,18 @@ async fn members_are_added_listed_and_paginated(app: TestApp) {
     let admin_email = app.user(t, Role::TenantAdmin).await;
     let mut admin = app.signed_in(&admin_email).await;
     let base = format!("/api/v1/t/{slug}/members");
-    let r = admin.post(&base, json!({"email": "Nuova.Collega@Comune.it", "display_name": "Nuova Collega", "role": "social_worker"})).await;
+    let r = admin
+        .post(
+            &base,
+            json!({"email": "Nuova.Collega@Comune.it", "display_name": "Nuova Collega", "role": "social_worker"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert_eq!(r.body["member"]["email"], "nuova.collega@comune.it");
     assert_eq!(r.body["member"]["has_password"], false);
     let token = r.body["set_password_token"].as_str().unwrap().to_string();
-    let r = admin.post(&base, json!({"email": "nuova.collega@comune.it", "display_name": "X", "role": "front_desk"})).await;
+    let r =
+        admin.post(&base, json!({"email": "nuova.collega@comune.it", "display_name": "X", "role": "front_desk"})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     let r = admin.post(&base, json!({"email": "p@comune.it", "display_name": "P", "role": "province_admin"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -210,8 +221,16 @@ async fn members_are_added_listed_and_paginated(app: TestApp) {
     assert_eq!(admin.get(&format!("{base}?page=abc")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The new colleague sets a password with the token and signs in.
     let mut anon = app.client();
-    assert_eq!(anon.post("/api/v1/password-reset", json!({"token": token, "new_password": "benvenuta-2026"})).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(anon.post("/api/v1/session", json!({"email": "nuova.collega@comune.it", "password": "benvenuta-2026"})).await.status, StatusCode::OK);
+    assert_eq!(
+        anon.post("/api/v1/password-reset", json!({"token": token, "new_password": "benvenuta-2026"})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        anon.post("/api/v1/session", json!({"email": "nuova.collega@comune.it", "password": "benvenuta-2026"}))
+            .await
+            .status,
+        StatusCode::OK
+    );
     // Only admins manage users; nobody removes their own role.
     let mut worker = app.signed_in(&app.user(t, Role::SocialWorker).await).await;
     assert_eq!(worker.get(&base).await.status, StatusCode::FORBIDDEN);
@@ -233,13 +252,18 @@ async fn province_admin_builds_the_tree_from_istat(app: TestApp) {
     // A comune of another province is refused.
     let r = admin.post(&format!("{base}/municipalities"), json!({"istat_code": "037006"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = admin.post(&format!("{base}/zones"), json!({"name": "Ambito 3 – Brescia Est", "comuni": ["017161", "017023"]})).await;
+    let r = admin
+        .post(&format!("{base}/zones"), json!({"name": "Ambito 3 – Brescia Est", "comuni": ["017161", "017023"]}))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert_eq!(r.body["kind"], "zone");
     let r = admin.post(&format!("{base}/municipalities"), json!({"istat_code": "017161"})).await;
     assert_eq!(r.status, StatusCode::CREATED);
     assert_eq!(r.body["name"], "Comune di Rezzato");
-    assert_eq!(admin.post(&format!("{base}/municipalities"), json!({"istat_code": "017161"})).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        admin.post(&format!("{base}/municipalities"), json!({"istat_code": "017161"})).await.status,
+        StatusCode::CONFLICT
+    );
     let tree = admin.get(&format!("{base}/tree")).await;
     let zone = &tree.body["children"][0];
     assert_eq!(zone["tenant"]["kind"], "zone");
@@ -263,7 +287,13 @@ async fn switching_tenant_keeps_to_memberships(app: TestApp) {
     let email = app.user(a, Role::SocialWorker).await;
     let user = {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        entity::user_account::Entity::find().filter(entity::user_account::Column::Email.eq(email.clone())).one(&app.db).await.unwrap().unwrap().id
+        entity::user_account::Entity::find()
+            .filter(entity::user_account::Column::Email.eq(email.clone()))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
     };
     domain::users::grant(&app.db, types::UserId(user), b, Role::SocialWorker).await.unwrap();
     let mut c = app.signed_in(&email).await;
@@ -367,9 +397,8 @@ async fn row_level_security_is_the_backstop() {
     let rows = entity::district::Entity::find().all(&tx).await.unwrap();
     assert_eq!(rows.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["Quartiere di A"]);
     // Writing a row for another tenant is refused by the policy.
-    let sneak = tx
-        .execute_unprepared(&format!("INSERT INTO district (tenant_id, name) VALUES ({}, 'intruso')", b.0))
-        .await;
+    let sneak =
+        tx.execute_unprepared(&format!("INSERT INTO district (tenant_id, name) VALUES ({}, 'intruso')", b.0)).await;
     assert!(sneak.is_err(), "RLS must refuse a row for another tenant");
     tx.rollback().await.unwrap();
 }

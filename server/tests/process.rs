@@ -32,10 +32,8 @@ impl Drop for Server {
 
 fn serve(db: &str) -> Server {
     let port = free_port();
-    let child = openwelfare(db, &["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child =
+        openwelfare(db, &["serve", "--addr", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).spawn().unwrap();
     let server = Server(child, port);
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
@@ -48,11 +46,20 @@ fn serve(db: &str) -> Server {
 }
 
 /// A minimal HTTP/1.1 client: (status, set-cookie, body).
-fn http(port: u16, method: &str, path: &str, cookie: Option<&str>, json: Option<&str>) -> std::io::Result<(u16, Option<String>, String)> {
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    json: Option<&str>,
+) -> std::io::Result<(u16, Option<String>, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
     let body = json.unwrap_or("");
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     if json.is_some() {
         req += &format!("Content-Type: application/json\r\nOrigin: http://127.0.0.1:{port}\r\n");
     }
@@ -110,20 +117,35 @@ fn two_nodes_share_sessions_on_postgres() {
     });
     let db = format!("{base}/{name}");
     assert!(openwelfare(&db, &["migrate", "up"]).status().unwrap().success());
-    let out = openwelfare(&db, &["create-admin", "--email", "admin@provincia.example.it", "--name", "Admin", "--province", "017"])
-        .output()
-        .unwrap();
+    let out = openwelfare(
+        &db,
+        &["create-admin", "--email", "admin@provincia.example.it", "--name", "Admin", "--province", "017"],
+    )
+    .output()
+    .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let link = String::from_utf8_lossy(&out.stdout).to_string();
     let token = link.split("token=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
 
     let one = serve(&db);
     let two = serve(&db);
-    let (code, _, _) = http(one.1, "POST", "/api/v1/password-reset", None,
-        Some(&format!(r#"{{"token":"{token}","new_password":"una-password-lunga"}}"#))).unwrap();
+    let (code, _, _) = http(
+        one.1,
+        "POST",
+        "/api/v1/password-reset",
+        None,
+        Some(&format!(r#"{{"token":"{token}","new_password":"una-password-lunga"}}"#)),
+    )
+    .unwrap();
     assert_eq!(code, 204);
-    let (code, cookie, body) = http(one.1, "POST", "/api/v1/session", None,
-        Some(r#"{"email":"admin@provincia.example.it","password":"una-password-lunga"}"#)).unwrap();
+    let (code, cookie, body) = http(
+        one.1,
+        "POST",
+        "/api/v1/session",
+        None,
+        Some(r#"{"email":"admin@provincia.example.it","password":"una-password-lunga"}"#),
+    )
+    .unwrap();
     assert_eq!(code, 200, "{body}");
     let cookie = cookie.unwrap();
     // The other node knows the session.

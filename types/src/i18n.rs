@@ -134,8 +134,7 @@ mod tests {
     /// Every literal key in the sources (`"prefix.name"` with a catalogue prefix) exists.
     #[test]
     fn every_key_used_in_the_code_exists() {
-        let prefixes: BTreeSet<&str> =
-            Lang::It.catalogue().keys().filter_map(|k| k.split('.').next()).collect();
+        let prefixes: BTreeSet<&str> = Lang::It.catalogue().keys().filter_map(|k| k.split('.').next()).collect();
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let mut missing = Vec::new();
         for krate in ["app", "domain", "server", "types"] {

@@ -27,13 +27,8 @@ impl Role {
         Role::ThirdSector,
     ];
     /// Roles held in a municipality or zone tenant.
-    pub const LOCAL: [Role; 5] = [
-        Role::TenantAdmin,
-        Role::SocialWorker,
-        Role::FrontDesk,
-        Role::FacilityManager,
-        Role::ThirdSector,
-    ];
+    pub const LOCAL: [Role; 5] =
+        [Role::TenantAdmin, Role::SocialWorker, Role::FrontDesk, Role::FacilityManager, Role::ThirdSector];
 
     /// The code stored in the database and used in forms.
     pub fn code(self) -> &'static str {

@@ -75,7 +75,12 @@ fn cargo() -> Command {
 }
 
 fn has(program: &str) -> bool {
-    Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// The wasm-bindgen version pinned in Cargo.lock (the CLI must match it exactly).
@@ -96,7 +101,8 @@ fn wasm_bindgen_version() -> Result<String> {
 /// the lock's version, and the npm packages of `tools/package.json`.
 fn ensure_tools() -> Result<Tools> {
     let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
-    let has_wasm = installed.as_ref().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"));
+    let has_wasm =
+        installed.as_ref().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"));
     if !has_wasm {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
@@ -159,10 +165,16 @@ fn site() -> Result {
     let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
     let pkg = site_dir().join("pkg");
     fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
-    run(Command::new(&tools.wasm_bindgen).arg(&wasm).args(["--target", "web", "--no-typescript", "--out-name", "frontend", "--out-dir"]).arg(&pkg))?;
+    run(Command::new(&tools.wasm_bindgen)
+        .arg(&wasm)
+        .args(["--target", "web", "--no-typescript", "--out-name", "frontend", "--out-dir"])
+        .arg(&pkg))?;
     let bg = pkg.join("frontend_bg.wasm");
     let wasm_opt = tools.node_modules.join("binaryen/bin/wasm-opt");
-    run(Command::new(&wasm_opt).arg(&bg).args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "-o"]).arg(&bg))?;
+    run(Command::new(&wasm_opt)
+        .arg(&bg)
+        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "-o"])
+        .arg(&bg))?;
 
     let assets = site_dir().join("assets");
     let bi = tools.node_modules.join("bootstrap-italia/dist");
@@ -172,11 +184,16 @@ fn site() -> Result {
     let swagger = tools.node_modules.join("swagger-ui-dist");
     fs::create_dir_all(assets.join("swagger-ui")).map_err(|e| e.to_string())?;
     for file in ["swagger-ui.css", "swagger-ui-bundle.js", "LICENSE"] {
-        fs::copy(swagger.join(file), assets.join("swagger-ui").join(file)).map_err(|e| format!("swagger-ui {file}: {e}"))?;
+        fs::copy(swagger.join(file), assets.join("swagger-ui").join(file))
+            .map_err(|e| format!("swagger-ui {file}: {e}"))?;
     }
     copy_dir(&root().join("server/assets"), &assets)?;
     let size = fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
-    println!("site built in {:.0?}: hydrate wasm {} KiB (gzip it for the transfer size)", started.elapsed(), size / 1024);
+    println!(
+        "site built in {:.0?}: hydrate wasm {} KiB (gzip it for the transfer size)",
+        started.elapsed(),
+        size / 1024
+    );
     Ok(())
 }
 
@@ -281,7 +298,9 @@ fn ensure_chromium() {
     if is_root && has("apt-get") {
         println!("Installing Debian chromium for the browser tests…");
         let _ = run(Command::new("apt-get").arg("update").arg("-qq"));
-        let _ = run(Command::new("apt-get").args(["install", "-y", "-qq", "chromium"]).env("DEBIAN_FRONTEND", "noninteractive"));
+        let _ = run(Command::new("apt-get")
+            .args(["install", "-y", "-qq", "chromium"])
+            .env("DEBIAN_FRONTEND", "noninteractive"));
     } else {
         println!("note: /usr/bin/chromium is missing and cannot be installed here; the browser tests will fail.");
     }

@@ -68,7 +68,11 @@ pub fn ErrorAlert(error: Signal<Option<UiError>>) -> impl IntoView {
 /// The message for one field of a failed action; `id` is what inputs point at with
 /// `aria-describedby`.
 #[component]
-pub fn FieldMessage(error: Signal<Option<UiError>>, field: &'static str, #[prop(optional)] id: Option<String>) -> impl IntoView {
+pub fn FieldMessage(
+    error: Signal<Option<UiError>>,
+    field: &'static str,
+    #[prop(optional)] id: Option<String>,
+) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("{field}-error"));
     move || {
         error.get().and_then(|e| e.field(field)).map(|msg| {
@@ -96,7 +100,8 @@ pub fn Field(
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] placeholder: Option<&'static str>,
     /// Extra classes of the wrapper (grid columns).
-    #[prop(default = "")] class: &'static str,
+    #[prop(default = "")]
+    class: &'static str,
 ) -> impl IntoView {
     let ui = use_ui();
     let message_id = format!("{id}-error");

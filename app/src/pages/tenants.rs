@@ -41,9 +41,16 @@ pub fn Tenants() -> impl IntoView {
     });
     let query = RwSignal::new(String::new());
     // Refetched after each activation, so a comune just activated shows as such.
-    let matches = Resource::new(move || (query.get(), create.version().get()), |(q, _)| async move {
-        if q.trim().chars().count() < 2 { Ok(vec![]) } else { search_comuni(q).await }
-    });
+    let matches = Resource::new(
+        move || (query.get(), create.version().get()),
+        |(q, _)| async move {
+            if q.trim().chars().count() < 2 {
+                Ok(vec![])
+            } else {
+                search_comuni(q).await
+            }
+        },
+    );
     let error = action_error(create);
     view! {
         <SignedIn>

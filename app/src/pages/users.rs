@@ -13,10 +13,8 @@ pub fn Users() -> impl IntoView {
     let page = page_param();
     let add = ServerAction::<AddMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
-    let members = Resource::new(
-        move || (page(), add.version().get(), remove.version().get()),
-        |(page, _, _)| list_members(page),
-    );
+    let members =
+        Resource::new(move || (page(), add.version().get(), remove.version().get()), |(page, _, _)| list_members(page));
     let error = action_error(add);
     let remove_error = action_error(remove);
     let roles = move || {

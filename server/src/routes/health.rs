@@ -27,11 +27,19 @@ pub async fn healthz() -> Json<Health> {
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     match domain::db::pending_migrations(&state.db).await {
-        Ok(pending) if pending.is_empty() => (StatusCode::OK, Json(Health { status: "ok", pending_migrations: pending })),
-        Ok(pending) => (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "migrations pending", pending_migrations: pending })),
+        Ok(pending) if pending.is_empty() => {
+            (StatusCode::OK, Json(Health { status: "ok", pending_migrations: pending }))
+        }
+        Ok(pending) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Health { status: "migrations pending", pending_migrations: pending }),
+        ),
         Err(err) => {
             tracing::warn!(%err, "readiness: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "database unreachable", pending_migrations: vec![] }))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health { status: "database unreachable", pending_migrations: vec![] }),
+            )
         }
     }
 }

@@ -120,8 +120,8 @@ pub fn app_router(state: AppState) -> Router {
         .layer(sessions)
         // Spans carry method and path only: query strings can hold search terms or
         // one-time tokens, which must not reach the logs.
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-        }))
+        .layer(TraceLayer::new_for_http().make_span_with(
+            |req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()),
+        ))
         .with_state(state)
 }

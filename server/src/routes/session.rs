@@ -106,7 +106,10 @@ pub async fn change_password(
 /// Sets a password with a one-time token (from `openwelfare reset-password` or a new account).
 #[utoipa::path(post, path = "/api/v1/password-reset", tag = "session", request_body = ResetPasswordIn,
     responses((status = 204), (status = 422, body = types::ApiError)))]
-pub async fn reset_password(State(state): State<AppState>, Json(input): Json<ResetPasswordIn>) -> ApiResult<StatusCode> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Json(input): Json<ResetPasswordIn>,
+) -> ApiResult<StatusCode> {
     auth::reset_password(&state.db, &input.token, &input.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

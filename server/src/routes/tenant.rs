@@ -16,7 +16,6 @@ use crate::error::ApiResult;
 use crate::extract::{Json, Path, Query, Tenant};
 use crate::state::AppState;
 
-
 /// `/{tenant}/<collection>/{id}`: the object's id (its name in the route is for the docs).
 #[derive(Deserialize)]
 pub struct ObjectPath {
@@ -204,4 +203,3 @@ pub async fn create_zone(
 ) -> ApiResult<(StatusCode, Json<TenantOut>)> {
     Ok((StatusCode::CREATED, Json(tenants::create_zone(&s.db, &ctx, input).await?)))
 }
-

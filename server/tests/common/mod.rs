@@ -242,7 +242,8 @@ impl Client {
 
     /// A page, requested like a browser does (redirects are real 302s then).
     pub async fn page(&mut self, uri: &str) -> Reply {
-        let mut req = Request::builder().uri(uri).header(header::HOST, "127.0.0.1:3000").header(header::ACCEPT, "text/html");
+        let mut req =
+            Request::builder().uri(uri).header(header::HOST, "127.0.0.1:3000").header(header::ACCEPT, "text/html");
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, c);
         }
