@@ -17,6 +17,15 @@ const page = await browser.newPage({ locale: "it-IT" });
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));
 const step = (name) => console.log(`step: ${name}`);
+const PASSWORD = "demo-openwelfare-2026";
+
+// From the sign-in page to the user's home.
+async function signIn(email, password = PASSWORD) {
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("#sign-in-submit");
+  if (password === PASSWORD) await page.waitForSelector("#home-title");
+}
 
 try {
   step("unsigned visitors are sent to the sign-in page");
@@ -25,16 +34,12 @@ try {
   await page.waitForSelector("main[data-hydrated=true]");
 
   step("a wrong password shows a translated error and keeps the form");
-  await page.fill("#email", "assistente.sociale@demo.openwelfare.it");
-  await page.fill("#password", "sbagliata");
-  await page.click("#sign-in-submit");
+  await signIn("assistente.sociale@demo.openwelfare.it", "sbagliata");
   await page.getByText("Email o password non corrette.").waitFor();
   if ((await page.inputValue("#email")) !== "assistente.sociale@demo.openwelfare.it") throw new Error("email lost");
 
   step("sign in as the social worker");
-  await page.fill("#password", "demo-openwelfare-2026");
-  await page.click("#sign-in-submit");
-  await page.waitForSelector("#home-title");
+  await signIn("assistente.sociale@demo.openwelfare.it");
   await page.getByText("Buongiorno, Giulia Ferrari").waitFor();
   await page.locator("#tenant-name", { hasText: "Comune di Brescia" }).waitFor();
   await page.locator("#home-role", { hasText: "Assistente sociale" }).waitFor();
@@ -62,10 +67,7 @@ try {
   await page.waitForURL(`${base}/sign-in`);
 
   step("the province admin activates a comune from the ISTAT list and builds a zone");
-  await page.fill("#email", "provincia@demo.openwelfare.it");
-  await page.fill("#password", "demo-openwelfare-2026");
-  await page.click("#sign-in-submit");
-  await page.waitForSelector("#home-title");
+  await signIn("provincia@demo.openwelfare.it");
   await page.goto(`${base}/tenants`);
   await page.waitForSelector("main[data-hydrated=true]");
   await page.locator("#tenant-tree", { hasText: "Ambito 1" }).waitFor();
@@ -84,10 +86,7 @@ try {
   step("a tenant admin adds a district; a duplicate is refused with a clear message and the input kept");
   await page.click("#sign-out");
   await page.waitForURL(`${base}/sign-in`);
-  await page.fill("#email", "admin.bologna@demo.openwelfare.it");
-  await page.fill("#password", "demo-openwelfare-2026");
-  await page.click("#sign-in-submit");
-  await page.waitForSelector("#home-title");
+  await signIn("admin.bologna@demo.openwelfare.it");
   await page.goto(`${base}/districts`);
   await page.waitForSelector("main[data-hydrated=true]");
   await page.locator("#districts", { hasText: "Santo Stefano" }).waitFor();
