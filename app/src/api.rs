@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
+use types::directory::{FacilityChangeOut, FacilityTypeOut, SearchPage, StaffFacilityOut};
 use types::dto::{
     ComuneOut, DistrictOut, MemberCreatedOut, MemberOut, Page, SessionOut, TenantNodeOut, TenantOut, TenantSettingsOut,
 };
@@ -290,6 +291,89 @@ pub async fn create_zone(name: String, comuni: String) -> Result<TenantOut, UiEr
     domain::tenants::create_zone(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
 }
 
+/// A facility as the staff page shows it: the entry, its history when the user may see
+/// it (admins of its tenant or of a province above), and whether they may change it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FacilityView {
+    pub facility: StaffFacilityOut,
+    pub history: Option<Vec<FacilityChangeOut>>,
+    pub can_manage: bool,
+}
+
+/// Staff search of the directory of the current tenant and those beneath it.
+#[server(prefix = "/sf", endpoint = "search_facilities")]
+pub async fn search_facilities(
+    q: Option<String>,
+    area: Option<String>,
+    facility_type: Option<String>,
+    status: Option<String>,
+    stale: Option<bool>,
+    page: u64,
+) -> Result<SearchPage<StaffFacilityOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let search = types::directory::FacilitySearch {
+        q,
+        area,
+        facility_type,
+        status,
+        stale,
+        page: Some(page),
+        ..Default::default()
+    };
+    domain::facilities::search_staff(&db, &ctx, &search, lang).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// The context of the facility's own tenant, reached from the session's tenant (a
+/// province admin acts on a comune's entry through their province role).
+#[cfg(feature = "ssr")]
+async fn facility_context(
+    id: i64,
+) -> Result<(domain::DatabaseConnection, domain::TenantContext, StaffFacilityOut, Lang), UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let f = domain::facilities::get_facility(&db, &ctx, types::FacilityId(id), lang)
+        .await
+        .map_err(|e| ssr::fail(e, lang))?;
+    let own = domain::TenantContext::resolve(&db, ctx.user(), &f.facility.tenant.slug)
+        .await
+        .map_err(|e| ssr::fail(e, lang))?;
+    Ok((db, own, f, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "facility_detail")]
+pub async fn facility_detail(id: i64) -> Result<FacilityView, UiError> {
+    let (db, own, facility, lang) = facility_context(id).await?;
+    let can_manage = own.require(domain::authz::Permission::ManageFacilities).is_ok();
+    let history = if can_manage {
+        Some(
+            domain::facilities::facility_history(&db, &own, facility.facility.id)
+                .await
+                .map_err(|e| ssr::fail(e, lang))?,
+        )
+    } else {
+        None
+    };
+    Ok(FacilityView { facility, history, can_manage })
+}
+
+#[server(prefix = "/sf", endpoint = "set_facility_state")]
+pub async fn set_facility_state(
+    id: i64,
+    published: Option<bool>,
+    archived: Option<bool>,
+) -> Result<StaffFacilityOut, UiError> {
+    let (db, own, f, lang) = facility_context(id).await?;
+    let input = types::directory::FacilityStateIn { published, archived };
+    domain::facilities::set_state(&db, &own, f.facility.id, input, lang).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "facility_types")]
+pub async fn facility_types() -> Result<Vec<FacilityTypeOut>, UiError> {
+    let db = ssr::db()?;
+    let session = ssr::session().await?;
+    let lang = ssr::lang(&session).await;
+    domain::facilities::facility_types(&db, lang).await.map_err(|e| ssr::fail(e, lang))
+}
+
 /// How each server function is scoped, for the cross-tenant test: every registered
 /// server function must appear here, or that test fails.
 pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
@@ -313,6 +397,10 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/search_comuni", FnScope::Tenant),
     ("/sf/create_municipality", FnScope::Tenant),
     ("/sf/create_zone", FnScope::Tenant),
+    ("/sf/search_facilities", FnScope::Tenant),
+    ("/sf/facility_detail", FnScope::Tenant),
+    ("/sf/set_facility_state", FnScope::Tenant),
+    ("/sf/facility_types", FnScope::Public),
 ];
 
 /// Who may call a server function.

@@ -163,11 +163,12 @@ fn NavBar() -> impl IntoView {
     let links = move || {
         let Some(current) = ui.session().and_then(|s| s.current) else { return vec![] };
         let admin = matches!(current.role, Role::TenantAdmin | Role::ProvinceAdmin);
-        let mut links = vec![("/", "nav.home")];
+        let mut links = vec![("/", "nav.home"), ("/facilities", "nav.facilities")];
         if current.tenant.kind.is_root() && current.role.is_province_role() {
             links.push(("/tenants", "nav.tenants"));
         }
         if admin {
+            links.push(("/facilities?stale=true", "nav.to_verify"));
             links.push(("/users", "nav.users"));
         }
         if current.tenant.kind == TenantKind::Municipality {

@@ -56,6 +56,11 @@ impl Ui {
         types::i18n::t(self.lang(), key)
     }
 
+    /// `t` with `{name}` placeholders filled in.
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        types::i18n::tf(self.lang(), key, args)
+    }
+
     pub fn session(&self) -> Option<types::dto::SessionOut> {
         self.view.get().and_then(|v| v.session)
     }
@@ -95,6 +100,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=pages::password::ResetPassword ssr=SsrMode::Async/>
                     <Route path=path!("/password") view=pages::password::ChangePassword ssr=SsrMode::Async/>
                     <Route path=path!("/districts") view=pages::districts::Districts ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities") view=pages::facilities::Facilities ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities/:id") view=pages::facilities::FacilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=pages::users::Users ssr=SsrMode::Async/>
                     <Route path=path!("/tenants") view=pages::tenants::Tenants ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=pages::settings::Settings ssr=SsrMode::Async/>

@@ -15,6 +15,11 @@ pub enum Permission {
     ManageSettings,
     /// Create municipality and zone tenants under a province/region.
     ManageTenants,
+    /// See the directory of this tenant and beneath it, drafts included (staff only:
+    /// directory data are public by nature, so every staff role may).
+    ViewDirectory,
+    /// Create, edit, publish, archive and import facilities and their organisations.
+    ManageFacilities,
 }
 
 impl Permission {
@@ -27,6 +32,8 @@ impl Permission {
                 kind == TenantKind::Municipality && matches!(role, ProvinceAdmin | TenantAdmin)
             }
             Permission::ManageTenants => kind.is_root() && role == ProvinceAdmin,
+            Permission::ViewDirectory => true,
+            Permission::ManageFacilities => matches!(role, ProvinceAdmin | TenantAdmin),
         }
     }
 }
@@ -44,5 +51,9 @@ mod tests {
         assert!(Permission::ManageTenants.granted_to(Role::ProvinceAdmin, TenantKind::Province));
         assert!(!Permission::ManageTenants.granted_to(Role::ProvinceAdmin, TenantKind::Municipality));
         assert!(!Permission::ManageTenants.granted_to(Role::TenantAdmin, TenantKind::Province));
+        assert!(Permission::ManageFacilities.granted_to(Role::ProvinceAdmin, TenantKind::Municipality));
+        assert!(!Permission::ManageFacilities.granted_to(Role::ProvinceAnalyst, TenantKind::Municipality));
+        assert!(!Permission::ManageFacilities.granted_to(Role::FacilityManager, TenantKind::Municipality));
+        assert!(!Permission::ManageFacilities.granted_to(Role::SocialWorker, TenantKind::Municipality));
     }
 }

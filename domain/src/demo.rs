@@ -6,9 +6,9 @@
 use entity::tenant;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use types::dto::{DistrictIn, MunicipalityIn, ZoneIn};
-use types::{Role, TenantId, TenantKind, UserId};
+use types::{Lang, Role, TenantId, TenantKind};
 
-use crate::{districts, reference, tenants, users, AppError, Result, TenantContext};
+use crate::{districts, import, reference, tenants, users, AppError, Result, TenantContext};
 
 /// The password of every demo account (printed by the command; demo only).
 pub const DEMO_PASSWORD: &str = "demo-openwelfare-2026";
@@ -21,6 +21,9 @@ pub struct DemoLogin {
     pub role: Role,
     pub tenant: String,
 }
+
+/// Regione Lombardia's register of RSA (reference-data/lombardia-rsa/SOURCE.md).
+pub const LOMBARDIA_RSA: &[u8] = include_bytes!("../../reference-data/lombardia-rsa/lombardia-rsa.csv");
 
 /// Brescia's social zones (ambiti distrettuali) used in the demo, with their comuni.
 const BRESCIA_ZONES: &[(&str, &[&str])] = &[
@@ -118,7 +121,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
         logins.push(DemoLogin { email: *email, name: *name, role: *role, tenant: bs.name.to_string() });
     }
     // The social worker also covers Rezzato: two memberships, to show the tenant switch.
-    let worker = user_id(db, "assistente.sociale@demo.openwelfare.it").await?;
+    let worker = users::user_by_email(db, "assistente.sociale@demo.openwelfare.it").await?;
     let rezzato = tenant_by_slug(db, &comune_rezzato).await?;
     users::grant(db, worker, TenantId(rezzato.id), Role::SocialWorker).await?;
 
@@ -148,19 +151,20 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
             Err(e) => return Err(e),
         }
     }
+    // The real RSA register of Regione Lombardia: Brescia's 105 go to the municipality,
+    // zone or province tenant that covers their comune.
+    let mut rsa = import::lombardia_rsa();
+    rsa.skip_outside = true;
+    let report = import::import_facilities(db, &province, LOMBARDIA_RSA, &rsa, Lang::It, &mut |_, _| {}).await?;
+    if let Some(issue) = report.issues.first() {
+        return Err(AppError::Internal(format!(
+            "RSA register, line {}: {} {}",
+            issue.line, issue.field, issue.message
+        )));
+    }
     Ok(logins)
 }
 
 async fn tenant_by_slug(db: &DatabaseConnection, slug: &str) -> Result<tenant::Model> {
     tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)
-}
-
-async fn user_id(db: &DatabaseConnection, email: &str) -> Result<UserId> {
-    use entity::user_account;
-    user_account::Entity::find()
-        .filter(user_account::Column::Email.eq(email))
-        .one(db)
-        .await?
-        .map(|u| UserId(u.id))
-        .ok_or(AppError::NotFound)
 }

@@ -8,6 +8,8 @@ pub mod db;
 pub mod demo;
 pub mod districts;
 pub mod error;
+pub mod facilities;
+pub mod import;
 pub mod reference;
 pub mod tenancy;
 pub mod tenants;

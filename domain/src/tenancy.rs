@@ -149,6 +149,119 @@ impl TenantOwned for entity::membership::Entity {
     }
 }
 
+impl TenantOwned for entity::organization::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::organization::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::organization::Column::Id
+    }
+}
+
+impl TenantOwned for entity::facility::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::facility::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::facility::Column::Id
+    }
+}
+
+impl TenantOwned for entity::facility_change::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::facility_change::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::facility_change::Column::Id
+    }
+}
+
+/// Tenant tables that are public by nature (the directory): readable across a subtree
+/// through a [`DirectoryScope`]. Case data never implements this.
+pub trait DirectoryShared: TenantOwned {}
+impl DirectoryShared for entity::organization::Entity {}
+impl DirectoryShared for entity::facility::Entity {}
+impl DirectoryShared for entity::district::Entity {}
+
+/// Read access to the directory of one tenant and every tenant beneath it: a province
+/// or zone directory shows its municipalities' entries. Anonymous readers see published
+/// entries only; staff of the root tenant see drafts too. Writes still need a
+/// `TenantContext` on the entry's own tenant.
+#[derive(Clone, Debug)]
+pub struct DirectoryScope {
+    root: TenantRef,
+    tenant_ids: Vec<i64>,
+    published_only: bool,
+}
+
+impl DirectoryScope {
+    /// The public directory of `slug` (published entries). Unknown slug → `NotFound`.
+    pub async fn public(db: &DatabaseConnection, slug: &str) -> Result<DirectoryScope> {
+        let root =
+            tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)?;
+        Self::below(db, &root, true).await
+    }
+
+    /// Everything in the directory of the context's tenant and beneath it, drafts included.
+    pub async fn staff(db: &DatabaseConnection, ctx: &TenantContext) -> Result<DirectoryScope> {
+        ctx.require(Permission::ViewDirectory)?;
+        let root = tenant::Entity::find_by_id(ctx.tenant.id.0).one(db).await?.ok_or(AppError::NotFound)?;
+        Self::below(db, &root, false).await
+    }
+
+    async fn below(db: &DatabaseConnection, root: &tenant::Model, published_only: bool) -> Result<DirectoryScope> {
+        let mut tenant_ids = vec![root.id];
+        tenant_ids.extend(crate::tenants::descendants(db, root.id).await?.iter().map(|t| t.id));
+        Ok(DirectoryScope { root: tenant_ref(root)?, tenant_ids, published_only })
+    }
+
+    pub fn root(&self) -> &TenantRef {
+        &self.root
+    }
+
+    pub fn published_only(&self) -> bool {
+        self.published_only
+    }
+
+    /// A read-only transaction over the scope (on PostgreSQL, `app.tenant_scope` lets the
+    /// `directory_scope` policies show exactly these tenants' rows).
+    pub async fn begin(&self, db: &DatabaseConnection) -> Result<DirectoryTx> {
+        let tx = db.begin().await?;
+        if tx.get_database_backend() == DbBackend::Postgres {
+            let ids: Vec<String> = self.tenant_ids.iter().map(i64::to_string).collect();
+            tx.execute(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config('app.tenant_scope', $1, true)",
+                [Value::from(ids.join(","))],
+            ))
+            .await?;
+        }
+        Ok(DirectoryTx { tx, tenant_ids: self.tenant_ids.clone() })
+    }
+}
+
+/// A read transaction over a directory scope. See [`DirectoryScope`].
+pub struct DirectoryTx {
+    tx: DatabaseTransaction,
+    tenant_ids: Vec<i64>,
+}
+
+impl DirectoryTx {
+    /// `SELECT … WHERE tenant_id IN (scope)`.
+    pub fn select<E: DirectoryShared>(&self) -> Select<E> {
+        E::find().filter(E::tenant_column().is_in(self.tenant_ids.clone()))
+    }
+
+    /// The connection, for global tables (tenants, comuni, facility types).
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
 /// A transaction bound to one tenant. See the module docs.
 pub struct TenantTx {
     tx: DatabaseTransaction,
@@ -190,6 +303,23 @@ impl TenantTx {
             return Err(DbErr::RecordNotFound("row of another tenant".into()));
         }
         model.update(&self.tx).await
+    }
+
+    /// Rebinds the transaction to the tenant of another context, so one import that
+    /// spans a province's municipalities commits or fails as a whole. Needs the
+    /// context, so the same authorisation as `begin` applies.
+    pub async fn switch_to(&mut self, ctx: &TenantContext) -> Result<()> {
+        if self.tx.get_database_backend() == DbBackend::Postgres {
+            self.tx
+                .execute(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT set_config('app.tenant_id', $1, true)",
+                    [Value::from(ctx.tenant.id.0.to_string())],
+                ))
+                .await?;
+        }
+        self.tenant_id = ctx.tenant.id.0;
+        Ok(())
     }
 
     /// `DELETE … WHERE tenant_id = ?`; add the rest of the filter.

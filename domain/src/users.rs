@@ -136,6 +136,16 @@ pub async fn remove_member(db: &DatabaseConnection, ctx: &TenantContext, id: Mem
 
 /// Creates an account (or finds it by email) and sets its password if given.
 /// Trusted callers only: the CLI (`create-admin`) and the demo seed.
+/// The active account with this email (normalised), or `NotFound`.
+pub async fn user_by_email(db: &DatabaseConnection, email: &str) -> Result<UserId> {
+    user_account::Entity::find()
+        .filter(user_account::Column::Email.eq(crate::validate::normalise_email(email)))
+        .one(db)
+        .await?
+        .map(|u| UserId(u.id))
+        .ok_or(AppError::NotFound)
+}
+
 pub async fn ensure_user(db: &DatabaseConnection, email: &str, name: &str, password: Option<&str>) -> Result<UserId> {
     let mut v = Validator::new();
     let email = v.email("email", email);

@@ -83,6 +83,19 @@ try {
   await page.getByRole("button", { name: "Crea l'ambito" }).click();
   await page.locator("#tenant-tree li", { hasText: "Ambito 4 – Valle Trompia e Garda" }).getByText("Comune di Gardone Riviera").waitFor();
 
+  step("the province admin finds an RSA of the imported regional register and unpublishes it");
+  await page.goto(`${base}/facilities`);
+  await page.locator("#facility-count", { hasText: "105 schede trovate" }).waitFor();
+  await page.fill("#f-q", "richiedei");
+  await page.getByRole("button", { name: "Cerca", exact: true }).click();
+  await page.locator("#facility-count", { hasText: "1 schede trovate" }).waitFor();
+  await page.locator("#facilities a", { hasText: "RICHIEDEI" }).click();
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.locator("main dl", { hasText: "Comune di Gussago" }).waitFor();
+  await page.getByRole("button", { name: "Ritira dalla pubblicazione" }).click();
+  await page.locator("#history", { hasText: "published" }).waitFor();
+  await page.getByRole("button", { name: "Pubblica", exact: true }).waitFor();
+
   step("a tenant admin adds a district; a duplicate is refused with a clear message and the input kept");
   await page.click("#sign-out");
   await page.waitForURL(`${base}/sign-in`);

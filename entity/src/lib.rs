@@ -4,8 +4,12 @@
 
 pub mod comune;
 pub mod district;
+pub mod facility;
+pub mod facility_change;
+pub mod facility_type;
 pub mod login_throttle;
 pub mod membership;
+pub mod organization;
 pub mod password_reset;
 pub mod tenant;
 pub mod user_account;

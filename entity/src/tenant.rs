@@ -17,6 +17,8 @@ pub struct Model {
     pub istat_code: Option<String>,
     pub contact_email: Option<String>,
     pub website: Option<String>,
+    /// Directory entries not verified for this many days are flagged "to verify".
+    pub stale_after_days: i32,
     pub created_at: DateTimeUtc,
 }
 

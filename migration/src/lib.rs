@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_reference;
 mod m20261123_000002_tenancy;
 mod m20261123_000003_row_level_security;
+mod m20261124_000004_directory;
 
 pub struct Migrator;
 
@@ -16,10 +17,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_reference::Migration),
             Box::new(m20261123_000002_tenancy::Migration),
             Box::new(m20261123_000003_row_level_security::Migration),
+            Box::new(m20261124_000004_directory::Migration),
         ]
     }
 }
 
 /// Tenant-owned tables: each has `tenant_id` and, on PostgreSQL, a row-level security
-/// policy keyed on the per-transaction setting `app.tenant_id`.
-pub const TENANT_TABLES: &[&str] = &["district"];
+/// policy keyed on the per-transaction setting `app.tenant_id` (added by the migration
+/// that creates the table). Tests check every one of them.
+pub const TENANT_TABLES: &[&str] = &["district", "organization", "facility", "facility_change"];

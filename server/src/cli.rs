@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
-use domain::{auth, db, demo, reference, tenants, users};
+use domain::{auth, db, demo, import, reference, tenants, users};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use types::{Role, TenantId, TenantKind};
@@ -53,6 +53,48 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ImportWhat {
+    /// Facilities from a CSV file (UTF-8 or Windows-1252; `,` `;` or tab). Checks only
+    /// (dry run) unless `--apply`; re-running updates by the source's facility code.
+    Facilities {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Tenant slug receiving the rows (rows go to the tenant beneath it that covers their comune).
+        #[arg(long)]
+        tenant: String,
+        /// Email of the admin the import is recorded under (needs facility management rights).
+        #[arg(long = "as")]
+        as_user: String,
+        /// A known mapping: lombardia-rsa.
+        #[arg(long)]
+        preset: Option<String>,
+        /// `field=COLUMN,field=COLUMN` pairs (see `domain::import::TARGETS`).
+        #[arg(long)]
+        mapping: Option<String>,
+        /// Facility type code of every row (default: the preset's).
+        #[arg(long = "type")]
+        facility_type: Option<String>,
+        /// Short source name used in the keys (default: the preset's, else `csv`).
+        #[arg(long)]
+        source: Option<String>,
+        /// Publish new entries.
+        #[arg(long)]
+        publish: bool,
+        /// Leave out rows outside the tenant's territory.
+        #[arg(long)]
+        skip_outside: bool,
+        /// Write the changes (otherwise only report).
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -79,6 +121,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::CreateAdmin { email, name, province, province_name } => {
             create_admin(&conn, &config, &email, &name, &province, province_name).await
         }
+        Command::Import { what } => import(&conn, what).await,
         Command::ResetPassword { email } => {
             let token = auth::issue_password_token_for_email(&conn, &email).await.map_err(|e| match e {
                 domain::AppError::NotFound => anyhow::anyhow!("no account with that email"),
@@ -185,6 +228,84 @@ async fn seed_demo(conn: &DatabaseConnection, config: &Config) -> anyhow::Result
     }
     println!("API documentation: {base}/api/docs");
     Ok(())
+}
+
+async fn import(conn: &DatabaseConnection, what: ImportWhat) -> anyhow::Result<()> {
+    let ImportWhat::Facilities {
+        file,
+        tenant,
+        as_user,
+        preset,
+        mapping,
+        facility_type,
+        source,
+        publish,
+        skip_outside,
+        apply,
+    } = what;
+    ensure_migrated(conn).await?;
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut opts = match preset.as_deref() {
+        Some("lombardia-rsa") => import::lombardia_rsa(),
+        Some(other) => bail!("unknown preset {other} (known: lombardia-rsa)"),
+        None => import::ImportOptions {
+            source: "csv".into(),
+            facility_type: String::new(),
+            mapping: Default::default(),
+            publish: false,
+            skip_outside: false,
+            dry_run: true,
+        },
+    };
+    let lang = types::Lang::It;
+    let explain = |e: domain::AppError| anyhow::anyhow!(describe(&e, lang));
+    if let Some(m) = mapping {
+        opts.mapping.extend(import::parse_mapping(&m).map_err(explain)?);
+    }
+    if let Some(t) = facility_type {
+        opts.facility_type = t;
+    }
+    if let Some(s) = source {
+        opts.source = s;
+    }
+    opts.publish |= publish;
+    opts.skip_outside |= skip_outside;
+    opts.dry_run = !apply;
+    let user = users::user_by_email(conn, &as_user).await.map_err(|_| anyhow::anyhow!("no account {as_user}"))?;
+    let ctx = domain::TenantContext::resolve(conn, user, &tenant)
+        .await
+        .map_err(|_| anyhow::anyhow!("{as_user} has no role in tenant {tenant}"))?;
+    let mut progress = |done: u64, total: u64| {
+        if done % 100 == 0 || done == total {
+            eprintln!("  {done}/{total}");
+        }
+    };
+    let report = import::import_facilities(conn, &ctx, &bytes, &opts, lang, &mut progress).await.map_err(explain)?;
+    println!(
+        "{} rows: {} new, {} updated, {} unchanged, {} outside the territory.",
+        report.rows, report.created, report.updated, report.unchanged, report.skipped
+    );
+    for t in &report.by_tenant {
+        println!("  {:<40} {}", t.slug, t.rows);
+    }
+    for i in &report.issues {
+        println!("  line {:>5}  {:<28} {}", i.line, i.field, i.message);
+    }
+    if !report.issues.is_empty() {
+        bail!("{} problems: nothing was imported", report.issues.len());
+    }
+    println!("{}", if report.applied { "Imported." } else { "Dry run: nothing written (add --apply)." });
+    Ok(())
+}
+
+/// A domain error as a sentence with its field problems, for the terminal.
+fn describe(e: &domain::AppError, lang: types::Lang) -> String {
+    let api = e.to_api(lang);
+    let mut out = api.message;
+    for f in api.fields {
+        out.push_str(&format!("\n  {}: {}", f.field, f.message));
+    }
+    out
 }
 
 async fn create_admin(

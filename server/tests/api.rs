@@ -401,4 +401,11 @@ async fn row_level_security_is_the_backstop() {
         tx.execute_unprepared(&format!("INSERT INTO district (tenant_id, name) VALUES ({}, 'intruso')", b.0)).await;
     assert!(sneak.is_err(), "RLS must refuse a row for another tenant");
     tx.rollback().await.unwrap();
+    // Every tenant table has the policy, forced on the owner too.
+    for table in migration::TENANT_TABLES {
+        let sql = format!(
+            "SELECT count(*) FROM pg_class WHERE relname = '{table}' AND relrowsecurity AND relforcerowsecurity"
+        );
+        assert_eq!(scalar_i64(&app.db, &sql).await, 1, "{table} has no forced row-level security");
+    }
 }

@@ -17,23 +17,30 @@ struct Fixture {
     slug: String,
     district_id: i64,
     membership_id: i64,
+    facility_id: i64,
 }
 
 const SECRET: &str = "Quartiere Riservato di A";
 
 async fn cross_tenant_access_answers_404(app: TestApp) {
+    app.load_comuni().await;
     let p = app.province("Provincia di Prova", "017").await;
-    let (a, a_slug) = app.municipality(p, "Comune A").await;
-    let (b, b_slug) = app.municipality(p, "Comune B").await;
+    let (a, a_slug) = app.municipality_of(p, "Comune A", Some("017029")).await;
+    let (b, b_slug) = app.municipality_of(p, "Comune B", Some("017161")).await;
     let a_admin_email = app.user(a, Role::TenantAdmin).await;
     let mut a_admin = app.signed_in(&a_admin_email).await;
     let d = a_admin.post(&format!("/api/v1/t/{a_slug}/districts"), json!({"name": SECRET})).await;
     assert_eq!(d.status, StatusCode::CREATED);
     let members = a_admin.get(&format!("/api/v1/t/{a_slug}/members")).await;
+    let facility = json!({"name": SECRET, "facility_type": "cdd", "areas": ["disabili"], "setting": "day",
+                          "address": "Via Segreta 1", "comune": "017029"});
+    let f = a_admin.post(&format!("/api/v1/t/{a_slug}/facilities"), facility).await;
+    assert_eq!(f.status, StatusCode::CREATED, "{:?}", f.body);
     let a = Fixture {
         slug: a_slug.clone(),
         district_id: d.body["id"].as_i64().unwrap(),
         membership_id: members.body["items"][0]["id"].as_i64().unwrap(),
+        facility_id: f.body["facility"]["id"].as_i64().unwrap(),
     };
 
     // B's admin: the most privileged local role in another tenant.
@@ -44,7 +51,8 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
     let doc = server::api_doc();
     let mut checked = 0;
     for (path, item) in &doc.paths.paths {
-        if !path.contains("{tenant}") {
+        // The public directory is open by design; it is checked below for drafts.
+        if !path.contains("{tenant}") || path.starts_with("/api/public/") {
             continue;
         }
         let uri = fill(path, &a);
@@ -74,7 +82,7 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             checked += 1;
         }
     }
-    assert!(checked >= 14, "only {checked} tenant routes found");
+    assert!(checked >= 21, "only {checked} tenant routes found");
 
     // Server functions act in the session's tenant; B's session names A's objects.
     let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
@@ -100,6 +108,9 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "add_member" => "email=nuovo%40example.it&display_name=Nuovo&role=social_worker".into(),
             "create_municipality" => "istat_code=017029".into(),
             "create_zone" => "name=Ambito&comuni=017029".into(),
+            "search_facilities" => "page=1&status=all".into(),
+            "facility_detail" => format!("id={}", a.facility_id),
+            "set_facility_state" => format!("id={}&published=true", a.facility_id),
             other => panic!("server function {other}: add its cross-tenant arguments to this test"),
         };
         let r = intruder.server_fn(path, &form).await;
@@ -118,6 +129,18 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
     let still = a_admin.get(&format!("/api/v1/t/{}/districts/{}", a.slug, a.district_id)).await;
     assert_eq!(still.body["name"], SECRET);
     assert_eq!(a_admin.get(&format!("/api/v1/t/{}/members", a.slug)).await.body["total"], 1);
+    // A's facility is a draft: the public directory shows nothing of it, by list or by id.
+    let mut anonymous = app.client();
+    for uri in [
+        format!("/api/public/v1/{}/facilities", a.slug),
+        format!("/api/public/v1/{}/facilities/{}", a.slug, a.facility_id),
+        format!("/api/public/v1/{}/facilities.geojson", a.slug),
+    ] {
+        let r = anonymous.get(&uri).await;
+        assert!(!r.text.contains(SECRET), "{uri} leaked a draft");
+    }
+    let still = a_admin.get(&format!("/api/v1/t/{}/facilities/{}", a.slug, a.facility_id)).await;
+    assert_eq!(still.body["facility"]["name"], SECRET);
 }
 
 /// Replaces path parameters with tenant A's objects; an unknown parameter fails the test
@@ -130,6 +153,7 @@ fn fill(path: &str, a: &Fixture) -> String {
             "{tenant}" => out.push_str(&a.slug),
             "{district_id}" => out.push_str(&a.district_id.to_string()),
             "{membership_id}" => out.push_str(&a.membership_id.to_string()),
+            "{facility_id}" => out.push_str(&a.facility_id.to_string()),
             s if s.starts_with('{') => panic!("{path}: no cross-tenant fixture for {s}"),
             s => out.push_str(s),
         }

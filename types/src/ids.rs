@@ -27,4 +27,8 @@ typed_id! {
     MembershipId,
     /// A district (quartiere) of a municipality tenant.
     DistrictId,
+    /// A facility of the directory (an HSDS service at a location).
+    FacilityId,
+    /// An organisation managing facilities.
+    OrganizationId,
 }

@@ -1,6 +1,7 @@
 //! One file per page, plus the small pieces pages share.
 
 pub mod districts;
+pub mod facilities;
 pub mod home;
 pub mod password;
 pub mod settings;
@@ -118,17 +119,24 @@ pub fn Field(
     }
 }
 
-/// Page links for a paginated list at `path` (`?page=n`); nothing for a single page.
+/// Page links for a paginated list at `path` (`?page=n`, after the other parameters of
+/// `query` so filters survive); nothing for a single page.
 #[component]
-pub fn Pagination(path: &'static str, page: u64, pages: u64) -> impl IntoView {
+pub fn Pagination(
+    path: &'static str,
+    page: u64,
+    pages: u64,
+    #[prop(optional, into)] query: Option<String>,
+) -> impl IntoView {
     let ui = use_ui();
+    let prefix = query.filter(|q| !q.is_empty()).map(|q| format!("{q}&")).unwrap_or_default();
     (pages > 1).then(|| {
         view! {
             <nav class="pagination-wrapper" aria-label=ui.t("common.pagination")>
                 <ul class="pagination">
                     {(1..=pages).map(|n| view! {
                         <li class="page-item">
-                            <a class="page-link" href=format!("{path}?page={n}") aria-current=(n == page).then_some("page")>{n}</a>
+                            <a class="page-link" href=format!("{path}?{prefix}page={n}") aria-current=(n == page).then_some("page")>{n}</a>
                         </li>
                     }).collect_view()}
                 </ul>

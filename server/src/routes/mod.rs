@@ -2,18 +2,21 @@
 //! with its OpenAPI description, so `/api/openapi.json` and the cross-tenant test both
 //! see every route. `app_router` adds the staff web app, static assets and middleware.
 
+pub mod directory;
 pub mod docs;
 pub mod health;
+pub mod public;
 pub mod session;
 pub mod tenant;
 
 use axum::extract::Request;
-use axum::http::HeaderValue;
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -33,12 +36,15 @@ use crate::state::AppState;
     info(title = "OpenWelfare API", description = "API of the OpenWelfare staff application. \
         Tenant-scoped routes live under /api/v1/t/{tenant}/ and answer 404 for tenants the caller \
         does not belong to. Errors are JSON {code, message, fields} in the caller's language."),
-    tags((name = "health"), (name = "session"), (name = "tenants"), (name = "users"), (name = "districts"))
+    tags((name = "health"), (name = "session"), (name = "tenants"), (name = "users"), (name = "districts"),
+        (name = "directory", description = "Staff editing of the facility directory"),
+        (name = "public", description = "The public facility directory: no login, published entries, CORS open"))
 )]
 struct ApiDoc;
 
 /// Every API route with its OpenAPI description.
 pub fn api() -> OpenApiRouter<AppState> {
+    use self::directory as d;
     use self::session as s;
     use self::tenant as t;
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -58,11 +64,27 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(t::search_comuni))
         .routes(routes!(t::create_municipality))
         .routes(routes!(t::create_zone))
+        .routes(routes!(d::list_facilities, d::create_facility))
+        .routes(routes!(d::get_facility, d::update_facility))
+        .routes(routes!(d::set_facility_state))
+        .routes(routes!(d::facility_history))
+        .routes(routes!(d::import_facilities))
 }
 
-/// The OpenAPI document generated from the route table.
+/// The public directory API (also in the OpenAPI document; CORS open for GET).
+pub fn public_api() -> OpenApiRouter<AppState> {
+    use self::public as p;
+    OpenApiRouter::new()
+        .routes(routes!(p::public_tenants))
+        .routes(routes!(p::public_facility_types))
+        .routes(routes!(p::public_facilities))
+        .routes(routes!(p::public_facility))
+        .routes(routes!(p::public_geojson))
+}
+
+/// The OpenAPI document generated from the route tables.
 pub fn api_doc() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    api().merge(public_api()).split_for_parts().1
 }
 
 async fn not_found() -> ApiFailure {
@@ -71,7 +93,12 @@ async fn not_found() -> ApiFailure {
 
 /// The whole application: API, staff web app, assets, middleware.
 pub fn app_router(state: AppState) -> Router {
-    let (api, doc) = api().split_for_parts();
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_headers([header::IF_NONE_MATCH, header::ACCEPT_LANGUAGE])
+        .expose_headers([header::ETAG, HeaderName::from_static("x-data-attribution")]);
+    let (api, doc) = api().merge(public_api().layer(cors)).split_for_parts();
     let doc = std::sync::Arc::new(doc);
     let leptos_options = state.leptos.clone();
     let site_root = std::path::PathBuf::from(&state.config.site_root);

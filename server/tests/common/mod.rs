@@ -131,6 +131,11 @@ impl TestApp {
 
     /// A municipality tenant directly below `parent` (without reference data).
     pub async fn municipality(&self, parent: TenantId, name: &str) -> (TenantId, String) {
+        self.municipality_of(parent, name, None).await
+    }
+
+    /// A municipality tenant for the comune `istat` (its facilities must be there).
+    pub async fn municipality_of(&self, parent: TenantId, name: &str, istat: Option<&str>) -> (TenantId, String) {
         use sea_orm::{ActiveModelTrait, Set};
         let slug = domain::tenants::slugify(&unique(name));
         let t = entity::tenant::ActiveModel {
@@ -138,7 +143,7 @@ impl TestApp {
             kind: Set("municipality".into()),
             slug: Set(slug.clone()),
             name: Set(name.to_string()),
-            istat_code: Set(None),
+            istat_code: Set(istat.map(str::to_string)),
             contact_email: Set(None),
             website: Set(None),
             created_at: Set(chrono::Utc::now()),
@@ -148,6 +153,11 @@ impl TestApp {
         .await
         .unwrap();
         (TenantId(t.id), slug)
+    }
+
+    /// Loads the ISTAT comuni (facilities reference them).
+    pub async fn load_comuni(&self) {
+        domain::reference::load_comuni(&self.db).await.unwrap();
     }
 
     pub async fn slug_of(&self, tenant: TenantId) -> String {
@@ -256,6 +266,11 @@ impl Client {
 
     pub async fn post(&mut self, uri: &str, json: Value) -> Reply {
         self.request(Method::POST, uri, Some(Body::from(json.to_string())), "application/json").await
+    }
+
+    /// A raw body (CSV uploads).
+    pub async fn post_bytes(&mut self, uri: &str, body: Vec<u8>, content_type: &str) -> Reply {
+        self.request(Method::POST, uri, Some(Body::from(body)), content_type).await
     }
 
     pub async fn put(&mut self, uri: &str, json: Value) -> Reply {

@@ -1,0 +1,288 @@
+//! The facility directory for staff: a filterable list of the current tenant's entries
+//! and those beneath it (with the "to verify" view for stale entries), and a facility
+//! page with its places, editorial state and field-level history.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, AREAS};
+
+use super::{action_error, ErrorAlert, Pagination, SignedIn};
+use crate::api::{facility_detail, facility_types, search_facilities, SetFacilityState};
+use crate::use_ui;
+
+/// The list's filters, as they stand in the URL (a plain GET form: works without JS).
+#[derive(Clone, Debug, PartialEq, Default)]
+struct Filters {
+    q: Option<String>,
+    area: Option<String>,
+    facility_type: Option<String>,
+    status: Option<String>,
+    stale: bool,
+    page: u64,
+}
+
+impl Filters {
+    /// The URL query without the page.
+    fn query(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [("q", &self.q), ("area", &self.area), ("type", &self.facility_type), ("status", &self.status)] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={}", urlencode(v)));
+            }
+        }
+        if self.stale {
+            parts.push("stale=true".into());
+        }
+        parts.join("&")
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn Facilities() -> impl IntoView {
+    let ui = use_ui();
+    let query = use_query_map();
+    let filters = move || {
+        let q = query.read();
+        let get = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
+        Filters {
+            q: get("q"),
+            area: get("area"),
+            facility_type: get("type"),
+            status: get("status"),
+            stale: get("stale").is_some_and(|v| v == "true"),
+            page: get("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
+        }
+    };
+    let results =
+        Resource::new(filters, |f| search_facilities(f.q, f.area, f.facility_type, f.status, Some(f.stale), f.page));
+    let types = Resource::new(|| (), |_| facility_types());
+    let title = move || if filters().stale { ui.t("facilities.to_verify") } else { ui.t("facilities.title") };
+    view! {
+        <SignedIn>
+            <h1 class="h2 mb-4">{title}</h1>
+            <form method="get" action="/facilities" class="row g-3 mb-4" role="search" aria-label=move || ui.t("facilities.search")>
+                <div class="col-md-4 form-group">
+                    <label for="f-q" class="active">{move || ui.t("facilities.q")}</label>
+                    <input type="search" id="f-q" name="q" class="form-control" value=move || filters().q.unwrap_or_default()/>
+                </div>
+                <div class="col-md-3 form-group">
+                    <label for="f-area" class="active">{move || ui.t("field.area")}</label>
+                    <select id="f-area" name="area" class="form-select">
+                        <option value="">{move || ui.t("common.all")}</option>
+                        {AREAS.iter().map(|a| {
+                            let selected = move || filters().area.as_deref() == Some(*a);
+                            view! { <option value=*a selected=selected>{move || ui.t(&area_key(a))}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="col-md-3 form-group">
+                    <label for="f-type" class="active">{move || ui.t("field.facility_type")}</label>
+                    <select id="f-type" name="type" class="form-select">
+                        <option value="">{move || ui.t("common.all")}</option>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                types.await.unwrap_or_default().into_iter().map(|t| {
+                                    let code = t.code.clone();
+                                    let selected = move || filters().facility_type.as_deref() == Some(code.as_str());
+                                    view! { <option value=t.code.clone() selected=selected>{t.label.clone()}</option> }
+                                }).collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                </div>
+                <div class="col-md-2 form-group">
+                    <label for="f-status" class="active">{move || ui.t("field.status")}</label>
+                    <select id="f-status" name="status" class="form-select">
+                        {[("", "facilities.status.current"), ("published", "facilities.status.published"),
+                          ("draft", "facilities.status.draft"), ("archived", "facilities.status.archived")]
+                            .into_iter().map(|(code, key)| {
+                                let selected = move || filters().status.as_deref().unwrap_or("") == code;
+                                view! { <option value=code selected=selected>{move || ui.t(key)}</option> }
+                            }).collect_view()}
+                    </select>
+                </div>
+                <div class="col-12 d-flex gap-3 align-items-center">
+                    <div class="form-check m-0">
+                        <input type="checkbox" id="f-stale" name="stale" value="true" checked=move || filters().stale/>
+                        <label for="f-stale">{move || ui.t("facilities.only_stale")}</label>
+                    </div>
+                    <button type="submit" class="btn btn-primary">{move || ui.t("action.search")}</button>
+                </div>
+            </form>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
+                        Ok(page) => {
+                            let query = filters().query();
+                            let (current, pages, total) = (page.page, page.total_pages, page.total_items);
+                            view! {
+                                <p role="status" id="facility-count">{ui.tf("facilities.count", &[("n", &total.to_string())])}</p>
+                                {(!page.items.is_empty()).then(|| view! {
+                                    <div class="table-responsive">
+                                        <table class="table" id="facilities">
+                                            <caption class="visually-hidden">{ui.t("facilities.title")}</caption>
+                                            <thead><tr>
+                                                <th scope="col">{ui.t("field.name")}</th>
+                                                <th scope="col">{ui.t("field.facility_type")}</th>
+                                                <th scope="col">{ui.t("field.comune")}</th>
+                                                <th scope="col">{ui.t("facilities.kept_by")}</th>
+                                                <th scope="col" class="text-end">{ui.t("facilities.places")}</th>
+                                                <th scope="col">{ui.t("field.status")}</th>
+                                            </tr></thead>
+                                            <tbody>
+                                                {page.items.into_iter().map(|f| view! { <FacilityRow f/> }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                })}
+                                <Pagination path="/facilities" page=current pages query/>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn StateBadges(f: StaffFacilityOut) -> impl IntoView {
+    let ui = use_ui();
+    let (class, key) = if f.archived {
+        ("badge bg-secondary", "facilities.status.archived")
+    } else if f.published {
+        ("badge bg-success", "facilities.status.published")
+    } else {
+        ("badge bg-warning text-dark", "facilities.status.draft")
+    };
+    view! {
+        <span class=class>{ui.t(key)}</span>
+        {f.stale.then(|| view! { <span class="badge bg-danger ms-1">{ui.t("facilities.stale")}</span> })}
+    }
+}
+
+#[component]
+fn FacilityRow(f: StaffFacilityOut) -> impl IntoView {
+    let p = &f.facility.places;
+    let places = match (p.authorised, p.free) {
+        (Some(a), Some(free)) => format!("{free} / {a}"),
+        (Some(a), None) => format!("– / {a}"),
+        _ => "–".into(),
+    };
+    view! {
+        <tr>
+            <td><a href=format!("/facilities/{}", f.facility.id)>{f.facility.name.clone()}</a></td>
+            <td>{f.facility.facility_type.label.clone()}</td>
+            <td>{f.facility.comune.name.clone()}</td>
+            <td>{f.facility.tenant.name.clone()}</td>
+            <td class="text-end">{places}</td>
+            <td><StateBadges f=f.clone()/></td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn FacilityPage() -> impl IntoView {
+    let ui = use_ui();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0);
+    let state = ServerAction::<SetFacilityState>::new();
+    let detail = Resource::new(move || (id(), state.version().get()), |(id, _)| facility_detail(id));
+    let error = action_error(state);
+    view! {
+        <SignedIn>
+            <p><a href="/facilities">{move || ui.t("facilities.back")}</a></p>
+            <ErrorAlert error/>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
+                        Ok(d) => {
+                            let f = d.facility.facility.clone();
+                            let id = f.id.0;
+                            let row = |key: &'static str, value: Option<String>| value.filter(|v| !v.is_empty()).map(|v| view! {
+                                <dt class="col-sm-4">{ui.t(key)}</dt><dd class="col-sm-8">{v}</dd>
+                            });
+                            let areas = f.areas.iter().map(|a| ui.t(&area_key(a))).collect::<Vec<_>>().join(", ");
+                            let places = &f.places;
+                            let num = |n: Option<i32>| n.map(|n| n.to_string());
+                            let published = d.facility.published;
+                            let archived = d.facility.archived;
+                            view! {
+                                <h1 class="h2">{f.name.clone()}</h1>
+                                <p><StateBadges f=d.facility.clone()/></p>
+                                {d.can_manage.then(|| view! {
+                                    <div class="d-flex gap-2 mb-4">
+                                        {(!archived).then(|| view! {
+                                            <button type="button" class="btn btn-primary btn-sm"
+                                                on:click=move |_| { state.dispatch(SetFacilityState { id, published: Some(!published), archived: None }); }>
+                                                {ui.t(if published { "facilities.unpublish" } else { "facilities.publish" })}
+                                            </button>
+                                        })}
+                                        <button type="button" class="btn btn-outline-secondary btn-sm"
+                                            on:click=move |_| { state.dispatch(SetFacilityState { id, published: None, archived: Some(!archived) }); }>
+                                            {ui.t(if archived { "facilities.restore" } else { "facilities.archive" })}
+                                        </button>
+                                    </div>
+                                })}
+                                <dl class="row">
+                                    {row("field.facility_type", Some(f.facility_type.label.clone()))}
+                                    {row("field.area", Some(areas))}
+                                    {row("field.setting", Some(ui.t(&setting_key(&f.setting))))}
+                                    {row("facilities.kept_by", Some(f.tenant.name.clone()))}
+                                    {row("field.organization", f.organization.as_ref().map(|o| o.name.clone()))}
+                                    {row("field.address", Some(format!("{}, {} {}", f.address, f.postal_code.clone().unwrap_or_default(), f.comune.name)))}
+                                    {row("field.district", f.district.as_ref().map(|d| d.name.clone()))}
+                                    {row("field.places_authorised", num(places.authorised))}
+                                    {row("field.places_accredited", num(places.accredited))}
+                                    {row("field.places_free", num(places.free))}
+                                    {row("field.accreditation", f.accreditation.as_deref().map(|a| ui.t(&accreditation_key(a))))}
+                                    {row("field.description", f.description.clone())}
+                                    {row("field.phone", f.phone.clone())}
+                                    {row("field.email", f.email.clone())}
+                                    {row("field.website", f.website.clone())}
+                                    {row("facilities.verified_at", Some(f.verified_at.clone().map(|v| v.chars().take(10).collect()).unwrap_or_else(|| ui.t("facilities.never"))))}
+                                    {row("facilities.source", d.facility.source_key.clone())}
+                                </dl>
+                                {d.history.map(|rows| view! {
+                                    <h2 class="h4 mt-5">{ui.t("facilities.history")}</h2>
+                                    <div class="table-responsive">
+                                        <table class="table table-sm" id="history">
+                                            <thead><tr>
+                                                <th scope="col">{ui.t("facilities.when")}</th>
+                                                <th scope="col">{ui.t("facilities.who")}</th>
+                                                <th scope="col">{ui.t("facilities.field")}</th>
+                                                <th scope="col">{ui.t("facilities.old")}</th>
+                                                <th scope="col">{ui.t("facilities.new")}</th>
+                                            </tr></thead>
+                                            <tbody>
+                                                {rows.into_iter().map(|c| view! { <tr>
+                                                    <td>{c.changed_at.replace('T', " ").chars().take(16).collect::<String>()}</td>
+                                                    <td>{c.changed_by.unwrap_or_default()}</td>
+                                                    <td><code>{c.field}</code></td>
+                                                    <td>{c.old_value.unwrap_or_default()}</td>
+                                                    <td>{c.new_value.unwrap_or_default()}</td>
+                                                </tr> }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                })}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </SignedIn>
+    }
+}

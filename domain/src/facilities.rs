@@ -1,0 +1,1156 @@
+//! The facility directory (DESIGN.md §5–6): validation, staff editing with field-level
+//! history, and the search shared by the staff lists and the public API.
+//!
+//! Writes go through the `TenantTx` of the facility's own tenant; reads across a province
+//! or zone go through a `DirectoryScope` (directory data are public by nature).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use entity::{
+    comune, district, facility, facility_change, facility_type, organization, tenant, user_account, zone_comune,
+};
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use types::directory::{
+    ComuneBriefOut, DistrictBriefOut, FacilityChangeOut, FacilityIn, FacilityOut, FacilitySearch, FacilityStateIn,
+    FacilityTypeOut, OpeningHours, OrganizationOut, PlacesOut, PublicTenantOut, SearchPage, StaffFacilityOut,
+    TenantBriefOut, ACCREDITATIONS, AREAS, SETTINGS,
+};
+use types::{DistrictId, FacilityId, Lang, OrganizationId, TenantKind};
+
+use crate::authz::Permission;
+use crate::tenancy::{DirectoryScope, DirectoryTx};
+use crate::validate::Validator;
+use crate::{AppError, Result, TenantContext};
+
+/// Page size of directory searches unless the caller asks for another (at most `MAX_PER_PAGE`).
+pub const DEFAULT_PER_PAGE: u64 = 20;
+pub const MAX_PER_PAGE: u64 = 100;
+/// Largest search radius: a province is well under 200 km across.
+pub const MAX_RADIUS_KM: f64 = 200.0;
+pub const DEFAULT_RADIUS_KM: f64 = 10.0;
+const MAX_PLACES: i32 = 100_000;
+const LONG_TEXT: usize = 4_000;
+
+/// Lower-case, accent-free words separated by single spaces: what `search_text` holds and
+/// what a query is matched against. Punctuation (and with it SQL LIKE wildcards) is dropped.
+pub fn normalise_search(text: &str) -> String {
+    let mapped: String = text
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect();
+    mapped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Great-circle distance in km.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// The comuni a tenant's facilities may be in: its own, its zone's, or its province's.
+pub struct Territory {
+    kind: TenantKind,
+    istat: Option<String>,
+    zone_comuni: HashSet<String>,
+}
+
+impl Territory {
+    pub async fn of<C: ConnectionTrait>(db: &C, t: &tenant::Model) -> Result<Territory> {
+        let kind = TenantKind::from_code(&t.kind).unwrap_or(TenantKind::Municipality);
+        let zone_comuni = if kind == TenantKind::Zone {
+            zone_comune::Entity::find()
+                .filter(zone_comune::Column::TenantId.eq(t.id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|z| z.istat_code)
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        Ok(Territory { kind, istat: t.istat_code.clone(), zone_comuni })
+    }
+
+    pub fn covers(&self, comune: &str) -> bool {
+        match self.kind {
+            TenantKind::Municipality => self.istat.as_deref() == Some(comune),
+            TenantKind::Zone => self.zone_comuni.contains(comune),
+            // A province's ISTAT code is the first three digits of its comuni's.
+            TenantKind::Province => self.istat.as_deref().is_some_and(|p| comune.starts_with(p)),
+            // Regions are not tied to comune codes in this model: anything goes.
+            TenantKind::Region => true,
+        }
+    }
+}
+
+/// What validation needs to look up: the facility types and the names of the comuni named.
+pub struct Refs {
+    pub types: HashMap<String, facility_type::Model>,
+    pub comuni: HashMap<String, String>,
+}
+
+impl Refs {
+    pub async fn load<C: ConnectionTrait>(db: &C, comuni: impl IntoIterator<Item = String>) -> Result<Refs> {
+        let types = facility_type::Entity::find().all(db).await?.into_iter().map(|t| (t.code.clone(), t)).collect();
+        let codes: Vec<String> = comuni.into_iter().collect();
+        let mut names = HashMap::new();
+        for chunk in codes.chunks(500) {
+            for c in comune::Entity::find().filter(comune::Column::IstatCode.is_in(chunk.to_vec())).all(db).await? {
+                names.insert(c.istat_code, c.name);
+            }
+        }
+        Ok(Refs { types, comuni: names })
+    }
+}
+
+/// A `FacilityIn` that passed validation, ready to store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CleanFacility {
+    pub name: String,
+    pub facility_type: String,
+    pub areas: String,
+    pub setting: String,
+    pub organization_id: Option<i64>,
+    pub description: Option<String>,
+    pub eligibility: Option<String>,
+    pub age_min: Option<i32>,
+    pub age_max: Option<i32>,
+    pub how_to_access: Option<String>,
+    pub fees: Option<String>,
+    pub hours: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub languages: String,
+    pub accessibility: Option<String>,
+    pub address: String,
+    pub postal_code: Option<String>,
+    pub comune_istat: String,
+    pub district_id: Option<i64>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub places_authorised: Option<i32>,
+    pub places_accredited: Option<i32>,
+    pub places_free: Option<i32>,
+    pub accreditation: Option<String>,
+    pub accreditation_act: Option<String>,
+}
+
+fn valid_time(t: &str) -> bool {
+    t.len() == 5 && NaiveTime::parse_from_str(t, "%H:%M").is_ok()
+}
+
+fn check_hours(v: &mut Validator, hours: &OpeningHours) {
+    if hours.weekly.len() > 50 || hours.exceptions.len() > 100 {
+        v.issue("hours", "validation.too_many", vec![]);
+        return;
+    }
+    for slot in &hours.weekly {
+        if !(1..=7).contains(&slot.weekday) || !valid_time(&slot.opens) || !valid_time(&slot.closes) {
+            v.issue("hours", "validation.hours", vec![]);
+            return;
+        }
+        if slot.opens >= slot.closes {
+            v.issue("hours", "validation.hours_order", vec![]);
+            return;
+        }
+    }
+    for ex in &hours.exceptions {
+        let times_ok = match (&ex.opens, &ex.closes) {
+            (None, None) => ex.closed,
+            (Some(o), Some(c)) => !ex.closed && valid_time(o) && valid_time(c) && o < c,
+            _ => false,
+        };
+        let note_ok = ex.note.as_ref().is_none_or(|n| n.chars().count() <= 200);
+        if NaiveDate::parse_from_str(&ex.date, "%Y-%m-%d").is_err() || !times_ok || !note_ok {
+            v.issue("hours", "validation.hours", vec![]);
+            return;
+        }
+    }
+}
+
+fn check_count(v: &mut Validator, field: &str, value: Option<i32>) -> Option<i32> {
+    if let Some(n) = value {
+        if !(0..=MAX_PLACES).contains(&n) {
+            v.issue(field, "validation.range", vec![("min", "0".into()), ("max", MAX_PLACES.to_string())]);
+        }
+    }
+    value
+}
+
+/// Checks every field of `input`; the issues use `FacilityIn`'s field names.
+pub fn validate_facility(v: &mut Validator, input: &FacilityIn, refs: &Refs, territory: &Territory) -> CleanFacility {
+    let name = v.text("name", &input.name, 200);
+    if !refs.types.contains_key(&input.facility_type) {
+        v.issue("facility_type", "validation.unknown_code", vec![]);
+    }
+    let mut areas: Vec<&str> = Vec::new();
+    for a in &input.areas {
+        if !AREAS.contains(&a.as_str()) {
+            v.issue("areas", "validation.unknown_code", vec![]);
+        } else if !areas.contains(&a.as_str()) {
+            areas.push(a);
+        }
+    }
+    if input.areas.is_empty() {
+        v.issue("areas", "validation.required", vec![]);
+    }
+    if !SETTINGS.contains(&input.setting.as_str()) {
+        v.issue("setting", "validation.unknown_code", vec![]);
+    }
+    let description = v.optional_text("description", input.description.as_deref(), LONG_TEXT);
+    let eligibility = v.optional_text("eligibility", input.eligibility.as_deref(), LONG_TEXT);
+    for (field, age) in [("age_min", input.age_min), ("age_max", input.age_max)] {
+        if age.is_some_and(|a| !(0..=120).contains(&a)) {
+            v.issue(field, "validation.range", vec![("min", "0".into()), ("max", "120".into())]);
+        }
+    }
+    if let (Some(min), Some(max)) = (input.age_min, input.age_max) {
+        if min > max {
+            v.issue("age_max", "validation.age_order", vec![]);
+        }
+    }
+    let how_to_access = v.optional_text("how_to_access", input.how_to_access.as_deref(), LONG_TEXT);
+    let fees = v.optional_text("fees", input.fees.as_deref(), LONG_TEXT);
+    check_hours(v, &input.hours);
+    let phone = v.optional_text("phone", input.phone.as_deref(), 40);
+    let email = input.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(|e| v.email("email", e));
+    let website = v.optional_text("website", input.website.as_deref(), 300);
+    if website.as_ref().is_some_and(|w| !(w.starts_with("https://") || w.starts_with("http://"))) {
+        v.issue("website", "validation.url", vec![]);
+    }
+    let mut languages: Vec<String> = Vec::new();
+    for l in &input.languages {
+        let l = l.trim().to_ascii_lowercase();
+        if l.len() != 2 || !l.chars().all(|c| c.is_ascii_lowercase()) {
+            v.issue("languages", "validation.language", vec![]);
+        } else if !languages.contains(&l) {
+            languages.push(l);
+        }
+    }
+    if languages.len() > 20 {
+        v.issue("languages", "validation.too_many", vec![]);
+    }
+    let accessibility = v.optional_text("accessibility", input.accessibility.as_deref(), LONG_TEXT);
+    let address = v.text("address", &input.address, 200);
+    let postal_code = v.optional_text("postal_code", input.postal_code.as_deref(), 5);
+    if postal_code.as_ref().is_some_and(|p| p.len() != 5 || !p.chars().all(|c| c.is_ascii_digit())) {
+        v.issue("postal_code", "validation.postal_code", vec![]);
+    }
+    let comune_istat = input.comune.trim().to_string();
+    if !refs.comuni.contains_key(&comune_istat) {
+        v.issue("comune", "validation.unknown_code", vec![]);
+    } else if !territory.covers(&comune_istat) {
+        v.issue("comune", "validation.comune_outside_tenant", vec![]);
+    }
+    match (input.latitude, input.longitude) {
+        (None, None) => {}
+        (Some(lat), Some(lon)) => {
+            if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+                v.issue("latitude", "validation.latitude", vec![]);
+            }
+            if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+                v.issue("longitude", "validation.longitude", vec![]);
+            }
+        }
+        (None, Some(_)) => v.issue("latitude", "validation.coordinates_pair", vec![]),
+        (Some(_), None) => v.issue("longitude", "validation.coordinates_pair", vec![]),
+    }
+    let places_authorised = check_count(v, "places_authorised", input.places_authorised);
+    let places_accredited = check_count(v, "places_accredited", input.places_accredited);
+    let places_free = check_count(v, "places_free", input.places_free);
+    if let (Some(free), Some(auth)) = (places_free, places_authorised) {
+        if free > auth {
+            v.issue("places_free", "validation.free_over_authorised", vec![]);
+        }
+    }
+    // Accredited may exceed authorised in the real registers (different counting units),
+    // so no rule between those two.
+    let accreditation = input.accreditation.as_deref().map(str::trim).filter(|a| !a.is_empty()).map(str::to_string);
+    if accreditation.as_ref().is_some_and(|a| !ACCREDITATIONS.contains(&a.as_str())) {
+        v.issue("accreditation", "validation.unknown_code", vec![]);
+    }
+    let accreditation_act = v.optional_text("accreditation_act", input.accreditation_act.as_deref(), 200);
+    let hours = serde_json::to_string(&input.hours).unwrap_or_else(|_| "{}".into());
+
+    CleanFacility {
+        name,
+        facility_type: input.facility_type.clone(),
+        areas: format!(",{},", areas.join(",")),
+        setting: input.setting.clone(),
+        organization_id: input.organization_id.map(|o| o.0),
+        description,
+        eligibility,
+        age_min: input.age_min,
+        age_max: input.age_max,
+        how_to_access,
+        fees,
+        hours,
+        phone,
+        email,
+        website,
+        languages: languages.join(","),
+        accessibility,
+        address,
+        postal_code,
+        comune_istat,
+        district_id: input.district_id.map(|d| d.0),
+        latitude: input.latitude,
+        longitude: input.longitude,
+        places_authorised,
+        places_accredited,
+        places_free,
+        accreditation,
+        accreditation_act,
+    }
+}
+
+/// The searchable text of a facility: name, type, organisation, address, comune.
+fn search_text(clean: &CleanFacility, refs: &Refs, organization: Option<&str>) -> String {
+    let type_label = refs.types.get(&clean.facility_type).map(|t| format!("{} {}", t.label_it, t.label_en));
+    let parts = [
+        Some(clean.name.as_str()),
+        type_label.as_deref(),
+        organization,
+        Some(clean.address.as_str()),
+        refs.comuni.get(&clean.comune_istat).map(String::as_str),
+    ];
+    normalise_search(&parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
+}
+
+/// Sets the editable columns of `active` from `clean` (id, tenant and timestamps aside).
+pub(crate) fn apply(
+    active: &mut facility::ActiveModel,
+    clean: &CleanFacility,
+    refs: &Refs,
+    organization: Option<&str>,
+    now: DateTime<Utc>,
+) {
+    let free_changed = match &active.places_free {
+        sea_orm::ActiveValue::Unchanged(old) | sea_orm::ActiveValue::Set(old) => *old != clean.places_free,
+        NotSet => true,
+    };
+    if free_changed {
+        active.places_updated_at = Set(clean.places_free.map(|_| now));
+    }
+    active.name = Set(clean.name.clone());
+    active.facility_type = Set(clean.facility_type.clone());
+    active.areas = Set(clean.areas.clone());
+    active.setting = Set(clean.setting.clone());
+    active.organization_id = Set(clean.organization_id);
+    active.description = Set(clean.description.clone());
+    active.eligibility = Set(clean.eligibility.clone());
+    active.age_min = Set(clean.age_min);
+    active.age_max = Set(clean.age_max);
+    active.how_to_access = Set(clean.how_to_access.clone());
+    active.fees = Set(clean.fees.clone());
+    active.hours = Set(clean.hours.clone());
+    active.phone = Set(clean.phone.clone());
+    active.email = Set(clean.email.clone());
+    active.website = Set(clean.website.clone());
+    active.languages = Set(clean.languages.clone());
+    active.accessibility = Set(clean.accessibility.clone());
+    active.address = Set(clean.address.clone());
+    active.postal_code = Set(clean.postal_code.clone());
+    active.comune_istat = Set(clean.comune_istat.clone());
+    active.district_id = Set(clean.district_id);
+    active.latitude = Set(clean.latitude);
+    active.longitude = Set(clean.longitude);
+    active.places_authorised = Set(clean.places_authorised);
+    active.places_accredited = Set(clean.places_accredited);
+    active.places_free = Set(clean.places_free);
+    active.accreditation = Set(clean.accreditation.clone());
+    active.accreditation_act = Set(clean.accreditation_act.clone());
+    active.search_text = Set(search_text(clean, refs, organization));
+    active.updated_at = Set(now);
+}
+
+/// The fields the history tracks, as text (`None` = empty).
+pub(crate) fn tracked(f: &facility::Model) -> Vec<(&'static str, Option<String>)> {
+    fn s<T: ToString>(v: &Option<T>) -> Option<String> {
+        v.as_ref().map(ToString::to_string)
+    }
+    vec![
+        ("name", Some(f.name.clone())),
+        ("facility_type", Some(f.facility_type.clone())),
+        ("areas", Some(f.areas.trim_matches(',').to_string())),
+        ("setting", Some(f.setting.clone())),
+        ("organization_id", s(&f.organization_id)),
+        ("description", f.description.clone()),
+        ("eligibility", f.eligibility.clone()),
+        ("age_min", s(&f.age_min)),
+        ("age_max", s(&f.age_max)),
+        ("how_to_access", f.how_to_access.clone()),
+        ("fees", f.fees.clone()),
+        ("hours", Some(f.hours.clone())),
+        ("phone", f.phone.clone()),
+        ("email", f.email.clone()),
+        ("website", f.website.clone()),
+        ("languages", Some(f.languages.clone()).filter(|l| !l.is_empty())),
+        ("accessibility", f.accessibility.clone()),
+        ("address", Some(f.address.clone())),
+        ("postal_code", f.postal_code.clone()),
+        ("comune", Some(f.comune_istat.clone())),
+        ("district_id", s(&f.district_id)),
+        ("latitude", s(&f.latitude)),
+        ("longitude", s(&f.longitude)),
+        ("places_authorised", s(&f.places_authorised)),
+        ("places_accredited", s(&f.places_accredited)),
+        ("places_free", s(&f.places_free)),
+        ("accreditation", f.accreditation.clone()),
+        ("accreditation_act", f.accreditation_act.clone()),
+        ("published", Some(f.published.to_string())),
+        ("archived", Some(f.archived_at.is_some().to_string())),
+    ]
+}
+
+/// History rows for what differs between `before` (None: just created) and `after`.
+pub(crate) fn changes(
+    before: Option<&facility::Model>,
+    after: &facility::Model,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Vec<facility_change::ActiveModel> {
+    let row = |field: &str, old: Option<String>, new: Option<String>| facility_change::ActiveModel {
+        facility_id: Set(after.id),
+        user_id: Set(user),
+        field: Set(field.to_string()),
+        old_value: Set(old),
+        new_value: Set(new),
+        changed_at: Set(now),
+        ..Default::default()
+    };
+    match before {
+        None => vec![row("created", None, Some(after.name.clone()))],
+        Some(before) => tracked(before)
+            .into_iter()
+            .zip(tracked(after))
+            .filter(|((_, old), (_, new))| old != new)
+            .map(|((field, old), (_, new))| row(field, old, new))
+            .collect(),
+    }
+}
+
+async fn check_links(tx: &crate::TenantTx, v: &mut Validator, input: &FacilityIn) -> Result<Option<String>> {
+    let mut org_name = None;
+    if let Some(OrganizationId(id)) = input.organization_id {
+        match tx.get::<organization::Entity>(id).await {
+            Ok(o) => org_name = Some(o.name),
+            Err(AppError::NotFound) => v.issue("organization_id", "validation.unknown_code", vec![]),
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(DistrictId(id)) = input.district_id {
+        match tx.get::<district::Entity>(id).await {
+            Ok(_) => {}
+            Err(AppError::NotFound) => v.issue("district_id", "validation.unknown_code", vec![]),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(org_name)
+}
+
+async fn own_tenant<C: ConnectionTrait>(db: &C, ctx: &TenantContext) -> Result<tenant::Model> {
+    tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)
+}
+
+/// Creates a facility (unpublished until someone publishes it).
+pub async fn create_facility(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    input: FacilityIn,
+    lang: Lang,
+) -> Result<StaffFacilityOut> {
+    ctx.require(Permission::ManageFacilities)?;
+    let tx = ctx.begin(db).await?;
+    let refs = Refs::load(tx.conn(), [input.comune.trim().to_string()]).await?;
+    let territory = Territory::of(tx.conn(), &own_tenant(tx.conn(), ctx).await?).await?;
+    let mut v = Validator::new();
+    let clean = validate_facility(&mut v, &input, &refs, &territory);
+    let org_name = check_links(&tx, &mut v, &input).await?;
+    v.finish()?;
+    let now = Utc::now();
+    let mut active = facility::ActiveModel {
+        published: Set(false),
+        archived_at: Set(None),
+        verified_at: Set(Some(now)),
+        source_key: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut active, &clean, &refs, org_name.as_deref(), now);
+    let row = tx.insert(active).await?;
+    for change in changes(None, &row, Some(ctx.user().0), now) {
+        tx.insert(change).await?;
+    }
+    tx.commit().await?;
+    get_facility(db, ctx, FacilityId(row.id), lang).await
+}
+
+/// Replaces the editable fields; every changed field goes to the history. A staff save
+/// confirms the entry, so it stamps `verified_at`.
+pub async fn update_facility(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    id: FacilityId,
+    input: FacilityIn,
+    lang: Lang,
+) -> Result<StaffFacilityOut> {
+    ctx.require(Permission::ManageFacilities)?;
+    let tx = ctx.begin(db).await?;
+    let before = tx.get::<facility::Entity>(id.0).await?;
+    let refs = Refs::load(tx.conn(), [input.comune.trim().to_string()]).await?;
+    let territory = Territory::of(tx.conn(), &own_tenant(tx.conn(), ctx).await?).await?;
+    let mut v = Validator::new();
+    let clean = validate_facility(&mut v, &input, &refs, &territory);
+    let org_name = check_links(&tx, &mut v, &input).await?;
+    v.finish()?;
+    let now = Utc::now();
+    let mut active = before.clone().into_active_model();
+    apply(&mut active, &clean, &refs, org_name.as_deref(), now);
+    active.verified_at = Set(Some(now));
+    let after = tx.update(active).await?;
+    for change in changes(Some(&before), &after, Some(ctx.user().0), now) {
+        tx.insert(change).await?;
+    }
+    tx.commit().await?;
+    get_facility(db, ctx, id, lang).await
+}
+
+/// Publishes, unpublishes, archives or restores. An archived entry is never public.
+pub async fn set_state(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    id: FacilityId,
+    input: FacilityStateIn,
+    lang: Lang,
+) -> Result<StaffFacilityOut> {
+    ctx.require(Permission::ManageFacilities)?;
+    let tx = ctx.begin(db).await?;
+    let before = tx.get::<facility::Entity>(id.0).await?;
+    let now = Utc::now();
+    let mut active = before.clone().into_active_model();
+    if let Some(published) = input.published {
+        active.published = Set(published);
+    }
+    if let Some(archived) = input.archived {
+        active.archived_at = Set(if archived { before.archived_at.or(Some(now)) } else { None });
+        if archived {
+            active.published = Set(false);
+        }
+    }
+    active.updated_at = Set(now);
+    let after = tx.update(active).await?;
+    for change in changes(Some(&before), &after, Some(ctx.user().0), now) {
+        tx.insert(change).await?;
+    }
+    tx.commit().await?;
+    get_facility(db, ctx, id, lang).await
+}
+
+/// One facility of the context's directory (its tenant and beneath), drafts included.
+pub async fn get_facility(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    id: FacilityId,
+    lang: Lang,
+) -> Result<StaffFacilityOut> {
+    let scope = DirectoryScope::staff(db, ctx).await?;
+    let tx = scope.begin(db).await?;
+    let row = tx.select::<facility::Entity>().filter(facility::Column::Id.eq(id.0)).one(tx.conn()).await?;
+    let row = row.ok_or(AppError::NotFound)?;
+    let hydrated = Hydrator::load(&tx, std::slice::from_ref(&row), lang).await?;
+    tx.commit().await?;
+    Ok(hydrated.staff(&row, None))
+}
+
+/// The field-level history of a facility of the context's own tenant, newest first.
+pub async fn facility_history(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    id: FacilityId,
+) -> Result<Vec<FacilityChangeOut>> {
+    ctx.require(Permission::ManageFacilities)?;
+    let tx = ctx.begin(db).await?;
+    let f = tx.get::<facility::Entity>(id.0).await?;
+    let rows = tx
+        .select::<facility_change::Entity>()
+        .filter(facility_change::Column::FacilityId.eq(f.id))
+        .order_by_desc(facility_change::Column::ChangedAt)
+        .order_by_desc(facility_change::Column::Id)
+        .limit(500)
+        .all(tx.conn())
+        .await?;
+    let user_ids: Vec<i64> = rows.iter().filter_map(|r| r.user_id).collect::<HashSet<_>>().into_iter().collect();
+    let names: HashMap<i64, String> = user_account::Entity::find()
+        .filter(user_account::Column::Id.is_in(user_ids))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| FacilityChangeOut {
+            changed_by: r.user_id.and_then(|u| names.get(&u).cloned()),
+            field: r.field,
+            old_value: r.old_value,
+            new_value: r.new_value,
+            changed_at: r.changed_at.to_rfc3339(),
+        })
+        .collect())
+}
+
+/// A search run in a scope, with everything its rows refer to loaded.
+struct Found {
+    rows: Vec<facility::Model>,
+    distances: Vec<Option<f64>>,
+    total: u64,
+    hydrator: Hydrator,
+    parsed: ParsedSearch,
+}
+
+impl Found {
+    fn page<T>(&self, out: impl Fn(&Hydrator, &facility::Model, Option<f64>) -> T) -> SearchPage<T> {
+        let items = self.rows.iter().zip(&self.distances).map(|(r, d)| out(&self.hydrator, r, *d)).collect();
+        self.parsed.page_of(items, self.total)
+    }
+}
+
+async fn search_in(
+    db: &DatabaseConnection,
+    scope: &DirectoryScope,
+    search: &FacilitySearch,
+    lang: Lang,
+    unpaged: bool,
+) -> Result<Found> {
+    let tx = scope.begin(db).await?;
+    let mut parsed = ParsedSearch::parse(tx.conn(), search, !scope.published_only()).await?;
+    parsed.unpaged = unpaged;
+    let (rows, distances, total) = run_search(&tx, scope, &parsed).await?;
+    let hydrator = Hydrator::load(&tx, &rows, lang).await?;
+    tx.commit().await?;
+    Ok(Found { rows, distances, total, hydrator, parsed })
+}
+
+/// Staff search over the context's directory (its tenant and beneath).
+pub async fn search_staff(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    search: &FacilitySearch,
+    lang: Lang,
+) -> Result<SearchPage<StaffFacilityOut>> {
+    let scope = DirectoryScope::staff(db, ctx).await?;
+    Ok(search_in(db, &scope, search, lang, false).await?.page(Hydrator::staff))
+}
+
+/// Public search: published entries of `slug` and every tenant beneath it.
+pub async fn search_public(
+    db: &DatabaseConnection,
+    slug: &str,
+    search: &FacilitySearch,
+    lang: Lang,
+) -> Result<SearchPage<FacilityOut>> {
+    let scope = DirectoryScope::public(db, slug).await?;
+    Ok(search_in(db, &scope, search, lang, false).await?.page(Hydrator::public))
+}
+
+/// Every published facility with coordinates matching the filters (no paging): for maps.
+pub async fn map_public(
+    db: &DatabaseConnection,
+    slug: &str,
+    search: &FacilitySearch,
+    lang: Lang,
+) -> Result<Vec<FacilityOut>> {
+    let scope = DirectoryScope::public(db, slug).await?;
+    let found = search_in(db, &scope, search, lang, true).await?.page(Hydrator::public);
+    Ok(found.items.into_iter().filter(|f| f.latitude.is_some() && f.longitude.is_some()).collect())
+}
+
+/// One published facility of `slug`'s directory.
+pub async fn get_public(db: &DatabaseConnection, slug: &str, id: FacilityId, lang: Lang) -> Result<FacilityOut> {
+    let scope = DirectoryScope::public(db, slug).await?;
+    let tx = scope.begin(db).await?;
+    let row = tx
+        .select::<facility::Entity>()
+        .filter(facility::Column::Id.eq(id.0))
+        .filter(facility::Column::Published.eq(true))
+        .filter(facility::Column::ArchivedAt.is_null())
+        .one(tx.conn())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let hydrated = Hydrator::load(&tx, std::slice::from_ref(&row), lang).await?;
+    tx.commit().await?;
+    Ok(hydrated.public(&row, None))
+}
+
+/// Search parameters, checked.
+struct ParsedSearch {
+    words: Vec<String>,
+    area: Option<String>,
+    facility_type: Option<String>,
+    setting: Option<String>,
+    comune: Option<String>,
+    district: Option<i64>,
+    free_places: bool,
+    near: Option<((f64, f64), f64)>,
+    page: u64,
+    per_page: u64,
+    status: Option<String>,
+    stale: bool,
+    unpaged: bool,
+}
+
+const STATUSES: [&str; 4] = ["published", "draft", "archived", "all"];
+
+fn parse_near(v: &mut Validator, near: &str) -> Option<(f64, f64)> {
+    let parsed =
+        near.split_once(',').and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)));
+    match parsed {
+        Some((lat, lon))
+            if lat.is_finite()
+                && lon.is_finite()
+                && (-90.0..=90.0).contains(&lat)
+                && (-180.0..=180.0).contains(&lon) =>
+        {
+            Some((lat, lon))
+        }
+        _ => {
+            v.issue("near", "validation.near", vec![]);
+            None
+        }
+    }
+}
+
+impl ParsedSearch {
+    async fn parse<C: ConnectionTrait>(db: &C, s: &FacilitySearch, staff: bool) -> Result<ParsedSearch> {
+        let mut v = Validator::new();
+        let q = v.optional_text("q", s.q.as_deref(), 200).unwrap_or_default();
+        let words: Vec<String> =
+            normalise_search(&q).split(' ').filter(|w| !w.is_empty()).take(8).map(String::from).collect();
+        let code = |x: &Option<String>| x.as_deref().map(str::trim).filter(|x| !x.is_empty()).map(str::to_string);
+        let area = code(&s.area);
+        if area.as_ref().is_some_and(|a| !AREAS.contains(&a.as_str())) {
+            v.issue("area", "validation.unknown_code", vec![]);
+        }
+        let setting = code(&s.setting);
+        if setting.as_ref().is_some_and(|a| !SETTINGS.contains(&a.as_str())) {
+            v.issue("setting", "validation.unknown_code", vec![]);
+        }
+        let facility_type = code(&s.facility_type);
+        if let Some(t) = &facility_type {
+            if facility_type::Entity::find_by_id(t.clone()).one(db).await?.is_none() {
+                v.issue("type", "validation.unknown_code", vec![]);
+            }
+        }
+        let comune = code(&s.comune);
+        if let Some(c) = &comune {
+            if comune::Entity::find_by_id(c.clone()).one(db).await?.is_none() {
+                v.issue("comune", "validation.unknown_code", vec![]);
+            }
+        }
+        let near = s.near.as_deref().filter(|n| !n.trim().is_empty()).and_then(|n| parse_near(&mut v, n));
+        let radius = s.radius_km.unwrap_or(DEFAULT_RADIUS_KM);
+        if !radius.is_finite() || radius <= 0.0 || radius > MAX_RADIUS_KM {
+            v.issue("radius_km", "validation.range", vec![("min", "0".into()), ("max", MAX_RADIUS_KM.to_string())]);
+        }
+        let page = s.page.unwrap_or(1);
+        if page == 0 || page > 100_000 {
+            v.issue("page", "validation.range", vec![("min", "1".into()), ("max", "100000".into())]);
+        }
+        let per_page = s.per_page.unwrap_or(DEFAULT_PER_PAGE);
+        if per_page == 0 || per_page > MAX_PER_PAGE {
+            v.issue("per_page", "validation.range", vec![("min", "1".into()), ("max", MAX_PER_PAGE.to_string())]);
+        }
+        let status = if staff { code(&s.status) } else { None };
+        if status.as_ref().is_some_and(|x| !STATUSES.contains(&x.as_str())) {
+            v.issue("status", "validation.unknown_code", vec![]);
+        }
+        v.finish()?;
+        Ok(ParsedSearch {
+            words,
+            area,
+            facility_type,
+            setting,
+            comune,
+            district: s.district.map(|d| d.0),
+            free_places: s.free_places.unwrap_or(false),
+            near: near.map(|p| (p, radius)),
+            page,
+            per_page,
+            status,
+            stale: staff && s.stale.unwrap_or(false),
+            unpaged: false,
+        })
+    }
+
+    fn page_of<T>(&self, items: Vec<T>, total: u64) -> SearchPage<T> {
+        SearchPage {
+            items,
+            total_items: total,
+            page: self.page,
+            per_page: self.per_page,
+            total_pages: total.div_ceil(self.per_page).max(1),
+        }
+    }
+}
+
+/// The tenants of a scope with their freshness windows.
+async fn scope_tenants<C: ConnectionTrait>(db: &C, scope: &DirectoryScope) -> Result<Vec<tenant::Model>> {
+    let mut all = vec![tenant::Entity::find_by_id(scope.root().id.0).one(db).await?.ok_or(AppError::NotFound)?];
+    all.extend(crate::tenants::descendants(db, scope.root().id.0).await?);
+    Ok(all)
+}
+
+fn stale_cutoff(t: &tenant::Model, now: DateTime<Utc>) -> DateTime<Utc> {
+    now - Duration::days(i64::from(t.stale_after_days.max(1)))
+}
+
+/// Runs a search: the page's rows, their distances from `near`, and the total count.
+async fn run_search(
+    tx: &DirectoryTx,
+    scope: &DirectoryScope,
+    p: &ParsedSearch,
+) -> Result<(Vec<facility::Model>, Vec<Option<f64>>, u64)> {
+    use facility::Column as F;
+    let mut q = tx.select::<facility::Entity>();
+    let status = if scope.published_only() { Some("published") } else { p.status.as_deref() };
+    q = match status {
+        Some("published") => q.filter(F::Published.eq(true)).filter(F::ArchivedAt.is_null()),
+        Some("draft") => q.filter(F::Published.eq(false)).filter(F::ArchivedAt.is_null()),
+        Some("archived") => q.filter(F::ArchivedAt.is_not_null()),
+        Some(_) => q,
+        None => q.filter(F::ArchivedAt.is_null()),
+    };
+    for w in &p.words {
+        q = q.filter(F::SearchText.contains(w));
+    }
+    if let Some(a) = &p.area {
+        q = q.filter(F::Areas.contains(format!(",{a},")));
+    }
+    if let Some(t) = &p.facility_type {
+        q = q.filter(F::FacilityType.eq(t));
+    }
+    if let Some(s) = &p.setting {
+        q = q.filter(F::Setting.eq(s));
+    }
+    if let Some(c) = &p.comune {
+        q = q.filter(F::ComuneIstat.eq(c));
+    }
+    if let Some(d) = p.district {
+        q = q.filter(F::DistrictId.eq(d));
+    }
+    if p.free_places {
+        q = q.filter(F::PlacesFree.gt(0));
+    }
+    if p.stale {
+        let now = Utc::now();
+        let mut any = Condition::any();
+        for t in scope_tenants(tx.conn(), scope).await? {
+            let cutoff = stale_cutoff(&t, now);
+            any = any.add(
+                Condition::all()
+                    .add(F::TenantId.eq(t.id))
+                    .add(Condition::any().add(F::VerifiedAt.is_null()).add(F::VerifiedAt.lt(cutoff))),
+            );
+        }
+        q = q.filter(any);
+    }
+
+    let Some((center, radius)) = p.near else {
+        let q = q.order_by_asc(F::Name).order_by_asc(F::Id);
+        if p.unpaged {
+            let rows = q.all(tx.conn()).await?;
+            let n = rows.len();
+            return Ok((rows, vec![None; n], n as u64));
+        }
+        let paginator = q.paginate(tx.conn(), p.per_page);
+        let total = paginator.num_items().await?;
+        let rows = paginator.fetch_page(p.page - 1).await?;
+        let n = rows.len();
+        return Ok((rows, vec![None; n], total));
+    };
+
+    // Bounding box in SQL (an index range), exact distance and ordering here.
+    let dlat = radius / 111.32;
+    let dlon = radius / (111.32 * center.0.to_radians().cos().max(0.01));
+    let candidates: Vec<(i64, Option<f64>, Option<f64>, String)> = q
+        .filter(F::Latitude.between(center.0 - dlat, center.0 + dlat))
+        .filter(F::Longitude.between(center.1 - dlon, center.1 + dlon))
+        .select_only()
+        .column(F::Id)
+        .column(F::Latitude)
+        .column(F::Longitude)
+        .column(F::Name)
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    let mut hits: Vec<(f64, String, i64)> = candidates
+        .into_iter()
+        .filter_map(|(id, lat, lon, name)| Some((distance_km(center, (lat?, lon?)), name, id)))
+        .filter(|(d, _, _)| *d <= radius)
+        .collect();
+    hits.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let total = hits.len() as u64;
+    let page: Vec<(f64, String, i64)> = if p.unpaged {
+        hits
+    } else {
+        let start = usize::try_from((p.page - 1) * p.per_page).unwrap_or(usize::MAX);
+        hits.into_iter().skip(start).take(p.per_page as usize).collect()
+    };
+    let ids: Vec<i64> = page.iter().map(|h| h.2).collect();
+    let mut by_id: HashMap<i64, facility::Model> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for r in tx.select::<facility::Entity>().filter(F::Id.is_in(chunk.to_vec())).all(tx.conn()).await? {
+            by_id.insert(r.id, r);
+        }
+    }
+    let mut rows = Vec::with_capacity(page.len());
+    let mut distances = Vec::with_capacity(page.len());
+    for (d, _, id) in page {
+        if let Some(r) = by_id.remove(&id) {
+            rows.push(r);
+            distances.push(Some((d * 100.0).round() / 100.0));
+        }
+    }
+    Ok((rows, distances, total))
+}
+
+/// Everything a page of facilities refers to, loaded once per page.
+struct Hydrator {
+    lang: Lang,
+    types: HashMap<String, facility_type::Model>,
+    tenants: HashMap<i64, tenant::Model>,
+    comuni: HashMap<String, String>,
+    districts: HashMap<i64, String>,
+    organizations: HashMap<i64, organization::Model>,
+    now: DateTime<Utc>,
+}
+
+impl Hydrator {
+    async fn load(tx: &DirectoryTx, rows: &[facility::Model], lang: Lang) -> Result<Hydrator> {
+        let db = tx.conn();
+        let uniq = |ids: Vec<i64>| -> Vec<i64> { ids.into_iter().collect::<HashSet<_>>().into_iter().collect() };
+        let tenant_ids = uniq(rows.iter().map(|r| r.tenant_id).collect());
+        let district_ids = uniq(rows.iter().filter_map(|r| r.district_id).collect());
+        let org_ids = uniq(rows.iter().filter_map(|r| r.organization_id).collect());
+        let comune_codes: Vec<String> =
+            rows.iter().map(|r| r.comune_istat.clone()).collect::<HashSet<_>>().into_iter().collect();
+        let refs = Refs::load(db, comune_codes).await?;
+        Ok(Hydrator {
+            lang,
+            types: refs.types,
+            comuni: refs.comuni,
+            tenants: tenant::Entity::find()
+                .filter(tenant::Column::Id.is_in(tenant_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t))
+                .collect(),
+            districts: tx
+                .select::<district::Entity>()
+                .filter(district::Column::Id.is_in(district_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect(),
+            organizations: tx
+                .select::<organization::Entity>()
+                .filter(organization::Column::Id.is_in(org_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o))
+                .collect(),
+            now: Utc::now(),
+        })
+    }
+
+    fn public(&self, f: &facility::Model, distance_km: Option<f64>) -> FacilityOut {
+        let kind = self.tenants.get(&f.tenant_id);
+        let ft = self.types.get(&f.facility_type);
+        FacilityOut {
+            id: FacilityId(f.id),
+            tenant: TenantBriefOut {
+                slug: kind.map(|t| t.slug.clone()).unwrap_or_default(),
+                name: kind.map(|t| t.name.clone()).unwrap_or_default(),
+                kind: kind.and_then(|t| TenantKind::from_code(&t.kind)).unwrap_or(TenantKind::Municipality),
+            },
+            name: f.name.clone(),
+            facility_type: FacilityTypeOut {
+                code: f.facility_type.clone(),
+                label: ft
+                    .map(|t| if self.lang == Lang::En { t.label_en.clone() } else { t.label_it.clone() })
+                    .unwrap_or_else(|| f.facility_type.clone()),
+                area: ft.map(|t| t.area.clone()).unwrap_or_default(),
+                setting: ft.map(|t| t.setting.clone()).unwrap_or_default(),
+            },
+            areas: f.areas.split(',').filter(|a| !a.is_empty()).map(String::from).collect(),
+            setting: f.setting.clone(),
+            organization: f.organization_id.and_then(|o| self.organizations.get(&o)).map(organization_out),
+            description: f.description.clone(),
+            eligibility: f.eligibility.clone(),
+            age_min: f.age_min,
+            age_max: f.age_max,
+            how_to_access: f.how_to_access.clone(),
+            fees: f.fees.clone(),
+            hours: serde_json::from_str(&f.hours).unwrap_or_default(),
+            phone: f.phone.clone(),
+            email: f.email.clone(),
+            website: f.website.clone(),
+            languages: f.languages.split(',').filter(|l| !l.is_empty()).map(String::from).collect(),
+            accessibility: f.accessibility.clone(),
+            address: f.address.clone(),
+            postal_code: f.postal_code.clone(),
+            comune: ComuneBriefOut {
+                istat_code: f.comune_istat.clone(),
+                name: self.comuni.get(&f.comune_istat).cloned().unwrap_or_default(),
+            },
+            district: f.district_id.and_then(|d| {
+                self.districts.get(&d).map(|name| DistrictBriefOut { id: DistrictId(d), name: name.clone() })
+            }),
+            latitude: f.latitude,
+            longitude: f.longitude,
+            places: PlacesOut {
+                authorised: f.places_authorised,
+                accredited: f.places_accredited,
+                free: f.places_free,
+                occupied: f.places_authorised.zip(f.places_free).map(|(a, fr)| (a - fr).max(0)),
+                updated_at: f.places_updated_at.map(|t| t.to_rfc3339()),
+            },
+            accreditation: f.accreditation.clone(),
+            accreditation_act: f.accreditation_act.clone(),
+            verified_at: f.verified_at.map(|t| t.to_rfc3339()),
+            updated_at: f.updated_at.to_rfc3339(),
+            distance_km,
+        }
+    }
+
+    fn staff(&self, f: &facility::Model, distance_km: Option<f64>) -> StaffFacilityOut {
+        let stale = match (self.tenants.get(&f.tenant_id), f.verified_at) {
+            (Some(t), Some(at)) => at < stale_cutoff(t, self.now),
+            _ => true,
+        };
+        StaffFacilityOut {
+            facility: self.public(f, distance_km),
+            published: f.published,
+            archived: f.archived_at.is_some(),
+            stale,
+            source_key: f.source_key.clone(),
+        }
+    }
+}
+
+pub fn organization_out(o: &organization::Model) -> OrganizationOut {
+    OrganizationOut {
+        id: OrganizationId(o.id),
+        name: o.name.clone(),
+        tax_code: o.tax_code.clone(),
+        vat_number: o.vat_number.clone(),
+        legal_status: o.legal_status.clone(),
+        email: o.email.clone(),
+        phone: o.phone.clone(),
+        website: o.website.clone(),
+    }
+}
+
+/// Tenants with a public directory: those with published entries, and the zones and
+/// provinces above them (whose slug searches beneath).
+pub async fn publishing_tenants(db: &DatabaseConnection) -> Result<Vec<PublicTenantOut>> {
+    let all = tenant::Entity::find().order_by_asc(tenant::Column::Name).all(db).await?;
+    let mut publishing: HashSet<i64> = HashSet::new();
+    for root in all.iter().filter(|t| t.parent_id.is_none()) {
+        let scope = DirectoryScope::public(db, &root.slug).await?;
+        let tx = scope.begin(db).await?;
+        let ids: Vec<i64> = tx
+            .select::<facility::Entity>()
+            .filter(facility::Column::Published.eq(true))
+            .filter(facility::Column::ArchivedAt.is_null())
+            .select_only()
+            .column(facility::Column::TenantId)
+            .distinct()
+            .into_tuple()
+            .all(tx.conn())
+            .await?;
+        tx.commit().await?;
+        publishing.extend(ids);
+    }
+    let by_id: HashMap<i64, &tenant::Model> = all.iter().map(|t| (t.id, t)).collect();
+    let mut shown: HashSet<i64> = HashSet::new();
+    for id in publishing {
+        let mut current = by_id.get(&id);
+        while let Some(t) = current {
+            if !shown.insert(t.id) {
+                break;
+            }
+            current = t.parent_id.and_then(|p| by_id.get(&p));
+        }
+    }
+    Ok(all
+        .iter()
+        .filter(|t| shown.contains(&t.id))
+        .map(|t| PublicTenantOut {
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            kind: TenantKind::from_code(&t.kind).unwrap_or(TenantKind::Municipality),
+            parent: t.parent_id.and_then(|p| by_id.get(&p)).map(|p| p.slug.clone()),
+            istat_code: t.istat_code.clone(),
+        })
+        .collect())
+}
+
+/// The facility types, labelled in `lang`.
+pub async fn facility_types(db: &DatabaseConnection, lang: Lang) -> Result<Vec<FacilityTypeOut>> {
+    let rows = facility_type::Entity::find().order_by_asc(facility_type::Column::Code).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| FacilityTypeOut {
+            label: if lang == Lang::En { t.label_en } else { t.label_it },
+            code: t.code,
+            area: t.area,
+            setting: t.setting,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_is_plain_words() {
+        assert_eq!(
+            normalise_search("  RSA \"Nobile Paolo Richiedei\" – Gussago (BS) "),
+            "rsa nobile paolo richiedei gussago bs"
+        );
+        assert_eq!(normalise_search("Città di Salò, 50%_off"), "citta di salo 50 off");
+    }
+
+    #[test]
+    fn distances() {
+        // Brescia (Piazza Loggia) to Rezzato: about 7 km.
+        let d = distance_km((45.5397, 10.2196), (45.5174, 10.3125));
+        assert!((6.5..8.0).contains(&d), "{d}");
+        assert_eq!(distance_km((45.0, 10.0), (45.0, 10.0)), 0.0);
+    }
+}

@@ -1,0 +1,229 @@
+//! Staff routes of the facility directory under `/api/v1/t/{tenant}/facilities`. Lists
+//! cover the tenant and everything beneath it (a province sees all its comuni's entries);
+//! changes need the facility's own tenant in the path.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::facilities;
+use domain::import::{self, ImportOptions};
+use serde::Deserialize;
+use types::directory::{
+    FacilityChangeOut, FacilityIn, FacilitySearch, FacilityStateIn, ImportReport, SearchPage, StaffFacilityOut,
+};
+use types::{DistrictId, FacilityId};
+use utoipa::IntoParams;
+
+use crate::error::ApiResult;
+use crate::extract::{Json, Path, Query, RequestLang, Tenant};
+use crate::state::AppState;
+
+/// `/{tenant}/facilities/{facility_id}…`
+#[derive(Deserialize)]
+pub struct FacilityPath {
+    #[allow(dead_code)]
+    tenant: String,
+    facility_id: i64,
+}
+
+/// Filters of the staff list.
+#[derive(Deserialize, IntoParams)]
+pub struct StaffSearchQuery {
+    /// Words that must all appear (name, type, operator, address, comune).
+    pub q: Option<String>,
+    /// Target area code (`anziani`, `disabili`, …).
+    pub area: Option<String>,
+    /// Facility type code (`rsa`, `cdd`, …).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub facility_type: Option<String>,
+    /// `day`, `residential`, `home` or `service_point`.
+    pub setting: Option<String>,
+    /// ISTAT code of the comune.
+    pub comune: Option<String>,
+    pub district: Option<i64>,
+    /// Only facilities with free places.
+    pub free_places: Option<bool>,
+    /// `lat,lon`: order by distance from there.
+    pub near: Option<String>,
+    /// Radius around `near` (default 10, at most 200).
+    pub radius_km: Option<f64>,
+    pub page: Option<u64>,
+    /// Default 20, at most 100.
+    pub per_page: Option<u64>,
+    /// `published`, `draft`, `archived` or `all` (default: all but archived).
+    pub status: Option<String>,
+    /// Only entries not verified within the tenant's freshness window.
+    pub stale: Option<bool>,
+}
+
+impl From<StaffSearchQuery> for FacilitySearch {
+    fn from(q: StaffSearchQuery) -> Self {
+        FacilitySearch {
+            q: q.q,
+            area: q.area,
+            facility_type: q.facility_type,
+            setting: q.setting,
+            comune: q.comune,
+            district: q.district.map(DistrictId),
+            free_places: q.free_places,
+            near: q.near,
+            radius_km: q.radius_km,
+            page: q.page,
+            per_page: q.per_page,
+            status: q.status,
+            stale: q.stale,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/facilities", tag = "directory",
+    params(("tenant" = String, Path), StaffSearchQuery),
+    responses((status = 200, body = SearchPage<StaffFacilityOut>), (status = 404, body = types::ApiError),
+        (status = 422, body = types::ApiError)))]
+pub async fn list_facilities(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    RequestLang(lang): RequestLang,
+    Query(q): Query<StaffSearchQuery>,
+) -> ApiResult<Json<SearchPage<StaffFacilityOut>>> {
+    Ok(Json(facilities::search_staff(&s.db, &ctx, &q.into(), lang).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/t/{tenant}/facilities", tag = "directory", request_body = FacilityIn,
+    params(("tenant" = String, Path)),
+    responses((status = 201, body = StaffFacilityOut), (status = 403, body = types::ApiError),
+        (status = 422, body = types::ApiError)))]
+pub async fn create_facility(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    RequestLang(lang): RequestLang,
+    Json(input): Json<FacilityIn>,
+) -> ApiResult<(StatusCode, Json<StaffFacilityOut>)> {
+    Ok((StatusCode::CREATED, Json(facilities::create_facility(&s.db, &ctx, input, lang).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/facilities/{facility_id}", tag = "directory",
+    params(("tenant" = String, Path), ("facility_id" = i64, Path)),
+    responses((status = 200, body = StaffFacilityOut), (status = 404, body = types::ApiError)))]
+pub async fn get_facility(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    RequestLang(lang): RequestLang,
+    Path(p): Path<FacilityPath>,
+) -> ApiResult<Json<StaffFacilityOut>> {
+    Ok(Json(facilities::get_facility(&s.db, &ctx, FacilityId(p.facility_id), lang).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/t/{tenant}/facilities/{facility_id}", tag = "directory", request_body = FacilityIn,
+    params(("tenant" = String, Path), ("facility_id" = i64, Path)),
+    responses((status = 200, body = StaffFacilityOut), (status = 404, body = types::ApiError),
+        (status = 422, body = types::ApiError)))]
+pub async fn update_facility(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    RequestLang(lang): RequestLang,
+    Path(p): Path<FacilityPath>,
+    Json(input): Json<FacilityIn>,
+) -> ApiResult<Json<StaffFacilityOut>> {
+    Ok(Json(facilities::update_facility(&s.db, &ctx, FacilityId(p.facility_id), input, lang).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/t/{tenant}/facilities/{facility_id}/state", tag = "directory",
+    request_body = FacilityStateIn,
+    params(("tenant" = String, Path), ("facility_id" = i64, Path)),
+    responses((status = 200, body = StaffFacilityOut), (status = 404, body = types::ApiError)))]
+pub async fn set_facility_state(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    RequestLang(lang): RequestLang,
+    Path(p): Path<FacilityPath>,
+    Json(input): Json<FacilityStateIn>,
+) -> ApiResult<Json<StaffFacilityOut>> {
+    Ok(Json(facilities::set_state(&s.db, &ctx, FacilityId(p.facility_id), input, lang).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/facilities/{facility_id}/history", tag = "directory",
+    params(("tenant" = String, Path), ("facility_id" = i64, Path)),
+    responses((status = 200, body = Vec<FacilityChangeOut>), (status = 404, body = types::ApiError)))]
+pub async fn facility_history(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Path(p): Path<FacilityPath>,
+) -> ApiResult<Json<Vec<FacilityChangeOut>>> {
+    Ok(Json(facilities::facility_history(&s.db, &ctx, FacilityId(p.facility_id)).await?))
+}
+
+/// How to read the CSV sent as the request body.
+#[derive(Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// A known mapping: `lombardia-rsa`.
+    pub preset: Option<String>,
+    /// `field=COLUMN,field=COLUMN` (overrides the preset's pairs).
+    pub mapping: Option<String>,
+    /// Facility type of every row (default: the preset's).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub facility_type: Option<String>,
+    /// Short source name, part of every row's key (default: the preset's, else `csv`).
+    pub source: Option<String>,
+    /// Check only: report what would change, write nothing (default true).
+    pub dry_run: Option<bool>,
+    /// Publish new entries.
+    pub publish: Option<bool>,
+    /// Leave out rows outside the tenant's territory instead of reporting them.
+    pub skip_outside: Option<bool>,
+}
+
+impl ImportQuery {
+    fn options(self) -> domain::Result<ImportOptions> {
+        let mut opts = match self.preset.as_deref() {
+            Some("lombardia-rsa") => import::lombardia_rsa(),
+            Some(_) => return Err(domain::AppError::field("preset", "validation.unknown_code")),
+            None => ImportOptions {
+                source: "csv".into(),
+                facility_type: String::new(),
+                mapping: BTreeMap::new(),
+                publish: false,
+                skip_outside: false,
+                dry_run: true,
+            },
+        };
+        if let Some(m) = &self.mapping {
+            opts.mapping.extend(import::parse_mapping(m)?);
+        }
+        if let Some(t) = self.facility_type {
+            opts.facility_type = t;
+        }
+        if let Some(src) = self.source {
+            let ok = !src.is_empty() && src.len() <= 40 && src.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !ok {
+                return Err(domain::AppError::field("source", "validation.invalid"));
+            }
+            opts.source = src;
+        }
+        opts.dry_run = self.dry_run.unwrap_or(true);
+        opts.publish = self.publish.unwrap_or(opts.publish);
+        opts.skip_outside = self.skip_outside.unwrap_or(opts.skip_outside);
+        Ok(opts)
+    }
+}
+
+/// Import facilities from a CSV file (the request body). Dry run by default.
+#[utoipa::path(post, path = "/api/v1/t/{tenant}/facilities/import", tag = "directory",
+    params(("tenant" = String, Path), ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportReport), (status = 403, body = types::ApiError),
+        (status = 422, body = types::ApiError)))]
+pub async fn import_facilities(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    RequestLang(lang): RequestLang,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> ApiResult<Json<ImportReport>> {
+    let opts = q.options()?;
+    Ok(Json(import::import_facilities(&s.db, &ctx, &body, &opts, lang, &mut |_, _| {}).await?))
+}

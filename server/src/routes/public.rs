@@ -1,0 +1,197 @@
+//! The public directory API under `/api/public/v1/`: no login, published entries only,
+//! open to any origin (CORS) for GET, with ETags so council sites and widgets can cache.
+//! A province's or zone's slug searches every tenant beneath it.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::facilities;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use types::directory::{FacilityOut, FacilitySearch, FacilityTypeOut, PublicTenantOut, SearchPage};
+use types::{DistrictId, FacilityId};
+use utoipa::IntoParams;
+
+use crate::error::ApiResult;
+use crate::extract::{Path, Query, RequestLang};
+use crate::state::AppState;
+
+/// Attribution of the imported open data, sent with every public answer.
+const ATTRIBUTION: &str = "Contiene dati di Regione Lombardia (dati.lombardia.it) e ISTAT, CC BY 4.0";
+
+/// JSON with a strong ETag; `If-None-Match` with the same tag gets 304 and no body.
+fn cached<T: Serialize>(headers: &HeaderMap, value: &T, content_type: &'static str) -> Response {
+    let body = match serde_json::to_vec(value) {
+        Ok(b) => b,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let tag = format!("\"{}\"", hex_prefix(&Sha256::digest(&body)));
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let mut response = if fresh { StatusCode::NOT_MODIFIED.into_response() } else { body.into_response() };
+    let h = response.headers_mut();
+    if !fresh {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    h.insert("x-data-attribution", HeaderValue::from_static(ATTRIBUTION));
+    response
+}
+
+fn hex_prefix(digest: &[u8]) -> String {
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// `/{tenant}/facilities/{facility_id}`
+#[derive(Deserialize)]
+pub struct PublicFacilityPath {
+    tenant: String,
+    facility_id: i64,
+}
+
+#[derive(Deserialize)]
+pub struct TenantPath {
+    tenant: String,
+}
+
+/// Search filters of the public directory.
+#[derive(Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// Words that must all appear (name, type, operator, address, comune).
+    pub q: Option<String>,
+    /// Target area code: famiglia_minori, disabili, dipendenze, anziani, immigrati, poverta, multiutenza.
+    pub area: Option<String>,
+    /// Facility type code (see `/api/public/v1/facility-types`).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub facility_type: Option<String>,
+    /// `day`, `residential`, `home` or `service_point`.
+    pub setting: Option<String>,
+    /// ISTAT code of the comune (6 digits).
+    pub comune: Option<String>,
+    /// District id (Bologna's quartieri, …).
+    pub district: Option<i64>,
+    /// Only facilities with free places now.
+    pub free_places: Option<bool>,
+    /// `lat,lon` (WGS84): only facilities within `radius_km`, nearest first.
+    pub near: Option<String>,
+    /// Radius around `near` in km (default 10, at most 200).
+    pub radius_km: Option<f64>,
+    /// 1-based page.
+    pub page: Option<u64>,
+    /// Items per page (default 20, at most 100).
+    pub per_page: Option<u64>,
+}
+
+impl From<SearchQuery> for FacilitySearch {
+    fn from(q: SearchQuery) -> Self {
+        FacilitySearch {
+            q: q.q,
+            area: q.area,
+            facility_type: q.facility_type,
+            setting: q.setting,
+            comune: q.comune,
+            district: q.district.map(DistrictId),
+            free_places: q.free_places,
+            near: q.near,
+            radius_km: q.radius_km,
+            page: q.page,
+            per_page: q.per_page,
+            status: None,
+            stale: None,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/public/v1/tenants", tag = "public",
+    responses((status = 200, body = Vec<PublicTenantOut>)))]
+pub async fn public_tenants(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    Ok(cached(&headers, &facilities::publishing_tenants(&s.db).await?, "application/json"))
+}
+
+#[utoipa::path(get, path = "/api/public/v1/facility-types", tag = "public",
+    responses((status = 200, body = Vec<FacilityTypeOut>)))]
+pub async fn public_facility_types(
+    State(s): State<AppState>,
+    RequestLang(lang): RequestLang,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    Ok(cached(&headers, &facilities::facility_types(&s.db, lang).await?, "application/json"))
+}
+
+#[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities", tag = "public",
+    params(("tenant" = String, Path, description = "tenant slug; a province or zone covers the tenants beneath it"),
+        SearchQuery),
+    responses((status = 200, body = SearchPage<FacilityOut>), (status = 404, body = types::ApiError),
+        (status = 422, body = types::ApiError)))]
+pub async fn public_facilities(
+    State(s): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(p): Path<TenantPath>,
+    Query(q): Query<SearchQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let page = facilities::search_public(&s.db, &p.tenant, &q.into(), lang).await?;
+    Ok(cached(&headers, &page, "application/json"))
+}
+
+#[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities/{facility_id}", tag = "public",
+    params(("tenant" = String, Path), ("facility_id" = i64, Path)),
+    responses((status = 200, body = FacilityOut), (status = 404, body = types::ApiError)))]
+pub async fn public_facility(
+    State(s): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(p): Path<PublicFacilityPath>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let f = facilities::get_public(&s.db, &p.tenant, FacilityId(p.facility_id), lang).await?;
+    Ok(cached(&headers, &f, "application/json"))
+}
+
+/// The published facilities with coordinates as a GeoJSON FeatureCollection (all
+/// matches, no paging), for maps.
+#[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities.geojson", tag = "public",
+    params(("tenant" = String, Path), SearchQuery),
+    responses((status = 200, description = "GeoJSON FeatureCollection of Point features", content_type = "application/geo+json"),
+        (status = 404, body = types::ApiError), (status = 422, body = types::ApiError)))]
+pub async fn public_geojson(
+    State(s): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(p): Path<TenantPath>,
+    Query(q): Query<SearchQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let rows = facilities::map_public(&s.db, &p.tenant, &q.into(), lang).await?;
+    let features: Vec<_> = rows
+        .iter()
+        .filter_map(|f| {
+            Some(json!({
+                "type": "Feature",
+                "id": f.id,
+                "geometry": {"type": "Point", "coordinates": [f.longitude?, f.latitude?]},
+                "properties": {
+                    "id": f.id,
+                    "name": f.name,
+                    "tenant": f.tenant.slug,
+                    "type": f.facility_type.code,
+                    "type_label": f.facility_type.label,
+                    "areas": f.areas,
+                    "setting": f.setting,
+                    "address": f.address,
+                    "comune": f.comune.name,
+                    "places_free": f.places.free,
+                    "places_authorised": f.places.authorised,
+                },
+            }))
+        })
+        .collect();
+    let collection = json!({"type": "FeatureCollection", "features": features, "attribution": ATTRIBUTION});
+    Ok(cached(&headers, &collection, "application/geo+json"))
+}

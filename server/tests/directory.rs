@@ -1,0 +1,408 @@
+//! The facility directory: staff editing and its permissions, field history, the CSV
+//! importer on the real Regione Lombardia register, and the public API's filters,
+//! distance ordering, caching and errors — each on SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed unwrap is a failed test
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{scalar_i64, Client, TestApp};
+use serde_json::{json, Value};
+use types::{Role, TenantId, TenantKind};
+
+const RSA: &[u8] = include_bytes!("../../reference-data/lombardia-rsa/lombardia-rsa.csv");
+
+fn day_centre() -> Value {
+    json!({
+        "name": "CDD Il Girasole",
+        "facility_type": "cdd",
+        "areas": ["disabili"],
+        "setting": "day",
+        "description": "Centro diurno per persone con disabilità grave.",
+        "age_min": 18,
+        "age_max": 65,
+        "hours": {"weekly": [{"weekday": 1, "opens": "08:30", "closes": "16:30"}],
+                  "exceptions": [{"date": "2026-12-25", "closed": true}]},
+        "phone": "030 1234567",
+        "email": "Info@Girasole.example.it",
+        "languages": ["it", "en"],
+        "address": "Via Milano 10",
+        "postal_code": "25126",
+        "comune": "017029",
+        "latitude": 45.5436,
+        "longitude": 10.2011,
+        "places_authorised": 30,
+        "places_accredited": 30,
+        "places_free": 2,
+        "accreditation": "accredited"
+    })
+}
+
+fn fields(r: &common::Reply) -> Vec<String> {
+    r.body["fields"]
+        .as_array()
+        .map_or_else(Vec::new, |a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect())
+}
+
+async fn staff_edit_history_and_publication(app: TestApp) {
+    app.load_comuni().await;
+    let p = app.province("Provincia di Prova", "017").await;
+    let (bs, bs_slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
+    let p_slug = app.slug_of(p).await;
+    let mut admin = app.signed_in(&app.user(bs, Role::TenantAdmin).await).await;
+    let base = format!("/api/v1/t/{bs_slug}/facilities");
+
+    let created = admin.post(&base, day_centre()).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let id = created.body["facility"]["id"].as_i64().unwrap();
+    assert_eq!(created.body["published"], false);
+    assert_eq!(created.body["stale"], false);
+    assert_eq!(created.body["facility"]["email"], "info@girasole.example.it");
+    assert_eq!(created.body["facility"]["comune"]["name"], "Brescia");
+    assert_eq!(created.body["facility"]["places"]["occupied"], 28);
+    assert_eq!(created.body["facility"]["facility_type"]["label"], "Centro diurno disabili (CDD)");
+
+    // A draft is not public.
+    let mut public = app.client();
+    let list = public.get(&format!("/api/public/v1/{bs_slug}/facilities")).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.body["total_items"], 0);
+    assert_eq!(public.get(&format!("/api/public/v1/{bs_slug}/facilities/{id}")).await.status, StatusCode::NOT_FOUND);
+
+    // Published: visible in the municipality's and the province's directory.
+    let r = admin.put(&format!("{base}/{id}/state"), json!({"published": true})).await;
+    assert_eq!(r.body["published"], true);
+    let list = public.get(&format!("/api/public/v1/{bs_slug}/facilities")).await;
+    assert_eq!(list.body["total_items"], 1);
+    let list = public.get(&format!("/api/public/v1/{p_slug}/facilities?q=girasole")).await;
+    assert_eq!(list.body["items"][0]["id"], id);
+    let one = public.get(&format!("/api/public/v1/{bs_slug}/facilities/{id}")).await;
+    assert_eq!(one.body["hours"]["weekly"][0]["opens"], "08:30");
+    assert!(one.body.get("published").is_none(), "editorial state is staff-only");
+
+    // Edits are recorded field by field, with who made them.
+    let mut changed = day_centre();
+    changed["name"] = json!("CDD Il Girasole – sede di Via Milano");
+    changed["places_free"] = json!(0);
+    let r = admin.put(&format!("{base}/{id}"), changed).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["facility"]["places"]["free"], 0);
+    let history = admin.get(&format!("{base}/{id}/history")).await;
+    let rows = history.body.as_array().unwrap();
+    let name_change = rows.iter().find(|c| c["field"] == "name").expect("name change recorded");
+    assert_eq!(name_change["old_value"], "CDD Il Girasole");
+    assert_eq!(name_change["new_value"], "CDD Il Girasole – sede di Via Milano");
+    assert_eq!(name_change["changed_by"], "Utente di prova");
+    assert!(rows.iter().any(|c| c["field"] == "places_free" && c["old_value"] == "2" && c["new_value"] == "0"));
+    assert!(rows.iter().any(|c| c["field"] == "published" && c["new_value"] == "true"));
+    assert!(rows.iter().any(|c| c["field"] == "created"));
+
+    // Other staff roles read the directory but cannot change it.
+    let mut worker = app.signed_in(&app.user(bs, Role::SocialWorker).await).await;
+    assert_eq!(worker.get(&base).await.body["total_items"], 1);
+    assert_eq!(worker.put(&format!("{base}/{id}"), day_centre()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(worker.post(&base, day_centre()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(worker.get(&format!("{base}/{id}/history")).await.status, StatusCode::FORBIDDEN);
+    // Province staff see it from the province, drafts included, and may edit it in place.
+    let mut province_admin = app.signed_in(&app.user(p, Role::ProvinceAdmin).await).await;
+    let all = province_admin.get(&format!("/api/v1/t/{p_slug}/facilities?status=all")).await;
+    assert_eq!(all.body["total_items"], 1);
+    assert_eq!(all.body["items"][0]["facility"]["tenant"]["slug"], bs_slug.as_str());
+    let r = province_admin.put(&format!("{base}/{id}"), day_centre()).await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    // Archived: gone from the public directory and from the default staff list.
+    admin.put(&format!("{base}/{id}/state"), json!({"archived": true})).await;
+    assert_eq!(public.get(&format!("/api/public/v1/{bs_slug}/facilities/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(admin.get(&base).await.body["total_items"], 0);
+    assert_eq!(admin.get(&format!("{base}?status=archived")).await.body["total_items"], 1);
+}
+
+async fn bad_facility_input_is_refused_field_by_field(app: TestApp) {
+    app.load_comuni().await;
+    let p = app.province("Provincia di Prova", "017").await;
+    let (bs, bs_slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
+    let mut admin = app.signed_in(&app.user(bs, Role::TenantAdmin).await).await;
+    let base = format!("/api/v1/t/{bs_slug}/facilities");
+    let mut bad = day_centre();
+    bad["name"] = json!("  ");
+    bad["facility_type"] = json!("casa-di-cura");
+    bad["areas"] = json!(["anziani", "astronauti"]);
+    bad["latitude"] = json!(100.0);
+    bad["places_authorised"] = json!(-1);
+    bad["places_free"] = json!(5);
+    bad["hours"] = json!({"weekly": [{"weekday": 8, "opens": "25:00", "closes": "10:00"}]});
+    bad["postal_code"] = json!("2512");
+    bad["website"] = json!("javascript:alert(1)");
+    let r = admin.post(&base, bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    let f = fields(&r);
+    for expected in
+        ["name", "facility_type", "areas", "latitude", "places_authorised", "hours", "postal_code", "website"]
+    {
+        assert!(f.contains(&expected.to_string()), "{expected} missing from {f:?}");
+    }
+    let lat = r.body["fields"].as_array().unwrap().iter().find(|x| x["field"] == "latitude").unwrap();
+    // In the signed-in user's language (Italian by default).
+    assert_eq!(lat["message"], "Latitudine non valida: un numero tra -90 e 90.");
+
+    // A comune outside the tenant, or unknown.
+    let mut elsewhere = day_centre();
+    elsewhere["comune"] = json!("017161");
+    let r = admin.post(&base, elsewhere).await;
+    assert_eq!(fields(&r), ["comune"]);
+    let mut unknown = day_centre();
+    unknown["comune"] = json!("999999");
+    assert_eq!(fields(&admin.post(&base, unknown).await), ["comune"]);
+    // Nothing was stored by any of these.
+    assert_eq!(admin.get(&base).await.body["total_items"], 0);
+    // Malformed JSON and wrong types: 422, never 500.
+    let r = admin.request(Method::POST, &base, Some(Body::from("{\"name\": 3")), "application/json").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin.post(&base, json!({"name": "x", "latitude": "north"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// The Provincia di Brescia as in the demo: Ambito 1 (Brescia, Collebeato) and the
+/// municipality tenants of Gussago and Rezzato; returns (province slug, admin client).
+async fn brescia(app: &TestApp) -> (String, Client) {
+    app.load_comuni().await;
+    let p = app.province("Provincia di Brescia", "017").await;
+    let email = app.user(p, Role::ProvinceAdmin).await;
+    let user = domain::users::user_by_email(&app.db, &email).await.unwrap();
+    let slug = app.slug_of(p).await;
+    let ctx = domain::TenantContext::resolve(&app.db, user, &slug).await.unwrap();
+    let zone =
+        types::dto::ZoneIn { name: "Ambito 1 – Brescia".into(), comuni: vec!["017029".into(), "017057".into()] };
+    domain::tenants::create_zone(&app.db, &ctx, zone).await.unwrap();
+    for istat in ["017081", "017161"] {
+        let m = types::dto::MunicipalityIn { istat_code: istat.into() };
+        domain::tenants::create_municipality(&app.db, &ctx, m).await.unwrap();
+    }
+    (slug, app.signed_in(&email).await)
+}
+
+async fn tenant_slug(app: &TestApp, kind: TenantKind, istat: &str) -> String {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entity::tenant::Entity::find()
+        .filter(entity::tenant::Column::Kind.eq(kind.code()))
+        .filter(entity::tenant::Column::IstatCode.eq(istat))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .slug
+}
+
+async fn importer_reads_the_real_register(app: TestApp) {
+    let (slug, mut admin) = brescia(&app).await;
+    let import = format!("/api/v1/t/{slug}/facilities/import?preset=lombardia-rsa");
+
+    // Rows of other provinces are reported, and then nothing is written.
+    let r = admin.post_bytes(&import, RSA.to_vec(), "text/csv").await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["rows"], 740);
+    assert_eq!(r.body["applied"], false);
+    assert_eq!(r.body["issues"].as_array().unwrap().len(), 740 - 105);
+    assert_eq!(r.body["issues"][0]["line"], 2);
+    assert_eq!(r.body["issues"][0]["field"], "COD_ISTAT_COMUNE_UBICAZIONE");
+    // Dry run of Brescia's part.
+    let r = admin.post_bytes(&format!("{import}&skip_outside=true"), RSA.to_vec(), "text/csv").await;
+    assert_eq!((r.body["created"].as_u64(), r.body["skipped"].as_u64()), (Some(105), Some(635)));
+    assert_eq!(r.body["applied"], false);
+    let everything = format!("/api/v1/t/{slug}/facilities?status=all");
+    assert_eq!(admin.get(&everything).await.body["total_items"], 0, "a dry run writes nothing");
+
+    // For real: once, then again with nothing to change.
+    let apply = format!("{import}&skip_outside=true&dry_run=false");
+    let r = admin.post_bytes(&apply, RSA.to_vec(), "text/csv").await;
+    assert_eq!(r.body["applied"], true, "{:?}", r.body);
+    assert_eq!(r.body["created"], 105);
+    let per_tenant: Vec<(String, u64)> = r.body["by_tenant"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["slug"].as_str().unwrap().to_string(), t["rows"].as_u64().unwrap()))
+        .collect();
+    let gussago = tenant_slug(&app, TenantKind::Municipality, "017081").await;
+    let rezzato = tenant_slug(&app, TenantKind::Municipality, "017161").await;
+    assert!(per_tenant.contains(&(gussago.clone(), 1)), "{per_tenant:?}");
+    assert!(per_tenant.contains(&(rezzato.clone(), 2)), "{per_tenant:?}");
+    // Brescia city has no municipality tenant here: its 15 RSA and Collebeato's one go to their ambito.
+    assert!(per_tenant.iter().any(|(s, n)| s.starts_with("ambito-1") && *n == 16), "{per_tenant:?}");
+    assert_eq!(per_tenant.iter().map(|(_, n)| n).sum::<u64>(), 105);
+    let again = admin.post_bytes(&apply, RSA.to_vec(), "text/csv").await;
+    assert_eq!((again.body["created"].as_u64(), again.body["unchanged"].as_u64()), (Some(0), Some(105)));
+
+    // A known row, as the public sees it.
+    let mut public = app.client();
+    let r = public.get(&format!("/api/public/v1/{slug}/facilities?q=richiedei")).await;
+    assert_eq!(r.body["total_items"], 1);
+    let f = &r.body["items"][0];
+    assert_eq!(f["name"], "RSA - FONDAZIONE \"OSPEDALE E CASA DI RIPOSO NOBILE PAOLO RICHIEDEI\"");
+    assert_eq!(f["tenant"]["slug"], gussago.as_str());
+    assert_eq!(f["comune"]["name"], "Gussago");
+    assert_eq!(f["postal_code"], "25064");
+    assert_eq!(f["places"]["authorised"], 113);
+    assert_eq!(f["places"]["accredited"], 94);
+    assert_eq!(f["accreditation"], "accredited");
+    assert_eq!(f["latitude"], 45.58965);
+    assert_eq!(f["organization"]["name"], "IL GABBIANO SOCIETA' COOPERATIVA SOCIALE ONLUS");
+    assert_eq!(f["organization"]["legal_status"], "private");
+    let r = public.get(&format!("/api/public/v1/{rezzato}/facilities?q=almici")).await;
+    assert_eq!(r.body["items"][0]["organization"]["name"], "AZIENDA SPECIALE \"EVARISTO ALMICI\"");
+    assert_eq!(r.body["items"][0]["organization"]["legal_status"], "public");
+}
+
+async fn importer_handles_other_files_and_refuses_bad_ones(app: TestApp) {
+    let (slug, mut admin) = brescia(&app).await;
+    let mapping = "code=Codice,name=Denominazione,address=Indirizzo,comune=Istat,latitude=Lat,longitude=Lon,places_authorised=Posti";
+    let url = |extra: &str| format!("/api/v1/t/{slug}/facilities/import?type=cdd&source=test&mapping={mapping}{extra}");
+
+    // Windows-1252, semicolons, quoted fields with separators inside, decimal commas.
+    let mut csv: Vec<u8> = b"Codice;Denominazione;Indirizzo;Istat;Lat;Lon;Posti\r\n".to_vec();
+    csv.extend_from_slice(b"A1;\"CDD Citt\xe0 di Gussago; sede\";Via Roma 1;017081;45,5871;10,1572;30\r\n");
+    csv.extend_from_slice(b"A2;CDD Rezzato;\"Via Garibaldi, 4\";17161;45,51;10,31;\r\n");
+    let r = admin.post_bytes(&url("&dry_run=false&publish=true"), csv, "text/csv").await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["applied"], true, "{:?}", r.body);
+    let mut public = app.client();
+    let found = public.get(&format!("/api/public/v1/{slug}/facilities?type=cdd")).await;
+    let names: Vec<&str> =
+        found.body["items"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["CDD Città di Gussago; sede", "CDD Rezzato"]);
+    assert_eq!(found.body["items"][0]["latitude"], 45.5871);
+
+    // Row problems: every one reported with its line and column; nothing written.
+    let bad = "Codice,Denominazione,Indirizzo,Istat,Lat,Lon,Posti\n\
+               B1,Uno,Via A,017081,45.5,10.1,-3\n\
+               B2,Due,Via B,017081,nord,10.1,5\n\
+               B1,Tre,Via C,017081,45.5,10.1,5\n\
+               B4,,Via D,017081,45.5,10.1,5\n";
+    let r = admin.post_bytes(&url("&dry_run=false"), bad.as_bytes().to_vec(), "text/csv").await;
+    assert_eq!(r.body["applied"], false);
+    let issues: Vec<(u64, String)> = r.body["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["line"].as_u64().unwrap(), i["field"].as_str().unwrap().to_string()))
+        .collect();
+    for expected in [(2, "Posti"), (3, "Lat"), (4, "Codice"), (5, "Denominazione")] {
+        assert!(issues.contains(&(expected.0, expected.1.to_string())), "{expected:?} not in {issues:?}");
+    }
+    assert_eq!(public.get(&format!("/api/public/v1/{slug}/facilities?type=cdd")).await.body["total_items"], 2);
+
+    // Structural problems: a clear 422 naming the field.
+    let r = admin.post_bytes(&url(""), b"Codice;Nome\nX;Y\n".to_vec(), "text/csv").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(fields(&r).contains(&"name".to_string()), "{:?}", r.body);
+    assert!(r.text.contains("Nel file manca la colonna «Denominazione»."), "{}", r.text);
+    let utf16: Vec<u8> = "Codice,Nome\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let r = admin.post_bytes(&url(""), utf16, "text/csv").await;
+    assert_eq!((r.status, fields(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["file".to_string()]));
+    let r = admin.post_bytes(&url(""), Vec::new(), "text/csv").await;
+    assert_eq!(fields(&r), ["file"]);
+    let r = admin
+        .post_bytes(&format!("/api/v1/t/{slug}/facilities/import?mapping=colour=X"), b"a\n".to_vec(), "text/csv")
+        .await;
+    assert_eq!(fields(&r), ["mapping"]);
+    // Only admins import.
+    let p = TenantId(scalar_i64(&app.db, "SELECT min(id) FROM tenant").await);
+    let mut analyst = app.signed_in(&app.user(p, Role::ProvinceAnalyst).await).await;
+    let r = analyst.post_bytes(&url(""), b"a\n".to_vec(), "text/csv").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+async fn public_search_filters_distance_and_caching(app: TestApp) {
+    let (slug, mut admin) = brescia(&app).await;
+    let apply = format!("/api/v1/t/{slug}/facilities/import?preset=lombardia-rsa&skip_outside=true&dry_run=false");
+    assert_eq!(admin.post_bytes(&apply, RSA.to_vec(), "text/csv").await.body["created"], 105);
+    let mut c = app.client();
+    let search = |q: &str| format!("/api/public/v1/{slug}/facilities?{q}");
+
+    assert_eq!(c.get(&search("")).await.body["total_items"], 105);
+    assert_eq!(c.get(&search("")).await.body["items"].as_array().unwrap().len(), 20);
+    assert_eq!(c.get(&search("per_page=100&page=2")).await.body["items"].as_array().unwrap().len(), 5);
+    assert_eq!(c.get(&search("comune=017029")).await.body["total_items"], 15);
+    assert_eq!(c.get(&search("area=anziani&type=rsa&setting=residential")).await.body["total_items"], 105);
+    assert_eq!(c.get(&search("area=disabili")).await.body["total_items"], 0);
+    assert_eq!(c.get(&search("free_places=true")).await.body["total_items"], 0);
+    assert_eq!(c.get(&search("q=KOS%20care")).await.body["total_items"].as_u64().map(|n| n > 0), Some(true));
+
+    // Near Piazza della Loggia: nearest first, all within the radius.
+    let near = c.get(&search("near=45.5397,10.2196&radius_km=3&per_page=100")).await;
+    let d: Vec<f64> =
+        near.body["items"].as_array().unwrap().iter().map(|f| f["distance_km"].as_f64().unwrap()).collect();
+    assert!(!d.is_empty());
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "not sorted: {d:?}");
+    assert!(d.iter().all(|x| *x <= 3.0), "{d:?}");
+    assert_eq!(near.body["total_items"].as_u64(), Some(d.len() as u64));
+    let wider = c.get(&search("near=45.5397,10.2196&radius_km=30")).await;
+    assert!(wider.body["total_items"].as_u64() > near.body["total_items"].as_u64());
+
+    // Bad parameters: field-level 422s, never 500.
+    c.lang = Some("en");
+    for (q, field) in [
+        ("radius_km=10000&near=45.5,10.2", "radius_km"),
+        ("per_page=1000000", "per_page"),
+        ("page=0", "page"),
+        ("near=abc", "near"),
+        ("near=95,10", "near"),
+        ("area=astronauti", "area"),
+        ("type=castello", "type"),
+        ("comune=999999", "comune"),
+    ] {
+        let r = c.get(&search(q)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert_eq!(fields(&r), [field], "{q}");
+    }
+    assert_eq!(c.get(&search("free_places=maybe")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(c.get("/api/public/v1/no-such-tenant/facilities").await.status, StatusCode::NOT_FOUND);
+
+    // GeoJSON for maps: every published facility with coordinates, lon/lat order.
+    let geo = c.get(&format!("/api/public/v1/{slug}/facilities.geojson")).await;
+    assert_eq!(geo.body["type"], "FeatureCollection");
+    let features = geo.body["features"].as_array().unwrap();
+    assert_eq!(features.len(), 105);
+    let lon = features[0]["geometry"]["coordinates"][0].as_f64().unwrap();
+    assert!((9.0..11.5).contains(&lon), "{lon}");
+
+    // Tenants that publish: the municipalities, their ambito and the province.
+    let tenants = c.get("/api/public/v1/tenants").await;
+    let slugs: Vec<&str> = tenants.body.as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
+    assert!(slugs.contains(&slug.as_str()));
+    assert!(slugs.contains(&tenant_slug(&app, TenantKind::Municipality, "017161").await.as_str()));
+
+    // CORS for any origin, ETag revalidation.
+    let req = Request::builder()
+        .uri(search("q=rezzato"))
+        .header(header::ORIGIN, "https://www.comune.rezzato.bs.it")
+        .body(Body::empty())
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let etag = res.headers()[header::ETAG].to_str().unwrap().to_string();
+    let req =
+        Request::builder().uri(search("q=rezzato")).header(header::IF_NONE_MATCH, &etag).body(Body::empty()).unwrap();
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert!(res.headers().get(header::SET_COOKIE).is_none(), "public answers set no cookie");
+    // Every public route is documented.
+    let doc = c.get("/api/openapi.json").await;
+    for path in [
+        "/api/public/v1/tenants",
+        "/api/public/v1/{tenant}/facilities",
+        "/api/public/v1/{tenant}/facilities/{facility_id}",
+        "/api/public/v1/{tenant}/facilities.geojson",
+    ] {
+        assert!(doc.body["paths"][path].is_object(), "{path} not in OpenAPI");
+    }
+}
+
+on_both!(staff_edit_history_and_publication);
+on_both!(bad_facility_input_is_refused_field_by_field);
+on_both!(importer_reads_the_real_register);
+on_both!(importer_handles_other_files_and_refuses_bad_ones);
+on_both!(public_search_filters_distance_and_caching);
