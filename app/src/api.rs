@@ -237,7 +237,7 @@ pub async fn add_member(email: String, display_name: String, role: String) -> Re
     let (db, ctx, lang) = ssr::tenant().await?;
     let role = types::Role::from_code(&role)
         .ok_or_else(|| ssr::fail(domain::AppError::field("role", "validation.invalid"), lang))?;
-    let input = types::dto::MemberIn { email, display_name, role };
+    let input = types::dto::MemberIn { email, display_name, role, facility_id: None };
     domain::users::add_member(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
 }
 
@@ -366,6 +366,62 @@ pub async fn set_facility_state(
     domain::facilities::set_state(&db, &own, f.facility.id, input, lang).await.map_err(|e| ssr::fail(e, lang))
 }
 
+/// The facility the signed-in facility manager keeps.
+#[server(prefix = "/sf", endpoint = "my_facility")]
+pub async fn my_facility() -> Result<StaffFacilityOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::facilities::my_facility(&db, &ctx, lang).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// The facility manager's form: numbers and hours arrive as typed, and are read here so
+/// a mistake is reported on its field.
+#[server(prefix = "/sf", endpoint = "update_my_facility")]
+pub async fn update_my_facility(
+    places_free: Option<String>,
+    hours: String,
+    phone: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    description: Option<String>,
+) -> Result<StaffFacilityOut, UiError> {
+    use domain::AppError;
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let id = ctx.managed_facility().ok_or_else(|| ssr::fail(AppError::NotFound, lang))?;
+    let places_free = match places_free.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => {
+            Some(p.parse::<i32>().map_err(|_| ssr::fail(AppError::field("places_free", "validation.number"), lang))?)
+        }
+    };
+    let hours = types::directory::OpeningHours::parse_text(&hours).map_err(|line| {
+        let issue = domain::error::FieldIssue {
+            field: "hours".into(),
+            key: "validation.hours_line",
+            args: vec![("line", line.to_string())],
+        };
+        ssr::fail(AppError::Validation(vec![issue]), lang)
+    })?;
+    let input = types::directory::SelfServiceIn { places_free, hours, phone, email, website, description };
+    domain::facilities::self_service_update(&db, &ctx, id, input, lang).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Invites a facility manager for one facility (creates the account if new).
+#[server(prefix = "/sf", endpoint = "invite_facility_manager")]
+pub async fn invite_facility_manager(
+    id: i64,
+    email: String,
+    display_name: String,
+) -> Result<types::dto::MemberCreatedOut, UiError> {
+    let (db, own, f, lang) = facility_context(id).await?;
+    let input = types::dto::MemberIn {
+        email,
+        display_name,
+        role: types::Role::FacilityManager,
+        facility_id: Some(f.facility.id),
+    };
+    domain::users::add_member(&db, &own, input).await.map_err(|e| ssr::fail(e, lang))
+}
+
 #[server(prefix = "/sf", endpoint = "facility_types")]
 pub async fn facility_types() -> Result<Vec<FacilityTypeOut>, UiError> {
     let db = ssr::db()?;
@@ -401,6 +457,9 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/facility_detail", FnScope::Tenant),
     ("/sf/set_facility_state", FnScope::Tenant),
     ("/sf/facility_types", FnScope::Public),
+    ("/sf/my_facility", FnScope::Tenant),
+    ("/sf/update_my_facility", FnScope::Tenant),
+    ("/sf/invite_facility_manager", FnScope::Tenant),
 ];
 
 /// Who may call a server function.

@@ -164,6 +164,9 @@ fn NavBar() -> impl IntoView {
         let Some(current) = ui.session().and_then(|s| s.current) else { return vec![] };
         let admin = matches!(current.role, Role::TenantAdmin | Role::ProvinceAdmin);
         let mut links = vec![("/", "nav.home"), ("/facilities", "nav.facilities")];
+        if current.role == Role::FacilityManager {
+            links.push(("/my-facility", "nav.my_facility"));
+        }
         if current.tenant.kind.is_root() && current.role.is_province_role() {
             links.push(("/tenants", "nav.tenants"));
         }

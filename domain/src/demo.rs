@@ -5,10 +5,11 @@
 
 use entity::tenant;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use types::directory::FacilitySearch;
 use types::dto::{DistrictIn, MunicipalityIn, ZoneIn};
 use types::{Lang, Role, TenantId, TenantKind};
 
-use crate::{districts, import, reference, tenants, users, AppError, Result, TenantContext};
+use crate::{districts, facilities, import, reference, tenants, users, AppError, Result, TenantContext};
 
 /// The password of every demo account (printed by the command; demo only).
 pub const DEMO_PASSWORD: &str = "demo-openwelfare-2026";
@@ -161,6 +162,15 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
             "RSA register, line {}: {} {}",
             issue.line, issue.field, issue.message
         )));
+    }
+    // The demo facility manager keeps the first of the Comune di Brescia's RSA.
+    let bs_admin = users::user_by_email(db, "admin.brescia@demo.openwelfare.it").await?;
+    let bs_ctx = TenantContext::resolve(db, bs_admin, &comune_bs).await?;
+    let search = FacilitySearch { comune: Some("017029".into()), per_page: Some(1), ..Default::default() };
+    let first = facilities::search_staff(db, &bs_ctx, &search, Lang::It).await?;
+    if let Some(f) = first.items.first() {
+        let manager = users::user_by_email(db, "struttura@demo.openwelfare.it").await?;
+        users::set_managed_facility(db, &bs_ctx, manager, f.facility.id).await?;
     }
     Ok(logins)
 }

@@ -16,8 +16,8 @@ use sea_orm::{
 };
 use types::directory::{
     ComuneBriefOut, DistrictBriefOut, FacilityChangeOut, FacilityIn, FacilityOut, FacilitySearch, FacilityStateIn,
-    FacilityTypeOut, OpeningHours, OrganizationOut, PlacesOut, PublicTenantOut, SearchPage, StaffFacilityOut,
-    TenantBriefOut, ACCREDITATIONS, AREAS, SETTINGS,
+    FacilityTypeOut, OpeningHours, OrganizationOut, PlacesOut, PublicTenantOut, SearchPage, SelfServiceIn,
+    StaffFacilityOut, TenantBriefOut, ACCREDITATIONS, AREAS, SETTINGS,
 };
 use types::{DistrictId, FacilityId, Lang, OrganizationId, TenantKind};
 
@@ -514,8 +514,91 @@ pub async fn update_facility(
     lang: Lang,
 ) -> Result<StaffFacilityOut> {
     ctx.require(Permission::ManageFacilities)?;
+    save_existing(db, ctx, id, |_| input, lang).await
+}
+
+/// The facility manager's own update (admins may use it too): only free places, hours,
+/// contacts and description change, whatever else is sent. Stamps `verified_at`.
+pub async fn self_service_update(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    id: FacilityId,
+    input: SelfServiceIn,
+    lang: Lang,
+) -> Result<StaffFacilityOut> {
+    if ctx.require(Permission::ManageFacilities).is_err() && ctx.managed_facility() != Some(id) {
+        return Err(AppError::Forbidden);
+    }
+    save_existing(
+        db,
+        ctx,
+        id,
+        |before| FacilityIn {
+            places_free: input.places_free,
+            hours: input.hours,
+            phone: input.phone,
+            email: input.email,
+            website: input.website,
+            description: input.description,
+            ..facility_in_of(before)
+        },
+        lang,
+    )
+    .await
+}
+
+/// The facility a facility manager keeps (404 when none is assigned).
+pub async fn my_facility(db: &DatabaseConnection, ctx: &TenantContext, lang: Lang) -> Result<StaffFacilityOut> {
+    let id = ctx.managed_facility().ok_or(AppError::NotFound)?;
+    get_facility(db, ctx, id, lang).await
+}
+
+/// The input that would recreate `f` as it is.
+fn facility_in_of(f: &facility::Model) -> FacilityIn {
+    FacilityIn {
+        name: f.name.clone(),
+        facility_type: f.facility_type.clone(),
+        areas: f.areas.split(',').filter(|a| !a.is_empty()).map(String::from).collect(),
+        setting: f.setting.clone(),
+        organization_id: f.organization_id.map(OrganizationId),
+        description: f.description.clone(),
+        eligibility: f.eligibility.clone(),
+        age_min: f.age_min,
+        age_max: f.age_max,
+        how_to_access: f.how_to_access.clone(),
+        fees: f.fees.clone(),
+        hours: serde_json::from_str(&f.hours).unwrap_or_default(),
+        phone: f.phone.clone(),
+        email: f.email.clone(),
+        website: f.website.clone(),
+        languages: f.languages.split(',').filter(|l| !l.is_empty()).map(String::from).collect(),
+        accessibility: f.accessibility.clone(),
+        address: f.address.clone(),
+        postal_code: f.postal_code.clone(),
+        comune: f.comune_istat.clone(),
+        district_id: f.district_id.map(DistrictId),
+        latitude: f.latitude,
+        longitude: f.longitude,
+        places_authorised: f.places_authorised,
+        places_accredited: f.places_accredited,
+        places_free: f.places_free,
+        accreditation: f.accreditation.clone(),
+        accreditation_act: f.accreditation_act.clone(),
+    }
+}
+
+/// Validates and stores the input `build` makes from the current row, records the
+/// changes and confirms the entry.
+async fn save_existing(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    id: FacilityId,
+    build: impl FnOnce(&facility::Model) -> FacilityIn,
+    lang: Lang,
+) -> Result<StaffFacilityOut> {
     let tx = ctx.begin(db).await?;
     let before = tx.get::<facility::Entity>(id.0).await?;
+    let input = build(&before);
     let refs = Refs::load(tx.conn(), [input.comune.trim().to_string()]).await?;
     let territory = Territory::of(tx.conn(), &own_tenant(tx.conn(), ctx).await?).await?;
     let mut v = Validator::new();

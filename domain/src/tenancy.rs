@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     DeleteMany, EntityTrait, IntoActiveModel, QueryFilter, Select, Statement, TransactionTrait, Value,
 };
-use types::{Role, TenantId, TenantKind, UserId};
+use types::{FacilityId, Role, TenantId, TenantKind, UserId};
 
 use crate::authz::Permission;
 use crate::{AppError, Result};
@@ -32,6 +32,8 @@ pub struct TenantContext {
     tenant: TenantRef,
     user: UserId,
     role: Role,
+    /// The facility a facility manager keeps up to date (their membership names it).
+    facility: Option<FacilityId>,
 }
 
 /// How far up the tree the resolver looks for a province role (region → province → zone → municipality).
@@ -53,15 +55,16 @@ impl TenantContext {
         let mut current = Some(target);
         for depth in 0..MAX_DEPTH {
             let Some(t) = current else { break };
-            let role = membership::Entity::find()
+            let m = membership::Entity::find()
                 .filter(membership::Column::TenantId.eq(t.id))
                 .filter(membership::Column::UserId.eq(user.0))
                 .one(db)
-                .await?
-                .and_then(|m| Role::from_code(&m.role));
+                .await?;
+            let role = m.as_ref().and_then(|m| Role::from_code(&m.role));
             match role {
                 Some(role) if depth == 0 || role.is_province_role() => {
-                    return Ok(TenantContext { tenant, user, role });
+                    let facility = m.and_then(|m| m.facility_id).filter(|_| role == Role::FacilityManager);
+                    return Ok(TenantContext { tenant, user, role, facility: facility.map(FacilityId) });
                 }
                 _ => {}
             }
@@ -87,6 +90,11 @@ impl TenantContext {
 
     pub fn role(&self) -> Role {
         self.role
+    }
+
+    /// The facility a facility manager keeps up to date, if any.
+    pub fn managed_facility(&self) -> Option<FacilityId> {
+        self.facility
     }
 
     /// Fails with `Forbidden` unless the role grants `permission`.

@@ -3,12 +3,12 @@
 //! below their province.
 
 use chrono::Utc;
-use entity::{membership, user_account};
+use entity::{facility, membership, user_account};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use types::dto::{MemberCreatedOut, MemberIn, MemberOut, Page};
-use types::{MembershipId, Role, UserId};
+use types::{FacilityId, MembershipId, Role, UserId};
 
 use crate::authz::Permission;
 use crate::error::on_unique;
@@ -24,6 +24,7 @@ fn member_out(m: &membership::Model, u: &user_account::Model) -> MemberOut {
         display_name: u.display_name.clone(),
         role: Role::from_code(&m.role).unwrap_or(Role::FrontDesk),
         has_password: u.password_hash.is_some(),
+        facility_id: m.facility_id.map(FacilityId),
     }
 }
 
@@ -58,6 +59,9 @@ pub async fn add_member(db: &DatabaseConnection, ctx: &TenantContext, input: Mem
     let email = v.email("email", &input.email);
     let name = v.text("display_name", &input.display_name, 120);
     check_role_fits(ctx, input.role, &mut v);
+    if input.role == Role::FacilityManager && input.facility_id.is_none() {
+        v.issue("facility_id", "validation.required", vec![]);
+    }
     v.finish()?;
 
     let existing = user_account::Entity::find().filter(user_account::Column::Email.eq(email.clone())).one(db).await?;
@@ -80,6 +84,14 @@ pub async fn add_member(db: &DatabaseConnection, ctx: &TenantContext, input: Mem
         }
     };
     let tx = ctx.begin(db).await?;
+    let facility_id = match input.facility_id.filter(|_| input.role == Role::FacilityManager) {
+        Some(FacilityId(id)) => match tx.get::<facility::Entity>(id).await {
+            Ok(f) => Some(f.id),
+            Err(AppError::NotFound) => return Err(AppError::field("facility_id", "validation.unknown_code")),
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
     let already =
         tx.select::<membership::Entity>().filter(membership::Column::UserId.eq(user.id)).one(tx.conn()).await?;
     if already.is_some() {
@@ -89,6 +101,7 @@ pub async fn add_member(db: &DatabaseConnection, ctx: &TenantContext, input: Mem
         .insert(membership::ActiveModel {
             user_id: Set(user.id),
             role: Set(input.role.code().to_string()),
+            facility_id: Set(facility_id),
             created_at: Set(Utc::now()),
             ..Default::default()
         })
@@ -211,4 +224,27 @@ pub async fn grant(db: &DatabaseConnection, user: UserId, tenant: types::TenantI
         }
     }
     Ok(())
+}
+
+/// Makes an existing member of the tenant the facility manager of one of its facilities.
+pub async fn set_managed_facility(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    user: UserId,
+    facility: FacilityId,
+) -> Result<()> {
+    ctx.require(Permission::ManageUsers)?;
+    let tx = ctx.begin(db).await?;
+    let f = tx.get::<facility::Entity>(facility.0).await?;
+    let m = tx
+        .select::<membership::Entity>()
+        .filter(membership::Column::UserId.eq(user.0))
+        .one(tx.conn())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut active = m.into_active_model();
+    active.role = Set(Role::FacilityManager.code().to_string());
+    active.facility_id = Set(Some(f.id));
+    tx.update(active).await?;
+    tx.commit().await
 }

@@ -11,6 +11,8 @@ pub struct Model {
     pub user_id: i64,
     /// A `types::Role` code.
     pub role: String,
+    /// For a facility manager: the facility (of this tenant) they keep up to date.
+    pub facility_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

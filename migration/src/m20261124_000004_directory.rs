@@ -104,6 +104,12 @@ enum FacilityChange {
 }
 
 #[derive(DeriveIden)]
+enum Membership {
+    Table,
+    FacilityId,
+}
+
+#[derive(DeriveIden)]
 enum District {
     Table,
     Id,
@@ -381,6 +387,16 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
+        // A facility manager's membership names the one facility they keep up to date.
+        // (No foreign key: SQLite cannot add one to an existing table; `domain::users` checks it.)
+        m.alter_table(
+            Table::alter()
+                .table(Membership::Table)
+                .add_column(ColumnDef::new(Membership::FacilityId).big_integer())
+                .to_owned(),
+        )
+        .await?;
+
         if m.get_database_backend() == DbBackend::Postgres {
             let db = m.get_connection();
             for table in DIRECTORY_TABLES {
@@ -409,6 +425,7 @@ impl MigrationTrait for Migration {
         if m.get_database_backend() == DbBackend::Postgres {
             m.get_connection().execute_unprepared("DROP POLICY IF EXISTS directory_scope ON district;").await?;
         }
+        m.alter_table(Table::alter().table(Membership::Table).drop_column(Membership::FacilityId).to_owned()).await?;
         m.drop_table(Table::drop().table(FacilityChange::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(Facility::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(Organization::Table).to_owned()).await?;

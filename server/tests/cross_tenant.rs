@@ -111,6 +111,9 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "search_facilities" => "page=1&status=all".into(),
             "facility_detail" => format!("id={}", a.facility_id),
             "set_facility_state" => format!("id={}&published=true", a.facility_id),
+            "my_facility" => String::new(),
+            "update_my_facility" => "places_free=1&hours=".into(),
+            "invite_facility_manager" => format!("id={}&email=x%40example.it&display_name=X", a.facility_id),
             other => panic!("server function {other}: add its cross-tenant arguments to this test"),
         };
         let r = intruder.server_fn(path, &form).await;

@@ -401,6 +401,99 @@ async fn public_search_filters_distance_and_caching(app: TestApp) {
     }
 }
 
+async fn facility_manager_self_service_and_freshness(app: TestApp) {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    app.load_comuni().await;
+    let p = app.province("Provincia di Prova", "017").await;
+    let (bs, slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
+    let admin_email = app.user(bs, Role::TenantAdmin).await;
+    let mut admin = app.signed_in(&admin_email).await;
+    let base = format!("/api/v1/t/{slug}/facilities");
+    let mine = admin.post(&base, day_centre()).await.body["facility"]["id"].as_i64().unwrap();
+    let mut other = day_centre();
+    other["name"] = json!("CSE Arcobaleno");
+    let theirs = admin.post(&base, other).await.body["facility"]["id"].as_i64().unwrap();
+
+    // A facility manager must be given a facility of this tenant.
+    let r = admin
+        .post(
+            &format!("/api/v1/t/{slug}/members"),
+            json!({"email": "nuovo@example.it", "display_name": "Nuovo",
+            "role": "facility_manager"}),
+        )
+        .await;
+    assert_eq!(fields(&r), ["facility_id"]);
+    let r = admin
+        .post(
+            &format!("/api/v1/t/{slug}/members"),
+            json!({"email": "nuovo@example.it", "display_name": "Nuovo",
+            "role": "facility_manager", "facility_id": 999_999}),
+        )
+        .await;
+    assert_eq!(fields(&r), ["facility_id"]);
+    let r = admin
+        .post(
+            &format!("/api/v1/t/{slug}/members"),
+            json!({"email": "nuovo@example.it", "display_name": "Nuovo",
+            "role": "facility_manager", "facility_id": mine}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["member"]["facility_id"], mine);
+
+    let manager_email = app.user(bs, Role::FacilityManager).await;
+    let admin_id = domain::users::user_by_email(&app.db, &admin_email).await.unwrap();
+    let admin_ctx = domain::TenantContext::resolve(&app.db, admin_id, &slug).await.unwrap();
+    let manager_id = domain::users::user_by_email(&app.db, &manager_email).await.unwrap();
+    domain::users::set_managed_facility(&app.db, &admin_ctx, manager_id, types::FacilityId(mine)).await.unwrap();
+    let mut manager = app.signed_in(&manager_email).await;
+    assert_eq!(manager.get(&format!("/api/v1/t/{slug}/my-facility")).await.body["facility"]["id"], mine);
+
+    // Free places, hours, contacts, description: yes. A name sent along is ignored.
+    let update = json!({"places_free": 5, "phone": "030 7654321", "description": "Aperto anche ad agosto.",
+        "hours": {"weekly": [{"weekday": 6, "opens": "09:00", "closes": "12:00"}]}, "name": "Rinominato"});
+    let r = manager.put(&format!("{base}/{mine}/self-service"), update.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["facility"]["places"]["free"], 5);
+    assert_eq!(r.body["facility"]["name"], "CDD Il Girasole");
+    assert_eq!(r.body["facility"]["latitude"], 45.5436);
+    assert_eq!(r.body["facility"]["hours"]["weekly"][0]["weekday"], 6);
+    // Nothing else, and no other facility.
+    assert_eq!(manager.put(&format!("{base}/{theirs}/self-service"), update).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(manager.put(&format!("{base}/{mine}"), day_centre()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(manager.post(&base, day_centre()).await.status, StatusCode::FORBIDDEN);
+    let r = manager.put(&format!("{base}/{mine}/state"), json!({"published": true})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = manager.put(&format!("{base}/{mine}/self-service"), json!({"places_free": -2})).await;
+    assert_eq!(fields(&r), ["places_free"]);
+    // The phone form: hours as text; a bad line is reported on the field.
+    let r = manager.server_fn("/sf/update_my_facility", "places_free=3&hours=lun-ven+8%3A30-12%3A30%0Asab+9-12").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = manager.server_fn("/sf/update_my_facility", "places_free=3&hours=funday+9-12").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("Riga 1 degli orari"), "{}", r.text);
+    let r = manager.server_fn("/sf/update_my_facility", "places_free=tre&hours=").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Every save is in the history under the manager's name.
+    let history = admin.get(&format!("{base}/{mine}/history")).await;
+    assert!(history.body.as_array().unwrap().iter().any(|c| c["field"] == "places_free" && c["new_value"] == "3"));
+
+    // Freshness: an entry last verified long ago is flagged and listed "to verify".
+    let tx = app.db.begin().await.unwrap();
+    if app.is_postgres() {
+        tx.execute_unprepared(&format!("SELECT set_config('app.tenant_id', '{}', true)", bs.0)).await.unwrap();
+    }
+    let old = "UPDATE facility SET verified_at = '2020-01-01 00:00:00+00:00' WHERE id = ";
+    tx.execute_unprepared(&format!("{old}{theirs}")).await.unwrap();
+    tx.commit().await.unwrap();
+    let stale = admin.get(&format!("{base}?stale=true")).await;
+    assert_eq!(stale.body["total_items"], 1);
+    assert_eq!(stale.body["items"][0]["facility"]["id"], theirs);
+    assert_eq!(stale.body["items"][0]["stale"], true);
+    assert_eq!(admin.get(&format!("{base}/{mine}")).await.body["stale"], false);
+}
+
+on_both!(facility_manager_self_service_and_freshness);
 on_both!(staff_edit_history_and_publication);
 on_both!(bad_facility_input_is_refused_field_by_field);
 on_both!(importer_reads_the_real_register);

@@ -271,6 +271,25 @@ pub struct FacilityChangeOut {
     pub changed_at: String,
 }
 
+/// What a facility manager keeps up to date themselves: free places, hours, contacts,
+/// description. Saving it (even unchanged) confirms the entry.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SelfServiceIn {
+    #[serde(default)]
+    pub places_free: Option<i32>,
+    #[serde(default)]
+    pub hours: OpeningHours,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
 /// Publish, unpublish, archive or restore a facility.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -356,4 +375,156 @@ pub struct ImportReport {
     pub issues: Vec<ImportIssue>,
     /// False for a dry run, and when any row has an issue (nothing is written then).
     pub applied: bool,
+}
+
+/// Weekday names accepted in the hours text, Monday first (Italian, then English).
+const DAYS_IT: [&str; 7] = ["lun", "mar", "mer", "gio", "ven", "sab", "dom"];
+const DAYS_EN: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn weekday(word: &str) -> Option<u8> {
+    let w: String = word.trim().to_lowercase().chars().take(3).collect();
+    DAYS_IT.iter().position(|d| *d == w).or_else(|| DAYS_EN.iter().position(|d| *d == w)).map(|i| i as u8 + 1)
+}
+
+fn time_range(word: &str) -> Option<(String, String)> {
+    let (a, b) = word.split_once('-')?;
+    let norm = |t: &str| {
+        let t = t.trim().replace('.', ":");
+        let (h, m) = t.split_once(':').unwrap_or((&t, "00"));
+        let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
+        (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+    };
+    let (a, b) = (norm(a)?, norm(b)?);
+    (a < b).then_some((a, b))
+}
+
+fn valid_date(d: &str) -> bool {
+    let parts: Vec<&str> = d.split('-').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && (1..=12).contains(&parts[1].parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&parts[2].parse::<u8>().unwrap_or(0))
+}
+
+impl OpeningHours {
+    /// Reads the hours as staff type them, one line per day or date:
+    /// `lun-ven 08:30-12:30 14:00-17:00`, `sab 9-12`, `2026-12-25 chiuso`,
+    /// `2026-12-24 09:00-12:00`. Day names in Italian or English. On error, the
+    /// 1-based number of the first line that cannot be read.
+    pub fn parse_text(text: &str) -> Result<OpeningHours, usize> {
+        let mut hours = OpeningHours::default();
+        for (n, line) in text.lines().enumerate() {
+            let mut words = line.split_whitespace();
+            let Some(first) = words.next() else { continue };
+            let ranges: Vec<&str> = words.collect();
+            if valid_date(first) {
+                let closed = ranges.len() == 1 && ["chiuso", "closed"].contains(&ranges[0].to_lowercase().as_str());
+                if closed {
+                    hours.exceptions.push(HoursException {
+                        date: first.into(),
+                        closed: true,
+                        opens: None,
+                        closes: None,
+                        note: None,
+                    });
+                    continue;
+                }
+                if ranges.is_empty() {
+                    return Err(n + 1);
+                }
+                for r in ranges {
+                    let (opens, closes) = time_range(r).ok_or(n + 1)?;
+                    hours.exceptions.push(HoursException {
+                        date: first.into(),
+                        closed: false,
+                        opens: Some(opens),
+                        closes: Some(closes),
+                        note: None,
+                    });
+                }
+                continue;
+            }
+            let days: Vec<u8> = match first.split_once('-') {
+                Some((a, b)) => {
+                    let (a, b) = (weekday(a).ok_or(n + 1)?, weekday(b).ok_or(n + 1)?);
+                    if a > b {
+                        return Err(n + 1);
+                    }
+                    (a..=b).collect()
+                }
+                None => vec![weekday(first).ok_or(n + 1)?],
+            };
+            if ranges.is_empty() {
+                return Err(n + 1);
+            }
+            for r in ranges {
+                let (opens, closes) = time_range(r).ok_or(n + 1)?;
+                for d in &days {
+                    hours.weekly.push(OpeningSlot { weekday: *d, opens: opens.clone(), closes: closes.clone() });
+                }
+            }
+        }
+        hours.weekly.sort_by(|a, b| (a.weekday, &a.opens).cmp(&(b.weekday, &b.opens)));
+        Ok(hours)
+    }
+
+    /// The hours in the text form `parse_text` reads, one line per weekday and date.
+    pub fn to_text(&self, lang: crate::Lang) -> String {
+        let days = if lang == crate::Lang::En { DAYS_EN } else { DAYS_IT };
+        let mut lines = Vec::new();
+        for d in 1..=7u8 {
+            let slots: Vec<String> =
+                self.weekly.iter().filter(|s| s.weekday == d).map(|s| format!("{}-{}", s.opens, s.closes)).collect();
+            if !slots.is_empty() {
+                lines.push(format!("{} {}", days[usize::from(d - 1)], slots.join(" ")));
+            }
+        }
+        let mut dates: Vec<&str> = self.exceptions.iter().map(|e| e.date.as_str()).collect();
+        dates.dedup();
+        for date in dates {
+            let of_day: Vec<&HoursException> = self.exceptions.iter().filter(|e| e.date == date).collect();
+            if of_day.iter().any(|e| e.closed) {
+                lines.push(format!("{date} {}", if lang == crate::Lang::En { "closed" } else { "chiuso" }));
+            } else {
+                let slots: Vec<String> = of_day
+                    .iter()
+                    .filter_map(|e| Some(format!("{}-{}", e.opens.as_deref()?, e.closes.as_deref()?)))
+                    .collect();
+                lines.push(format!("{date} {}", slots.join(" ")));
+            }
+        }
+        lines.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Lang;
+
+    #[test]
+    fn hours_text_round_trip() {
+        let text = "lun-ven 08:30-12:30 14-17\nsab 9.00-12\n2026-12-25 chiuso\n2026-12-24 09:00-12:00";
+        let h = OpeningHours::parse_text(text).unwrap_or_default();
+        assert_eq!(h.weekly.len(), 11);
+        assert_eq!(h.weekly[0], OpeningSlot { weekday: 1, opens: "08:30".into(), closes: "12:30".into() });
+        assert_eq!(h.weekly[10], OpeningSlot { weekday: 6, opens: "09:00".into(), closes: "12:00".into() });
+        assert_eq!(h.exceptions.len(), 2);
+        let again = OpeningHours::parse_text(&h.to_text(Lang::En)).unwrap_or_default();
+        assert_eq!(again, h);
+        assert!(h.to_text(Lang::It).starts_with("lun 08:30-12:30 14:00-17:00\nmar"));
+    }
+
+    #[test]
+    fn hours_text_errors_name_the_line() {
+        assert_eq!(OpeningHours::parse_text("lun 08:30-12:30\nfunday 9-12"), Err(2));
+        assert_eq!(OpeningHours::parse_text("lun 12:00-09:00"), Err(1));
+        assert_eq!(OpeningHours::parse_text("ven-lun 9-12"), Err(1));
+        assert_eq!(OpeningHours::parse_text("2026-13-01 chiuso"), Err(1));
+        assert_eq!(OpeningHours::parse_text("lun 25:00-26:00"), Err(1));
+        assert_eq!(OpeningHours::parse_text(""), Ok(OpeningHours::default()));
+    }
 }

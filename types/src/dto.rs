@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DistrictId, Lang, MembershipId, Role, TenantId, TenantKind, UserId};
+use crate::{DistrictId, FacilityId, Lang, MembershipId, Role, TenantId, TenantKind, UserId};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -147,6 +147,8 @@ pub struct MemberOut {
     pub role: Role,
     /// False until the user has set a password.
     pub has_password: bool,
+    /// A facility manager's facility.
+    pub facility_id: Option<FacilityId>,
 }
 
 /// Add a user to the current tenant (creating the account if the email is new).
@@ -156,6 +158,9 @@ pub struct MemberIn {
     pub email: String,
     pub display_name: String,
     pub role: Role,
+    /// Required for a facility manager: the facility (of this tenant) they keep up to date.
+    #[serde(default)]
+    pub facility_id: Option<FacilityId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

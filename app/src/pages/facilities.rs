@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, AREAS};
 
-use super::{action_error, ErrorAlert, Pagination, SignedIn};
-use crate::api::{facility_detail, facility_types, search_facilities, SetFacilityState};
+use super::{action_error, ErrorAlert, Field, Pagination, SignedIn};
+use crate::api::{facility_detail, facility_types, search_facilities, InviteFacilityManager, SetFacilityState};
 use crate::use_ui;
 
 /// The list's filters, as they stand in the URL (a plain GET form: works without JS).
@@ -200,6 +200,8 @@ pub fn FacilityPage() -> impl IntoView {
     let state = ServerAction::<SetFacilityState>::new();
     let detail = Resource::new(move || (id(), state.version().get()), |(id, _)| facility_detail(id));
     let error = action_error(state);
+    let invite = ServerAction::<InviteFacilityManager>::new();
+    let invite_error = action_error(invite);
     view! {
         <SignedIn>
             <p><a href="/facilities">{move || ui.t("facilities.back")}</a></p>
@@ -255,6 +257,29 @@ pub fn FacilityPage() -> impl IntoView {
                                     {row("facilities.verified_at", Some(f.verified_at.clone().map(|v| v.chars().take(10).collect()).unwrap_or_else(|| ui.t("facilities.never"))))}
                                     {row("facilities.source", d.facility.source_key.clone())}
                                 </dl>
+                                {d.can_manage.then(|| view! {
+                                    <h2 class="h4 mt-5">{ui.t("facilities.manager")}</h2>
+                                    <p>{ui.t("facilities.invite_manager")}</p>
+                                    <ErrorAlert error=invite_error/>
+                                    {move || invite.value().get().and_then(Result::ok).map(|c| view! {
+                                        <div class="alert alert-info" role="status">
+                                            {c.member.display_name} " — "
+                                            {c.set_password_token.map(|token| view! {
+                                                {ui.t("users.invite_link")} " " <code>{format!("/reset-password?token={token}")}</code>
+                                            })}
+                                        </div>
+                                    })}
+                                    <ActionForm action=invite>
+                                        <input type="hidden" name="id" value=id.to_string()/>
+                                        <div class="row">
+                                            <Field id="manager-name" name="display_name" label="field.display_name" error=invite_error required=true maxlength=120 class="col-md-5"/>
+                                            <Field id="manager-email" name="email" label="field.email" kind="email" error=invite_error required=true maxlength=254 class="col-md-5"/>
+                                            <div class="col-md-2">
+                                                <button type="submit" class="btn btn-outline-primary">{ui.t("facilities.invite")}</button>
+                                            </div>
+                                        </div>
+                                    </ActionForm>
+                                })}
                                 {d.history.map(|rows| view! {
                                     <h2 class="h4 mt-5">{ui.t("facilities.history")}</h2>
                                     <div class="table-responsive">

@@ -22,7 +22,8 @@ pub fn Home() -> impl IntoView {
                 let actions = s.current.as_ref().map(|m| match m.role {
                     Role::ProvinceAdmin if m.tenant.kind.is_root() => vec![("/tenants", "nav.tenants"), ("/users", "nav.users")],
                     Role::ProvinceAnalyst => vec![("/tenants", "nav.tenants")],
-                    Role::TenantAdmin | Role::ProvinceAdmin => vec![("/users", "nav.users"), ("/districts", "nav.districts")],
+                    Role::TenantAdmin | Role::ProvinceAdmin => vec![("/facilities", "nav.facilities"), ("/facilities?stale=true", "nav.to_verify"), ("/users", "nav.users")],
+                    Role::FacilityManager => vec![("/my-facility", "nav.my_facility")],
                     _ => vec![],
                 }).unwrap_or_default();
                 view! {

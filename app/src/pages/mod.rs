@@ -3,6 +3,7 @@
 pub mod districts;
 pub mod facilities;
 pub mod home;
+pub mod my_facility;
 pub mod password;
 pub mod settings;
 pub mod sign_in;

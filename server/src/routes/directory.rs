@@ -11,7 +11,8 @@ use domain::facilities;
 use domain::import::{self, ImportOptions};
 use serde::Deserialize;
 use types::directory::{
-    FacilityChangeOut, FacilityIn, FacilitySearch, FacilityStateIn, ImportReport, SearchPage, StaffFacilityOut,
+    FacilityChangeOut, FacilityIn, FacilitySearch, FacilityStateIn, ImportReport, SearchPage, SelfServiceIn,
+    StaffFacilityOut,
 };
 use types::{DistrictId, FacilityId};
 use utoipa::IntoParams;
@@ -154,6 +155,34 @@ pub async fn facility_history(
     Path(p): Path<FacilityPath>,
 ) -> ApiResult<Json<Vec<FacilityChangeOut>>> {
     Ok(Json(facilities::facility_history(&s.db, &ctx, FacilityId(p.facility_id)).await?))
+}
+
+/// The facility manager's own update: free places, hours, contacts, description only.
+#[utoipa::path(put, path = "/api/v1/t/{tenant}/facilities/{facility_id}/self-service", tag = "directory",
+    request_body = SelfServiceIn,
+    params(("tenant" = String, Path), ("facility_id" = i64, Path)),
+    responses((status = 200, body = StaffFacilityOut), (status = 403, body = types::ApiError),
+        (status = 404, body = types::ApiError), (status = 422, body = types::ApiError)))]
+pub async fn self_service(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    RequestLang(lang): RequestLang,
+    Path(p): Path<FacilityPath>,
+    Json(input): Json<SelfServiceIn>,
+) -> ApiResult<Json<StaffFacilityOut>> {
+    Ok(Json(facilities::self_service_update(&s.db, &ctx, FacilityId(p.facility_id), input, lang).await?))
+}
+
+/// The facility the signed-in facility manager keeps.
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/my-facility", tag = "directory",
+    params(("tenant" = String, Path)),
+    responses((status = 200, body = StaffFacilityOut), (status = 404, body = types::ApiError)))]
+pub async fn my_facility(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    RequestLang(lang): RequestLang,
+) -> ApiResult<Json<StaffFacilityOut>> {
+    Ok(Json(facilities::my_facility(&s.db, &ctx, lang).await?))
 }
 
 /// How to read the CSV sent as the request body.

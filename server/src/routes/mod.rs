@@ -68,6 +68,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(d::get_facility, d::update_facility))
         .routes(routes!(d::set_facility_state))
         .routes(routes!(d::facility_history))
+        .routes(routes!(d::self_service))
+        .routes(routes!(d::my_facility))
         .routes(routes!(d::import_facilities))
 }
 
