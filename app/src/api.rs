@@ -366,6 +366,134 @@ pub async fn set_facility_state(
     domain::facilities::set_state(&db, &own, f.facility.id, input, lang).await.map_err(|e| ssr::fail(e, lang))
 }
 
+/// The staff form of a facility, as typed: numbers and hours are read here so each
+/// mistake is reported on its own field. `areas[<code>]` checkboxes arrive as a map.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FacilityForm {
+    pub name: String,
+    pub facility_type: String,
+    #[serde(default)]
+    pub areas: std::collections::BTreeMap<String, String>,
+    pub setting: String,
+    pub description: Option<String>,
+    pub eligibility: Option<String>,
+    pub age_min: Option<String>,
+    pub age_max: Option<String>,
+    pub how_to_access: Option<String>,
+    pub fees: Option<String>,
+    #[serde(default)]
+    pub hours: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    /// Comma-separated language codes.
+    pub languages: Option<String>,
+    pub accessibility: Option<String>,
+    pub address: String,
+    pub postal_code: Option<String>,
+    pub comune: String,
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
+    pub places_authorised: Option<String>,
+    pub places_accredited: Option<String>,
+    pub places_free: Option<String>,
+    pub accreditation: Option<String>,
+    pub accreditation_act: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl FacilityForm {
+    /// The typed input, or the fields whose text is not a number / not valid hours.
+    fn into_input(self) -> Result<types::directory::FacilityIn, domain::AppError> {
+        use domain::error::FieldIssue;
+        let mut issues = Vec::new();
+        fn blank(s: Option<String>) -> Option<String> {
+            s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+        }
+        let mut int = |field: &'static str, v: Option<String>| -> Option<i32> {
+            let v = blank(v)?;
+            v.parse()
+                .map_err(|_| issues.push(FieldIssue { field: field.into(), key: "validation.number", args: vec![] }))
+                .ok()
+        };
+        let age_min = int("age_min", self.age_min);
+        let age_max = int("age_max", self.age_max);
+        let places_authorised = int("places_authorised", self.places_authorised);
+        let places_accredited = int("places_accredited", self.places_accredited);
+        let places_free = int("places_free", self.places_free);
+        let mut dec = |field: &'static str, v: Option<String>| -> Option<f64> {
+            let v = blank(v)?.replace(',', ".");
+            v.parse()
+                .map_err(|_| issues.push(FieldIssue { field: field.into(), key: "validation.number", args: vec![] }))
+                .ok()
+        };
+        let latitude = dec("latitude", self.latitude);
+        let longitude = dec("longitude", self.longitude);
+        let hours = types::directory::OpeningHours::parse_text(&self.hours).unwrap_or_else(|line| {
+            issues.push(FieldIssue {
+                field: "hours".into(),
+                key: "validation.hours_line",
+                args: vec![("line", line.to_string())],
+            });
+            Default::default()
+        });
+        if !issues.is_empty() {
+            return Err(domain::AppError::Validation(issues));
+        }
+        Ok(types::directory::FacilityIn {
+            name: self.name,
+            facility_type: self.facility_type,
+            areas: self.areas.into_keys().collect(),
+            setting: self.setting,
+            organization_id: None,
+            description: self.description,
+            eligibility: self.eligibility,
+            age_min,
+            age_max,
+            how_to_access: self.how_to_access,
+            fees: self.fees,
+            hours,
+            phone: self.phone,
+            email: self.email,
+            website: self.website,
+            languages: blank(self.languages)
+                .map(|l| l.split([',', ' ']).filter(|x| !x.is_empty()).map(str::to_string).collect())
+                .unwrap_or_default(),
+            accessibility: self.accessibility,
+            address: self.address,
+            postal_code: self.postal_code,
+            comune: self.comune,
+            district_id: None,
+            latitude,
+            longitude,
+            places_authorised,
+            places_accredited,
+            places_free,
+            accreditation: blank(self.accreditation),
+            accreditation_act: self.accreditation_act,
+        })
+    }
+}
+
+/// Creates (no `id`) or edits a facility from the staff form. An edit keeps the
+/// organisation and district the form does not show.
+#[server(prefix = "/sf", endpoint = "save_facility")]
+pub async fn save_facility(id: Option<i64>, form: FacilityForm) -> Result<StaffFacilityOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let mut input = form.into_input().map_err(|e| ssr::fail(e, lang))?;
+    match id {
+        None => domain::facilities::create_facility(&db, &ctx, input, lang).await.map_err(|e| ssr::fail(e, lang)),
+        Some(id) => {
+            let (db, own, current, lang) = facility_context(id).await?;
+            input.organization_id = current.facility.organization.as_ref().map(|o| o.id);
+            input.district_id = current.facility.district.as_ref().map(|d| d.id);
+            domain::facilities::update_facility(&db, &own, current.facility.id, input, lang)
+                .await
+                .map_err(|e| ssr::fail(e, lang))
+        }
+    }
+}
+
 /// The facility the signed-in facility manager keeps.
 #[server(prefix = "/sf", endpoint = "my_facility")]
 pub async fn my_facility() -> Result<StaffFacilityOut, UiError> {
@@ -458,6 +586,7 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/set_facility_state", FnScope::Tenant),
     ("/sf/facility_types", FnScope::Public),
     ("/sf/my_facility", FnScope::Tenant),
+    ("/sf/save_facility", FnScope::Tenant),
     ("/sf/update_my_facility", FnScope::Tenant),
     ("/sf/invite_facility_manager", FnScope::Tenant),
 ];

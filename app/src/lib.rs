@@ -101,7 +101,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password") view=pages::password::ChangePassword ssr=SsrMode::Async/>
                     <Route path=path!("/districts") view=pages::districts::Districts ssr=SsrMode::Async/>
                     <Route path=path!("/facilities") view=pages::facilities::Facilities ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities/new") view=pages::facility_form::FacilityEditor ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/:id") view=pages::facilities::FacilityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities/:id/edit") view=pages::facility_form::FacilityEditor ssr=SsrMode::Async/>
                     <Route path=path!("/my-facility") view=pages::my_facility::MyFacility ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=pages::users::Users ssr=SsrMode::Async/>
                     <Route path=path!("/tenants") view=pages::tenants::Tenants ssr=SsrMode::Async/>

@@ -112,6 +112,11 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "facility_detail" => format!("id={}", a.facility_id),
             "set_facility_state" => format!("id={}&published=true", a.facility_id),
             "my_facility" => String::new(),
+            "save_facility" => format!(
+                "id={}&form[name]=Preso&form[facility_type]=cdd&form[areas][disabili]=on&form[setting]=day\
+                 &form[address]=Via+1&form[comune]=017029&form[hours]=",
+                a.facility_id
+            ),
             "update_my_facility" => "places_free=1&hours=".into(),
             "invite_facility_manager" => format!("id={}&email=x%40example.it&display_name=X", a.facility_id),
             other => panic!("server function {other}: add its cross-tenant arguments to this test"),

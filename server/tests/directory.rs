@@ -120,6 +120,39 @@ async fn staff_edit_history_and_publication(app: TestApp) {
     assert_eq!(admin.get(&format!("{base}?status=archived")).await.body["total_items"], 1);
 }
 
+async fn staff_form_creates_and_edits(app: TestApp) {
+    app.load_comuni().await;
+    let p = app.province("Provincia di Prova", "017").await;
+    let (bs, slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
+    let mut admin = app.signed_in(&app.user(bs, Role::TenantAdmin).await).await;
+    // The editor page is its own route, not a facility called "new".
+    let page = admin.page("/facilities/new").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("name=\"form[name]\""), "no form on /facilities/new");
+    let form = "form[name]=Sportello+sociale+di+Brescia&form[facility_type]=sportello_sociale\
+        &form[areas][multiutenza]=on&form[areas][anziani]=on&form[setting]=service_point\
+        &form[hours]=lun-ven+9-12%0Agio+14-17&form[address]=Piazza+della+Loggia+1&form[comune]=017029\
+        &form[latitude]=45%2C5397&form[longitude]=10.2196&form[languages]=it%2C+en&form[places_free]=";
+    let r = admin.server_fn("/sf/save_facility", form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let id = r.body["facility"]["id"].as_i64().unwrap();
+    assert_eq!(r.body["facility"]["areas"], json!(["anziani", "multiutenza"]));
+    assert_eq!(r.body["facility"]["latitude"], 45.5397);
+    assert_eq!(r.body["facility"]["hours"]["weekly"].as_array().unwrap().len(), 6);
+    assert_eq!(r.body["facility"]["languages"], json!(["it", "en"]));
+    // Typing mistakes come back on their fields, all at once.
+    let bad = format!("id={id}&{}", form.replace("45%2C5397", "nord").replace("lun-ven+9-12", "lunedi+mattina"));
+    let r = admin.server_fn("/sf/save_facility", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(fields(&r), ["latitude", "hours"]);
+    // A correct edit is saved and recorded.
+    let edit = format!("id={id}&{}", form.replace("Sportello+sociale+di+Brescia", "Sportello+sociale+-+Loggia"));
+    let r = admin.server_fn("/sf/save_facility", &edit).await;
+    assert_eq!(r.body["facility"]["name"], "Sportello sociale - Loggia");
+    let page = admin.page(&format!("/facilities/{id}/edit")).await;
+    assert!(page.text.contains("Sportello sociale - Loggia"));
+}
+
 async fn bad_facility_input_is_refused_field_by_field(app: TestApp) {
     app.load_comuni().await;
     let p = app.province("Provincia di Prova", "017").await;
@@ -494,6 +527,7 @@ async fn facility_manager_self_service_and_freshness(app: TestApp) {
 }
 
 on_both!(facility_manager_self_service_and_freshness);
+on_both!(staff_form_creates_and_edits);
 on_both!(staff_edit_history_and_publication);
 on_both!(bad_facility_input_is_refused_field_by_field);
 on_both!(importer_reads_the_real_register);

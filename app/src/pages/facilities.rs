@@ -69,7 +69,12 @@ pub fn Facilities() -> impl IntoView {
     let title = move || if filters().stale { ui.t("facilities.to_verify") } else { ui.t("facilities.title") };
     view! {
         <SignedIn>
-            <h1 class="h2 mb-4">{title}</h1>
+            <div class="d-flex justify-content-between align-items-center mb-4">
+                <h1 class="h2 m-0">{title}</h1>
+                {move || ui.session().and_then(|s| s.current)
+                    .filter(|m| matches!(m.role, types::Role::TenantAdmin | types::Role::ProvinceAdmin))
+                    .map(|_| view! { <a class="btn btn-primary" href="/facilities/new">{ui.t("facilities.new")}</a> })}
+            </div>
             <form method="get" action="/facilities" class="row g-3 mb-4" role="search" aria-label=move || ui.t("facilities.search")>
                 <div class="col-md-4 form-group">
                     <label for="f-q" class="active">{move || ui.t("facilities.q")}</label>
@@ -226,6 +231,7 @@ pub fn FacilityPage() -> impl IntoView {
                                 <p><StateBadges f=d.facility.clone()/></p>
                                 {d.can_manage.then(|| view! {
                                     <div class="d-flex gap-2 mb-4">
+                                        <a class="btn btn-outline-primary btn-sm" href=format!("/facilities/{id}/edit")>{ui.t("facilities.edit")}</a>
                                         {(!archived).then(|| view! {
                                             <button type="button" class="btn btn-primary btn-sm"
                                                 on:click=move |_| { state.dispatch(SetFacilityState { id, published: Some(!published), archived: None }); }>

@@ -2,6 +2,7 @@
 
 pub mod districts;
 pub mod facilities;
+pub mod facility_form;
 pub mod home;
 pub mod my_facility;
 pub mod password;
