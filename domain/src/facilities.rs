@@ -12,7 +12,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use types::directory::{
     ComuneBriefOut, DistrictBriefOut, FacilityChangeOut, FacilityIn, FacilityOut, FacilitySearch, FacilityStateIn,
@@ -103,7 +103,7 @@ impl Territory {
 /// What validation needs to look up: the facility types and the names of the comuni named.
 pub struct Refs {
     pub types: HashMap<String, facility_type::Model>,
-    pub comuni: HashMap<String, String>,
+    pub comuni: HashMap<String, comune::Model>,
 }
 
 impl Refs {
@@ -113,7 +113,7 @@ impl Refs {
         let mut names = HashMap::new();
         for chunk in codes.chunks(500) {
             for c in comune::Entity::find().filter(comune::Column::IstatCode.is_in(chunk.to_vec())).all(db).await? {
-                names.insert(c.istat_code, c.name);
+                names.insert(c.istat_code.clone(), c);
             }
         }
         Ok(Refs { types, comuni: names })
@@ -330,7 +330,7 @@ fn search_text(clean: &CleanFacility, refs: &Refs, organization: Option<&str>) -
         type_label.as_deref(),
         organization,
         Some(clean.address.as_str()),
-        refs.comuni.get(&clean.comune_istat).map(String::as_str),
+        refs.comuni.get(&clean.comune_istat).map(|c| c.name.as_str()),
     ];
     normalise_search(&parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
 }
@@ -1022,7 +1022,7 @@ struct Hydrator {
     lang: Lang,
     types: HashMap<String, facility_type::Model>,
     tenants: HashMap<i64, tenant::Model>,
-    comuni: HashMap<String, String>,
+    comuni: HashMap<String, comune::Model>,
     districts: HashMap<i64, String>,
     organizations: HashMap<i64, organization::Model>,
     now: DateTime<Utc>,
@@ -1107,7 +1107,8 @@ impl Hydrator {
             postal_code: f.postal_code.clone(),
             comune: ComuneBriefOut {
                 istat_code: f.comune_istat.clone(),
-                name: self.comuni.get(&f.comune_istat).cloned().unwrap_or_default(),
+                name: self.comuni.get(&f.comune_istat).map(|c| c.name.clone()).unwrap_or_default(),
+                province: self.comuni.get(&f.comune_istat).map(|c| c.province_sigla.clone()).unwrap_or_default(),
             },
             district: f.district_id.and_then(|d| {
                 self.districts.get(&d).map(|name| DistrictBriefOut { id: DistrictId(d), name: name.clone() })
@@ -1200,6 +1201,55 @@ pub async fn publishing_tenants(db: &DatabaseConnection) -> Result<Vec<PublicTen
             istat_code: t.istat_code.clone(),
         })
         .collect())
+}
+
+/// Organisations managing published facilities of `slug`'s directory, by name.
+pub async fn public_organizations(
+    db: &DatabaseConnection,
+    slug: &str,
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> Result<SearchPage<OrganizationOut>> {
+    let probe = FacilitySearch { page, per_page, ..Default::default() };
+    let scope = DirectoryScope::public(db, slug).await?;
+    let tx = scope.begin(db).await?;
+    let parsed = ParsedSearch::parse(tx.conn(), &probe, false).await?;
+    let paginator = tx
+        .select::<organization::Entity>()
+        .filter(organization::Column::Id.in_subquery(published_organizations(&tx)))
+        .order_by_asc(organization::Column::Name)
+        .order_by_asc(organization::Column::Id)
+        .paginate(tx.conn(), parsed.per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(parsed.page - 1).await?;
+    tx.commit().await?;
+    Ok(parsed.page_of(rows.iter().map(organization_out).collect(), total))
+}
+
+/// One organisation managing a published facility of `slug`'s directory.
+pub async fn public_organization(db: &DatabaseConnection, slug: &str, id: OrganizationId) -> Result<OrganizationOut> {
+    let scope = DirectoryScope::public(db, slug).await?;
+    let tx = scope.begin(db).await?;
+    let row = tx
+        .select::<organization::Entity>()
+        .filter(organization::Column::Id.eq(id.0))
+        .filter(organization::Column::Id.in_subquery(published_organizations(&tx)))
+        .one(tx.conn())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(organization_out(&row))
+}
+
+/// `SELECT organization_id FROM facility WHERE published…` within the scope.
+fn published_organizations(tx: &DirectoryTx) -> sea_orm::sea_query::SelectStatement {
+    tx.select::<facility::Entity>()
+        .filter(facility::Column::Published.eq(true))
+        .filter(facility::Column::ArchivedAt.is_null())
+        .filter(facility::Column::OrganizationId.is_not_null())
+        .select_only()
+        .column(facility::Column::OrganizationId)
+        .into_query()
 }
 
 /// The facility types, labelled in `lang`.

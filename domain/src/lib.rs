@@ -9,6 +9,7 @@ pub mod demo;
 pub mod districts;
 pub mod error;
 pub mod facilities;
+pub mod hsds;
 pub mod import;
 pub mod reference;
 pub mod tenancy;

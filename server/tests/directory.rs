@@ -526,6 +526,162 @@ async fn facility_manager_self_service_and_freshness(app: TestApp) {
     assert_eq!(admin.get(&format!("{base}/{mine}")).await.body["stale"], false);
 }
 
+/// The official HSDS 3.0 schemas shipped in `reference-data/`, with their relative `$ref`s
+/// resolved offline (each file registered under one base URI).
+struct Hsds {
+    dir: std::path::PathBuf,
+    resources: Vec<(String, jsonschema::Resource)>,
+}
+
+const HSDS_BASE: &str = "https://hsds.invalid/schema/";
+
+impl Hsds {
+    fn load() -> Hsds {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference-data/openreferral-hsds-3.0/schema");
+        let mut resources = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") && !path.ends_with("openapi.json") {
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                let schema = Self::with_id(&path, &format!("{HSDS_BASE}{name}"));
+                resources.push((format!("{HSDS_BASE}{name}"), jsonschema::Draft::Draft202012.create_resource(schema)));
+            }
+        }
+        Hsds { dir, resources }
+    }
+
+    fn with_id(path: &std::path::Path, id: &str) -> Value {
+        let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        schema["$id"] = json!(id);
+        schema
+    }
+
+    /// Problems of `instance` against `file` (relative to `schema/`), as text.
+    fn problems(&self, file: &str, instance: &Value) -> Vec<String> {
+        let schema = Self::with_id(&self.dir.join(file), &format!("{HSDS_BASE}{file}"));
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .with_resources(self.resources.clone().into_iter())
+            .build(&schema)
+            .unwrap();
+        validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path)).collect()
+    }
+
+    fn assert_valid(&self, file: &str, instance: &Value) {
+        let problems = self.problems(file, instance);
+        assert!(problems.is_empty(), "not valid against {file}: {problems:#?}\n{instance:#}");
+    }
+
+    /// The paging envelope of HSDS list responses (openapi.json `Page` + `contents`).
+    fn assert_page(&self, page: &Value, item_schema: &str) {
+        for (field, kind) in [
+            ("total_items", "u64"),
+            ("total_pages", "u64"),
+            ("page_number", "u64"),
+            ("size", "u64"),
+            ("first_page", "bool"),
+            ("last_page", "bool"),
+            ("empty", "bool"),
+        ] {
+            let ok = if kind == "u64" { page[field].is_u64() } else { page[field].is_boolean() };
+            assert!(ok, "paging field {field} missing or mistyped in {page:#}");
+        }
+        let contents = page["contents"].as_array().expect("contents");
+        assert_eq!(page["size"].as_u64(), Some(contents.len() as u64));
+        for item in contents {
+            self.assert_valid(item_schema, item);
+        }
+    }
+}
+
+async fn hsds_responses_validate_against_the_official_schemas(app: TestApp) {
+    let (slug, mut admin) = brescia(&app).await;
+    let apply = format!("/api/v1/t/{slug}/facilities/import?preset=lombardia-rsa&skip_outside=true&dry_run=false");
+    assert_eq!(admin.post_bytes(&apply, RSA.to_vec(), "text/csv").await.body["created"], 105);
+    // One richer entry: hours, phone, languages, ages, free places.
+    let gussago = tenant_slug(&app, TenantKind::Municipality, "017081").await;
+    let mut cdd = day_centre();
+    cdd["comune"] = json!("017081");
+    let r = admin.post(&format!("/api/v1/t/{gussago}/facilities"), cdd).await;
+    let cdd_id = r.body["facility"]["id"].as_i64().unwrap();
+    admin.put(&format!("/api/v1/t/{gussago}/facilities/{cdd_id}/state"), json!({"published": true})).await;
+
+    let hsds = Hsds::load();
+    let mut c = app.client();
+    let base = format!("/api/hsds/v3/{slug}");
+    let root = c.get(&format!("{base}/")).await;
+    assert_eq!(root.body["version"], "3.0");
+    assert!(root.body["profile"].as_str().unwrap().starts_with("urn:openwelfare:hsds:profile:it"));
+
+    let services = c.get(&format!("{base}/services?per_page=50")).await;
+    assert_eq!(services.status, StatusCode::OK, "{:?}", services.body);
+    assert_eq!(services.body["total_items"], 106);
+    assert_eq!(services.body["total_pages"], 3);
+    hsds.assert_page(&services.body, "compiled/service_list.json");
+    let last = c.get(&format!("{base}/services?per_page=50&page=3")).await;
+    assert_eq!((last.body["last_page"].as_bool(), last.body["size"].as_u64()), (Some(true), Some(6)));
+
+    // The full service, for an imported RSA and for the richer entry.
+    let found = c.get(&format!("{base}/services?search=girasole")).await;
+    let girasole = found.body["contents"][0]["id"].as_str().unwrap().to_string();
+    let full = c.get(&format!("{base}/services/{girasole}")).await;
+    hsds.assert_valid("compiled/service_with_definitions.json", &full.body);
+    hsds.assert_valid("service.json", &full.body);
+    assert_eq!(full.body["schedules"][0]["byday"], "MO");
+    assert_eq!(full.body["schedules"][0]["opens_at"], "08:30");
+    assert_eq!(full.body["it_places"]["free"], 2);
+    assert_eq!(full.body["it_facility_type"], "cdd");
+    let rsa = c.get(&format!("{base}/services?search=richiedei")).await;
+    let rsa_id = rsa.body["contents"][0]["id"].as_str().unwrap().to_string();
+    let rsa_full = c.get(&format!("{base}/services/{rsa_id}")).await;
+    hsds.assert_valid("compiled/service_with_definitions.json", &rsa_full.body);
+    assert_eq!(rsa_full.body["it_places"]["authorised"], 113);
+    assert_eq!(rsa_full.body["organization"]["name"], "IL GABBIANO SOCIETA' COOPERATIVA SOCIALE ONLUS");
+    let address = &rsa_full.body["service_at_locations"][0]["location"]["addresses"][0];
+    assert_eq!((address["city"].as_str(), address["state_province"].as_str()), (Some("Gussago"), Some("BS")));
+
+    let orgs = c.get(&format!("{base}/organizations?per_page=100")).await;
+    hsds.assert_page(&orgs.body, "compiled/organization_list.json");
+    let org_id = orgs.body["contents"][0]["id"].as_str().unwrap().to_string();
+    let org = c.get(&format!("{base}/organizations/{org_id}")).await;
+    hsds.assert_valid("organization.json", &org.body);
+
+    let sals = c.get(&format!("{base}/service_at_locations")).await;
+    hsds.assert_page(&sals.body, "compiled/service_at_location_list.json");
+    let sal_id = sals.body["contents"][0]["id"].as_str().unwrap().to_string();
+    let sal = c.get(&format!("{base}/service_at_locations/{sal_id}")).await;
+    hsds.assert_valid("service_at_location.json", &sal.body);
+
+    let taxonomies = c.get(&format!("{base}/taxonomies")).await;
+    hsds.assert_page(&taxonomies.body, "taxonomy.json");
+    let terms = c.get(&format!("{base}/taxonomy_terms")).await;
+    hsds.assert_page(&terms.body, "taxonomy_term.json");
+    // Filtering by a term: the RSA type.
+    let rsa_term =
+        terms.body["contents"].as_array().unwrap().iter().find(|t| t["code"] == "rsa").unwrap()["id"].clone();
+    let by_term = c.get(&format!("{base}/services?taxonomy_term_id={}", rsa_term.as_str().unwrap())).await;
+    assert_eq!(by_term.body["total_items"], 105);
+
+    // The validator is not a rubber stamp: a wrong status or a null field fails.
+    let mut broken = full.body.clone();
+    broken["status"] = json!("open");
+    assert!(!hsds.problems("compiled/service_with_definitions.json", &broken).is_empty());
+    broken["status"] = json!("active");
+    broken["description"] = Value::Null;
+    assert!(!hsds.problems("compiled/service_with_definitions.json", &broken).is_empty());
+
+    // Unknown ids and terms: 404 and a field error, never 500.
+    assert_eq!(c.get(&format!("{base}/services/not-a-uuid")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.get(&format!("{base}/services/{org_id}")).await.status, StatusCode::NOT_FOUND);
+    let r = c.get(&format!("{base}/services?taxonomy_term_id=ac148810-d857-441c-9679-408f346de14b")).await;
+    assert_eq!(fields(&r), ["taxonomy_term_id"]);
+    assert_eq!(fields(&c.get(&format!("{base}/services?per_page=1000000")).await), ["per_page"]);
+    assert_eq!(c.get("/api/hsds/v3/no-such-tenant/services").await.status, StatusCode::NOT_FOUND);
+}
+
+on_both!(hsds_responses_validate_against_the_official_schemas);
 on_both!(facility_manager_self_service_and_freshness);
 on_both!(staff_form_creates_and_edits);
 on_both!(staff_edit_history_and_publication);

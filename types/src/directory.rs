@@ -197,6 +197,8 @@ pub struct TenantBriefOut {
 pub struct ComuneBriefOut {
     pub istat_code: String,
     pub name: String,
+    /// Province abbreviation (`BS`).
+    pub province: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

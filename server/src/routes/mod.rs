@@ -5,6 +5,7 @@
 pub mod directory;
 pub mod docs;
 pub mod health;
+pub mod hsds;
 pub mod public;
 pub mod session;
 pub mod tenant;
@@ -38,7 +39,9 @@ use crate::state::AppState;
         does not belong to. Errors are JSON {code, message, fields} in the caller's language."),
     tags((name = "health"), (name = "session"), (name = "tenants"), (name = "users"), (name = "districts"),
         (name = "directory", description = "Staff editing of the facility directory"),
-        (name = "public", description = "The public facility directory: no login, published entries, CORS open"))
+        (name = "public", description = "The public facility directory: no login, published entries, CORS open"),
+        (name = "hsds", description = "The public directory as Open Referral HSDS 3.0 with the Italian profile \
+            (docs/hsds-profile-it.md); ids are UUIDs"))
 )]
 struct ApiDoc;
 
@@ -75,6 +78,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 
 /// The public directory API (also in the OpenAPI document; CORS open for GET).
 pub fn public_api() -> OpenApiRouter<AppState> {
+    use self::hsds as h;
     use self::public as p;
     OpenApiRouter::new()
         .routes(routes!(p::public_tenants))
@@ -82,6 +86,15 @@ pub fn public_api() -> OpenApiRouter<AppState> {
         .routes(routes!(p::public_facilities))
         .routes(routes!(p::public_facility))
         .routes(routes!(p::public_geojson))
+        .routes(routes!(h::hsds_root))
+        .routes(routes!(h::hsds_services))
+        .routes(routes!(h::hsds_service))
+        .routes(routes!(h::hsds_organizations))
+        .routes(routes!(h::hsds_organization))
+        .routes(routes!(h::hsds_service_at_locations))
+        .routes(routes!(h::hsds_service_at_location))
+        .routes(routes!(h::hsds_taxonomies))
+        .routes(routes!(h::hsds_taxonomy_terms))
 }
 
 /// The OpenAPI document generated from the route tables.

@@ -21,7 +21,7 @@ use crate::state::AppState;
 const ATTRIBUTION: &str = "Contiene dati di Regione Lombardia (dati.lombardia.it) e ISTAT, CC BY 4.0";
 
 /// JSON with a strong ETag; `If-None-Match` with the same tag gets 304 and no body.
-fn cached<T: Serialize>(headers: &HeaderMap, value: &T, content_type: &'static str) -> Response {
+pub(crate) fn cached<T: Serialize>(headers: &HeaderMap, value: &T, content_type: &'static str) -> Response {
     let body = match serde_json::to_vec(value) {
         Ok(b) => b,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
