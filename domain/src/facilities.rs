@@ -745,6 +745,17 @@ pub async fn search_staff(
     Ok(search_in(db, &scope, search, lang, false).await?.page(Hydrator::staff))
 }
 
+/// Every entry matching a staff search (no paging): for CSV/XLSX export.
+pub async fn export_staff(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    search: &FacilitySearch,
+    lang: Lang,
+) -> Result<Vec<StaffFacilityOut>> {
+    let scope = DirectoryScope::staff(db, ctx).await?;
+    Ok(search_in(db, &scope, search, lang, true).await?.page(Hydrator::staff).items)
+}
+
 /// Public search: published entries of `slug` and every tenant beneath it.
 pub async fn search_public(
     db: &DatabaseConnection,

@@ -113,6 +113,26 @@ async fn staff_edit_history_and_publication(app: TestApp) {
     let r = province_admin.put(&format!("{base}/{id}"), day_centre()).await;
     assert_eq!(r.status, StatusCode::OK);
 
+    // Exports of the filtered list.
+    let csv = admin.get(&format!("{base}/export.csv?q=girasole")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.text.starts_with('\u{feff}'), "CSV starts with a BOM for Excel");
+    assert!(csv.text.contains("Nome;Tipologia;"), "{}", csv.text);
+    assert!(csv.text.contains("CDD Il Girasole"));
+    let none = admin.get(&format!("{base}/export.csv?q=nessuna")).await;
+    assert_eq!(none.text.lines().count(), 1, "header only");
+    let req = Request::builder()
+        .uri(format!("{base}/export.xlsx"))
+        .header(header::COOKIE, admin.cookie.clone().unwrap())
+        .body(Body::empty())
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains(".xlsx"));
+    let bytes = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+    assert!(bytes.starts_with(b"PK"), "an XLSX is a zip file");
+    assert_eq!(admin.get(&format!("{base}/export.csv?per_page=0")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+
     // Archived: gone from the public directory and from the default staff list.
     admin.put(&format!("{base}/{id}/state"), json!({"archived": true})).await;
     assert_eq!(public.get(&format!("/api/public/v1/{bs_slug}/facilities/{id}")).await.status, StatusCode::NOT_FOUND);

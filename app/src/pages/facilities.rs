@@ -131,8 +131,16 @@ pub fn Facilities() -> impl IntoView {
                         Ok(page) => {
                             let query = filters().query();
                             let (current, pages, total) = (page.page, page.total_pages, page.total_items);
+                            let slug = ui.session().and_then(|s| s.current).map(|m| m.tenant.slug).unwrap_or_default();
+                            let export = |ext: &str| format!("/api/v1/t/{slug}/facilities/export.{ext}?{query}");
                             view! {
-                                <p role="status" id="facility-count">{ui.tf("facilities.count", &[("n", &total.to_string())])}</p>
+                                <div class="d-flex flex-wrap justify-content-between align-items-center">
+                                    <p role="status" id="facility-count">{ui.tf("facilities.count", &[("n", &total.to_string())])}</p>
+                                    <p class="d-flex gap-3">
+                                        <a href=export("csv") download>{ui.t("facilities.export_csv")}</a>
+                                        <a href=export("xlsx") download>{ui.t("facilities.export_xlsx")}</a>
+                                    </p>
+                                </div>
                                 {(!page.items.is_empty()).then(|| view! {
                                     <div class="table-responsive">
                                         <table class="table" id="facilities">

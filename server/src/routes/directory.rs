@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use domain::facilities;
 use domain::import::{self, ImportOptions};
 use serde::Deserialize;
@@ -155,6 +156,63 @@ pub async fn facility_history(
     Path(p): Path<FacilityPath>,
 ) -> ApiResult<Json<Vec<FacilityChangeOut>>> {
     Ok(Json(facilities::facility_history(&s.db, &ctx, FacilityId(p.facility_id)).await?))
+}
+
+/// The filtered list as a spreadsheet: `format` is `csv` or `xlsx`.
+async fn export(
+    s: &AppState,
+    ctx: &domain::TenantContext,
+    q: StaffSearchQuery,
+    lang: types::Lang,
+    xlsx: bool,
+) -> ApiResult<Response> {
+    let rows = facilities::export_staff(&s.db, ctx, &q.into(), lang).await?;
+    let (header, body) = crate::export::table(&rows, lang);
+    let (bytes, content_type, ext) = if xlsx {
+        (
+            crate::export::to_xlsx(&header, &body)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    } else {
+        (crate::export::to_csv(&header, &body)?, "text/csv; charset=utf-8", "csv")
+    };
+    let disposition = format!("attachment; filename=\"strutture-{}.{ext}\"", ctx.tenant().slug);
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/facilities/export.csv", tag = "directory",
+    params(("tenant" = String, Path), StaffSearchQuery),
+    responses((status = 200, description = "The filtered list as CSV (UTF-8, `;`)", content_type = "text/csv"),
+        (status = 404, body = types::ApiError), (status = 422, body = types::ApiError)))]
+pub async fn export_csv(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    RequestLang(lang): RequestLang,
+    Query(q): Query<StaffSearchQuery>,
+) -> ApiResult<Response> {
+    export(&s, &ctx, q, lang, false).await
+}
+
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/facilities/export.xlsx", tag = "directory",
+    params(("tenant" = String, Path), StaffSearchQuery),
+    responses((status = 200, description = "The filtered list as an Excel workbook",
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, body = types::ApiError), (status = 422, body = types::ApiError)))]
+pub async fn export_xlsx(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    RequestLang(lang): RequestLang,
+    Query(q): Query<StaffSearchQuery>,
+) -> ApiResult<Response> {
+    export(&s, &ctx, q, lang, true).await
 }
 
 /// The facility manager's own update: free places, hours, contacts, description only.

@@ -74,6 +74,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(d::self_service))
         .routes(routes!(d::my_facility))
         .routes(routes!(d::import_facilities))
+        .routes(routes!(d::export_csv))
+        .routes(routes!(d::export_xlsx))
 }
 
 /// The public directory API (also in the OpenAPI document; CORS open for GET).
