@@ -558,6 +558,45 @@ pub async fn facility_types() -> Result<Vec<FacilityTypeOut>, UiError> {
     domain::facilities::facility_types(&db, lang).await.map_err(|e| ssr::fail(e, lang))
 }
 
+/// Tenants with a public directory (no login).
+#[server(prefix = "/sf", endpoint = "public_tenants")]
+pub async fn public_tenants() -> Result<Vec<types::directory::PublicTenantOut>, UiError> {
+    let db = ssr::db()?;
+    let lang = ssr::lang(&ssr::session().await?).await;
+    domain::facilities::publishing_tenants(&db).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// A page of the public directory of `tenant` (no login; published entries).
+#[server(prefix = "/sf", endpoint = "public_search")]
+pub async fn public_search(
+    tenant: String,
+    q: Option<String>,
+    area: Option<String>,
+    facility_type: Option<String>,
+    free_places: Option<bool>,
+    page: u64,
+) -> Result<SearchPage<types::directory::FacilityOut>, UiError> {
+    let db = ssr::db()?;
+    let lang = ssr::lang(&ssr::session().await?).await;
+    let search = types::directory::FacilitySearch {
+        q,
+        area,
+        facility_type,
+        free_places,
+        page: Some(page),
+        ..Default::default()
+    };
+    domain::facilities::search_public(&db, &tenant, &search, lang).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// One published facility of `tenant`'s directory.
+#[server(prefix = "/sf", endpoint = "public_facility")]
+pub async fn public_facility(tenant: String, id: i64) -> Result<types::directory::FacilityOut, UiError> {
+    let db = ssr::db()?;
+    let lang = ssr::lang(&ssr::session().await?).await;
+    domain::facilities::get_public(&db, &tenant, types::FacilityId(id), lang).await.map_err(|e| ssr::fail(e, lang))
+}
+
 /// How each server function is scoped, for the cross-tenant test: every registered
 /// server function must appear here, or that test fails.
 pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
@@ -585,6 +624,9 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/facility_detail", FnScope::Tenant),
     ("/sf/set_facility_state", FnScope::Tenant),
     ("/sf/facility_types", FnScope::Public),
+    ("/sf/public_tenants", FnScope::Public),
+    ("/sf/public_search", FnScope::Public),
+    ("/sf/public_facility", FnScope::Public),
     ("/sf/my_facility", FnScope::Tenant),
     ("/sf/save_facility", FnScope::Tenant),
     ("/sf/update_my_facility", FnScope::Tenant),

@@ -161,9 +161,9 @@ fn CenterHeader() -> impl IntoView {
 fn NavBar() -> impl IntoView {
     let ui = use_ui();
     let links = move || {
-        let Some(current) = ui.session().and_then(|s| s.current) else { return vec![] };
+        let Some(current) = ui.session().and_then(|s| s.current) else { return vec![("/directory", "nav.directory")] };
         let admin = matches!(current.role, Role::TenantAdmin | Role::ProvinceAdmin);
-        let mut links = vec![("/", "nav.home"), ("/facilities", "nav.facilities")];
+        let mut links = vec![("/", "nav.home"), ("/facilities", "nav.facilities"), ("/directory", "nav.directory")];
         if current.role == Role::FacilityManager {
             links.push(("/my-facility", "nav.my_facility"));
         }

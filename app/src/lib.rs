@@ -100,6 +100,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=pages::password::ResetPassword ssr=SsrMode::Async/>
                     <Route path=path!("/password") view=pages::password::ChangePassword ssr=SsrMode::Async/>
                     <Route path=path!("/districts") view=pages::districts::Districts ssr=SsrMode::Async/>
+                    <Route path=path!("/directory") view=pages::directory::DirectoryIndex ssr=SsrMode::Async/>
+                    <Route path=path!("/directory/:tenant") view=pages::directory::DirectorySearch ssr=SsrMode::Async/>
+                    <Route path=path!("/directory/:tenant/:id") view=pages::directory::DirectoryFacility ssr=SsrMode::Async/>
                     <Route path=path!("/facilities") view=pages::facilities::Facilities ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/new") view=pages::facility_form::FacilityEditor ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/:id") view=pages::facilities::FacilityPage ssr=SsrMode::Async/>

@@ -341,17 +341,21 @@ pub async fn organization_by_id(db: &DatabaseConnection, slug: &str, id: &str, l
 }
 
 fn taxonomy_list(lang: Lang) -> Vec<Value> {
-    [(1, "hsds.taxonomy.areas"), (2, "hsds.taxonomy.types"), (3, "hsds.taxonomy.settings")]
-        .into_iter()
-        .map(|(id, key)| {
-            json!({
-                "id": uuid(Kind::Taxonomy, id),
-                "name": t(lang, &format!("{key}.name")),
-                "description": t(lang, &format!("{key}.description")),
-                "version": "1.0",
-            })
+    [
+        (1, "hsds.taxonomy.areas.name", "hsds.taxonomy.areas.description"),
+        (2, "hsds.taxonomy.types.name", "hsds.taxonomy.types.description"),
+        (3, "hsds.taxonomy.settings.name", "hsds.taxonomy.settings.description"),
+    ]
+    .into_iter()
+    .map(|(id, name, description)| {
+        json!({
+            "id": uuid(Kind::Taxonomy, id),
+            "name": t(lang, name),
+            "description": t(lang, description),
+            "version": "1.0",
         })
-        .collect()
+    })
+    .collect()
 }
 
 pub fn taxonomies(lang: Lang) -> Value {

@@ -28,6 +28,19 @@ async function signIn(email, password = PASSWORD) {
 }
 
 try {
+  step("a citizen searches the public directory of the province and opens a facility");
+  await page.goto(`${base}/directory`);
+  await page.locator("#directory-tenants a", { hasText: "Provincia di Brescia" }).click();
+  await page.locator("#directory-count", { hasText: "strutture trovate" }).waitFor();
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.fill("#d-q", "almici");
+  await page.getByRole("button", { name: "Cerca", exact: true }).click();
+  await page.locator("#directory-count", { hasText: "1 strutture trovate" }).waitFor();
+  await page.locator("#directory-results a", { hasText: "EVARISTO ALMICI" }).click();
+  await page.locator("h1", { hasText: "RSA - EVARISTO ALMICI" }).waitFor();
+  await page.locator("#places", { hasText: "Posti autorizzati: 56" }).waitFor();
+  if ((await page.title()) !== "RSA - EVARISTO ALMICI") throw new Error(`title: ${await page.title()}`);
+
   step("unsigned visitors are sent to the sign-in page");
   await page.goto(`${base}/`);
   await page.waitForURL(`${base}/sign-in`);

@@ -428,6 +428,29 @@ async fn public_search_filters_distance_and_caching(app: TestApp) {
     assert!(slugs.contains(&slug.as_str()));
     assert!(slugs.contains(&tenant_slug(&app, TenantKind::Municipality, "017161").await.as_str()));
 
+    // The public pages, server-rendered: search, one facility, a missing one.
+    let mut visitor = app.client();
+    let page = visitor.page(&format!("/directory/{slug}?q=almici")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("1 strutture trovate"), "{}", page.text);
+    assert!(page.text.contains("RSA - EVARISTO ALMICI"));
+    let id = c.get(&search("q=almici")).await.body["items"][0]["id"].as_i64().unwrap();
+    let page = visitor.page(&format!("/directory/{slug}/{id}")).await;
+    assert!(page.text.contains("<title>RSA - EVARISTO ALMICI</title>"), "{}", page.text);
+    assert!(page.text.contains("Posti autorizzati: 56"));
+    assert!(page.text.contains("AZIENDA SPECIALE"));
+    let missing = visitor.page(&format!("/directory/{slug}/999999")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let req = Request::builder()
+        .uri(format!("/directory/{slug}?area=anziani"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.8")
+        .body(Body::empty())
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    let body = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("105 facilities found"));
+
     // CORS for any origin, ETag revalidation.
     let req = Request::builder()
         .uri(search("q=rezzato"))
