@@ -131,6 +131,19 @@ pub(crate) fn tenant_ref(t: &tenant::Model) -> Result<TenantRef> {
     })
 }
 
+/// Counts committed writes of tenant data (and of the tenant tree) in this process.
+/// Caches of public answers key on it, so a change made on this node shows at once.
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The current write generation (see `GENERATION`).
+pub fn data_generation() -> u64 {
+    GENERATION.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+pub(crate) fn data_changed() {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// An entity whose rows belong to one tenant.
 pub trait TenantOwned: EntityTrait {
     fn tenant_column() -> Self::Column;
@@ -342,6 +355,8 @@ impl TenantTx {
     }
 
     pub async fn commit(self) -> Result<()> {
-        Ok(self.tx.commit().await?)
+        self.tx.commit().await?;
+        data_changed();
+        Ok(())
     }
 }

@@ -241,13 +241,15 @@ async fn insert_tenant(
         created_at: Set(Utc::now()),
         ..Default::default()
     };
-    row.insert(db).await.map_err(|e| {
+    let inserted = row.insert(db).await.map_err(|e| {
         if is_unique_violation(&e) {
             AppError::Conflict("conflict.tenant_exists")
         } else {
             e.into()
         }
-    })
+    });
+    crate::tenancy::data_changed();
+    inserted
 }
 
 /// A URL-safe slug: `Comune di Sant'Angelo Lodigiano` → `comune-di-sant-angelo-lodigiano`.

@@ -53,6 +53,14 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Load the synthetic data of `cargo xtask bench`; prints the province slug.
+    #[command(hide = true)]
+    SeedBench {
+        #[arg(long, default_value_t = 50)]
+        tenants: usize,
+        #[arg(long, default_value_t = 1000)]
+        per_tenant: usize,
+    },
     /// Import data from files.
     Import {
         #[command(subcommand)]
@@ -122,6 +130,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             create_admin(&conn, &config, &email, &name, &province, province_name).await
         }
         Command::Import { what } => import(&conn, what).await,
+        Command::SeedBench { tenants, per_tenant } => {
+            ensure_migrated(&conn).await?;
+            println!("{}", crate::bench::seed(&conn, tenants, per_tenant).await?);
+            Ok(())
+        }
         Command::ResetPassword { email } => {
             let token = auth::issue_password_token_for_email(&conn, &email).await.map_err(|e| match e {
                 domain::AppError::NotFound => anyhow::anyhow!("no account with that email"),

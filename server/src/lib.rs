@@ -4,12 +4,14 @@
 
 #![recursion_limit = "512"]
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod export;
 pub mod extract;
 pub mod middleware;
+pub mod public_cache;
 pub mod routes;
 pub mod sessions;
 pub mod state;

@@ -13,6 +13,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
+    pub public_cache: Arc<crate::public_cache::PublicCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -35,6 +36,6 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .build();
-        AppState { db, config: Arc::new(config), leptos }
+        AppState { db, config: Arc::new(config), leptos, public_cache: Arc::default() }
     }
 }

@@ -16,7 +16,8 @@ const USAGE: &str = "usage:
   cargo xtask demo [--addr HOST:PORT] [--reset]   build, load demo data into SQLite, serve
   cargo xtask test                                run every test (set OW_TEST_POSTGRES_URL for PostgreSQL)
   cargo xtask build [--release]                   build the wasm bundle, assets and server
-  cargo xtask dist                                build the wasm bundle and assets only";
+  cargo xtask dist                                build the wasm bundle and assets only
+  cargo xtask bench                               search benchmark with wrk (OW_BENCH_POSTGRES_URL adds PostgreSQL)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("build") => build(args.iter().any(|a| a == "--release")),
         Some("dist") => site(),
+        Some("bench") => bench(),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -304,4 +306,148 @@ fn ensure_chromium() {
     } else {
         println!("note: /usr/bin/chromium is missing and cannot be installed here; the browser tests will fail.");
     }
+}
+
+/// `cargo xtask bench`: the directory search benchmark. Builds the release server, loads
+/// 50 tenants × 1,000 facilities into a fresh SQLite file (and a fresh PostgreSQL database
+/// when `OW_BENCH_POSTGRES_URL` is set), serves it on loopback and runs `wrk` (64
+/// connections) against the search endpoint and `/healthz` in one run. Prints the
+/// throughput ratio search/healthz, p50/p99 latency and errors.
+fn bench() -> Result {
+    ensure_wrk()?;
+    run(cargo().args(["build", "--release", "-p", "server"]))?;
+    let bin = target_dir().join("release/openwelfare");
+    let dir = target_dir().join("bench");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut backends = vec![("sqlite", format!("sqlite://{}/bench.sqlite?mode=rwc", dir.display()))];
+    if let Ok(admin) = env::var("OW_BENCH_POSTGRES_URL") {
+        let name = format!("ow_bench_{}", std::process::id());
+        run(Command::new("psql").args([admin.as_str(), "-qc", &format!("DROP DATABASE IF EXISTS {name}")]))?;
+        run(Command::new("psql").args([admin.as_str(), "-qc", &format!("CREATE DATABASE {name}")]))?;
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+        backends.push(("postgres", format!("{base}/{name}")));
+    }
+    let mut report = Vec::new();
+    for (i, (label, url)) in backends.iter().enumerate() {
+        let addr = format!("127.0.0.1:{}", 39_100 + i);
+        let openwelfare = |args: &[&str]| {
+            let mut c = Command::new(&bin);
+            c.args(args).env("OW_DATABASE_URL", url).env("OW_SITE_ROOT", site_dir()).env("RUST_LOG", "warn");
+            c
+        };
+        run(&mut openwelfare(&["migrate", "up"]))?;
+        let started = Instant::now();
+        let out = openwelfare(&["seed-bench", "--tenants", "50", "--per-tenant", "1000"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!("seed-bench failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        let slug = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        println!("{label}: 50,000 facilities loaded in {:.0} s", started.elapsed().as_secs_f64());
+        let mut server =
+            openwelfare(&["serve", "--addr", &addr]).stdout(Stdio::null()).spawn().map_err(|e| e.to_string())?;
+        wait_ready(&format!("http://{addr}/healthz"))?;
+        let path = format!("/api/public/v1/{slug}/facilities?q=casa&area=anziani&radius_km=10");
+        let search = format!("http://{addr}{path}&near=45.5397,10.2196");
+        let health = format!("http://{addr}/healthz");
+        // Every request at another position: nothing comes from the answer cache.
+        let script = dir.join(format!("vary-{label}.lua"));
+        let lua = format!(
+            "math.randomseed(42)\nrequest = function()\n  local lat = 45.30 + math.random() * 0.50\n  \
+             local lon = 9.80 + math.random() * 0.80\n  \
+             return wrk.format(\"GET\", string.format(\"{path}&near=%.5f,%.5f\", lat, lon))\nend\n"
+        );
+        fs::write(&script, lua).map_err(|e| e.to_string())?;
+        // Warm up, then measure all three in the same run.
+        let _ = wrk(&search, 3, None);
+        let h = wrk(&health, 15, None)?;
+        let s = wrk(&search, 15, None)?;
+        let v = wrk(&search, 15, Some(&script))?;
+        let _ = server.kill();
+        let _ = server.wait();
+        report.push((format!("{label} same query"), s, h.rps));
+        report.push((format!("{label} varying position"), v, h.rps));
+    }
+    println!("\n== search benchmark (wrk, 64 connections, 2 threads, loopback; search = q + area + near) ==");
+    println!(
+        "{:<28} {:>11} {:>12} {:>7} {:>9} {:>9} {:>7}",
+        "backend / query", "search rps", "healthz rps", "ratio", "p50 ms", "p99 ms", "errors"
+    );
+    for (label, s, h) in &report {
+        println!(
+            "{:<28} {:>11.0} {:>12.0} {:>7.2} {:>9.2} {:>9.2} {:>7}",
+            label,
+            s.rps,
+            h,
+            s.rps / h.max(1.0),
+            s.p50_ms,
+            s.p99_ms,
+            s.errors
+        );
+    }
+    Ok(())
+}
+
+struct WrkResult {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+fn wrk(url: &str, seconds: u32, script: Option<&Path>) -> Result<WrkResult> {
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency"]);
+    if let Some(s) = script {
+        cmd.arg("-s").arg(s);
+    }
+    let out = cmd.arg(url).output().map_err(|e| format!("cannot run wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let ms = |v: &str| -> f64 {
+        let v = v.trim();
+        if let Some(x) = v.strip_suffix("us") {
+            x.parse::<f64>().unwrap_or(f64::NAN) / 1000.0
+        } else if let Some(x) = v.strip_suffix("ms") {
+            x.parse().unwrap_or(f64::NAN)
+        } else if let Some(x) = v.strip_suffix('s') {
+            x.parse::<f64>().unwrap_or(f64::NAN) * 1000.0
+        } else {
+            f64::NAN
+        }
+    };
+    let field =
+        |prefix: &str| text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(str::trim).map(str::to_string));
+    let rps = field("Requests/sec:").and_then(|v| v.parse().ok()).ok_or(format!("no wrk result:\n{text}"))?;
+    let errors = field("Non-2xx or 3xx responses:").and_then(|v| v.parse().ok()).unwrap_or(0)
+        + field("Socket errors:")
+            .map_or(0, |v| v.split(',').filter_map(|p| p.split_whitespace().last()?.parse::<u64>().ok()).sum());
+    Ok(WrkResult {
+        rps,
+        p50_ms: field("50%").map_or(f64::NAN, |v| ms(&v)),
+        p99_ms: field("99%").map_or(f64::NAN, |v| ms(&v)),
+        errors,
+    })
+}
+
+fn wait_ready(url: &str) -> Result {
+    for _ in 0..100 {
+        let ok = Command::new("wrk").args(["-t1", "-c1", "-d1s", url]).output().map(|o| {
+            let t = String::from_utf8_lossy(&o.stdout).to_string();
+            o.status.success() && !t.contains("Socket errors: connect") && t.contains("Requests/sec")
+        });
+        if ok.unwrap_or(false) {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    Err(format!("server did not answer at {url}"))
+}
+
+fn ensure_wrk() -> Result {
+    if Command::new("wrk").arg("--version").output().is_ok() {
+        return Ok(());
+    }
+    run(Command::new("apt-get").args(["install", "-y", "-qq", "wrk"]))
 }

@@ -3,13 +3,13 @@
 //! `/api/public/v1`: published entries of the tenant and those beneath it, no login.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use domain::hsds::{self, ListParams};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::public::cached;
+use super::public::answer;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query, RequestLang};
 use crate::state::AppState;
@@ -54,10 +54,14 @@ const JSON: &str = "application/json";
 pub async fn hsds_root(
     State(s): State<AppState>,
     Path(p): Path<TenantPath>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    domain::tenancy::DirectoryScope::public(&s.db, &p.tenant).await?;
-    Ok(cached(&headers, &hsds::root(), JSON))
+    let make = async {
+        domain::tenancy::DirectoryScope::public(&s.db, &p.tenant).await?;
+        Ok(hsds::root())
+    };
+    answer(&s, &uri, types::Lang::It, &headers, JSON, make).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/services", tag = "hsds", params(("tenant" = String, Path), ListQuery),
@@ -68,9 +72,10 @@ pub async fn hsds_services(
     RequestLang(lang): RequestLang,
     Path(p): Path<TenantPath>,
     Query(q): Query<ListQuery>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    Ok(cached(&headers, &hsds::services(&s.db, &p.tenant, &q.into(), lang).await?, JSON))
+    answer(&s, &uri, lang, &headers, JSON, hsds::services(&s.db, &p.tenant, &q.into(), lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/services/{service_id}", tag = "hsds",
@@ -81,9 +86,10 @@ pub async fn hsds_service(
     State(s): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(p): Path<ItemPath>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    Ok(cached(&headers, &hsds::service_by_id(&s.db, &p.tenant, &p.id, lang).await?, JSON))
+    answer(&s, &uri, lang, &headers, JSON, hsds::service_by_id(&s.db, &p.tenant, &p.id, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/organizations", tag = "hsds", params(("tenant" = String, Path), ListQuery),
@@ -93,9 +99,10 @@ pub async fn hsds_organizations(
     RequestLang(lang): RequestLang,
     Path(p): Path<TenantPath>,
     Query(q): Query<ListQuery>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    Ok(cached(&headers, &hsds::organizations(&s.db, &p.tenant, &q.into(), lang).await?, JSON))
+    answer(&s, &uri, lang, &headers, JSON, hsds::organizations(&s.db, &p.tenant, &q.into(), lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/organizations/{organization_id}", tag = "hsds",
@@ -105,9 +112,10 @@ pub async fn hsds_organization(
     State(s): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(p): Path<ItemPath>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    Ok(cached(&headers, &hsds::organization_by_id(&s.db, &p.tenant, &p.id, lang).await?, JSON))
+    answer(&s, &uri, lang, &headers, JSON, hsds::organization_by_id(&s.db, &p.tenant, &p.id, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/service_at_locations", tag = "hsds",
@@ -118,9 +126,10 @@ pub async fn hsds_service_at_locations(
     RequestLang(lang): RequestLang,
     Path(p): Path<TenantPath>,
     Query(q): Query<ListQuery>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    Ok(cached(&headers, &hsds::service_at_locations(&s.db, &p.tenant, &q.into(), lang).await?, JSON))
+    answer(&s, &uri, lang, &headers, JSON, hsds::service_at_locations(&s.db, &p.tenant, &q.into(), lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/service_at_locations/{service_at_location_id}", tag = "hsds",
@@ -131,9 +140,10 @@ pub async fn hsds_service_at_location(
     State(s): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(p): Path<ItemPath>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    Ok(cached(&headers, &hsds::service_at_location_by_id(&s.db, &p.tenant, &p.id, lang).await?, JSON))
+    answer(&s, &uri, lang, &headers, JSON, hsds::service_at_location_by_id(&s.db, &p.tenant, &p.id, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/taxonomies", tag = "hsds", params(("tenant" = String, Path)),
@@ -142,10 +152,14 @@ pub async fn hsds_taxonomies(
     State(s): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(p): Path<TenantPath>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    domain::tenancy::DirectoryScope::public(&s.db, &p.tenant).await?;
-    Ok(cached(&headers, &hsds::taxonomies(lang), JSON))
+    let make = async {
+        domain::tenancy::DirectoryScope::public(&s.db, &p.tenant).await?;
+        Ok(hsds::taxonomies(lang))
+    };
+    answer(&s, &uri, lang, &headers, JSON, make).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/taxonomy_terms", tag = "hsds", params(("tenant" = String, Path)),
@@ -154,8 +168,12 @@ pub async fn hsds_taxonomy_terms(
     State(s): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(p): Path<TenantPath>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    domain::tenancy::DirectoryScope::public(&s.db, &p.tenant).await?;
-    Ok(cached(&headers, &hsds::taxonomy_terms(&s.db, lang, None).await?, JSON))
+    let make = async {
+        domain::tenancy::DirectoryScope::public(&s.db, &p.tenant).await?;
+        hsds::taxonomy_terms(&s.db, lang, None).await
+    };
+    answer(&s, &uri, lang, &headers, JSON, make).await
 }

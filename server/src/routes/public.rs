@@ -3,50 +3,51 @@
 //! A province's or zone's slug searches every tenant beneath it.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use domain::facilities;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use types::directory::{FacilityOut, FacilitySearch, FacilityTypeOut, PublicTenantOut, SearchPage};
-use types::{DistrictId, FacilityId};
+use types::{DistrictId, FacilityId, Lang};
 use utoipa::IntoParams;
 
 use crate::error::ApiResult;
 use crate::extract::{Path, Query, RequestLang};
 use crate::state::AppState;
 
+const JSON: &str = "application/json";
+
 /// Attribution of the imported open data, sent with every public answer.
 const ATTRIBUTION: &str = "Contiene dati di Regione Lombardia (dati.lombardia.it) e ISTAT, CC BY 4.0";
 
-/// JSON with a strong ETag; `If-None-Match` with the same tag gets 304 and no body.
-pub(crate) fn cached<T: Serialize>(headers: &HeaderMap, value: &T, content_type: &'static str) -> Response {
-    let body = match serde_json::to_vec(value) {
-        Ok(b) => b,
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
-    let tag = format!("\"{}\"", hex_prefix(&Sha256::digest(&body)));
+/// Answers from the public cache (see `public_cache`): 304 when `If-None-Match` names
+/// the current ETag, else the body, with cache headers and the data attribution.
+pub(crate) async fn answer<T: Serialize>(
+    s: &AppState,
+    uri: &Uri,
+    lang: Lang,
+    headers: &HeaderMap,
+    content_type: &'static str,
+    make: impl std::future::Future<Output = domain::Result<T>>,
+) -> ApiResult<Response> {
+    let entry = s.public_cache.get_or(format!("{}|{uri}", lang.code()), make).await?;
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    let mut response = if fresh { StatusCode::NOT_MODIFIED.into_response() } else { body.into_response() };
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == entry.etag || t.trim() == "*"));
+    let mut response = if fresh { StatusCode::NOT_MODIFIED.into_response() } else { entry.body.into_response() };
     let h = response.headers_mut();
     if !fresh {
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
-    if let Ok(v) = HeaderValue::from_str(&tag) {
+    if let Ok(v) = HeaderValue::from_str(&entry.etag) {
         h.insert(header::ETAG, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     h.insert("x-data-attribution", HeaderValue::from_static(ATTRIBUTION));
-    response
-}
-
-fn hex_prefix(digest: &[u8]) -> String {
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    Ok(response)
 }
 
 /// `/{tenant}/facilities/{facility_id}`
@@ -112,8 +113,8 @@ impl From<SearchQuery> for FacilitySearch {
 
 #[utoipa::path(get, path = "/api/public/v1/tenants", tag = "public",
     responses((status = 200, body = Vec<PublicTenantOut>)))]
-pub async fn public_tenants(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    Ok(cached(&headers, &facilities::publishing_tenants(&s.db).await?, "application/json"))
+pub async fn public_tenants(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult<Response> {
+    answer(&s, &uri, Lang::It, &headers, JSON, facilities::publishing_tenants(&s.db)).await
 }
 
 #[utoipa::path(get, path = "/api/public/v1/facility-types", tag = "public",
@@ -121,9 +122,10 @@ pub async fn public_tenants(State(s): State<AppState>, headers: HeaderMap) -> Ap
 pub async fn public_facility_types(
     State(s): State<AppState>,
     RequestLang(lang): RequestLang,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    Ok(cached(&headers, &facilities::facility_types(&s.db, lang).await?, "application/json"))
+    answer(&s, &uri, lang, &headers, JSON, facilities::facility_types(&s.db, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities", tag = "public",
@@ -136,10 +138,11 @@ pub async fn public_facilities(
     RequestLang(lang): RequestLang,
     Path(p): Path<TenantPath>,
     Query(q): Query<SearchQuery>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let page = facilities::search_public(&s.db, &p.tenant, &q.into(), lang).await?;
-    Ok(cached(&headers, &page, "application/json"))
+    let search = q.into();
+    answer(&s, &uri, lang, &headers, JSON, facilities::search_public(&s.db, &p.tenant, &search, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities/{facility_id}", tag = "public",
@@ -149,10 +152,11 @@ pub async fn public_facility(
     State(s): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(p): Path<PublicFacilityPath>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let f = facilities::get_public(&s.db, &p.tenant, FacilityId(p.facility_id), lang).await?;
-    Ok(cached(&headers, &f, "application/json"))
+    let id = FacilityId(p.facility_id);
+    answer(&s, &uri, lang, &headers, JSON, facilities::get_public(&s.db, &p.tenant, id, lang)).await
 }
 
 /// The published facilities with coordinates as a GeoJSON FeatureCollection (all
@@ -166,32 +170,36 @@ pub async fn public_geojson(
     RequestLang(lang): RequestLang,
     Path(p): Path<TenantPath>,
     Query(q): Query<SearchQuery>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let rows = facilities::map_public(&s.db, &p.tenant, &q.into(), lang).await?;
-    let features: Vec<_> = rows
-        .iter()
-        .filter_map(|f| {
-            Some(json!({
-                "type": "Feature",
-                "id": f.id,
-                "geometry": {"type": "Point", "coordinates": [f.longitude?, f.latitude?]},
-                "properties": {
+    let search = q.into();
+    let make = async {
+        let rows = facilities::map_public(&s.db, &p.tenant, &search, lang).await?;
+        let features: Vec<_> = rows
+            .iter()
+            .filter_map(|f| {
+                Some(json!({
+                    "type": "Feature",
                     "id": f.id,
-                    "name": f.name,
-                    "tenant": f.tenant.slug,
-                    "type": f.facility_type.code,
-                    "type_label": f.facility_type.label,
-                    "areas": f.areas,
-                    "setting": f.setting,
-                    "address": f.address,
-                    "comune": f.comune.name,
-                    "places_free": f.places.free,
-                    "places_authorised": f.places.authorised,
-                },
-            }))
-        })
-        .collect();
-    let collection = json!({"type": "FeatureCollection", "features": features, "attribution": ATTRIBUTION});
-    Ok(cached(&headers, &collection, "application/geo+json"))
+                    "geometry": {"type": "Point", "coordinates": [f.longitude?, f.latitude?]},
+                    "properties": {
+                        "id": f.id,
+                        "name": f.name,
+                        "tenant": f.tenant.slug,
+                        "type": f.facility_type.code,
+                        "type_label": f.facility_type.label,
+                        "areas": f.areas,
+                        "setting": f.setting,
+                        "address": f.address,
+                        "comune": f.comune.name,
+                        "places_free": f.places.free,
+                        "places_authorised": f.places.authorised,
+                    },
+                }))
+            })
+            .collect();
+        Ok(json!({"type": "FeatureCollection", "features": features, "attribution": ATTRIBUTION}))
+    };
+    answer(&s, &uri, lang, &headers, "application/geo+json", make).await
 }
