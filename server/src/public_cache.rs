@@ -2,7 +2,9 @@
 //! council sites and widgets ask the same questions over and over. Keyed by language and
 //! URL, and by this process's write generation (`domain::tenancy::data_generation`), so a
 //! change made through this node shows at once; one made on another node shows within
-//! `TTL`. Each entry keeps its serialized body and ETag.
+//! `TTL`. Each entry keeps its serialized body and ETag. When an entry outlives `TTL`, one
+//! request recomputes it while the others keep getting the old one (no stampede of 64
+//! identical queries every `TTL`); after a local write nobody gets the old one.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -22,6 +24,8 @@ const MAX_ENTRIES: usize = 5_000;
 pub struct Entry {
     generation: u64,
     at: Instant,
+    /// A request is recomputing this (expired) entry.
+    refreshing: bool,
     pub body: Bytes,
     /// Strong ETag of `body`, quoted.
     pub etag: String,
@@ -41,20 +45,42 @@ impl PublicCache {
     ) -> Result<Entry, AppError> {
         // Read before computing: a write meanwhile makes this entry stale at once.
         let generation = domain::tenancy::data_generation();
-        let hit = self.entries.lock().ok().and_then(|m| m.get(&key).cloned());
-        if let Some(e) = hit.filter(|e| e.generation == generation && e.at.elapsed() < TTL) {
-            return Ok(e);
-        }
-        let body = serde_json::to_vec(&make.await?).map_err(|e| AppError::Internal(format!("serialize: {e}")))?;
-        let digest = Sha256::digest(&body);
-        let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
-        let entry = Entry { generation, at: Instant::now(), body: Bytes::from(body), etag };
         if let Ok(mut m) = self.entries.lock() {
-            if m.len() >= MAX_ENTRIES {
-                m.clear();
+            if let Some(e) = m.get_mut(&key).filter(|e| e.generation == generation) {
+                // A refresh that never came back (its client went away) is retried.
+                if e.at.elapsed() < TTL || (e.refreshing && e.at.elapsed() < 3 * TTL) {
+                    return Ok(e.clone());
+                }
+                e.refreshing = true;
             }
-            m.insert(key, entry.clone());
         }
-        Ok(entry)
+        let computed = compute(generation, make).await;
+        if let Ok(mut m) = self.entries.lock() {
+            match &computed {
+                Ok(entry) => {
+                    if m.len() >= MAX_ENTRIES {
+                        m.clear();
+                    }
+                    m.insert(key, entry.clone());
+                }
+                // Let the next request try again.
+                Err(_) => {
+                    if let Some(e) = m.get_mut(&key) {
+                        e.refreshing = false;
+                    }
+                }
+            }
+        }
+        computed
     }
+}
+
+async fn compute<T: Serialize>(
+    generation: u64,
+    make: impl Future<Output = domain::Result<T>>,
+) -> Result<Entry, AppError> {
+    let body = serde_json::to_vec(&make.await?).map_err(|e| AppError::Internal(format!("serialize: {e}")))?;
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
+    Ok(Entry { generation, at: Instant::now(), refreshing: false, body: Bytes::from(body), etag })
 }
