@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
-use types::directory::{FacilityChangeOut, FacilityTypeOut, SearchPage, StaffFacilityOut};
+use types::directory::{FacilityChangeOut, FacilityTypeOut, ImportReport, SearchPage, StaffFacilityOut};
 use types::dto::{
     ComuneOut, DistrictOut, MemberCreatedOut, MemberOut, Page, SessionOut, TenantNodeOut, TenantOut, TenantSettingsOut,
 };
@@ -558,6 +558,52 @@ pub async fn facility_types() -> Result<Vec<FacilityTypeOut>, UiError> {
     domain::facilities::facility_types(&db, lang).await.map_err(|e| ssr::fail(e, lang))
 }
 
+/// Server functions whose input is multipart form data (guarded by the server: the
+/// framework panics on any other body).
+pub const MULTIPART_SERVER_FNS: &[&str] = &["/sf/import_facilities"];
+
+/// The staff import: a CSV file and the options, as multipart form data.
+#[server(prefix = "/sf", endpoint = "import_facilities", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn import_facilities(data: leptos::server_fn::codec::MultipartData) -> Result<ImportReport, UiError> {
+    use domain::AppError;
+    /// Larger files go through `openwelfare import facilities`.
+    const MAX_BYTES: usize = 20 * 1024 * 1024;
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let unreadable = || ssr::fail(AppError::field("file", "validation.csv"), lang);
+    let mut parts = data.into_inner().ok_or_else(unreadable)?;
+    let mut fields = std::collections::HashMap::new();
+    let mut file = Vec::new();
+    while let Some(mut part) = parts.next_field().await.map_err(|_| unreadable())? {
+        let name = part.name().unwrap_or_default().to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.chunk().await.map_err(|_| unreadable())? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > MAX_BYTES {
+                return Err(ssr::fail(AppError::field("file", "validation.file_too_large"), lang));
+            }
+        }
+        if name == "file" {
+            file = bytes;
+        } else {
+            fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    let get = |k: &str| fields.get(k).map(String::as_str);
+    let opts = domain::import::options(
+        get("preset"),
+        get("mapping"),
+        get("type"),
+        get("source"),
+        get("mode") == Some("apply"),
+        Some(get("publish") == Some("true")),
+        Some(get("skip_outside") == Some("true")),
+    )
+    .map_err(|e| ssr::fail(e, lang))?;
+    domain::import::import_facilities(&db, &ctx, &file, &opts, lang, &mut |_, _| {})
+        .await
+        .map_err(|e| ssr::fail(e, lang))
+}
+
 /// Tenants with a public directory (no login).
 #[server(prefix = "/sf", endpoint = "public_tenants")]
 pub async fn public_tenants() -> Result<Vec<types::directory::PublicTenantOut>, UiError> {
@@ -625,6 +671,7 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/set_facility_state", FnScope::Tenant),
     ("/sf/facility_types", FnScope::Public),
     ("/sf/public_tenants", FnScope::Public),
+    ("/sf/import_facilities", FnScope::Tenant),
     ("/sf/public_search", FnScope::Public),
     ("/sf/public_facility", FnScope::Public),
     ("/sf/my_facility", FnScope::Tenant),

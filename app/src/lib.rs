@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/directory/:tenant/:id") view=pages::directory::DirectoryFacility ssr=SsrMode::Async/>
                     <Route path=path!("/facilities") view=pages::facilities::Facilities ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/new") view=pages::facility_form::FacilityEditor ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities/import") view=pages::import::ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/:id") view=pages::facilities::FacilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/:id/edit") view=pages::facility_form::FacilityEditor ssr=SsrMode::Async/>
                     <Route path=path!("/my-facility") view=pages::my_facility::MyFacility ssr=SsrMode::Async/>

@@ -24,29 +24,7 @@ use crate::tenancy::DirectoryScope;
 use crate::validate::Validator;
 use crate::{AppError, Result, TenantContext};
 
-/// The fields a CSV column can feed. `code`, `name`, `address` and `comune` are required.
-pub const TARGETS: &[&str] = &[
-    "code",
-    "name",
-    "address",
-    "comune",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "places_authorised",
-    "places_accredited",
-    "places_free",
-    "accredited",
-    "phone",
-    "email",
-    "website",
-    "description",
-    "organization_code",
-    "organization_name",
-    "organization_vat",
-    "organization_tax_code",
-    "organization_legal_status",
-];
+pub use types::directory::IMPORT_TARGETS as TARGETS;
 const REQUIRED: &[&str] = &["code", "name", "address", "comune"];
 
 /// What to import and how.
@@ -630,6 +608,49 @@ fn keep_unmapped(clean: &mut CleanFacility, before: &facility::Model, opts: &Imp
     clean.accessibility = before.accessibility.clone();
     clean.district_id = before.district_id;
     clean.accreditation_act = before.accreditation_act.clone();
+}
+
+/// Options from what a form or URL sends: a preset (`lombardia-rsa`) or none, extra
+/// `field=COLUMN` pairs, facility type, source name and the three switches. A dry run
+/// unless `apply`.
+pub fn options(
+    preset: Option<&str>,
+    mapping: Option<&str>,
+    facility_type: Option<&str>,
+    source: Option<&str>,
+    apply: bool,
+    publish: Option<bool>,
+    skip_outside: Option<bool>,
+) -> Result<ImportOptions> {
+    let blank = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let mut opts = match blank(preset).as_deref() {
+        Some("lombardia-rsa") => lombardia_rsa(),
+        Some(_) => return Err(AppError::field("preset", "validation.unknown_code")),
+        None => ImportOptions {
+            source: "csv".into(),
+            facility_type: String::new(),
+            mapping: BTreeMap::new(),
+            publish: false,
+            skip_outside: false,
+            dry_run: true,
+        },
+    };
+    if let Some(m) = blank(mapping) {
+        opts.mapping.extend(parse_mapping(&m)?);
+    }
+    if let Some(t) = blank(facility_type) {
+        opts.facility_type = t;
+    }
+    if let Some(src) = blank(source) {
+        if src.len() > 40 || !src.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(AppError::field("source", "validation.invalid"));
+        }
+        opts.source = src;
+    }
+    opts.dry_run = !apply;
+    opts.publish = publish.unwrap_or(opts.publish);
+    opts.skip_outside = skip_outside.unwrap_or(opts.skip_outside);
+    Ok(opts)
 }
 
 #[cfg(test)]

@@ -109,6 +109,21 @@ try {
   await page.locator("#history", { hasText: "published" }).waitFor();
   await page.getByRole("button", { name: "Pubblica", exact: true }).waitFor();
 
+  step("the province admin checks a CSV file, then imports it");
+  await page.goto(`${base}/facilities/import`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  const csv = "Codice;Nome;Indirizzo;Istat\nE2E1;CDD Prova E2E;Via Roma 1;017081\n";
+  await page.setInputFiles("#import-file", { name: "prova.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.fill("#import-mapping", "code=Codice, name=Nome, address=Indirizzo, comune=Istat");
+  await page.selectOption("#import-type", "cdd");
+  await page.getByRole("button", { name: "Avvia" }).click();
+  await page.locator("#import-result", { hasText: "Verifica riuscita" }).waitFor();
+  await page.click("label[for=mode-apply]");
+  await page.getByRole("button", { name: "Avvia" }).click();
+  await page.locator("#import-result", { hasText: "Importazione completata." }).waitFor();
+  await page.goto(`${base}/facilities?q=prova+e2e&status=all`);
+  await page.locator("#facilities", { hasText: "CDD Prova E2E" }).waitFor();
+
   step("a tenant admin adds a district; a duplicate is refused with a clear message and the input kept");
   await page.click("#sign-out");
   await page.waitForURL(`${base}/sign-in`);

@@ -258,32 +258,18 @@ async fn import(conn: &DatabaseConnection, what: ImportWhat) -> anyhow::Result<(
     } = what;
     ensure_migrated(conn).await?;
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-    let mut opts = match preset.as_deref() {
-        Some("lombardia-rsa") => import::lombardia_rsa(),
-        Some(other) => bail!("unknown preset {other} (known: lombardia-rsa)"),
-        None => import::ImportOptions {
-            source: "csv".into(),
-            facility_type: String::new(),
-            mapping: Default::default(),
-            publish: false,
-            skip_outside: false,
-            dry_run: true,
-        },
-    };
     let lang = types::Lang::It;
     let explain = |e: domain::AppError| anyhow::anyhow!(describe(&e, lang));
-    if let Some(m) = mapping {
-        opts.mapping.extend(import::parse_mapping(&m).map_err(explain)?);
-    }
-    if let Some(t) = facility_type {
-        opts.facility_type = t;
-    }
-    if let Some(s) = source {
-        opts.source = s;
-    }
-    opts.publish |= publish;
-    opts.skip_outside |= skip_outside;
-    opts.dry_run = !apply;
+    let opts = import::options(
+        preset.as_deref(),
+        mapping.as_deref(),
+        facility_type.as_deref(),
+        source.as_deref(),
+        apply,
+        Some(publish),
+        Some(skip_outside),
+    )
+    .map_err(explain)?;
     let user = users::user_by_email(conn, &as_user).await.map_err(|_| anyhow::anyhow!("no account {as_user}"))?;
     let ctx = domain::TenantContext::resolve(conn, user, &tenant)
         .await

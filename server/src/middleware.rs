@@ -89,6 +89,24 @@ pub async fn server_fn_errors(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(serde_json::to_vec(&error).unwrap_or_default()))
 }
 
+/// Server functions that take multipart form data get nothing else: the framework's
+/// decoder panics on a body without a multipart boundary, so such a request is answered
+/// here with a field error instead.
+pub async fn multipart_only(req: Request, next: Next) -> Response {
+    if app::api::MULTIPART_SERVER_FNS.contains(&req.uri().path()) {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let boundary_ok = content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data")
+            && content_type
+                .split(';')
+                .filter_map(|p| p.trim().strip_prefix("boundary="))
+                .any(|b| !b.trim_matches('"').is_empty());
+        if !boundary_ok {
+            return crate::error::ApiFailure(domain::AppError::field("file", "validation.csv")).into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// Writes the translated JSON body of every error response (see `error.rs`).
 pub async fn translate_errors(req: Request, next: Next) -> Response {
     let lang = req.extensions().get::<RequestLang>().map_or(Lang::It, |l| l.0);

@@ -309,6 +309,48 @@ async fn importer_reads_the_real_register(app: TestApp) {
     assert_eq!(r.body["items"][0]["organization"]["legal_status"], "public");
 }
 
+/// A multipart body as a browser sends it from the import form.
+fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (Vec<u8>, String) {
+    let boundary = "----owtestboundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"rsa.csv\"\r\nContent-Type: text/csv\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (body, format!("multipart/form-data; boundary={boundary}"))
+}
+
+async fn staff_import_page_checks_then_imports(app: TestApp) {
+    let (_, mut admin) = brescia(&app).await;
+    let fields = [("preset", "lombardia-rsa"), ("skip_outside", "true"), ("mode", "check")];
+    let (body, content_type) = multipart(&fields, RSA);
+    let r = admin.request(Method::POST, "/sf/import_facilities", Some(Body::from(body)), &content_type).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!((r.body["created"].as_u64(), r.body["applied"].as_bool()), (Some(105), Some(false)));
+    let fields = [("preset", "lombardia-rsa"), ("skip_outside", "true"), ("mode", "apply"), ("publish", "true")];
+    let (body, content_type) = multipart(&fields, RSA);
+    let r = admin.request(Method::POST, "/sf/import_facilities", Some(Body::from(body)), &content_type).await;
+    assert_eq!((r.body["created"].as_u64(), r.body["applied"].as_bool()), (Some(105), Some(true)));
+    // Bad options and bad files answer on their field.
+    let (body, content_type) = multipart(&[("preset", "sconosciuto")], RSA);
+    let r = admin.request(Method::POST, "/sf/import_facilities", Some(Body::from(body)), &content_type).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("preset"), "{}", r.text);
+    let (body, content_type) = multipart(&[("preset", "lombardia-rsa")], b"");
+    let r = admin.request(Method::POST, "/sf/import_facilities", Some(Body::from(body)), &content_type).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    // A form body instead of multipart is refused, not a crash.
+    let r = admin.server_fn("/sf/import_facilities", "file=x").await;
+    assert!(r.status.is_client_error(), "{} {}", r.status, r.text);
+}
+
 async fn importer_handles_other_files_and_refuses_bad_ones(app: TestApp) {
     let (slug, mut admin) = brescia(&app).await;
     let mapping = "code=Codice,name=Denominazione,address=Indirizzo,comune=Istat,latitude=Lat,longitude=Lon,places_authorised=Posti";
@@ -727,6 +769,7 @@ async fn hsds_responses_validate_against_the_official_schemas(app: TestApp) {
 on_both!(hsds_responses_validate_against_the_official_schemas);
 on_both!(facility_manager_self_service_and_freshness);
 on_both!(staff_form_creates_and_edits);
+on_both!(staff_import_page_checks_then_imports);
 on_both!(staff_edit_history_and_publication);
 on_both!(bad_facility_input_is_refused_field_by_field);
 on_both!(importer_reads_the_real_register);

@@ -22,6 +22,31 @@ pub const ACCREDITATIONS: [&str; 3] = ["accredited", "authorised", "none"];
 /// Legal status of a managing organisation.
 pub const LEGAL_STATUSES: [&str; 2] = ["public", "private"];
 
+/// The fields a CSV column can feed in an import (`field=COLUMN` mappings).
+/// `code`, `name`, `address` and `comune` are required.
+pub const IMPORT_TARGETS: [&str; 20] = [
+    "code",
+    "name",
+    "address",
+    "comune",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "places_authorised",
+    "places_accredited",
+    "places_free",
+    "accredited",
+    "phone",
+    "email",
+    "website",
+    "description",
+    "organization_code",
+    "organization_name",
+    "organization_vat",
+    "organization_tax_code",
+    "organization_legal_status",
+];
+
 /// Translation key of an area's name.
 pub fn area_key(code: &str) -> String {
     format!("area.{code}")

@@ -73,7 +73,12 @@ pub fn Facilities() -> impl IntoView {
                 <h1 class="h2 m-0">{title}</h1>
                 {move || ui.session().and_then(|s| s.current)
                     .filter(|m| matches!(m.role, types::Role::TenantAdmin | types::Role::ProvinceAdmin))
-                    .map(|_| view! { <a class="btn btn-primary" href="/facilities/new">{ui.t("facilities.new")}</a> })}
+                    .map(|_| view! {
+                        <div class="d-flex gap-2">
+                            <a class="btn btn-outline-primary" href="/facilities/import">{ui.t("import.title")}</a>
+                            <a class="btn btn-primary" href="/facilities/new">{ui.t("facilities.new")}</a>
+                        </div>
+                    })}
             </div>
             <form method="get" action="/facilities" class="row g-3 mb-4" role="search" aria-label=move || ui.t("facilities.search")>
                 <div class="col-md-4 form-group">

@@ -5,6 +5,7 @@ pub mod districts;
 pub mod facilities;
 pub mod facility_form;
 pub mod home;
+pub mod import;
 pub mod my_facility;
 pub mod password;
 pub mod settings;

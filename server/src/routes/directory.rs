@@ -2,8 +2,6 @@
 //! cover the tenant and everything beneath it (a province sees all its comuni's entries);
 //! changes need the facility's own tenant in the path.
 
-use std::collections::BTreeMap;
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -266,35 +264,15 @@ pub struct ImportQuery {
 
 impl ImportQuery {
     fn options(self) -> domain::Result<ImportOptions> {
-        let mut opts = match self.preset.as_deref() {
-            Some("lombardia-rsa") => import::lombardia_rsa(),
-            Some(_) => return Err(domain::AppError::field("preset", "validation.unknown_code")),
-            None => ImportOptions {
-                source: "csv".into(),
-                facility_type: String::new(),
-                mapping: BTreeMap::new(),
-                publish: false,
-                skip_outside: false,
-                dry_run: true,
-            },
-        };
-        if let Some(m) = &self.mapping {
-            opts.mapping.extend(import::parse_mapping(m)?);
-        }
-        if let Some(t) = self.facility_type {
-            opts.facility_type = t;
-        }
-        if let Some(src) = self.source {
-            let ok = !src.is_empty() && src.len() <= 40 && src.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-            if !ok {
-                return Err(domain::AppError::field("source", "validation.invalid"));
-            }
-            opts.source = src;
-        }
-        opts.dry_run = self.dry_run.unwrap_or(true);
-        opts.publish = self.publish.unwrap_or(opts.publish);
-        opts.skip_outside = self.skip_outside.unwrap_or(opts.skip_outside);
-        Ok(opts)
+        import::options(
+            self.preset.as_deref(),
+            self.mapping.as_deref(),
+            self.facility_type.as_deref(),
+            self.source.as_deref(),
+            self.dry_run == Some(false),
+            self.publish,
+            self.skip_outside,
+        )
     }
 }
 

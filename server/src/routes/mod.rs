@@ -28,7 +28,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiFailure;
-use crate::middleware::{check_origin, language, server_fn_errors, translate_errors};
+use crate::middleware::{check_origin, language, multipart_only, server_fn_errors, translate_errors};
 use crate::sessions::AnyStore;
 use crate::state::AppState;
 
@@ -158,6 +158,7 @@ pub fn app_router(state: AppState) -> Router {
         .fallback(not_found)
         // First `layer` is innermost: errors of the Origin check get translated too.
         .layer(from_fn_with_state(state.clone(), check_origin))
+        .layer(from_fn(multipart_only))
         .layer(from_fn(translate_errors))
         .layer(from_fn(server_fn_errors))
         .layer(from_fn(language))
