@@ -321,8 +321,9 @@ fn bench() -> Result {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut backends = vec![("sqlite", format!("sqlite://{}/bench.sqlite?mode=rwc", dir.display()))];
-    if let Ok(admin) = env::var("OW_BENCH_POSTGRES_URL") {
-        let name = format!("ow_bench_{}", std::process::id());
+    let pg = env::var("OW_BENCH_POSTGRES_URL").ok();
+    let name = format!("ow_bench_{}", std::process::id());
+    if let Some(admin) = &pg {
         run(Command::new("psql").args([admin.as_str(), "-qc", &format!("DROP DATABASE IF EXISTS {name}")]))?;
         run(Command::new("psql").args([admin.as_str(), "-qc", &format!("CREATE DATABASE {name}")]))?;
         let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
@@ -369,6 +370,13 @@ fn bench() -> Result {
         let _ = server.wait();
         report.push((format!("{label} same query"), s, h.rps));
         report.push((format!("{label} varying position"), v, h.rps));
+    }
+    if let Some(admin) = &pg {
+        run(Command::new("psql").args([
+            admin.as_str(),
+            "-qc",
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        ]))?;
     }
     println!("\n== search benchmark (wrk, 64 connections, 2 threads, loopback; search = q + area + near) ==");
     println!(
