@@ -2,6 +2,7 @@
 //! switcher, the language switch and sign-out; the navigation for the role; the footer.
 
 use leptos::prelude::*;
+use leptos_meta::Html;
 use leptos_router::hooks::use_navigate;
 use types::{Lang, Role, TenantKind};
 
@@ -20,6 +21,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     });
     view! {
         <Transition fallback=|| ()>
+            // The page's language for screen readers and search engines (WCAG 3.1.1).
+            <Html {..} lang=move || ui.lang().code()/>
             <div class="skiplinks">
                 <a class="visually-hidden-focusable" href="#main">{move || ui.t("nav.skip_to_content")}</a>
             </div>

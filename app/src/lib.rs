@@ -23,7 +23,8 @@ use crate::api::SessionView;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="it">
+        // `lang` comes from `layout::Layout` (leptos_meta `Html`), in the page's language.
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

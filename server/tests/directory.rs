@@ -491,7 +491,10 @@ async fn public_search_filters_distance_and_caching(app: TestApp) {
         .unwrap();
     let res = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
     let body = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
-    assert!(String::from_utf8_lossy(&body).contains("105 facilities found"));
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("105 facilities found"));
+    assert!(html.contains("<html lang=\"en\""), "the page declares its language");
+    assert!(visitor.page(&format!("/directory/{slug}")).await.text.contains("<html lang=\"it\""));
 
     // CORS for any origin, ETag revalidation.
     let req = Request::builder()
