@@ -69,6 +69,11 @@ pub(crate) mod ssr {
             .ok_or_else(|| fail(AppError::Internal("no database in context".into()), Lang::It))
     }
 
+    pub fn directory() -> Result<domain::public_directory::PublicDirectory, UiError> {
+        use_context::<domain::public_directory::PublicDirectory>()
+            .ok_or_else(|| fail(AppError::Internal("no public directory in context".into()), Lang::It))
+    }
+
     pub async fn session() -> Result<Session, UiError> {
         leptos_axum::extract::<Session>().await.map_err(|e| fail(AppError::Internal(format!("session: {e}")), Lang::It))
     }
@@ -257,9 +262,17 @@ pub async fn get_settings() -> Result<TenantSettingsOut, UiError> {
 pub async fn update_settings(
     contact_email: Option<String>,
     website: Option<String>,
+    stale_after_days: Option<String>,
 ) -> Result<TenantSettingsOut, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
-    let input = types::dto::TenantSettingsIn { contact_email, website };
+    let stale_after_days = match stale_after_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) => Some(d.parse::<i32>().map_err(|_| {
+            let issue = domain::error::FieldIssue { field: "stale_after_days".into(), key: "validation.number", args: vec![] };
+            ssr::fail(domain::AppError::Validation(vec![issue]), lang)
+        })?),
+    };
+    let input = types::dto::TenantSettingsIn { contact_email, website, stale_after_days };
     domain::tenants::update_settings(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
 }
 
@@ -302,25 +315,42 @@ pub struct FacilityView {
 
 /// Staff search of the directory of the current tenant and those beneath it.
 #[server(prefix = "/sf", endpoint = "search_facilities")]
-pub async fn search_facilities(
-    q: Option<String>,
-    area: Option<String>,
-    facility_type: Option<String>,
-    status: Option<String>,
-    stale: Option<bool>,
-    page: u64,
-) -> Result<SearchPage<StaffFacilityOut>, UiError> {
+pub async fn search_facilities(filters: StaffFilters, page: u64) -> Result<SearchPage<StaffFacilityOut>, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
     let search = types::directory::FacilitySearch {
-        q,
-        area,
-        facility_type,
-        status,
-        stale,
+        q: filters.q,
+        area: filters.area,
+        facility_type: filters.facility_type,
+        setting: filters.setting,
+        comune: filters.comune,
+        district: filters.district.map(types::DistrictId),
+        status: filters.status,
+        stale: Some(filters.stale),
         page: Some(page),
         ..Default::default()
     };
     domain::facilities::search_staff(&db, &ctx, &search, lang).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// The staff list's filters, as they stand in its URL.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StaffFilters {
+    pub q: Option<String>,
+    pub area: Option<String>,
+    pub facility_type: Option<String>,
+    pub setting: Option<String>,
+    pub comune: Option<String>,
+    pub district: Option<i64>,
+    pub status: Option<String>,
+    #[serde(default)]
+    pub stale: bool,
+}
+
+/// The comuni and districts the staff list can be filtered by.
+#[server(prefix = "/sf", endpoint = "staff_filter_options")]
+pub async fn staff_filter_options() -> Result<types::directory::StaffFilterOptionsOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::facilities::staff_filter_options(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
 }
 
 /// The context of the facility's own tenant, reached from the session's tenant (a
@@ -399,6 +429,10 @@ pub struct FacilityForm {
     pub places_free: Option<String>,
     pub accreditation: Option<String>,
     pub accreditation_act: Option<String>,
+    /// Id of the managing organisation; blank for none.
+    pub organization_id: Option<String>,
+    /// Id of the district; blank for none.
+    pub district_id: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -429,6 +463,15 @@ impl FacilityForm {
         };
         let latitude = dec("latitude", self.latitude);
         let longitude = dec("longitude", self.longitude);
+        // Chosen from a list: anything else is an unknown choice, not a typing mistake.
+        let mut id = |field: &'static str, v: Option<String>| -> Option<i64> {
+            let v = blank(v)?;
+            v.parse()
+                .map_err(|_| issues.push(FieldIssue { field: field.into(), key: "validation.unknown_code", args: vec![] }))
+                .ok()
+        };
+        let organization_id = id("organization_id", self.organization_id);
+        let district_id = id("district_id", self.district_id);
         let hours = types::directory::OpeningHours::parse_text(&self.hours).unwrap_or_else(|line| {
             issues.push(FieldIssue {
                 field: "hours".into(),
@@ -445,7 +488,7 @@ impl FacilityForm {
             facility_type: self.facility_type,
             areas: self.areas.into_keys().collect(),
             setting: self.setting,
-            organization_id: None,
+            organization_id: organization_id.map(types::OrganizationId),
             description: self.description,
             eligibility: self.eligibility,
             age_min,
@@ -463,7 +506,7 @@ impl FacilityForm {
             address: self.address,
             postal_code: self.postal_code,
             comune: self.comune,
-            district_id: None,
+            district_id: district_id.map(types::DistrictId),
             latitude,
             longitude,
             places_authorised,
@@ -475,23 +518,83 @@ impl FacilityForm {
     }
 }
 
-/// Creates (no `id`) or edits a facility from the staff form. An edit keeps the
-/// organisation and district the form does not show.
+/// Creates (no `id`) or edits a facility from the staff form.
 #[server(prefix = "/sf", endpoint = "save_facility")]
 pub async fn save_facility(id: Option<i64>, form: FacilityForm) -> Result<StaffFacilityOut, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
-    let mut input = form.into_input().map_err(|e| ssr::fail(e, lang))?;
+    let input = form.into_input().map_err(|e| ssr::fail(e, lang))?;
     match id {
         None => domain::facilities::create_facility(&db, &ctx, input, lang).await.map_err(|e| ssr::fail(e, lang)),
         Some(id) => {
             let (db, own, current, lang) = facility_context(id).await?;
-            input.organization_id = current.facility.organization.as_ref().map(|o| o.id);
-            input.district_id = current.facility.district.as_ref().map(|d| d.id);
             domain::facilities::update_facility(&db, &own, current.facility.id, input, lang)
                 .await
                 .map_err(|e| ssr::fail(e, lang))
         }
     }
+}
+
+/// What the facility form offers to choose from: the organisations and districts of the
+/// facility's tenant (of the current tenant for a new one).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FacilityFormOptions {
+    pub organizations: Vec<types::directory::OrganizationOut>,
+    pub districts: Vec<DistrictOut>,
+}
+
+#[server(prefix = "/sf", endpoint = "facility_choices")]
+pub async fn facility_choices(id: Option<i64>) -> Result<FacilityFormOptions, UiError> {
+    let (db, ctx, lang) = match id {
+        None => ssr::tenant().await?,
+        Some(id) => {
+            let (db, own, _, lang) = facility_context(id).await?;
+            (db, own, lang)
+        }
+    };
+    let organizations =
+        domain::organizations::all_organizations(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))?;
+    let districts = domain::districts::all_districts(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))?;
+    Ok(FacilityFormOptions { organizations, districts })
+}
+
+/// The current tenant's organisations, filtered by `q`, one page at a time.
+#[server(prefix = "/sf", endpoint = "list_organizations")]
+pub async fn list_organizations(
+    q: Option<String>,
+    page: u64,
+) -> Result<Page<types::directory::OrganizationOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::organizations::list_organizations(&db, &ctx, q.as_deref(), page).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "organization_detail")]
+pub async fn organization_detail(id: i64) -> Result<types::directory::OrganizationOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::organizations::get_organization(&db, &ctx, types::OrganizationId(id))
+        .await
+        .map_err(|e| ssr::fail(e, lang))
+}
+
+/// Creates (no `id`) or edits an organisation of the current tenant.
+#[server(prefix = "/sf", endpoint = "save_organization")]
+#[allow(clippy::too_many_arguments)] // one argument per form field
+pub async fn save_organization(
+    id: Option<i64>,
+    name: String,
+    tax_code: Option<String>,
+    vat_number: Option<String>,
+    legal_status: String,
+    email: Option<String>,
+    phone: Option<String>,
+    website: Option<String>,
+) -> Result<types::directory::OrganizationOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let form = types::directory::OrganizationIn { name, tax_code, vat_number, legal_status, email, phone, website };
+    match id {
+        None => domain::organizations::create_organization(&db, &ctx, form).await,
+        Some(id) => domain::organizations::update_organization(&db, &ctx, types::OrganizationId(id), form).await,
+    }
+    .map_err(|e| ssr::fail(e, lang))
 }
 
 /// The facility the signed-in facility manager keeps.
@@ -562,10 +665,50 @@ pub async fn facility_types() -> Result<Vec<FacilityTypeOut>, UiError> {
 /// framework panics on any other body).
 pub const MULTIPART_SERVER_FNS: &[&str] = &["/sf/import_facilities"];
 
-/// The staff import: a CSV file and the options, as multipart form data.
-#[server(prefix = "/sf", endpoint = "import_facilities", input = leptos::server_fn::codec::MultipartFormData)]
-pub async fn import_facilities(data: leptos::server_fn::codec::MultipartData) -> Result<ImportReport, UiError> {
+/// One line of the import's answer: progress while rows are read and written, then the
+/// report or the error. Large files take a while; the page shows how far along it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportEvent {
+    Progress { done: u64, total: u64 },
+    Done(ImportReport),
+    Failed(ApiError),
+}
+
+impl ImportEvent {
+    /// A line of JSON in plain ASCII (other characters as `\uXXXX`), so a line cut
+    /// between two network chunks never splits a character.
+    pub fn to_line(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "\"failed\"".into());
+        let mut line = String::with_capacity(json.len() + 1);
+        for c in json.chars() {
+            if c.is_ascii() {
+                line.push(c);
+            } else {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    line.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+        line.push('\n');
+        line
+    }
+}
+
+/// The staff import: a CSV file and the options, as multipart form data. Answers a
+/// stream of `ImportEvent` lines.
+#[server(
+    prefix = "/sf",
+    endpoint = "import_facilities",
+    input = leptos::server_fn::codec::MultipartFormData,
+    output = leptos::server_fn::codec::StreamingText
+)]
+pub async fn import_facilities(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<leptos::server_fn::codec::TextStream<UiError>, UiError> {
     use domain::AppError;
+    use futures::StreamExt;
     /// Larger files go through `openwelfare import facilities`.
     const MAX_BYTES: usize = 20 * 1024 * 1024;
     let (db, ctx, lang) = ssr::tenant().await?;
@@ -599,9 +742,33 @@ pub async fn import_facilities(data: leptos::server_fn::codec::MultipartData) ->
         Some(get("skip_outside") == Some("true")),
     )
     .map_err(|e| ssr::fail(e, lang))?;
-    domain::import::import_facilities(&db, &ctx, &file, &opts, lang, &mut |_, _| {})
-        .await
-        .map_err(|e| ssr::fail(e, lang))
+
+    // The import runs on its own (a client that goes away does not cut it halfway);
+    // its progress and outcome come back as lines.
+    let (events, lines) = futures::channel::mpsc::unbounded::<String>();
+    leptos::task::spawn(async move {
+        let progress_events = events.clone();
+        let mut reported = 0;
+        let mut progress = move |done: u64, total: u64| {
+            // About a hundred updates, whatever the size of the file.
+            if done == total || done >= reported + total.div_ceil(100) {
+                reported = done;
+                let _ = progress_events.unbounded_send(ImportEvent::Progress { done, total }.to_line());
+            }
+        };
+        let outcome = domain::import::import_facilities(&db, &ctx, &file, &opts, lang, &mut progress).await;
+        let event = match outcome {
+            Ok(report) => ImportEvent::Done(report),
+            Err(e) => {
+                if let AppError::Internal(cause) = &e {
+                    tracing::error!(%cause, "import failed");
+                }
+                ImportEvent::Failed(e.to_api(lang))
+            }
+        };
+        let _ = events.unbounded_send(event.to_line());
+    });
+    Ok(leptos::server_fn::codec::TextStream::new(lines.map(Ok)))
 }
 
 /// Tenants with a public directory (no login).
@@ -622,7 +789,6 @@ pub async fn public_search(
     free_places: Option<bool>,
     page: u64,
 ) -> Result<SearchPage<types::directory::FacilityOut>, UiError> {
-    let db = ssr::db()?;
     let lang = ssr::lang(&ssr::session().await?).await;
     let search = types::directory::FacilitySearch {
         q,
@@ -632,15 +798,14 @@ pub async fn public_search(
         page: Some(page),
         ..Default::default()
     };
-    domain::facilities::search_public(&db, &tenant, &search, lang).await.map_err(|e| ssr::fail(e, lang))
+    ssr::directory()?.search(&tenant, &search, lang).await.map_err(|e| ssr::fail(e, lang))
 }
 
 /// One published facility of `tenant`'s directory.
 #[server(prefix = "/sf", endpoint = "public_facility")]
 pub async fn public_facility(tenant: String, id: i64) -> Result<types::directory::FacilityOut, UiError> {
-    let db = ssr::db()?;
     let lang = ssr::lang(&ssr::session().await?).await;
-    domain::facilities::get_public(&db, &tenant, types::FacilityId(id), lang).await.map_err(|e| ssr::fail(e, lang))
+    ssr::directory()?.facility(&tenant, types::FacilityId(id), lang).await.map_err(|e| ssr::fail(e, lang))
 }
 
 /// How each server function is scoped, for the cross-tenant test: every registered
@@ -667,6 +832,7 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/create_municipality", FnScope::Tenant),
     ("/sf/create_zone", FnScope::Tenant),
     ("/sf/search_facilities", FnScope::Tenant),
+    ("/sf/staff_filter_options", FnScope::Tenant),
     ("/sf/facility_detail", FnScope::Tenant),
     ("/sf/set_facility_state", FnScope::Tenant),
     ("/sf/facility_types", FnScope::Public),
@@ -678,6 +844,10 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/save_facility", FnScope::Tenant),
     ("/sf/update_my_facility", FnScope::Tenant),
     ("/sf/invite_facility_manager", FnScope::Tenant),
+    ("/sf/facility_choices", FnScope::Tenant),
+    ("/sf/list_organizations", FnScope::Tenant),
+    ("/sf/organization_detail", FnScope::Tenant),
+    ("/sf/save_organization", FnScope::Tenant),
 ];
 
 /// Who may call a server function.

@@ -175,6 +175,7 @@ fn NavBar() -> impl IntoView {
         }
         if admin {
             links.push(("/facilities?stale=true", "nav.to_verify"));
+            links.push(("/organizations", "nav.organizations"));
             links.push(("/users", "nav.users"));
         }
         if current.tenant.kind == TenantKind::Municipality {

@@ -110,6 +110,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/facilities/:id") view=pages::facilities::FacilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/:id/edit") view=pages::facility_form::FacilityEditor ssr=SsrMode::Async/>
                     <Route path=path!("/my-facility") view=pages::my_facility::MyFacility ssr=SsrMode::Async/>
+                    <Route path=path!("/organizations") view=pages::organizations::Organizations ssr=SsrMode::Async/>
+                    <Route path=path!("/organizations/new") view=pages::organizations::OrganizationEditor ssr=SsrMode::Async/>
+                    <Route path=path!("/organizations/:id/edit") view=pages::organizations::OrganizationEditor ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=pages::users::Users ssr=SsrMode::Async/>
                     <Route path=path!("/tenants") view=pages::tenants::Tenants ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=pages::settings::Settings ssr=SsrMode::Async/>

@@ -119,7 +119,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
     for (email, name, role) in staff {
         let user = users::ensure_user(db, email, name, Some(DEMO_PASSWORD)).await?;
         users::grant(db, user, TenantId(bs.id), *role).await?;
-        logins.push(DemoLogin { email: *email, name: *name, role: *role, tenant: bs.name.to_string() });
+        logins.push(DemoLogin { email, name, role: *role, tenant: bs.name.to_string() });
     }
     // The social worker also covers Rezzato: two memberships, to show the tenant switch.
     let worker = users::user_by_email(db, "assistente.sociale@demo.openwelfare.it").await?;

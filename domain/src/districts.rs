@@ -36,6 +36,15 @@ pub async fn list_districts(db: &DatabaseConnection, ctx: &TenantContext, page: 
     Ok(Page { items: rows.iter().map(district_out).collect(), total, page, per_page: PER_PAGE })
 }
 
+/// Every district of the tenant, by name: the choices of the facility form.
+pub async fn all_districts(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec<DistrictOut>> {
+    ctx.require(Permission::ViewTenant)?;
+    let tx = ctx.begin(db).await?;
+    let rows = tx.select::<district::Entity>().order_by_asc(district::Column::Name).all(tx.conn()).await?;
+    tx.commit().await?;
+    Ok(rows.iter().map(district_out).collect())
+}
+
 pub async fn get_district(db: &DatabaseConnection, ctx: &TenantContext, id: DistrictId) -> Result<DistrictOut> {
     ctx.require(Permission::ViewTenant)?;
     let tx = ctx.begin(db).await?;

@@ -1,5 +1,6 @@
 //! The facility directory (DESIGN.md §5–6): validation, staff editing with field-level
-//! history, and the search shared by the staff lists and the public API.
+//! history, and the database search of the staff lists (the public API answers from
+//! `public_directory`, which shares its parameter checks and hydration).
 //!
 //! Writes go through the `TenantTx` of the facility's own tenant; reads across a province
 //! or zone go through a `DirectoryScope` (directory data are public by nature).
@@ -17,7 +18,7 @@ use sea_orm::{
 use types::directory::{
     ComuneBriefOut, DistrictBriefOut, FacilityChangeOut, FacilityIn, FacilityOut, FacilitySearch, FacilityStateIn,
     FacilityTypeOut, OpeningHours, OrganizationOut, PlacesOut, PublicTenantOut, SearchPage, SelfServiceIn,
-    StaffFacilityOut, TenantBriefOut, ACCREDITATIONS, AREAS, SETTINGS,
+    StaffFacilityOut, StaffFilterOptionsOut, TenantBriefOut, ACCREDITATIONS, AREAS, SETTINGS,
 };
 use types::{DistrictId, FacilityId, Lang, OrganizationId, TenantKind};
 
@@ -231,11 +232,8 @@ pub fn validate_facility(v: &mut Validator, input: &FacilityIn, refs: &Refs, ter
     let fees = v.optional_text("fees", input.fees.as_deref(), LONG_TEXT);
     check_hours(v, &input.hours);
     let phone = v.optional_text("phone", input.phone.as_deref(), 40);
-    let email = input.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(|e| v.email("email", e));
-    let website = v.optional_text("website", input.website.as_deref(), 300);
-    if website.as_ref().is_some_and(|w| !(w.starts_with("https://") || w.starts_with("http://"))) {
-        v.issue("website", "validation.url", vec![]);
-    }
+    let email = v.optional_email("email", input.email.as_deref());
+    let website = v.optional_url("website", input.website.as_deref());
     let mut languages: Vec<String> = Vec::new();
     for l in &input.languages {
         let l = l.trim().to_ascii_lowercase();
@@ -323,16 +321,35 @@ pub fn validate_facility(v: &mut Validator, input: &FacilityIn, refs: &Refs, ter
 }
 
 /// The searchable text of a facility: name, type, organisation, address, comune.
-fn search_text(clean: &CleanFacility, refs: &Refs, organization: Option<&str>) -> String {
-    let type_label = refs.types.get(&clean.facility_type).map(|t| format!("{} {}", t.label_it, t.label_en));
-    let parts = [
-        Some(clean.name.as_str()),
-        type_label.as_deref(),
-        organization,
-        Some(clean.address.as_str()),
-        refs.comuni.get(&clean.comune_istat).map(|c| c.name.as_str()),
-    ];
+fn search_text(
+    (name, facility_type, address, comune_istat): (&str, &str, &str, &str),
+    refs: &Refs,
+    organization: Option<&str>,
+) -> String {
+    let type_label = refs.types.get(facility_type).map(|t| format!("{} {}", t.label_it, t.label_en));
+    let parts =
+        [Some(name), type_label.as_deref(), organization, Some(address), refs.comuni.get(comune_istat).map(|c| c.name.as_str())];
     normalise_search(&parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
+}
+
+/// After an organisation is renamed: the search text of its facilities (in `tx`'s tenant).
+pub(crate) async fn refresh_search_text(tx: &crate::TenantTx, organization: &organization::Model) -> Result<()> {
+    let rows =
+        tx.select::<facility::Entity>().filter(facility::Column::OrganizationId.eq(organization.id)).all(tx.conn()).await?;
+    let refs = Refs::load(tx.conn(), rows.iter().map(|r| r.comune_istat.clone())).await?;
+    for row in rows {
+        let text = search_text(
+            (&row.name, &row.facility_type, &row.address, &row.comune_istat),
+            &refs,
+            Some(&organization.name),
+        );
+        if text != row.search_text {
+            let mut active = row.into_active_model();
+            active.search_text = Set(text);
+            tx.update(active).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Sets the editable columns of `active` from `clean` (id, tenant and timestamps aside).
@@ -378,7 +395,8 @@ pub(crate) fn apply(
     active.places_free = Set(clean.places_free);
     active.accreditation = Set(clean.accreditation.clone());
     active.accreditation_act = Set(clean.accreditation_act.clone());
-    active.search_text = Set(search_text(clean, refs, organization));
+    let parts = (clean.name.as_str(), clean.facility_type.as_str(), clean.address.as_str(), clean.comune_istat.as_str());
+    active.search_text = Set(search_text(parts, refs, organization));
     active.updated_at = Set(now);
 }
 
@@ -745,6 +763,48 @@ pub async fn search_staff(
     Ok(search_in(db, &scope, search, lang, false).await?.page(Hydrator::staff))
 }
 
+/// The comuni with entries in the context's directory, and its districts: the choices
+/// of the staff list's filters.
+pub async fn staff_filter_options(db: &DatabaseConnection, ctx: &TenantContext) -> Result<StaffFilterOptionsOut> {
+    let scope = DirectoryScope::staff(db, ctx).await?;
+    let tx = scope.begin(db).await?;
+    let codes: Vec<String> = tx
+        .select::<facility::Entity>()
+        .filter(facility::Column::ArchivedAt.is_null())
+        .select_only()
+        .column(facility::Column::ComuneIstat)
+        .distinct()
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    let mut comuni: Vec<ComuneBriefOut> = Refs::load(tx.conn(), codes)
+        .await?
+        .comuni
+        .into_values()
+        .map(|c| ComuneBriefOut { istat_code: c.istat_code, name: c.name, province: c.province_sigla })
+        .collect();
+    comuni.sort_by(|a, b| a.name.cmp(&b.name));
+    let rows = tx.select::<district::Entity>().order_by_asc(district::Column::Name).all(tx.conn()).await?;
+    let several = rows.iter().map(|d| d.tenant_id).collect::<HashSet<_>>().len() > 1;
+    let tenant_names: HashMap<i64, String> = if several {
+        scope_tenants(tx.conn(), &scope).await?.into_iter().map(|t| (t.id, t.name)).collect()
+    } else {
+        HashMap::new()
+    };
+    tx.commit().await?;
+    let districts = rows
+        .into_iter()
+        .map(|d| DistrictBriefOut {
+            id: DistrictId(d.id),
+            name: match tenant_names.get(&d.tenant_id) {
+                Some(tenant) => format!("{} – {tenant}", d.name),
+                None => d.name,
+            },
+        })
+        .collect();
+    Ok(StaffFilterOptionsOut { comuni, districts })
+}
+
 /// Every entry matching a staff search (no paging): for CSV/XLSX export.
 pub async fn export_staff(
     db: &DatabaseConnection,
@@ -756,58 +816,19 @@ pub async fn export_staff(
     Ok(search_in(db, &scope, search, lang, true).await?.page(Hydrator::staff).items)
 }
 
-/// Public search: published entries of `slug` and every tenant beneath it.
-pub async fn search_public(
-    db: &DatabaseConnection,
-    slug: &str,
-    search: &FacilitySearch,
-    lang: Lang,
-) -> Result<SearchPage<FacilityOut>> {
-    let scope = DirectoryScope::public(db, slug).await?;
-    Ok(search_in(db, &scope, search, lang, false).await?.page(Hydrator::public))
-}
-
-/// Every published facility with coordinates matching the filters (no paging): for maps.
-pub async fn map_public(
-    db: &DatabaseConnection,
-    slug: &str,
-    search: &FacilitySearch,
-    lang: Lang,
-) -> Result<Vec<FacilityOut>> {
-    let scope = DirectoryScope::public(db, slug).await?;
-    let found = search_in(db, &scope, search, lang, true).await?.page(Hydrator::public);
-    Ok(found.items.into_iter().filter(|f| f.latitude.is_some() && f.longitude.is_some()).collect())
-}
-
-/// One published facility of `slug`'s directory.
-pub async fn get_public(db: &DatabaseConnection, slug: &str, id: FacilityId, lang: Lang) -> Result<FacilityOut> {
-    let scope = DirectoryScope::public(db, slug).await?;
-    let tx = scope.begin(db).await?;
-    let row = tx
-        .select::<facility::Entity>()
-        .filter(facility::Column::Id.eq(id.0))
-        .filter(facility::Column::Published.eq(true))
-        .filter(facility::Column::ArchivedAt.is_null())
-        .one(tx.conn())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let hydrated = Hydrator::load(&tx, std::slice::from_ref(&row), lang).await?;
-    tx.commit().await?;
-    Ok(hydrated.public(&row, None))
-}
-
 /// Search parameters, checked.
-struct ParsedSearch {
-    words: Vec<String>,
-    area: Option<String>,
-    facility_type: Option<String>,
-    setting: Option<String>,
-    comune: Option<String>,
-    district: Option<i64>,
-    free_places: bool,
-    near: Option<((f64, f64), f64)>,
-    page: u64,
-    per_page: u64,
+pub(crate) struct ParsedSearch {
+    pub words: Vec<String>,
+    pub area: Option<String>,
+    pub facility_type: Option<String>,
+    pub setting: Option<String>,
+    pub comune: Option<String>,
+    pub district: Option<i64>,
+    pub free_places: bool,
+    /// Centre and radius (km).
+    pub near: Option<((f64, f64), f64)>,
+    pub page: u64,
+    pub per_page: u64,
     status: Option<String>,
     stale: bool,
     unpaged: bool,
@@ -834,13 +855,37 @@ fn parse_near(v: &mut Validator, near: &str) -> Option<(f64, f64)> {
     }
 }
 
+/// A filter code as given: trimmed, `None` when blank.
+fn code_of(x: &Option<String>) -> Option<String> {
+    x.as_deref().map(str::trim).filter(|x| !x.is_empty()).map(str::to_string)
+}
+
 impl ParsedSearch {
+    /// Checks `s` against the database's facility types and comuni.
     async fn parse<C: ConnectionTrait>(db: &C, s: &FacilitySearch, staff: bool) -> Result<ParsedSearch> {
+        let type_known = match code_of(&s.facility_type) {
+            Some(t) => facility_type::Entity::find_by_id(t).one(db).await?.is_some(),
+            None => true,
+        };
+        let comune_known = match code_of(&s.comune) {
+            Some(c) => comune::Entity::find_by_id(c).one(db).await?.is_some(),
+            None => true,
+        };
+        Self::check(s, staff, |_| type_known, |_| comune_known)
+    }
+
+    /// Checks `s`; `known_type` and `known_comune` say whether a code exists.
+    pub(crate) fn check(
+        s: &FacilitySearch,
+        staff: bool,
+        known_type: impl Fn(&str) -> bool,
+        known_comune: impl Fn(&str) -> bool,
+    ) -> Result<ParsedSearch> {
         let mut v = Validator::new();
         let q = v.optional_text("q", s.q.as_deref(), 200).unwrap_or_default();
         let words: Vec<String> =
             normalise_search(&q).split(' ').filter(|w| !w.is_empty()).take(8).map(String::from).collect();
-        let code = |x: &Option<String>| x.as_deref().map(str::trim).filter(|x| !x.is_empty()).map(str::to_string);
+        let code = code_of;
         let area = code(&s.area);
         if area.as_ref().is_some_and(|a| !AREAS.contains(&a.as_str())) {
             v.issue("area", "validation.unknown_code", vec![]);
@@ -850,16 +895,12 @@ impl ParsedSearch {
             v.issue("setting", "validation.unknown_code", vec![]);
         }
         let facility_type = code(&s.facility_type);
-        if let Some(t) = &facility_type {
-            if facility_type::Entity::find_by_id(t.clone()).one(db).await?.is_none() {
-                v.issue("type", "validation.unknown_code", vec![]);
-            }
+        if facility_type.as_deref().is_some_and(|t| !known_type(t)) {
+            v.issue("type", "validation.unknown_code", vec![]);
         }
         let comune = code(&s.comune);
-        if let Some(c) = &comune {
-            if comune::Entity::find_by_id(c.clone()).one(db).await?.is_none() {
-                v.issue("comune", "validation.unknown_code", vec![]);
-            }
+        if comune.as_deref().is_some_and(|c| !known_comune(c)) {
+            v.issue("comune", "validation.unknown_code", vec![]);
         }
         let near = s.near.as_deref().filter(|n| !n.trim().is_empty()).and_then(|n| parse_near(&mut v, n));
         let radius = s.radius_km.unwrap_or(DEFAULT_RADIUS_KM);
@@ -896,7 +937,7 @@ impl ParsedSearch {
         })
     }
 
-    fn page_of<T>(&self, items: Vec<T>, total: u64) -> SearchPage<T> {
+    pub(crate) fn page_of<T>(&self, items: Vec<T>, total: u64) -> SearchPage<T> {
         SearchPage {
             items,
             total_items: total,
@@ -1029,7 +1070,7 @@ async fn run_search(
 }
 
 /// Everything a page of facilities refers to, loaded once per page.
-struct Hydrator {
+pub(crate) struct Hydrator {
     lang: Lang,
     types: HashMap<String, facility_type::Model>,
     tenants: HashMap<i64, tenant::Model>,
@@ -1040,7 +1081,7 @@ struct Hydrator {
 }
 
 impl Hydrator {
-    async fn load(tx: &DirectoryTx, rows: &[facility::Model], lang: Lang) -> Result<Hydrator> {
+    pub(crate) async fn load(tx: &DirectoryTx, rows: &[facility::Model], lang: Lang) -> Result<Hydrator> {
         let db = tx.conn();
         let uniq = |ids: Vec<i64>| -> Vec<i64> { ids.into_iter().collect::<HashSet<_>>().into_iter().collect() };
         let tenant_ids = uniq(rows.iter().map(|r| r.tenant_id).collect());
@@ -1080,7 +1121,7 @@ impl Hydrator {
         })
     }
 
-    fn public(&self, f: &facility::Model, distance_km: Option<f64>) -> FacilityOut {
+    pub(crate) fn public(&self, f: &facility::Model, distance_km: Option<f64>) -> FacilityOut {
         let kind = self.tenants.get(&f.tenant_id);
         let ft = self.types.get(&f.facility_type);
         FacilityOut {

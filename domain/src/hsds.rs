@@ -14,6 +14,7 @@ use types::i18n::t;
 use types::{FacilityId, Lang};
 
 use crate::facilities;
+use crate::public_directory::PublicDirectory;
 use crate::{AppError, DatabaseConnection, Result};
 
 pub const HSDS_VERSION: &str = "3.0";
@@ -304,28 +305,40 @@ async fn to_search(db: &DatabaseConnection, p: &ListParams, lang: Lang) -> Resul
     Ok(s)
 }
 
-pub async fn services(db: &DatabaseConnection, slug: &str, p: &ListParams, lang: Lang) -> Result<Value> {
+pub async fn services(
+    db: &DatabaseConnection,
+    dir: &PublicDirectory,
+    slug: &str,
+    p: &ListParams,
+    lang: Lang,
+) -> Result<Value> {
     let search = to_search(db, p, lang).await?;
-    let found = facilities::search_public(db, slug, &search, lang).await?;
+    let found = dir.search(slug, &search, lang).await?;
     let contents = found.items.iter().map(|f| flat_service(f, lang)).collect();
     Ok(page(contents, found.total_items, found.page, found.per_page))
 }
 
-pub async fn service_by_id(db: &DatabaseConnection, slug: &str, id: &str, lang: Lang) -> Result<Value> {
+pub async fn service_by_id(dir: &PublicDirectory, slug: &str, id: &str, lang: Lang) -> Result<Value> {
     let id = id_of(Kind::Service, id).ok_or(AppError::NotFound)?;
-    Ok(service(&facilities::get_public(db, slug, FacilityId(id), lang).await?, lang))
+    Ok(service(&dir.facility(slug, FacilityId(id), lang).await?, lang))
 }
 
-pub async fn service_at_locations(db: &DatabaseConnection, slug: &str, p: &ListParams, lang: Lang) -> Result<Value> {
+pub async fn service_at_locations(
+    db: &DatabaseConnection,
+    dir: &PublicDirectory,
+    slug: &str,
+    p: &ListParams,
+    lang: Lang,
+) -> Result<Value> {
     let search = to_search(db, p, lang).await?;
-    let found = facilities::search_public(db, slug, &search, lang).await?;
+    let found = dir.search(slug, &search, lang).await?;
     let contents = found.items.iter().map(|f| service_at_location(f, true, lang)).collect();
     Ok(page(contents, found.total_items, found.page, found.per_page))
 }
 
-pub async fn service_at_location_by_id(db: &DatabaseConnection, slug: &str, id: &str, lang: Lang) -> Result<Value> {
+pub async fn service_at_location_by_id(dir: &PublicDirectory, slug: &str, id: &str, lang: Lang) -> Result<Value> {
     let id = id_of(Kind::ServiceAtLocation, id).ok_or(AppError::NotFound)?;
-    Ok(service_at_location(&facilities::get_public(db, slug, FacilityId(id), lang).await?, true, lang))
+    Ok(service_at_location(&dir.facility(slug, FacilityId(id), lang).await?, true, lang))
 }
 
 pub async fn organizations(db: &DatabaseConnection, slug: &str, p: &ListParams, lang: Lang) -> Result<Value> {

@@ -11,6 +11,8 @@ pub mod error;
 pub mod facilities;
 pub mod hsds;
 pub mod import;
+pub mod organizations;
+pub mod public_directory;
 pub mod reference;
 pub mod tenancy;
 pub mod tenants;

@@ -118,7 +118,7 @@ impl TenantContext {
             ))
             .await?;
         }
-        Ok(TenantTx { tx, tenant_id: self.tenant.id.0 })
+        Ok(TenantTx { tx, tenant_id: self.tenant.id.0, directory_written: Default::default() })
     }
 }
 
@@ -131,8 +131,10 @@ pub(crate) fn tenant_ref(t: &tenant::Model) -> Result<TenantRef> {
     })
 }
 
-/// Counts committed writes of tenant data (and of the tenant tree) in this process.
-/// Caches of public answers key on it, so a change made on this node shows at once.
+/// Counts committed writes of public directory data (facilities, organisations,
+/// districts, the tenant tree) in this process. The public directory and the cache of
+/// public answers key on it, so a change made on this node shows at once; other writes
+/// (case records, users) leave it alone and keep those warm.
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The current write generation (see `GENERATION`).
@@ -146,11 +148,14 @@ pub(crate) fn data_changed() {
 
 /// An entity whose rows belong to one tenant.
 pub trait TenantOwned: EntityTrait {
+    /// Part of the public directory: writing it moves the directory generation.
+    const IN_DIRECTORY: bool = false;
     fn tenant_column() -> Self::Column;
     fn id_column() -> Self::Column;
 }
 
 impl TenantOwned for entity::district::Entity {
+    const IN_DIRECTORY: bool = true;
     fn tenant_column() -> Self::Column {
         entity::district::Column::TenantId
     }
@@ -171,6 +176,7 @@ impl TenantOwned for entity::membership::Entity {
 }
 
 impl TenantOwned for entity::organization::Entity {
+    const IN_DIRECTORY: bool = true;
     fn tenant_column() -> Self::Column {
         entity::organization::Column::TenantId
     }
@@ -180,6 +186,7 @@ impl TenantOwned for entity::organization::Entity {
 }
 
 impl TenantOwned for entity::facility::Entity {
+    const IN_DIRECTORY: bool = true;
     fn tenant_column() -> Self::Column {
         entity::facility::Column::TenantId
     }
@@ -270,6 +277,8 @@ pub struct DirectoryTx {
 impl DirectoryTx {
     /// `SELECT … WHERE tenant_id IN (scope)`.
     pub fn select<E: DirectoryShared>(&self) -> Select<E> {
+        // What is read as directory data must invalidate it when written.
+        const { assert!(E::IN_DIRECTORY, "a DirectoryShared table must set TenantOwned::IN_DIRECTORY") };
         E::find().filter(E::tenant_column().is_in(self.tenant_ids.clone()))
     }
 
@@ -287,6 +296,8 @@ impl DirectoryTx {
 pub struct TenantTx {
     tx: DatabaseTransaction,
     tenant_id: i64,
+    /// A directory table was written: committing moves the directory generation.
+    directory_written: std::sync::atomic::AtomicBool,
 }
 
 impl TenantTx {
@@ -309,6 +320,7 @@ impl TenantTx {
         <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
     {
         model.set(<A::Entity as TenantOwned>::tenant_column(), self.tenant_id.into());
+        self.note_write::<A::Entity>();
         model.insert(&self.tx).await
     }
 
@@ -323,6 +335,7 @@ impl TenantTx {
         if owner.into_value() != Some(Value::from(self.tenant_id)) {
             return Err(DbErr::RecordNotFound("row of another tenant".into()));
         }
+        self.note_write::<A::Entity>();
         model.update(&self.tx).await
     }
 
@@ -345,6 +358,7 @@ impl TenantTx {
 
     /// `DELETE … WHERE tenant_id = ?`; add the rest of the filter.
     pub fn delete<E: TenantOwned>(&self) -> DeleteMany<E> {
+        self.note_write::<E>();
         E::delete_many().filter(E::tenant_column().eq(self.tenant_id))
     }
 
@@ -356,7 +370,15 @@ impl TenantTx {
 
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
-        data_changed();
+        if self.directory_written.load(std::sync::atomic::Ordering::Relaxed) {
+            data_changed();
+        }
         Ok(())
+    }
+
+    fn note_write<E: TenantOwned>(&self) {
+        if E::IN_DIRECTORY {
+            self.directory_written.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 }

@@ -282,8 +282,16 @@ pub fn slugify(name: &str) -> String {
 pub async fn settings(db: &DatabaseConnection, ctx: &TenantContext) -> Result<TenantSettingsOut> {
     ctx.require(Permission::ViewTenant)?;
     let t = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
-    Ok(TenantSettingsOut { tenant: tenant_out(&t), contact_email: t.contact_email, website: t.website })
+    Ok(TenantSettingsOut {
+        tenant: tenant_out(&t),
+        contact_email: t.contact_email,
+        website: t.website,
+        stale_after_days: t.stale_after_days,
+    })
 }
+
+/// The longest freshness window a tenant may set (ten years).
+pub const MAX_STALE_AFTER_DAYS: i32 = 3_650;
 
 pub async fn update_settings(
     db: &DatabaseConnection,
@@ -292,19 +300,23 @@ pub async fn update_settings(
 ) -> Result<TenantSettingsOut> {
     ctx.require(Permission::ManageSettings)?;
     let mut v = Validator::new();
-    let email =
-        input.contact_email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(|e| v.email("contact_email", e));
-    let website = v.optional_text("website", input.website.as_deref(), 300);
-    if let Some(w) = &website {
-        if !(w.starts_with("https://") || w.starts_with("http://")) {
-            v.issue("website", "validation.url", vec![]);
-        }
+    let email = v.optional_email("contact_email", input.contact_email.as_deref());
+    let website = v.optional_url("website", input.website.as_deref());
+    if input.stale_after_days.is_some_and(|d| !(1..=MAX_STALE_AFTER_DAYS).contains(&d)) {
+        v.issue(
+            "stale_after_days",
+            "validation.range",
+            vec![("min", "1".into()), ("max", MAX_STALE_AFTER_DAYS.to_string())],
+        );
     }
     v.finish()?;
     let t = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
     let mut active = t.into_active_model();
     active.contact_email = Set(email);
     active.website = Set(website);
+    if let Some(days) = input.stale_after_days {
+        active.stale_after_days = Set(days);
+    }
     active.update(db).await?;
     settings(db, ctx).await
 }

@@ -53,6 +53,21 @@ impl Validator {
         value
     }
 
+    /// An optional email address, normalised; blank gives `None`.
+    pub fn optional_email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        Some(self.email(field, value))
+    }
+
+    /// An optional web address: `http(s)://…`, at most 300 characters; blank gives `None`.
+    pub fn optional_url(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let url = self.optional_text(field, value, 300)?;
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+            self.issue(field, "validation.url", vec![]);
+        }
+        Some(url)
+    }
+
     /// A new password: 10 to 200 characters.
     pub fn new_password(&mut self, field: &str, value: &str) {
         let n = value.chars().count();

@@ -140,6 +140,33 @@ try {
   await page.getByRole("button", { name: "Aggiungi", exact: true }).click();
   await page.locator("#districts", { hasText: "Bolognina" }).waitFor();
 
+  step("the tenant admin adds the organisation running a service; a wrong VAT number is refused on its field");
+  await page.goto(`${base}/organizations/new`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.fill("#org-name", "Cooperativa Sociale Prova E2E");
+  await page.fill("#org-vat_number", "01148190548");
+  await page.getByRole("button", { name: "Salva", exact: true }).click();
+  await page.locator("#org-vat_number-error", { hasText: "Partita IVA non valida" }).waitFor();
+  if ((await page.inputValue("#org-name")) !== "Cooperativa Sociale Prova E2E") throw new Error("the rejected input was lost");
+  await page.fill("#org-vat_number", "01148190547");
+  await page.getByRole("button", { name: "Salva", exact: true }).click();
+  await page.getByText("Ente gestore salvato.").waitFor();
+
+  step("… and a facility run by it, in the new district");
+  await page.goto(`${base}/facilities/new`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.fill("#form-name", "Centro diurno Prova E2E");
+  await page.selectOption("#form-facility_type", "cdd");
+  await page.click("label[for=form-area-disabili]");
+  await page.selectOption("#form-setting", "day");
+  await page.fill("#form-address", "Via Prova 1");
+  await page.selectOption("#form-organization_id", { label: "Cooperativa Sociale Prova E2E" });
+  await page.selectOption("#form-district_id", { label: "Bolognina" });
+  await page.getByRole("button", { name: "Salva", exact: true }).click();
+  await page.getByRole("link", { name: "Centro diurno Prova E2E" }).click();
+  await page.locator("main dl", { hasText: "Cooperativa Sociale Prova E2E" }).waitFor();
+  await page.locator("main dl", { hasText: "Bolognina" }).waitFor();
+
   if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
   console.log("staff.mjs: all steps passed");
 } catch (e) {

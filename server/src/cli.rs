@@ -275,7 +275,7 @@ async fn import(conn: &DatabaseConnection, what: ImportWhat) -> anyhow::Result<(
         .await
         .map_err(|_| anyhow::anyhow!("{as_user} has no role in tenant {tenant}"))?;
     let mut progress = |done: u64, total: u64| {
-        if done % 100 == 0 || done == total {
+        if done.is_multiple_of(100) || done == total {
             eprintln!("  {done}/{total}");
         }
     };

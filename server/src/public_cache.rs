@@ -14,11 +14,11 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use domain::AppError;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 const TTL: Duration = Duration::from_secs(10);
-/// Past this many entries the cache starts over (simple, and bounded).
-const MAX_ENTRIES: usize = 5_000;
+/// Past this many bytes of answers the cache starts over (simple, and bounded: searches
+/// at ever-new positions would otherwise fill it with answers nobody asks for again).
+const MAX_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct Entry {
@@ -33,7 +33,14 @@ pub struct Entry {
 
 #[derive(Default)]
 pub struct PublicCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Default)]
+struct Entries {
+    by_key: HashMap<String, Entry>,
+    /// Sum of the bodies' sizes.
+    bytes: usize,
 }
 
 impl PublicCache {
@@ -46,7 +53,7 @@ impl PublicCache {
         // Read before computing: a write meanwhile makes this entry stale at once.
         let generation = domain::tenancy::data_generation();
         if let Ok(mut m) = self.entries.lock() {
-            if let Some(e) = m.get_mut(&key).filter(|e| e.generation == generation) {
+            if let Some(e) = m.by_key.get_mut(&key).filter(|e| e.generation == generation) {
                 // A refresh that never came back (its client went away) is retried.
                 if e.at.elapsed() < TTL || (e.refreshing && e.at.elapsed() < 3 * TTL) {
                     return Ok(e.clone());
@@ -58,14 +65,17 @@ impl PublicCache {
         if let Ok(mut m) = self.entries.lock() {
             match &computed {
                 Ok(entry) => {
-                    if m.len() >= MAX_ENTRIES {
-                        m.clear();
+                    if m.bytes + entry.body.len() > MAX_BYTES {
+                        *m = Entries::default();
                     }
-                    m.insert(key, entry.clone());
+                    m.bytes += entry.body.len();
+                    if let Some(old) = m.by_key.insert(key, entry.clone()) {
+                        m.bytes -= old.body.len();
+                    }
                 }
                 // Let the next request try again.
                 Err(_) => {
-                    if let Some(e) = m.get_mut(&key) {
+                    if let Some(e) = m.by_key.get_mut(&key) {
                         e.refreshing = false;
                     }
                 }
@@ -80,7 +90,11 @@ async fn compute<T: Serialize>(
     make: impl Future<Output = domain::Result<T>>,
 ) -> Result<Entry, AppError> {
     let body = serde_json::to_vec(&make.await?).map_err(|e| AppError::Internal(format!("serialize: {e}")))?;
-    let digest = Sha256::digest(&body);
-    let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
+    // A validator, not a signature: 64 bits of SipHash tell two versions of one URL's
+    // answer apart, several times faster than a cryptographic digest of every answer
+    // (and the same on every node running the same build).
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hasher::write(&mut hasher, &body);
+    let etag = format!("\"{:016x}\"", std::hash::Hasher::finish(&hasher));
     Ok(Entry { generation, at: Instant::now(), refreshing: false, body: Bytes::from(body), etag })
 }

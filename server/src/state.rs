@@ -14,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
     pub public_cache: Arc<crate::public_cache::PublicCache>,
+    /// Published facilities in memory, for the public search (see `domain::public_directory`).
+    pub directory: domain::public_directory::PublicDirectory,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -36,6 +38,7 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .build();
-        AppState { db, config: Arc::new(config), leptos, public_cache: Arc::default() }
+        let directory = domain::public_directory::PublicDirectory::new(db.clone());
+        AppState { db, config: Arc::new(config), leptos, public_cache: Arc::default(), directory }
     }
 }

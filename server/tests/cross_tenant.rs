@@ -18,6 +18,7 @@ struct Fixture {
     district_id: i64,
     membership_id: i64,
     facility_id: i64,
+    organization_id: i64,
 }
 
 const SECRET: &str = "Quartiere Riservato di A";
@@ -36,11 +37,16 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
                           "address": "Via Segreta 1", "comune": "017029"});
     let f = a_admin.post(&format!("/api/v1/t/{a_slug}/facilities"), facility).await;
     assert_eq!(f.status, StatusCode::CREATED, "{:?}", f.body);
+    let o = a_admin
+        .post(&format!("/api/v1/t/{a_slug}/organizations"), json!({"name": SECRET, "legal_status": "private"}))
+        .await;
+    assert_eq!(o.status, StatusCode::CREATED, "{:?}", o.body);
     let a = Fixture {
         slug: a_slug.clone(),
         district_id: d.body["id"].as_i64().unwrap(),
         membership_id: members.body["items"][0]["id"].as_i64().unwrap(),
         facility_id: f.body["facility"]["id"].as_i64().unwrap(),
+        organization_id: o.body["id"].as_i64().unwrap(),
     };
 
     // B's admin: the most privileged local role in another tenant.
@@ -99,7 +105,7 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "delete_district" => format!("id={}", a.district_id),
             "rename_district" => format!("id={}&name=Rinominato&code=", a.district_id),
             "get_settings" => String::new(),
-            "update_settings" => "contact_email=&website=".into(),
+            "update_settings" => "contact_email=&website=&stale_after_days=30".into(),
             "remove_member" => format!("id={}", a.membership_id),
             "tenant_tree" => String::new(),
             "list_members" | "list_districts" => "page=1".into(),
@@ -108,7 +114,8 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "add_member" => "email=nuovo%40example.it&display_name=Nuovo&role=social_worker".into(),
             "create_municipality" => "istat_code=017029".into(),
             "create_zone" => "name=Ambito&comuni=017029".into(),
-            "search_facilities" => "page=1&status=all".into(),
+            "search_facilities" => "page=1&filters[status]=all".into(),
+            "staff_filter_options" => String::new(),
             "facility_detail" => format!("id={}", a.facility_id),
             "set_facility_state" => format!("id={}&published=true", a.facility_id),
             "my_facility" => String::new(),
@@ -121,6 +128,10 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             ),
             "update_my_facility" => "places_free=1&hours=".into(),
             "invite_facility_manager" => format!("id={}&email=x%40example.it&display_name=X", a.facility_id),
+            "list_organizations" => "page=1".into(),
+            "organization_detail" => format!("id={}", a.organization_id),
+            "save_organization" => format!("id={}&name=Presa&legal_status=private", a.organization_id),
+            "facility_choices" => format!("id={}", a.facility_id),
             other => panic!("server function {other}: add its cross-tenant arguments to this test"),
         };
         let r = intruder.server_fn(path, &form).await;
@@ -164,6 +175,7 @@ fn fill(path: &str, a: &Fixture) -> String {
             "{district_id}" => out.push_str(&a.district_id.to_string()),
             "{membership_id}" => out.push_str(&a.membership_id.to_string()),
             "{facility_id}" => out.push_str(&a.facility_id.to_string()),
+            "{organization_id}" => out.push_str(&a.organization_id.to_string()),
             s if s.starts_with('{') => panic!("{path}: no cross-tenant fixture for {s}"),
             s => out.push_str(s),
         }

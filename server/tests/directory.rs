@@ -143,7 +143,7 @@ async fn staff_edit_history_and_publication(app: TestApp) {
 async fn staff_form_creates_and_edits(app: TestApp) {
     app.load_comuni().await;
     let p = app.province("Provincia di Prova", "017").await;
-    let (bs, slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
+    let (bs, _slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
     let mut admin = app.signed_in(&app.user(bs, Role::TenantAdmin).await).await;
     // The editor page is its own route, not a facility called "new".
     let page = admin.page("/facilities/new").await;
@@ -327,25 +327,48 @@ fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (Vec<u8>, String) {
     (body, format!("multipart/form-data; boundary={boundary}"))
 }
 
+/// The lines of the import page's answer, as `app::api::ImportEvent`s.
+fn import_events(r: &common::Reply) -> Vec<app::api::ImportEvent> {
+    assert!(r.text.is_ascii(), "lines are plain ASCII: {}", r.text);
+    r.text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+}
+
 async fn staff_import_page_checks_then_imports(app: TestApp) {
+    use app::api::ImportEvent;
     let (_, mut admin) = brescia(&app).await;
     let fields = [("preset", "lombardia-rsa"), ("skip_outside", "true"), ("mode", "check")];
     let (body, content_type) = multipart(&fields, RSA);
     let r = admin.request(Method::POST, "/sf/import_facilities", Some(Body::from(body)), &content_type).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!((r.body["created"].as_u64(), r.body["applied"].as_bool()), (Some(105), Some(false)));
+    let events = import_events(&r);
+    // Progress as the rows go (about a hundred steps, ending at the last row), then the report.
+    let steps: Vec<(u64, u64)> = events
+        .iter()
+        .filter_map(|e| match e {
+            ImportEvent::Progress { done, total } => Some((*done, *total)),
+            _ => None,
+        })
+        .collect();
+    assert!((50..=120).contains(&steps.len()), "{} progress lines", steps.len());
+    assert!(steps.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(steps.last(), Some(&(105, 105)), "the rows of the province");
+    let Some(ImportEvent::Done(report)) = events.last() else { panic!("no report: {}", r.text) };
+    assert_eq!((report.created, report.applied), (105, false));
     let fields = [("preset", "lombardia-rsa"), ("skip_outside", "true"), ("mode", "apply"), ("publish", "true")];
     let (body, content_type) = multipart(&fields, RSA);
     let r = admin.request(Method::POST, "/sf/import_facilities", Some(Body::from(body)), &content_type).await;
-    assert_eq!((r.body["created"].as_u64(), r.body["applied"].as_bool()), (Some(105), Some(true)));
-    // Bad options and bad files answer on their field.
+    let Some(ImportEvent::Done(report)) = import_events(&r).pop() else { panic!("no report: {}", r.text) };
+    assert_eq!((report.created, report.applied), (105, true));
+    // Bad options answer at once on their field; a bad file once it is read, in the stream.
     let (body, content_type) = multipart(&[("preset", "sconosciuto")], RSA);
     let r = admin.request(Method::POST, "/sf/import_facilities", Some(Body::from(body)), &content_type).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.text.contains("preset"), "{}", r.text);
     let (body, content_type) = multipart(&[("preset", "lombardia-rsa")], b"");
     let r = admin.request(Method::POST, "/sf/import_facilities", Some(Body::from(body)), &content_type).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let Some(ImportEvent::Failed(e)) = import_events(&r).pop() else { panic!("no error: {}", r.text) };
+    assert_eq!(e.fields[0].field, "file");
+    assert_eq!(e.fields[0].message, "Il file è vuoto.");
     // A form body instead of multipart is refused, not a crash.
     let r = admin.server_fn("/sf/import_facilities", "file=x").await;
     assert!(r.status.is_client_error(), "{} {}", r.status, r.text);
@@ -769,6 +792,251 @@ async fn hsds_responses_validate_against_the_official_schemas(app: TestApp) {
     assert_eq!(c.get("/api/hsds/v3/no-such-tenant/services").await.status, StatusCode::NOT_FOUND);
 }
 
+/// The public search answers from memory (`domain::public_directory`); the staff list
+/// reads the database. For published entries both must give the same answer.
+async fn public_answers_match_the_database(app: TestApp) {
+    let (slug, mut admin) = brescia(&app).await;
+    let apply = format!("/api/v1/t/{slug}/facilities/import?preset=lombardia-rsa&skip_outside=true&dry_run=false");
+    assert_eq!(admin.post_bytes(&apply, RSA.to_vec(), "text/csv").await.body["created"], 105);
+    let zone = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let kind = entity::tenant::Column::Kind.eq(TenantKind::Zone.code());
+        entity::tenant::Entity::find().filter(kind).one(&app.db).await.unwrap().unwrap().slug
+    };
+    let rezzato = tenant_slug(&app, TenantKind::Municipality, "017161").await;
+    // A draft and a free place somewhere: neither list may differ on them.
+    let mut centre = day_centre();
+    centre["comune"] = json!("017161");
+    (centre["latitude"], centre["longitude"]) = (json!(45.5174), json!(10.3125));
+    let draft = admin.post(&format!("/api/v1/t/{rezzato}/facilities"), centre).await;
+    assert_eq!(draft.status, StatusCode::CREATED, "{:?}", draft.body);
+    let mut c = app.client();
+
+    let items = |r: &common::Reply| -> Vec<Value> { r.body["items"].as_array().unwrap().clone() };
+    let queries = [
+        "",
+        "per_page=7&page=3",
+        "q=fondazione",
+        "q=casa%20riposo&per_page=100",
+        "comune=017029",
+        "area=anziani&type=rsa&setting=residential&per_page=50&page=2",
+        "near=45.5397,10.2196&radius_km=3",
+        "near=45.5397,10.2196&radius_km=25&per_page=10&page=2",
+        "near=45.60,10.50&radius_km=200&per_page=100",
+        "near=45.5397,10.2196&radius_km=15&q=rsa",
+        "free_places=true",
+    ];
+    for tenant in [&slug, &zone, &rezzato] {
+        for q in queries {
+            let public = c.get(&format!("/api/public/v1/{tenant}/facilities?{q}")).await;
+            let staff = admin.get(&format!("/api/v1/t/{tenant}/facilities?status=published&{q}")).await;
+            assert_eq!(public.status, StatusCode::OK, "{tenant} {q}: {:?}", public.body);
+            assert_eq!(staff.status, StatusCode::OK, "{tenant} {q}: {:?}", staff.body);
+            assert_eq!(public.body["total_items"], staff.body["total_items"], "{tenant} {q}");
+            // Whole entries, distances included.
+            let staff: Vec<Value> = items(&staff).into_iter().map(|f| f["facility"].clone()).collect();
+            assert_eq!(items(&public), staff, "{tenant} {q}");
+        }
+    }
+    // Each slug covers its own subtree: Rezzato is in the province, not in ambito 1.
+    let total = |r: common::Reply| r.body["total_items"].as_u64().unwrap();
+    assert_eq!(total(c.get(&format!("/api/public/v1/{rezzato}/facilities")).await), 2);
+    assert_eq!(total(c.get(&format!("/api/public/v1/{zone}/facilities")).await), 16);
+    assert_eq!(total(c.get(&format!("/api/public/v1/{slug}/facilities")).await), 105);
+
+    // A change through this node shows at once, in both languages.
+    let first = c.get(&format!("/api/public/v1/{rezzato}/facilities")).await.body["items"][0].clone();
+    let id = first["id"].as_i64().unwrap();
+    let r = admin.put(&format!("/api/v1/t/{rezzato}/facilities/{id}/state"), json!({"published": false})).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(total(c.get(&format!("/api/public/v1/{rezzato}/facilities")).await), 1);
+    assert_eq!(c.get(&format!("/api/public/v1/{rezzato}/facilities/{id}")).await.status, StatusCode::NOT_FOUND);
+    let draft_id = draft.body["facility"]["id"].as_i64().unwrap();
+    let r = admin.put(&format!("/api/v1/t/{rezzato}/facilities/{draft_id}/state"), json!({"published": true})).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let shown = c.get(&format!("/api/public/v1/{rezzato}/facilities/{draft_id}")).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert_eq!(shown.body["facility_type"]["label"], "Centro diurno disabili (CDD)");
+    c.lang = Some("en");
+    let shown = c.get(&format!("/api/public/v1/{rezzato}/facilities/{draft_id}")).await;
+    assert_eq!(shown.body["facility_type"]["label"], "Day centre for disabled people (CDD)");
+    // Another tenant's slug does not reach it.
+    assert_eq!(c.get(&format!("/api/public/v1/{zone}/facilities/{draft_id}")).await.status, StatusCode::NOT_FOUND);
+}
+
+/// Admins keep the organisations that manage facilities; facilities choose theirs and a
+/// district in the form; the freshness window is a tenant setting.
+async fn organizations_districts_and_freshness_window(app: TestApp) {
+    app.load_comuni().await;
+    let p = app.province("Provincia di Prova", "017").await;
+    let (bs, slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
+    let (other, other_slug) = app.municipality_of(p, "Comune di Rezzato", Some("017161")).await;
+    let mut admin = app.signed_in(&app.user(bs, Role::TenantAdmin).await).await;
+    let orgs = format!("/api/v1/t/{slug}/organizations");
+
+    // Every mistake on its field, in the user's language.
+    let bad = json!({"name": " ", "tax_code": "RSSMRA80A01H501X", "vat_number": "01148190548",
+                     "legal_status": "mixed", "email": "nope", "website": "rondine.example.it"});
+    let r = admin.post(&orgs, bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    assert_eq!(fields(&r), ["name", "tax_code", "vat_number", "legal_status", "email", "website"]);
+    assert!(r.body["fields"][2]["message"].as_str().unwrap().starts_with("Partita IVA non valida"), "{:?}", r.body);
+
+    let rondine = json!({"name": "Cooperativa Sociale La Rondine", "tax_code": "01148190547",
+                         "vat_number": "IT 01148190547", "legal_status": "private", "email": "Info@Rondine.example.it"});
+    let r = admin.post(&orgs, rondine).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let org = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["vat_number"], "01148190547");
+    assert_eq!(r.body["email"], "info@rondine.example.it");
+    assert_eq!(admin.get(&format!("{orgs}?q=rondine")).await.body["total"], 1);
+    assert_eq!(admin.get(&format!("{orgs}?q=0114819")).await.body["total"], 1);
+    assert_eq!(admin.get(&format!("{orgs}?q=gabbiano")).await.body["total"], 0);
+    let district = admin.post(&format!("/api/v1/t/{slug}/districts"), json!({"name": "Centro storico"})).await;
+    let district = district.body["id"].as_i64().unwrap();
+
+    // The form offers them, and saves the choice.
+    let page = admin.page("/facilities/new").await;
+    assert!(page.text.contains("Cooperativa Sociale La Rondine") && page.text.contains("Centro storico"));
+    let form = format!(
+        "form[name]=CDD+Il+Girasole&form[facility_type]=cdd&form[areas][disabili]=on&form[setting]=day\
+         &form[hours]=&form[address]=Via+Milano+10&form[comune]=017029&form[organization_id]={org}&form[district_id]={district}"
+    );
+    let r = admin.server_fn("/sf/save_facility", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let facility = r.body["facility"]["id"].as_i64().unwrap();
+    assert_eq!(r.body["facility"]["organization"]["name"], "Cooperativa Sociale La Rondine");
+    assert_eq!(r.body["facility"]["district"]["name"], "Centro storico");
+    let staff_search = |q: &str| format!("/api/v1/t/{slug}/facilities?q={q}");
+    assert_eq!(admin.get(&staff_search("rondine")).await.body["total_items"], 1);
+    // The staff list filters by setting, comune and district too.
+    let options = admin.server_fn("/sf/staff_filter_options", "").await;
+    assert_eq!(options.body["comuni"], json!([{"istat_code": "017029", "name": "Brescia", "province": "BS"}]));
+    assert_eq!(options.body["districts"], json!([{"id": district, "name": "Centro storico"}]));
+    for (filter, expected) in [
+        (format!("filters[district]={district}"), 1),
+        ("filters[comune]=017029&filters[setting]=day".to_string(), 1),
+        ("filters[setting]=residential".to_string(), 0),
+    ] {
+        let r = admin.server_fn("/sf/search_facilities", &format!("page=1&{filter}")).await;
+        assert_eq!(r.body["total_items"], expected, "{filter}: {}", r.text);
+    }
+    let list = admin.page(&format!("/facilities?district={district}&setting=day")).await;
+    assert!(list.text.contains("CDD Il Girasole") && list.text.contains("id=\"f-district\""), "{}", list.text);
+    // Another tenant's organisation, or a made-up id, is refused on its field.
+    let mut other_admin = app.signed_in(&app.user(other, Role::TenantAdmin).await).await;
+    let theirs = other_admin
+        .post(&format!("/api/v1/t/{other_slug}/organizations"), json!({"name": "Altra", "legal_status": "public"}))
+        .await;
+    let theirs = theirs.body["id"].as_i64().unwrap();
+    for choice in [theirs.to_string(), "abc".to_string()] {
+        let bad = format!("id={facility}&{}", form.replace(&format!("organization_id]={org}"), &format!("organization_id]={choice}")));
+        let r = admin.server_fn("/sf/save_facility", &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{choice}: {}", r.text);
+        assert_eq!(fields(&r), ["organization_id"], "{choice}");
+    }
+
+    // A renamed organisation is found under its new name.
+    let renamed = json!({"name": "Cooperativa Il Gabbiano", "legal_status": "private"});
+    let r = admin.put(&format!("{orgs}/{org}"), renamed).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["tax_code"], Value::Null, "a full replacement");
+    assert_eq!(admin.get(&staff_search("gabbiano")).await.body["total_items"], 1);
+    assert_eq!(admin.get(&staff_search("rondine")).await.body["total_items"], 0);
+    let r = admin.server_fn("/sf/save_organization", &format!("id={org}&name=&legal_status=private")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r), ["name"]);
+    assert!(admin.page("/organizations").await.text.contains("Cooperativa Il Gabbiano"));
+    assert!(admin.page(&format!("/organizations/{org}/edit")).await.text.contains("Cooperativa Il Gabbiano"));
+
+    // Other roles read them but do not change them.
+    let mut worker = app.signed_in(&app.user(bs, Role::SocialWorker).await).await;
+    assert_eq!(worker.get(&orgs).await.status, StatusCode::OK);
+    let r = worker.post(&orgs, json!({"name": "Nuova", "legal_status": "private"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = worker.put(&format!("{orgs}/{org}"), json!({"name": "Presa", "legal_status": "private"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // The freshness window: an entry confirmed 10 days ago is current with the default
+    // 180 days, and "to verify" once the tenant shortens the window to 7.
+    let ten_days_ago = (chrono::Utc::now() - chrono::Duration::days(10)).format("%Y-%m-%d %H:%M:%S+00:00");
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let tx = app.db.begin().await.unwrap();
+    if app.is_postgres() {
+        tx.execute_unprepared(&format!("SELECT set_config('app.tenant_id', '{}', true)", bs.0)).await.unwrap();
+    }
+    let sql = format!("UPDATE facility SET verified_at = '{ten_days_ago}' WHERE id = {facility}");
+    tx.execute_unprepared(&sql).await.unwrap();
+    tx.commit().await.unwrap();
+    let stale = format!("/api/v1/t/{slug}/facilities?stale=true");
+    assert_eq!(admin.get(&stale).await.body["total_items"], 0);
+    let settings = format!("/api/v1/t/{slug}/settings");
+    assert_eq!(admin.get(&settings).await.body["stale_after_days"], 180);
+    let r = admin.put(&settings, json!({"stale_after_days": 0})).await;
+    assert_eq!(fields(&r), ["stale_after_days"]);
+    let r = admin.server_fn("/sf/update_settings", "contact_email=&website=&stale_after_days=sette").await;
+    assert_eq!(fields(&r), ["stale_after_days"]);
+    let r = admin.server_fn("/sf/update_settings", "contact_email=&website=&stale_after_days=7").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["stale_after_days"], 7);
+    assert_eq!(admin.get(&stale).await.body["total_items"], 1);
+    // Other settings leave the window alone.
+    let r = admin.put(&settings, json!({"website": "https://www.comune.brescia.it"})).await;
+    assert_eq!(r.body["stale_after_days"], 7);
+    assert!(admin.page("/settings").await.text.contains("name=\"stale_after_days\""));
+}
+
+/// A write through another node (here: straight into the database, so this node's
+/// write generation does not move) reaches the public directory through its periodic
+/// check; until then the old snapshot answers.
+async fn public_directory_sees_writes_of_other_nodes(app: TestApp) {
+    use domain::public_directory::PublicDirectory;
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let (slug, mut admin) = brescia(&app).await;
+    let apply = format!("/api/v1/t/{slug}/facilities/import?preset=lombardia-rsa&skip_outside=true&dry_run=false");
+    assert_eq!(admin.post_bytes(&apply, RSA.to_vec(), "text/csv").await.body["created"], 105);
+    let gussago = tenant_slug(&app, TenantKind::Municipality, "017081").await;
+    let gussago_id = app.tenant_id_of(&gussago).await;
+
+    // Checks as often as asked; no forced rebuild.
+    let directory = PublicDirectory::with_intervals(
+        app.db.clone(),
+        std::time::Duration::ZERO,
+        std::time::Duration::from_secs(3600),
+    );
+    let search = types::directory::FacilitySearch { q: Some("richiedei".into()), ..Default::default() };
+    let found = directory.search(&slug, &search, types::Lang::It).await.unwrap();
+    assert_eq!(found.total_items, 1);
+    let id = found.items[0].id.0;
+
+    let tx = app.db.begin().await.unwrap();
+    if app.is_postgres() {
+        tx.execute_unprepared(&format!("SELECT set_config('app.tenant_id', '{gussago_id}', true)")).await.unwrap();
+    }
+    let later = (chrono::Utc::now() + chrono::Duration::seconds(1)).format("%Y-%m-%d %H:%M:%S%.6f+00:00");
+    let sql = format!(
+        "UPDATE facility SET name = 'RSA Richiedei (rinnovata)', search_text = 'rsa richiedei rinnovata gussago', \
+         updated_at = '{later}' WHERE id = {id}"
+    );
+    tx.execute_unprepared(&sql).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // The first search after the write starts the check; answers follow within moments.
+    let mut name = String::new();
+    for _ in 0..200 {
+        let found = directory.search(&slug, &search, types::Lang::It).await.unwrap();
+        name = found.items[0].name.clone();
+        if name == "RSA Richiedei (rinnovata)" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(name, "RSA Richiedei (rinnovata)");
+}
+
+on_both!(public_directory_sees_writes_of_other_nodes);
+on_both!(organizations_districts_and_freshness_window);
+on_both!(public_answers_match_the_database);
 on_both!(hsds_responses_validate_against_the_official_schemas);
 on_both!(facility_manager_self_service_and_freshness);
 on_both!(staff_form_creates_and_edits);

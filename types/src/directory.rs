@@ -60,6 +60,10 @@ pub fn accreditation_key(code: &str) -> String {
     format!("accreditation.{code}")
 }
 
+pub fn legal_status_key(code: &str) -> String {
+    format!("legal_status.{code}")
+}
+
 /// One opening interval on a weekday (1 = Monday … 7 = Sunday), times `HH:MM`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -231,6 +235,15 @@ pub struct ComuneBriefOut {
 pub struct DistrictBriefOut {
     pub id: DistrictId,
     pub name: String,
+}
+
+/// What the staff list can be filtered by beyond fixed lists: the comuni that have
+/// entries in the directory and its districts (named with their tenant when several).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffFilterOptionsOut {
+    pub comuni: Vec<ComuneBriefOut>,
+    pub districts: Vec<DistrictBriefOut>,
 }
 
 /// A facility as the public sees it.

@@ -176,6 +176,10 @@ pub struct MemberCreatedOut {
 pub struct TenantSettingsIn {
     pub contact_email: Option<String>,
     pub website: Option<String>,
+    /// Directory entries not verified for this many days are flagged "to verify"
+    /// (1–3650); absent keeps the current value.
+    #[serde(default)]
+    pub stale_after_days: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -184,4 +188,5 @@ pub struct TenantSettingsOut {
     pub tenant: TenantOut,
     pub contact_email: Option<String>,
     pub website: Option<String>,
+    pub stale_after_days: i32,
 }

@@ -103,6 +103,19 @@ mod tests {
         }
     }
 
+    /// A key defined twice would silently show the later text in both places.
+    #[test]
+    fn no_key_is_defined_twice() {
+        for (lang, source) in [("it", IT), ("en", EN)] {
+            let mut seen = BTreeSet::new();
+            for line in source.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+                if let Some((key, _)) = line.split_once('=') {
+                    assert!(seen.insert(key.trim()), "{} defined twice in {lang}", key.trim());
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_code_list_is_translated() {
         let mut keys: Vec<String> = Role::ALL.iter().map(|r| r.label_key()).collect();
@@ -124,6 +137,13 @@ mod tests {
             .iter()
             .map(|c| c.message_key().to_string()),
         );
+        use crate::directory::{
+            accreditation_key, area_key, legal_status_key, setting_key, ACCREDITATIONS, AREAS, LEGAL_STATUSES, SETTINGS,
+        };
+        keys.extend(AREAS.iter().map(|c| area_key(c)));
+        keys.extend(SETTINGS.iter().map(|c| setting_key(c)));
+        keys.extend(ACCREDITATIONS.iter().map(|c| accreditation_key(c)));
+        keys.extend(LEGAL_STATUSES.iter().map(|c| legal_status_key(c)));
         for lang in Lang::ALL {
             for k in &keys {
                 assert!(has_key(lang, k), "{k} missing in {lang:?}");

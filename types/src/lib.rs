@@ -5,6 +5,7 @@
 pub mod directory;
 pub mod dto;
 pub mod error;
+pub mod fiscal;
 pub mod i18n;
 pub mod ids;
 pub mod roles;

@@ -4,47 +4,36 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, AREAS};
+use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, AREAS, SETTINGS};
 
-use super::{action_error, ErrorAlert, Field, Pagination, SignedIn};
-use crate::api::{facility_detail, facility_types, search_facilities, InviteFacilityManager, SetFacilityState};
+use super::{action_error, urlencode, ErrorAlert, Field, Pagination, SignedIn};
+use crate::api::{
+    facility_detail, facility_types, search_facilities, staff_filter_options, InviteFacilityManager, SetFacilityState,
+    StaffFilters,
+};
 use crate::use_ui;
 
 /// The list's filters, as they stand in the URL (a plain GET form: works without JS).
-#[derive(Clone, Debug, PartialEq, Default)]
-struct Filters {
-    q: Option<String>,
-    area: Option<String>,
-    facility_type: Option<String>,
-    status: Option<String>,
-    stale: bool,
-    page: u64,
-}
-
-impl Filters {
-    /// The URL query without the page.
-    fn query(&self) -> String {
-        let mut parts = Vec::new();
-        for (k, v) in [("q", &self.q), ("area", &self.area), ("type", &self.facility_type), ("status", &self.status)] {
-            if let Some(v) = v {
-                parts.push(format!("{k}={}", urlencode(v)));
-            }
+fn filters_query(f: &StaffFilters) -> String {
+    let district = f.district.map(|d| d.to_string());
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("q", &f.q),
+        ("area", &f.area),
+        ("type", &f.facility_type),
+        ("setting", &f.setting),
+        ("comune", &f.comune),
+        ("district", &district),
+        ("status", &f.status),
+    ] {
+        if let Some(v) = v {
+            parts.push(format!("{k}={}", urlencode(v)));
         }
-        if self.stale {
-            parts.push("stale=true".into());
-        }
-        parts.join("&")
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            b' ' => "+".into(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    if f.stale {
+        parts.push("stale=true".into());
+    }
+    parts.join("&")
 }
 
 #[component]
@@ -54,18 +43,21 @@ pub fn Facilities() -> impl IntoView {
     let filters = move || {
         let q = query.read();
         let get = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
-        Filters {
+        StaffFilters {
             q: get("q"),
             area: get("area"),
             facility_type: get("type"),
+            setting: get("setting"),
+            comune: get("comune"),
+            district: get("district").and_then(|d| d.parse().ok()),
             status: get("status"),
             stale: get("stale").is_some_and(|v| v == "true"),
-            page: get("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
         }
     };
-    let results =
-        Resource::new(filters, |f| search_facilities(f.q, f.area, f.facility_type, f.status, Some(f.stale), f.page));
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).max(1);
+    let results = Resource::new(move || (filters(), page()), |(f, page)| search_facilities(f, page));
     let types = Resource::new(|| (), |_| facility_types());
+    let options = Resource::new(|| (), |_| staff_filter_options());
     let title = move || if filters().stale { ui.t("facilities.to_verify") } else { ui.t("facilities.title") };
     view! {
         <SignedIn>
@@ -110,6 +102,47 @@ pub fn Facilities() -> impl IntoView {
                         </Suspense>
                     </select>
                 </div>
+                <div class="col-md-3 form-group">
+                    <label for="f-setting" class="active">{move || ui.t("field.setting")}</label>
+                    <select id="f-setting" name="setting" class="form-select">
+                        <option value="">{move || ui.t("common.all")}</option>
+                        {SETTINGS.iter().map(|code| {
+                            let selected = move || filters().setting.as_deref() == Some(*code);
+                            view! { <option value=*code selected=selected>{move || ui.t(&setting_key(code))}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let options = options.await.unwrap_or_default();
+                        view! {
+                            <div class="col-md-3 form-group">
+                                <label for="f-comune" class="active">{ui.t("field.comune")}</label>
+                                <select id="f-comune" name="comune" class="form-select">
+                                    <option value="">{ui.t("common.all")}</option>
+                                    {options.comuni.into_iter().map(|c| {
+                                        let code = c.istat_code.clone();
+                                        let selected = move || filters().comune.as_deref() == Some(code.as_str());
+                                        view! { <option value=c.istat_code.clone() selected=selected>{c.name.clone()}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            {(!options.districts.is_empty()).then(|| view! {
+                                <div class="col-md-3 form-group">
+                                    <label for="f-district" class="active">{ui.t("field.district")}</label>
+                                    <select id="f-district" name="district" class="form-select">
+                                        <option value="">{ui.t("common.all")}</option>
+                                        {options.districts.into_iter().map(|d| {
+                                            let id = d.id.0;
+                                            let selected = move || filters().district == Some(id);
+                                            view! { <option value=id.to_string() selected=selected>{d.name.clone()}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                            })}
+                        }
+                    })}
+                </Suspense>
                 <div class="col-md-2 form-group">
                     <label for="f-status" class="active">{move || ui.t("field.status")}</label>
                     <select id="f-status" name="status" class="form-select">
@@ -134,7 +167,7 @@ pub fn Facilities() -> impl IntoView {
                     match results.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
                         Ok(page) => {
-                            let query = filters().query();
+                            let query = filters_query(&filters());
                             let (current, pages, total) = (page.page, page.total_pages, page.total_items);
                             let slug = ui.session().and_then(|s| s.current).map(|m| m.tenant.slug).unwrap_or_default();
                             let export = |ext: &str| format!("/api/v1/t/{slug}/facilities/export.{ext}?{query}");
@@ -308,7 +341,7 @@ pub fn FacilityPage() -> impl IntoView {
                                                 <th scope="col">{ui.t("facilities.who")}</th>
                                                 <th scope="col">{ui.t("facilities.field")}</th>
                                                 <th scope="col">{ui.t("facilities.old")}</th>
-                                                <th scope="col">{ui.t("facilities.new")}</th>
+                                                <th scope="col">{ui.t("facilities.new_value")}</th>
                                             </tr></thead>
                                             <tbody>
                                                 {rows.into_iter().map(|c| view! { <tr>

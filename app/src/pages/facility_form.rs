@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, ACCREDITATIONS, AREAS, SETTINGS};
 
 use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
-use crate::api::{facility_detail, facility_types, SaveFacility};
+use crate::api::{facility_choices, facility_detail, facility_types, FacilityFormOptions, SaveFacility};
 use crate::use_ui;
 
 #[component]
@@ -21,6 +21,7 @@ pub fn FacilityEditor() -> impl IntoView {
         }
     });
     let types = Resource::new(|| (), |_| facility_types());
+    let choices = Resource::new(id, facility_choices);
     let save = ServerAction::<SaveFacility>::new();
     let error = action_error(save);
     view! {
@@ -36,9 +37,10 @@ pub fn FacilityEditor() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     let types = types.await.unwrap_or_default();
+                    let choices = choices.await.unwrap_or_default();
                     match current.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(f) => view! { <FormBody f id=id() types error save/> }.into_any(),
+                        Ok(f) => view! { <FormBody f id=id() types choices error save/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -51,6 +53,7 @@ fn FormBody(
     f: Option<StaffFacilityOut>,
     id: Option<i64>,
     types: Vec<types::directory::FacilityTypeOut>,
+    choices: FacilityFormOptions,
     error: Signal<Option<crate::api::UiError>>,
     save: ServerAction<SaveFacility>,
 ) -> impl IntoView {
@@ -90,6 +93,8 @@ fn FormBody(
         places_free: num(places.free),
         accreditation: get(|f| f.accreditation.clone()),
         accreditation_act: get(|f| f.accreditation_act.clone()),
+        organization_id: f.as_ref().and_then(|f| f.organization.as_ref()).map(|o| o.id.0),
+        district_id: f.as_ref().and_then(|f| f.district.as_ref()).map(|d| d.id.0),
     };
     let invalid = move |field: &'static str| move || error.get().and_then(|e| e.field(field)).is_some().to_string();
     let input =
@@ -138,6 +143,33 @@ fn FormBody(
                             <option value=*s selected=v.setting == *s>{ui.t(&setting_key(s))}</option>
                         }).collect_view()}
                     </select>
+                </div>
+            </div>
+            <div class="row">
+                <div class="form-group mb-4 col-md-8">
+                    <label for="form-organization_id" class="active">{ui.t("field.organization")}</label>
+                    <select id="form-organization_id" name="form[organization_id]" class="form-select"
+                        aria-invalid=invalid("organization_id") aria-describedby="organization_id-help organization_id-error">
+                        <option value="">"–"</option>
+                        {choices.organizations.iter().map(|o| view! {
+                            <option value=o.id.0.to_string() selected=v.organization_id == Some(o.id.0)>{o.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                    <small class="form-text" id="organization_id-help">
+                        <a href="/organizations">{ui.t("facilities.manage_organizations")}</a>
+                    </small>
+                    <FieldMessage error field="organization_id"/>
+                </div>
+                <div class="form-group mb-4 col-md-4">
+                    <label for="form-district_id" class="active">{ui.t("field.district")}</label>
+                    <select id="form-district_id" name="form[district_id]" class="form-select"
+                        aria-invalid=invalid("district_id") aria-describedby="district_id-error">
+                        <option value="">"–"</option>
+                        {choices.districts.iter().map(|d| view! {
+                            <option value=d.id.0.to_string() selected=v.district_id == Some(d.id.0)>{d.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage error field="district_id"/>
                 </div>
             </div>
             <fieldset class="mb-4" aria-describedby="areas-error">
@@ -235,4 +267,6 @@ struct Values {
     places_free: String,
     accreditation: String,
     accreditation_act: String,
+    organization_id: Option<i64>,
+    district_id: Option<i64>,
 }

@@ -9,14 +9,23 @@ use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
 use types::directory::ImportReport;
 
 use super::SignedIn;
-use crate::api::{facility_types, import_facilities, UiError};
+use crate::api::{facility_types, import_facilities, ImportEvent, UiError};
 use crate::use_ui;
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let ui = use_ui();
     let types = Resource::new(|| (), |_| facility_types());
-    let upload = Action::new_local(|data: &FormData| import_facilities(data.clone().into()));
+    let (progress, set_progress) = signal(None::<(u64, u64)>);
+    let upload = Action::new_local(move |data: &FormData| {
+        let data = data.clone();
+        async move {
+            set_progress.set(None);
+            let outcome = read_events(import_facilities(data.into()).await?, set_progress).await;
+            set_progress.set(None);
+            outcome
+        }
+    });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
@@ -92,6 +101,17 @@ pub fn ImportPage() -> impl IntoView {
                     {move || ui.t(if upload.pending().get() { "import.working" } else { "import.submit" })}
                 </button>
             </form>
+            {move || progress.get().filter(|_| upload.pending().get()).map(|(done, total)| {
+                let percent = (done * 100).checked_div(total).unwrap_or(0);
+                let text = ui.tf("import.progress", &[("done", &done.to_string()), ("total", &total.to_string())]);
+                view! {
+                    <div class="progress mt-4" id="import-progress">
+                        <div class="progress-bar" role="progressbar" style=format!("width: {percent}%")
+                            aria-valuenow=percent aria-valuemin="0" aria-valuemax="100" aria-valuetext=text.clone()></div>
+                    </div>
+                    <p class="small mt-1">{text}</p>
+                }
+            })}
             <div aria-live="polite" id="import-result" aria-busy=move || upload.pending().get().to_string()>
                 {move || upload.value().get().map(|r| match r {
                     Err(e) => view! { <ImportError e/> }.into_any(),
@@ -100,6 +120,30 @@ pub fn ImportPage() -> impl IntoView {
             </div>
         </SignedIn>
     }
+}
+
+/// Follows the import's lines (`ImportEvent`): progress to `set_progress`, then the outcome.
+async fn read_events(
+    stream: leptos::server_fn::codec::TextStream<UiError>,
+    set_progress: WriteSignal<Option<(u64, u64)>>,
+) -> Result<ImportReport, UiError> {
+    use futures::StreamExt;
+    let mut stream = stream.into_inner();
+    let mut pending = String::new();
+    while let Some(chunk) = stream.next().await {
+        pending.push_str(&chunk?);
+        while let Some(end) = pending.find('\n') {
+            let line: String = pending.drain(..=end).collect();
+            match serde_json::from_str::<ImportEvent>(line.trim()) {
+                Ok(ImportEvent::Progress { done, total }) => set_progress.set(Some((done, total))),
+                Ok(ImportEvent::Done(report)) => return Ok(report),
+                Ok(ImportEvent::Failed(e)) => return Err(UiError(e)),
+                Err(_) => break,
+            }
+        }
+    }
+    // The answer ended without an outcome (the connection dropped).
+    Err(UiError(types::ApiError { code: types::ErrorCode::Unavailable, message: String::new(), fields: vec![] }))
 }
 
 #[component]

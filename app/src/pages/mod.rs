@@ -7,6 +7,7 @@ pub mod facility_form;
 pub mod home;
 pub mod import;
 pub mod my_facility;
+pub mod organizations;
 pub mod password;
 pub mod settings;
 pub mod sign_in;
@@ -147,6 +148,17 @@ pub fn Pagination(
             </nav>
         }
     })
+}
+
+/// Percent-encodes a query value (space as `+`).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The current `?page=` of the URL (1 when absent or invalid).

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{action_error, ErrorAlert, Field, SignedIn};
+use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
 use crate::api::{get_settings, UpdateSettings};
 use crate::use_ui;
 
@@ -36,6 +36,15 @@ pub fn Settings() -> impl IntoView {
                             <ActionForm action=save>
                                 <Field id="contact_email" name="contact_email" label="settings.contact_email" kind="email" error maxlength=254 value=s.contact_email.unwrap_or_default()/>
                                 <Field id="website" name="website" label="settings.website" kind="url" error maxlength=300 placeholder="https://" value=s.website.unwrap_or_default()/>
+                                <div class="form-group mb-4">
+                                    <label for="stale_after_days" class="active">{ui.t("settings.stale_after_days")}</label>
+                                    <input type="number" id="stale_after_days" name="stale_after_days" class="form-control"
+                                        min="1" max="3650" inputmode="numeric" value=s.stale_after_days.to_string()
+                                        aria-invalid=move || error.get().and_then(|e| e.field("stale_after_days")).is_some().to_string()
+                                        aria-describedby="stale_after_days-help stale_after_days-error"/>
+                                    <small class="form-text" id="stale_after_days-help">{ui.t("settings.stale_after_days_help")}</small>
+                                    <FieldMessage error field="stale_after_days"/>
+                                </div>
                                 <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
                             </ActionForm>
                         }.into_any(),

@@ -6,14 +6,15 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::facilities;
+use domain::{facilities, organizations};
 use domain::import::{self, ImportOptions};
 use serde::Deserialize;
 use types::directory::{
-    FacilityChangeOut, FacilityIn, FacilitySearch, FacilityStateIn, ImportReport, SearchPage, SelfServiceIn,
-    StaffFacilityOut,
+    FacilityChangeOut, FacilityIn, FacilitySearch, FacilityStateIn, ImportReport, OrganizationIn, OrganizationOut,
+    SearchPage, SelfServiceIn, StaffFacilityOut,
 };
-use types::{DistrictId, FacilityId};
+use types::dto::Page;
+use types::{DistrictId, FacilityId, OrganizationId};
 use utoipa::IntoParams;
 
 use crate::error::ApiResult;
@@ -291,4 +292,67 @@ pub async fn import_facilities(
 ) -> ApiResult<Json<ImportReport>> {
     let opts = q.options()?;
     Ok(Json(import::import_facilities(&s.db, &ctx, &body, &opts, lang, &mut |_, _| {}).await?))
+}
+
+/// `/{tenant}/organizations/{organization_id}`
+#[derive(Deserialize)]
+pub struct OrganizationPath {
+    #[allow(dead_code)]
+    tenant: String,
+    organization_id: i64,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct OrganizationQuery {
+    /// Words of the name, tax code or VAT number.
+    pub q: Option<String>,
+    /// 1-based page number.
+    pub page: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/organizations", tag = "directory",
+    params(("tenant" = String, Path), OrganizationQuery),
+    responses((status = 200, body = Page<OrganizationOut>), (status = 404, body = types::ApiError)))]
+pub async fn list_organizations(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Query(q): Query<OrganizationQuery>,
+) -> ApiResult<Json<Page<OrganizationOut>>> {
+    Ok(Json(organizations::list_organizations(&s.db, &ctx, q.q.as_deref(), q.page.unwrap_or(1)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/t/{tenant}/organizations", tag = "directory", request_body = OrganizationIn,
+    params(("tenant" = String, Path)),
+    responses((status = 201, body = OrganizationOut), (status = 403, body = types::ApiError),
+        (status = 422, body = types::ApiError)))]
+pub async fn create_organization(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Json(input): Json<OrganizationIn>,
+) -> ApiResult<(StatusCode, Json<OrganizationOut>)> {
+    Ok((StatusCode::CREATED, Json(organizations::create_organization(&s.db, &ctx, input).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/organizations/{organization_id}", tag = "directory",
+    params(("tenant" = String, Path), ("organization_id" = i64, Path)),
+    responses((status = 200, body = OrganizationOut), (status = 404, body = types::ApiError)))]
+pub async fn get_organization(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Path(p): Path<OrganizationPath>,
+) -> ApiResult<Json<OrganizationOut>> {
+    Ok(Json(organizations::get_organization(&s.db, &ctx, OrganizationId(p.organization_id)).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/t/{tenant}/organizations/{organization_id}", tag = "directory",
+    request_body = OrganizationIn, params(("tenant" = String, Path), ("organization_id" = i64, Path)),
+    responses((status = 200, body = OrganizationOut), (status = 403, body = types::ApiError),
+        (status = 404, body = types::ApiError), (status = 422, body = types::ApiError)))]
+pub async fn update_organization(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Path(p): Path<OrganizationPath>,
+    Json(input): Json<OrganizationIn>,
+) -> ApiResult<Json<OrganizationOut>> {
+    Ok(Json(organizations::update_organization(&s.db, &ctx, OrganizationId(p.organization_id), input).await?))
 }

@@ -75,7 +75,7 @@ pub async fn hsds_services(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::services(&s.db, &p.tenant, &q.into(), lang)).await
+    answer(&s, &uri, lang, &headers, JSON, hsds::services(&s.db, &s.directory, &p.tenant, &q.into(), lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/services/{service_id}", tag = "hsds",
@@ -89,7 +89,7 @@ pub async fn hsds_service(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::service_by_id(&s.db, &p.tenant, &p.id, lang)).await
+    answer(&s, &uri, lang, &headers, JSON, hsds::service_by_id(&s.directory, &p.tenant, &p.id, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/organizations", tag = "hsds", params(("tenant" = String, Path), ListQuery),
@@ -129,7 +129,7 @@ pub async fn hsds_service_at_locations(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::service_at_locations(&s.db, &p.tenant, &q.into(), lang)).await
+    answer(&s, &uri, lang, &headers, JSON, hsds::service_at_locations(&s.db, &s.directory, &p.tenant, &q.into(), lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/service_at_locations/{service_at_location_id}", tag = "hsds",
@@ -143,7 +143,7 @@ pub async fn hsds_service_at_location(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::service_at_location_by_id(&s.db, &p.tenant, &p.id, lang)).await
+    answer(&s, &uri, lang, &headers, JSON, hsds::service_at_location_by_id(&s.directory, &p.tenant, &p.id, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/taxonomies", tag = "hsds", params(("tenant" = String, Path)),

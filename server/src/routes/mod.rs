@@ -76,6 +76,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(d::import_facilities))
         .routes(routes!(d::export_csv))
         .routes(routes!(d::export_xlsx))
+        .routes(routes!(d::list_organizations, d::create_organization))
+        .routes(routes!(d::get_organization, d::update_organization))
 }
 
 /// The public directory API (also in the OpenAPI document; CORS open for GET).
@@ -130,13 +132,17 @@ pub fn app_router(state: AppState) -> Router {
             state.config.session_minutes,
         )));
 
-    // Pages and server functions (leptos registers both routes) get the pool in their
-    // context; `app` cannot see `AppState`.
+    // Pages and server functions (leptos registers both routes) get the pool and the
+    // public directory in their context; `app` cannot see `AppState`.
     let ctx_db = state.db.clone();
+    let ctx_directory = state.directory.clone();
     let pages = Router::new().leptos_routes_with_context(
         &state,
         generate_route_list(app::App),
-        move || provide_context(ctx_db.clone()),
+        move || {
+            provide_context(ctx_db.clone());
+            provide_context(ctx_directory.clone());
+        },
         move || app::shell(leptos_options.clone()),
     );
 

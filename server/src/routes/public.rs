@@ -142,7 +142,7 @@ pub async fn public_facilities(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let search = q.into();
-    answer(&s, &uri, lang, &headers, JSON, facilities::search_public(&s.db, &p.tenant, &search, lang)).await
+    answer(&s, &uri, lang, &headers, JSON, s.directory.search(&p.tenant, &search, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities/{facility_id}", tag = "public",
@@ -156,7 +156,7 @@ pub async fn public_facility(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let id = FacilityId(p.facility_id);
-    answer(&s, &uri, lang, &headers, JSON, facilities::get_public(&s.db, &p.tenant, id, lang)).await
+    answer(&s, &uri, lang, &headers, JSON, s.directory.facility(&p.tenant, id, lang)).await
 }
 
 /// The published facilities with coordinates as a GeoJSON FeatureCollection (all
@@ -175,7 +175,7 @@ pub async fn public_geojson(
 ) -> ApiResult<Response> {
     let search = q.into();
     let make = async {
-        let rows = facilities::map_public(&s.db, &p.tenant, &search, lang).await?;
+        let rows = s.directory.map(&p.tenant, &search, lang).await?;
         let features: Vec<_> = rows
             .iter()
             .filter_map(|f| {

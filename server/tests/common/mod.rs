@@ -165,6 +165,12 @@ impl TestApp {
         entity::tenant::Entity::find_by_id(tenant.0).one(&self.db).await.unwrap().unwrap().slug
     }
 
+    pub async fn tenant_id_of(&self, slug: &str) -> i64 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let t = entity::tenant::Entity::find().filter(entity::tenant::Column::Slug.eq(slug)).one(&self.db).await.unwrap();
+        t.unwrap().id
+    }
+
     /// A user with `role` in `tenant`; returns the email (password: `PASSWORD`).
     pub async fn user(&self, tenant: TenantId, role: Role) -> String {
         let email = format!("{}@test.openwelfare.it", unique("u"));
