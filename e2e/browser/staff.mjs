@@ -1,18 +1,11 @@
 // Drives the staff app like a social worker with two municipalities would.
 // Waits on conditions the page exposes, never on fixed sleeps.
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-
-const require = createRequire(path.join(process.env.OW_NODE_MODULES, "noop.js"));
-const { chromium } = require("playwright-core");
+import { launch } from "./browser.mjs";
 const base = process.env.BASE_URL;
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const page = await browser.newPage({ locale: "it-IT" });
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));

@@ -54,23 +54,65 @@ impl DemoServer {
         }
         let child = command(&["serve"]).stdout(Stdio::null()).spawn().map_err(|e| e.to_string())?;
         let server = DemoServer { child, base_url: format!("http://127.0.0.1:{port}"), dir };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Ok(server);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Err("the server did not start".into())
+        wait_for_port(port, "the server")?;
+        Ok(server)
     }
+}
+
+/// The sample council website (`openwelfare sample-site`) on another port, embedding
+/// the widgets of `widget_origin`.
+pub struct SampleSite {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for SampleSite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl SampleSite {
+    pub fn start(widget_origin: &str) -> Result<SampleSite, String> {
+        let bin = env_path("OW_SERVER_BIN")?;
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let child = Command::new(&bin)
+            .args(["sample-site", "--addr", &format!("127.0.0.1:{port}"), "--widget-origin", widget_origin])
+            .env("OW_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let site = SampleSite { child, url: format!("http://127.0.0.1:{port}") };
+        wait_for_port(port, "the sample site")?;
+        Ok(site)
+    }
+}
+
+/// Waits until something listens on `port` of loopback (30 s at most).
+fn wait_for_port(port: u16, what: &str) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(format!("{what} did not start"))
 }
 
 /// Runs `browser/<script>` with node against `base_url`; its output is the test's.
 pub fn run_script(script: &str, base_url: &str) -> Result<(), String> {
+    run_script_with(script, base_url, &[])
+}
+
+/// `run_script` with more environment variables for the script.
+pub fn run_script_with(script: &str, base_url: &str, env: &[(&str, &str)]) -> Result<(), String> {
     let node_modules = env_path("OW_NODE_MODULES")?;
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser").join(script);
     let out = Command::new("node")
         .arg(&path)
+        .envs(env.iter().copied())
         .env("BASE_URL", base_url)
         .env("NODE_PATH", &node_modules)
         .env("OW_NODE_MODULES", &node_modules)

@@ -61,6 +61,17 @@ pub enum Command {
         #[arg(long, default_value_t = 1000)]
         per_tenant: usize,
     },
+    /// Serve the sample council website that embeds the widgets (another origin).
+    SampleSite {
+        #[arg(long, default_value = "127.0.0.1:3001")]
+        addr: std::net::SocketAddr,
+        /// Origin of the OpenWelfare server the widgets come from.
+        #[arg(long, default_value = "http://127.0.0.1:3000")]
+        widget_origin: String,
+        /// Slug of the tenant whose directory the finder searches.
+        #[arg(long, default_value = "provincia-di-brescia")]
+        tenant: String,
+    },
     /// Import data from files.
     Import {
         #[command(subcommand)]
@@ -116,6 +127,10 @@ pub enum MigrateAction {
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    // The sample site needs no database.
+    if let Command::SampleSite { addr, widget_origin, tenant } = &cli.command {
+        return crate::sample_site::serve(*addr, widget_origin, tenant).await;
+    }
     let conn = db::connect(&config.database_url).await.context("cannot open the database")?;
     match cli.command {
         Command::Serve { addr } => serve(conn, config, addr).await,
@@ -130,6 +145,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             create_admin(&conn, &config, &email, &name, &province, province_name).await
         }
         Command::Import { what } => import(&conn, what).await,
+        Command::SampleSite { .. } => Ok(()),
         Command::SeedBench { tenants, per_tenant } => {
             ensure_migrated(&conn).await?;
             println!("{}", crate::bench::seed(&conn, tenants, per_tenant).await?);

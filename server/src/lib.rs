@@ -13,6 +13,7 @@ pub mod extract;
 pub mod middleware;
 pub mod public_cache;
 pub mod routes;
+pub mod sample_site;
 pub mod sessions;
 pub mod state;
 

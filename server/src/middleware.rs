@@ -121,6 +121,20 @@ pub async fn translate_errors(req: Request, next: Next) -> Response {
     response
 }
 
+/// Headers of the widget files under `/widgets/v1/`, which council sites load from their
+/// own origin: readable cross-origin (module scripts and wasm are fetched in CORS mode),
+/// and cached for good except the loader, whose URL stays the same across releases.
+pub async fn widget_headers(req: Request, next: Next) -> Response {
+    let loader = req.uri().path().ends_with("/openwelfare.js");
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
+    h.insert("cross-origin-resource-policy", header::HeaderValue::from_static("cross-origin"));
+    let cache = if loader { "public, max-age=300" } else { "public, max-age=31536000, immutable" };
+    h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,7 +157,7 @@ mod tests {
         let prefixes: BTreeSet<&str> = Lang::It.catalogue().keys().filter_map(|k| k.split('.').next()).collect();
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let mut missing = Vec::new();
-        for krate in ["app", "domain", "server", "types"] {
+        for krate in ["app", "domain", "server", "types", "widgets"] {
             let mut stack = vec![std::path::PathBuf::from(format!("{root}/{krate}/src"))];
             while let Some(dir) = stack.pop() {
                 for entry in std::fs::read_dir(&dir).unwrap().flatten() {

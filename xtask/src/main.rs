@@ -191,12 +191,73 @@ fn site() -> Result {
     }
     copy_dir(&root().join("server/assets"), &assets)?;
     let size = fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
+    widgets(&tools)?;
     println!(
         "site built in {:.0?}: hydrate wasm {} KiB (gzip it for the transfer size)",
         started.elapsed(),
         size / 1024
     );
     Ok(())
+}
+
+/// The council-site widgets into `target/site/widgets/v1`: the wasm with its glue and
+/// stylesheet under content-hashed names, and the loader `openwelfare.js` (a stable URL)
+/// that names them. Prints each widget's gzip size (the budget of the widgets issue).
+fn widgets(tools: &Tools) -> Result {
+    run(cargo().args(["build", "-p", "widgets", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]))?;
+    let out = target_dir().join("widgets-bindgen");
+    let _ = fs::remove_dir_all(&out);
+    run(Command::new(&tools.wasm_bindgen)
+        .arg(target_dir().join("wasm32-unknown-unknown/wasm-release/widgets.wasm"))
+        .args(["--target", "web", "--no-typescript", "--out-name", "finder", "--out-dir"])
+        .arg(&out))?;
+    let bg = out.join("finder_bg.wasm");
+    run(Command::new(tools.node_modules.join("binaryen/bin/wasm-opt"))
+        .arg(&bg)
+        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "-o"])
+        .arg(&bg))?;
+    let dest = site_dir().join("widgets/v1");
+    let _ = fs::remove_dir_all(&dest);
+    fs::create_dir_all(&dest).map_err(|e| e.to_string())?;
+    // name-<hash>.ext, so a new build never meets an old cached copy.
+    let hashed = |from: &Path, stem: &str, ext: &str| -> Result<(String, Vec<u8>)> {
+        let bytes = fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?;
+        let name = format!("{stem}-{:016x}.{ext}", fnv1a_bytes(&bytes));
+        fs::write(dest.join(&name), &bytes).map_err(|e| e.to_string())?;
+        Ok((name, bytes))
+    };
+    let (js, js_bytes) = hashed(&out.join("finder.js"), "finder", "js")?;
+    let (wasm, wasm_bytes) = hashed(&bg, "finder", "wasm")?;
+    let (css, css_bytes) = hashed(&root().join("widgets/finder.css"), "finder", "css")?;
+    let manifest = format!(r#"{{ finder: {{ js: "{js}", wasm: "{wasm}", css: "{css}" }} }}"#);
+    let loader = fs::read_to_string(root().join("widgets/loader.js")).map_err(|e| e.to_string())?;
+    let loader = loader.replace("__ASSETS__", &manifest);
+    fs::write(dest.join("openwelfare.js"), &loader).map_err(|e| e.to_string())?;
+    let total: usize = [&js_bytes, &wasm_bytes, &css_bytes, &loader.into_bytes()].iter().map(|b| gzip_size(b)).sum();
+    println!("widgets: finder {} KiB gzip (wasm + js + css + loader; budget 200 KB)", total / 1024);
+    Ok(())
+}
+
+fn fnv1a_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+}
+
+/// Size after `gzip -9` (Debian's gzip), or 0 when it cannot run.
+fn gzip_size(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let Ok(mut child) = Command::new("gzip").arg("-9c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn() else {
+        return 0;
+    };
+    // Written from another thread: gzip's output would fill its pipe before the input ends.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || stdin.write_all(&bytes))
+    });
+    let size = child.wait_with_output().map(|o| o.stdout.len()).unwrap_or(0);
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    size
 }
 
 fn build(release: bool) -> Result {
@@ -240,8 +301,19 @@ fn demo(args: &[String]) -> Result {
     };
     run(&mut openwelfare(&["migrate", "up"]))?;
     run(&mut openwelfare(&["seed-demo"]))?;
-    run(&mut openwelfare(&["serve"]))
+    // A council's website on another origin, embedding the widgets.
+    let widget_origin = format!("http://{addr}");
+    let mut site = openwelfare(&["sample-site", "--addr", SAMPLE_SITE_ADDR, "--widget-origin", &widget_origin])
+        .spawn()
+        .map_err(|e| format!("cannot start the sample site: {e}"))?;
+    let served = run(&mut openwelfare(&["serve"]));
+    let _ = site.kill();
+    let _ = site.wait();
+    served
 }
+
+/// Where `cargo xtask demo` serves the sample council website.
+const SAMPLE_SITE_ADDR: &str = "127.0.0.1:3001";
 
 /// Runs every test and ends with one summary line.
 fn test() -> Result {

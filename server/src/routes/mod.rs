@@ -28,7 +28,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiFailure;
-use crate::middleware::{check_origin, language, multipart_only, server_fn_errors, translate_errors};
+use crate::middleware::{check_origin, language, multipart_only, server_fn_errors, translate_errors, widget_headers};
 use crate::sessions::AnyStore;
 use crate::state::AppState;
 
@@ -161,6 +161,11 @@ pub fn app_router(state: AppState) -> Router {
                 .service(ServeDir::new(site_root.join("pkg"))),
         )
         .nest_service("/assets", ServeDir::new(site_root.join("assets")))
+        .merge(
+            Router::new()
+                .nest_service("/widgets/v1", ServeDir::new(site_root.join("widgets/v1")))
+                .layer(from_fn(widget_headers)),
+        )
         .fallback(not_found)
         // First `layer` is innermost: errors of the Origin check get translated too.
         .layer(from_fn_with_state(state.clone(), check_origin))

@@ -1,0 +1,98 @@
+// The service finder on the sample council website: another origin, a strict CSP, the
+// council's own CSS. Waits on the state the widget exposes (data-state, data-count).
+import os from "node:os";
+import path from "node:path";
+import { launch } from "./browser.mjs";
+const base = process.env.BASE_URL;
+const site = process.env.SITE_URL;
+
+const browser = await launch();
+const page = await browser.newPage({ locale: "it-IT" });
+const errors = [];
+const requests = [];
+// Refused on purpose in the last step.
+const expected404 = "/api/public/v1/ente-inesistente/";
+page.on("pageerror", (e) => errors.push(String(e)));
+page.on("console", (m) => {
+  if (m.type() === "error" && !(m.location().url || "").includes(expected404)) errors.push(m.text());
+});
+page.on("request", (r) => requests.push(r.url()));
+const step = (name) => console.log(`step: ${name}`);
+const finder = "ow-service-finder:not(#other)";
+
+try {
+  step("the finder loads on the council site and lists the province's facilities");
+  const started = Date.now();
+  await page.goto(site);
+  await page.waitForSelector(`${finder}[data-state=ready]`);
+  console.log(`measure: finder shows results ${Date.now() - started} ms after navigation`);
+  const total = Number(await page.getAttribute(finder, "data-count"));
+  if (!(total >= 105)) throw new Error(`expected the province's 105 RSA at least, got ${total}`);
+
+  step("a text search finds the real RSA, from the keyboard");
+  await page.focus("#ow-q");
+  await page.keyboard.type("richiedei");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(`${finder}[data-state=ready][data-count="1"]`);
+  await page.locator(".ow-results a", { hasText: "RICHIEDEI" }).waitFor();
+  await page.locator(".ow-status", { hasText: "1 strutture trovate" }).waitFor();
+  const href = await page.locator(".ow-results a").first().getAttribute("href");
+  if (!href.startsWith(`${base}/directory/`)) throw new Error(`deep link ${href}`);
+
+  step("filters: area, then free places");
+  const search = page.locator(`${finder} button[type=submit]`);
+  await page.fill("#ow-q", "");
+  await page.selectOption("#ow-area", "disabili");
+  await search.click();
+  await page.waitForSelector(`${finder}[data-state=ready]:not([data-count="1"])`);
+  const disabled = Number(await page.getAttribute(finder, "data-count"));
+  if (!(disabled < total)) throw new Error(`area filter: ${disabled} of ${total}`);
+  await page.selectOption("#ow-area", "anziani");
+  await search.click();
+  await page.waitForSelector(`${finder}[data-state=ready]:not([data-count="${disabled}"])`);
+  const elderly = Number(await page.getAttribute(finder, "data-count"));
+  if (!(elderly >= 105)) throw new Error(`the 105 RSA are for older people: ${elderly}`);
+  await page.check("#ow-free");
+  await search.click();
+  await page.waitForSelector(`${finder}[data-state=ready]:not([data-count="${elderly}"])`);
+
+  step("the council's CSS does not reach inside the widget");
+  const transform = await page.locator(".ow-finder h2").evaluate((e) => getComputedStyle(e).textTransform);
+  if (transform === "uppercase") throw new Error("host-page CSS leaked into the widget");
+
+  step("an unknown tenant is explained inside the widget, in English");
+  await page.evaluate(() => {
+    const other = document.createElement("ow-service-finder");
+    other.id = "other";
+    other.setAttribute("tenant", "ente-inesistente");
+    other.setAttribute("lang", "en");
+    document.querySelector("main").append(other);
+  });
+  await page.waitForSelector("#other[data-state=error]");
+  await page.locator("#other .ow-status", { hasText: "This list of services is not available" }).waitFor();
+
+  step("the loader keeps its URL and a short cache; the files it names are hashed and cached for good");
+  const loader = await page.request.get(`${base}/widgets/v1/openwelfare.js`);
+  if (loader.headers()["cache-control"] !== "public, max-age=300") throw new Error(`loader: ${loader.headers()["cache-control"]}`);
+  if (loader.headers()["access-control-allow-origin"] !== "*") throw new Error("loader: no CORS header");
+  const hashed = requests.find((u) => /\/widgets\/v1\/finder-[0-9a-f]{16}\.wasm$/.test(u));
+  if (!hashed) throw new Error(`no hashed wasm among ${requests.join(", ")}`);
+  const wasm = await page.request.get(hashed);
+  if (!wasm.headers()["cache-control"].includes("immutable")) throw new Error(`wasm: ${wasm.headers()["cache-control"]}`);
+  if (wasm.headers()["content-type"] !== "application/wasm") throw new Error(`wasm: ${wasm.headers()["content-type"]}`);
+
+  step("every request went to the page's origin or the widget's; no errors, no CSP violations");
+  const foreign = requests.filter((u) => !u.startsWith(`${base}/`) && !u.startsWith(`${site}/`) && !u.startsWith("data:"));
+  if (foreign.length) throw new Error(`requests to other hosts: ${foreign.join(", ")}`);
+  if (errors.length) throw new Error(`console errors: ${errors.join("; ")}`);
+  const cookies = await page.context().cookies();
+  if (cookies.length) throw new Error(`cookies were set: ${cookies.map((c) => c.name).join(", ")}`);
+  console.log("widgets.mjs: all steps passed");
+} catch (e) {
+  await page.screenshot({ path: path.join(process.env.OW_SCREENSHOT_DIR || os.tmpdir(), "ow-widgets-failure.png") }).catch(() => {});
+  console.error(e);
+  console.error(`page errors: ${errors.join("; ")}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,201 @@
+//! `<ow-service-finder tenant="…" lang="it|en" area="…">`: search the public directory of
+//! a tenant (a province or zone covers the tenants beneath it) by words, area and free
+//! places; results with address, contacts and places, linked to the public facility page.
+//!
+//! The host element tells tests and host pages how it is doing: `data-state` is
+//! `loading`, `ready` or `error`, and `data-count` the number of results.
+
+use std::rc::Rc;
+
+use types::directory::{area_key, FacilityOut, SearchPage, AREAS};
+use types::i18n::{t, tf};
+use types::Lang;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElement, ShadowRoot};
+
+use crate::dom::{append, el, get};
+
+/// Results shown per search (the public API's page).
+const PER_PAGE: u32 = 20;
+
+struct Finder {
+    host: HtmlElement,
+    doc: Document,
+    origin: String,
+    tenant: String,
+    lang: Lang,
+    q: HtmlInputElement,
+    area: HtmlSelectElement,
+    free: HtmlInputElement,
+    status: Element,
+    results: Element,
+}
+
+/// Builds the finder in `root` (the host's shadow root) and runs a first search.
+/// `origin` is the widget's origin (API and links); `css` the URL of its stylesheet.
+#[wasm_bindgen]
+pub fn mount_finder(host: HtmlElement, root: ShadowRoot, origin: String, css: String) -> Result<(), JsValue> {
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let lang = host.get_attribute("lang").as_deref().and_then(Lang::from_code).unwrap_or(Lang::It);
+    let tenant = host.get_attribute("tenant").unwrap_or_default();
+    let tx = |key: &str| t(lang, key);
+
+    let style = el(&doc, "link", &[("rel", "stylesheet"), ("href", &css)], None)?;
+    let section = el(&doc, "section", &[("class", "ow-finder"), ("aria-labelledby", "ow-title"), ("lang", lang.code())], None)?;
+    let title = el(&doc, "h2", &[("id", "ow-title")], Some(&tx("widget.finder.title")))?;
+    let form = el(&doc, "form", &[("role", "search"), ("aria-labelledby", "ow-title")], None)?;
+
+    let q_label = el(&doc, "label", &[("for", "ow-q")], Some(&tx("widget.q")))?;
+    let q: HtmlInputElement = el(&doc, "input", &[("id", "ow-q"), ("type", "search"), ("name", "q"), ("autocomplete", "off")], None)?.dyn_into()?;
+    let q_field = el(&doc, "div", &[("class", "ow-field ow-field-wide")], None)?;
+    append(&q_field, &[&q_label, &q])?;
+
+    let area_label = el(&doc, "label", &[("for", "ow-area")], Some(&tx("field.area")))?;
+    let area: HtmlSelectElement = el(&doc, "select", &[("id", "ow-area"), ("name", "area")], None)?.dyn_into()?;
+    let any = el(&doc, "option", &[("value", "")], Some(&tx("widget.all_areas")))?;
+    area.append_child(&any)?;
+    let preset = host.get_attribute("area").unwrap_or_default();
+    for code in AREAS {
+        let option = el(&doc, "option", &[("value", code)], Some(&t(lang, &area_key(code))))?;
+        if code == preset {
+            option.set_attribute("selected", "")?;
+        }
+        area.append_child(&option)?;
+    }
+    let area_field = el(&doc, "div", &[("class", "ow-field")], None)?;
+    append(&area_field, &[&area_label, &area])?;
+
+    let free: HtmlInputElement = el(&doc, "input", &[("id", "ow-free"), ("type", "checkbox"), ("name", "free_places")], None)?.dyn_into()?;
+    let free_label = el(&doc, "label", &[("for", "ow-free")], Some(&tx("widget.free_places")))?;
+    let free_field = el(&doc, "div", &[("class", "ow-check")], None)?;
+    append(&free_field, &[&free, &free_label])?;
+
+    let button = el(&doc, "button", &[("type", "submit")], Some(&tx("action.search")))?;
+    append(&form, &[&q_field, &area_field, &free_field, &button])?;
+
+    // Announced by screen readers when it changes: the number of results, or the problem.
+    let status = el(&doc, "p", &[("class", "ow-status"), ("role", "status"), ("aria-live", "polite")], None)?;
+    let results = el(&doc, "ul", &[("class", "ow-results")], None)?;
+    append(&section, &[&title, &form, &status, &results])?;
+    root.append_child(&style)?;
+    root.append_child(&section)?;
+
+    let finder = Rc::new(Finder { host, doc, origin, tenant, lang, q, area, free, status, results });
+    let on_submit = {
+        let finder = finder.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            event.prevent_default();
+            let finder = finder.clone();
+            wasm_bindgen_futures::spawn_local(async move { finder.search().await });
+        })
+    };
+    form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref())?;
+    // The listener lives as long as the element.
+    on_submit.forget();
+    wasm_bindgen_futures::spawn_local(async move { finder.search().await });
+    Ok(())
+}
+
+impl Finder {
+    fn set_state(&self, state: &str, count: Option<u64>) {
+        let _ = self.host.set_attribute("data-state", state);
+        match count {
+            Some(n) => {
+                let _ = self.host.set_attribute("data-count", &n.to_string());
+            }
+            None => {
+                let _ = self.host.remove_attribute("data-count");
+            }
+        }
+    }
+
+    fn url(&self) -> String {
+        let params = web_sys::UrlSearchParams::new().ok();
+        if let Some(p) = &params {
+            let q = self.q.value();
+            if !q.trim().is_empty() {
+                p.append("q", q.trim());
+            }
+            let area = self.area.value();
+            if !area.is_empty() {
+                p.append("area", &area);
+            }
+            if self.free.checked() {
+                p.append("free_places", "true");
+            }
+            p.append("per_page", &PER_PAGE.to_string());
+        }
+        let query = params.map(|p| String::from(p.to_string())).unwrap_or_default();
+        format!("{}/api/public/v1/{}/facilities?{query}", self.origin, encode(&self.tenant))
+    }
+
+    async fn search(&self) {
+        self.set_state("loading", None);
+        self.status.set_text_content(Some(&t(self.lang, "widget.searching")));
+        let answer = get(&self.url(), self.lang.code()).await;
+        let outcome = match answer {
+            None => Err(t(self.lang, "widget.error.network")),
+            Some(a) if a.status == 404 => Err(t(self.lang, "widget.error.tenant")),
+            Some(a) if a.status == 200 => serde_json::from_str::<SearchPage<FacilityOut>>(&a.body)
+                .map_err(|_| t(self.lang, "widget.error.network")),
+            // A refused filter: the API's own message, already in the asked language.
+            Some(a) => Err(serde_json::from_str::<types::ApiError>(&a.body)
+                .map(|e| e.message)
+                .unwrap_or_else(|_| t(self.lang, "widget.error.network"))),
+        };
+        self.results.set_text_content(None);
+        match outcome {
+            Err(message) => {
+                self.status.set_text_content(Some(&message));
+                self.set_state("error", None);
+            }
+            Ok(page) => {
+                let summary = match page.total_items {
+                    0 => t(self.lang, "widget.none"),
+                    n if n > page.items.len() as u64 => tf(
+                        self.lang,
+                        "widget.count_more",
+                        &[("n", &n.to_string()), ("shown", &page.items.len().to_string())],
+                    ),
+                    n => tf(self.lang, "widget.count", &[("n", &n.to_string())]),
+                };
+                self.status.set_text_content(Some(&summary));
+                for f in &page.items {
+                    if let Ok(item) = self.item(f) {
+                        let _ = self.results.append_child(&item);
+                    }
+                }
+                self.set_state("ready", Some(page.total_items));
+            }
+        }
+    }
+
+    /// One result: name (a link to its public page), type, address, contacts, places.
+    fn item(&self, f: &FacilityOut) -> Result<Element, JsValue> {
+        let doc = &self.doc;
+        let li = el(doc, "li", &[("class", "ow-item")], None)?;
+        let href = format!("{}/directory/{}/{}", self.origin, encode(&f.tenant.slug), f.id);
+        let name = el(doc, "h3", &[], None)?;
+        let link = el(doc, "a", &[("href", &href), ("target", "_blank"), ("rel", "noopener")], Some(&f.name))?;
+        name.append_child(&link)?;
+        let kind = el(doc, "p", &[("class", "ow-kind")], Some(&f.facility_type.label))?;
+        let place = format!("{}, {}", f.address, f.comune.name);
+        let address = el(doc, "p", &[], Some(&place))?;
+        append(&li, &[&name, &kind, &address])?;
+        if let Some(phone) = &f.phone {
+            let text = format!("{} {phone}", t(self.lang, "field.phone"));
+            append(&li, &[&el(doc, "p", &[], Some(&text))?])?;
+        }
+        if let Some(free) = f.places.free {
+            let text = tf(self.lang, "widget.places_free", &[("n", &free.to_string())]);
+            append(&li, &[&el(doc, "p", &[("class", "ow-places")], Some(&text))?])?;
+        }
+        Ok(li)
+    }
+}
+
+/// Percent-encodes a path segment.
+fn encode(segment: &str) -> String {
+    String::from(js_sys::encode_uri_component(segment))
+}
