@@ -14,7 +14,7 @@
 //! Only published, non-archived entries ever enter it; staff searches (drafts, freshness)
 //! stay on the database.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 use entity::{comune, district, facility, facility_type, organization, tenant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use types::directory::{FacilityOut, FacilitySearch, SearchPage, AREAS, SETTINGS};
+use types::directory::{
+    ComuneBriefOut, FacilityOut, FacilitySearch, FacilityTypeOut, PublicFiltersOut, SearchPage, AREAS, SETTINGS,
+};
 use types::{FacilityId, Lang};
 
 use crate::facilities::{distance_km, Hydrator, ParsedSearch};
@@ -93,6 +95,28 @@ impl PublicDirectory {
             .filter(|(i, _)| snap.keys[*i].position.is_some())
             .map(|(i, d)| snap.out(i, lang, d))
             .collect())
+    }
+
+    /// The facility types and comuni among the published entries of `slug`'s directory,
+    /// by label and by name: the choices of a public search form.
+    pub async fn filters(&self, slug: &str, lang: Lang) -> Result<PublicFiltersOut> {
+        let snap = self.snapshot().await?;
+        let in_scope = snap.scope(slug)?;
+        let mut types: BTreeMap<String, FacilityTypeOut> = BTreeMap::new();
+        let mut comuni: BTreeMap<String, ComuneBriefOut> = BTreeMap::new();
+        for (i, key) in snap.keys.iter().enumerate() {
+            if !in_scope[key.tenant] {
+                continue;
+            }
+            let out = snap.out(i, lang, None);
+            types.entry(out.facility_type.code.clone()).or_insert(out.facility_type);
+            comuni.entry(out.comune.istat_code.clone()).or_insert(out.comune);
+        }
+        let mut facility_types: Vec<FacilityTypeOut> = types.into_values().collect();
+        facility_types.sort_by(|a, b| a.label.cmp(&b.label));
+        let mut comuni: Vec<ComuneBriefOut> = comuni.into_values().collect();
+        comuni.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(PublicFiltersOut { facility_types, comuni })
     }
 
     /// One published facility of `slug`'s directory.

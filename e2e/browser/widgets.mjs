@@ -8,7 +8,12 @@ const base = process.env.BASE_URL;
 const site = process.env.SITE_URL;
 
 const browser = await launch();
-const page = await browser.newPage({ locale: "it-IT" });
+// A visitor in Piazza della Loggia who lets the site know their position.
+const page = await browser.newPage({
+  locale: "it-IT",
+  geolocation: { latitude: 45.5397, longitude: 10.2196 },
+  permissions: ["geolocation"],
+});
 const errors = [];
 const requests = [];
 // Refused on purpose in the last step.
@@ -56,6 +61,37 @@ try {
   await page.check("#ow-free");
   await search.click();
   await page.waitForSelector(`${finder}[data-state=ready]:not([data-count="${elderly}"])`);
+
+  step("type and comune, from the directory's own lists");
+  await page.uncheck("#ow-free");
+  await page.selectOption("#ow-area", "");
+  await page.selectOption("#ow-type", "rsa");
+  await page.selectOption("#ow-comune", { label: "Brescia" });
+  await search.click();
+  await page.waitForSelector(`${finder}[data-state=ready][data-count="15"]`);
+
+  step("near me: nearest first, with the distance; hours and contacts folded under each result");
+  await page.selectOption("#ow-comune", "");
+  await page.locator(`${finder} button[aria-pressed]`).click();
+  await page.waitForSelector(`${finder} button[aria-pressed="true"]`);
+  await page.locator(".ow-results li p", { hasText: /^A [0-9.]+ km$/ }).first().waitFor();
+  await page.waitForSelector(`${finder}[data-state=ready]`);
+  const distances = await page.locator(".ow-results li p", { hasText: /^A [0-9.]+ km$/ }).allTextContents();
+  const km = distances.map((d) => Number(d.replace(/[^0-9.]/g, "")));
+  if (!km.length || km.some((d, i) => i && d < km[i - 1]) || km.some((d) => d > 25)) throw new Error(`distances ${km}`);
+  await page.locator(".ow-results summary").first().click();
+  await page.locator(".ow-results details[open]", { hasText: "Posti autorizzati" }).waitFor();
+  await page.locator(`${finder} button[aria-pressed]`).click();
+  await page.waitForSelector(`${finder} button[aria-pressed="false"]`);
+
+  step("at 320 px wide nothing spills sideways");
+  await page.setViewportSize({ width: 320, height: 800 });
+  const overflow = await page.evaluate((sel) => {
+    const root = document.querySelector(sel).shadowRoot;
+    return [...root.querySelectorAll("*")].filter((e) => e.getBoundingClientRect().right > 321).map((e) => e.tagName);
+  }, finder);
+  if (overflow.length) throw new Error(`wider than 320 px: ${overflow.join(", ")}`);
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   step("the council's CSS does not reach inside the widget");
   const transform = await page.locator(".ow-finder h2").evaluate((e) => getComputedStyle(e).textTransform);

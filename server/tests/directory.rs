@@ -479,6 +479,16 @@ async fn public_search_filters_distance_and_caching(app: TestApp) {
     assert_eq!(c.get(&search("free_places=maybe")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(c.get("/api/public/v1/no-such-tenant/facilities").await.status, StatusCode::NOT_FOUND);
 
+    // The choices of a search form: the types and comuni that occur.
+    let filters = c.get(&format!("/api/public/v1/{slug}/filters")).await;
+    assert_eq!(filters.body["facility_types"].as_array().unwrap().len(), 1);
+    assert_eq!(filters.body["facility_types"][0]["code"], "rsa");
+    let comuni = filters.body["comuni"].as_array().unwrap();
+    assert!(comuni.iter().any(|c| c["istat_code"] == "017029" && c["name"] == "Brescia"));
+    let names: Vec<&str> = comuni.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "by name, once each: {names:?}");
+    assert_eq!(c.get("/api/public/v1/no-such-tenant/filters").await.status, StatusCode::NOT_FOUND);
+
     // GeoJSON for maps: every published facility with coordinates, lon/lat order.
     let geo = c.get(&format!("/api/public/v1/{slug}/facilities.geojson")).await;
     assert_eq!(geo.body["type"], "FeatureCollection");
@@ -540,6 +550,7 @@ async fn public_search_filters_distance_and_caching(app: TestApp) {
         "/api/public/v1/{tenant}/facilities",
         "/api/public/v1/{tenant}/facilities/{facility_id}",
         "/api/public/v1/{tenant}/facilities.geojson",
+        "/api/public/v1/{tenant}/filters",
     ] {
         assert!(doc.body["paths"][path].is_object(), "{path} not in OpenAPI");
     }

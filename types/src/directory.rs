@@ -246,6 +246,15 @@ pub struct StaffFilterOptionsOut {
     pub districts: Vec<DistrictBriefOut>,
 }
 
+/// What a public directory can be filtered by: the facility types and comuni that
+/// occur among its published entries.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PublicFiltersOut {
+    pub facility_types: Vec<FacilityTypeOut>,
+    pub comuni: Vec<ComuneBriefOut>,
+}
+
 /// A facility as the public sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -1,13 +1,16 @@
 //! `<ow-service-finder tenant="…" lang="it|en" area="…">`: search the public directory of
-//! a tenant (a province or zone covers the tenants beneath it) by words, area and free
-//! places; results with address, contacts and places, linked to the public facility page.
+//! a tenant (a province or zone covers the tenants beneath it) by words, area, type, comune
+//! and free places, or nearest first ("near me", the browser's position, asked only on
+//! click); results with address, places and, folded, hours and contacts, linked to the
+//! public facility page.
 //!
 //! The host element tells tests and host pages how it is doing: `data-state` is
 //! `loading`, `ready` or `error`, and `data-count` the number of results.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use types::directory::{area_key, FacilityOut, SearchPage, AREAS};
+use types::directory::{area_key, FacilityOut, PublicFiltersOut, SearchPage, AREAS};
 use types::i18n::{t, tf};
 use types::Lang;
 use wasm_bindgen::prelude::*;
@@ -27,10 +30,18 @@ struct Finder {
     lang: Lang,
     q: HtmlInputElement,
     area: HtmlSelectElement,
+    facility_type: HtmlSelectElement,
+    comune: HtmlSelectElement,
     free: HtmlInputElement,
+    near_me: Element,
+    /// The visitor's position, once they asked for "near me" (never stored anywhere).
+    near: RefCell<Option<(f64, f64)>>,
     status: Element,
     results: Element,
 }
+
+/// Radius of a "near me" search.
+const NEAR_ME_KM: u32 = 25;
 
 /// Builds the finder in `root` (the host's shadow root) and runs a first search.
 /// `origin` is the widget's origin (API and links); `css` the URL of its stylesheet.
@@ -66,13 +77,20 @@ pub fn mount_finder(host: HtmlElement, root: ShadowRoot, origin: String, css: St
     let area_field = el(&doc, "div", &[("class", "ow-field")], None)?;
     append(&area_field, &[&area_label, &area])?;
 
+    let (type_field, facility_type) = select_field(&doc, "ow-type", &tx("field.facility_type"), &tx("widget.all_types"))?;
+    let (comune_field, comune) = select_field(&doc, "ow-comune", &tx("field.comune"), &tx("widget.all_comuni"))?;
+
     let free: HtmlInputElement = el(&doc, "input", &[("id", "ow-free"), ("type", "checkbox"), ("name", "free_places")], None)?.dyn_into()?;
     let free_label = el(&doc, "label", &[("for", "ow-free")], Some(&tx("widget.free_places")))?;
     let free_field = el(&doc, "div", &[("class", "ow-check")], None)?;
     append(&free_field, &[&free, &free_label])?;
 
     let button = el(&doc, "button", &[("type", "submit")], Some(&tx("action.search")))?;
-    append(&form, &[&q_field, &area_field, &free_field, &button])?;
+    // Asks for the position only when pressed; pressed again, forgets it.
+    let near_me = el(&doc, "button", &[("type", "button"), ("class", "ow-secondary"), ("aria-pressed", "false")], Some(&tx("widget.near_me")))?;
+    let buttons = el(&doc, "div", &[("class", "ow-buttons")], None)?;
+    append(&buttons, &[&button, &near_me])?;
+    append(&form, &[&q_field, &area_field, &type_field, &comune_field, &free_field, &buttons])?;
 
     // Announced by screen readers when it changes: the number of results, or the problem.
     let status = el(&doc, "p", &[("class", "ow-status"), ("role", "status"), ("aria-live", "polite")], None)?;
@@ -81,7 +99,22 @@ pub fn mount_finder(host: HtmlElement, root: ShadowRoot, origin: String, css: St
     root.append_child(&style)?;
     root.append_child(&section)?;
 
-    let finder = Rc::new(Finder { host, doc, origin, tenant, lang, q, area, free, status, results });
+    let finder = Rc::new(Finder {
+        host,
+        doc,
+        origin,
+        tenant,
+        lang,
+        q,
+        area,
+        facility_type,
+        comune,
+        free,
+        near_me: near_me.clone(),
+        near: RefCell::new(None),
+        status,
+        results,
+    });
     let on_submit = {
         let finder = finder.clone();
         Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
@@ -91,10 +124,30 @@ pub fn mount_finder(host: HtmlElement, root: ShadowRoot, origin: String, css: St
         })
     };
     form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref())?;
-    // The listener lives as long as the element.
+    let on_near_me = {
+        let finder = finder.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| finder.clone().toggle_near_me())
+    };
+    near_me.add_event_listener_with_callback("click", on_near_me.as_ref().unchecked_ref())?;
+    // The listeners live as long as the element.
     on_submit.forget();
-    wasm_bindgen_futures::spawn_local(async move { finder.search().await });
+    on_near_me.forget();
+    wasm_bindgen_futures::spawn_local(async move {
+        finder.load_filters().await;
+        finder.search().await;
+    });
     Ok(())
+}
+
+/// A labelled `<select>` with a first "all" option.
+fn select_field(doc: &Document, id: &str, label: &str, all: &str) -> Result<(Element, HtmlSelectElement), JsValue> {
+    let label = el(doc, "label", &[("for", id)], Some(label))?;
+    let select: HtmlSelectElement = el(doc, "select", &[("id", id)], None)?.dyn_into()?;
+    let any = el(doc, "option", &[("value", "")], Some(all))?;
+    select.append_child(&any)?;
+    let field = el(doc, "div", &[("class", "ow-field")], None)?;
+    append(&field, &[&label, &select])?;
+    Ok((field, select))
 }
 
 impl Finder {
@@ -110,6 +163,63 @@ impl Finder {
         }
     }
 
+    /// The facility types and comuni that occur in the directory, as choices.
+    async fn load_filters(&self) {
+        let url = format!("{}/api/public/v1/{}/filters", self.origin, encode(&self.tenant));
+        let Some(answer) = get(&url, self.lang.code()).await.filter(|a| a.status == 200) else { return };
+        let Ok(filters) = serde_json::from_str::<PublicFiltersOut>(&answer.body) else { return };
+        for t in &filters.facility_types {
+            if let Ok(option) = el(&self.doc, "option", &[("value", &t.code)], Some(&t.label)) {
+                let _ = self.facility_type.append_child(&option);
+            }
+        }
+        for c in &filters.comuni {
+            if let Ok(option) = el(&self.doc, "option", &[("value", &c.istat_code)], Some(&c.name)) {
+                let _ = self.comune.append_child(&option);
+            }
+        }
+    }
+
+    /// "Near me": asks the browser for the position (its own prompt), then searches
+    /// nearest first; pressed again, searches everywhere again.
+    fn toggle_near_me(self: Rc<Self>) {
+        if self.near.borrow_mut().take().is_some() {
+            let _ = self.near_me.set_attribute("aria-pressed", "false");
+            wasm_bindgen_futures::spawn_local(async move { self.search().await });
+            return;
+        }
+        let Some(geolocation) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+            self.status.set_text_content(Some(&t(self.lang, "widget.error.position")));
+            return;
+        };
+        self.status.set_text_content(Some(&t(self.lang, "widget.locating")));
+        let found = {
+            let finder = self.clone();
+            Closure::once_into_js(move |position: JsValue| {
+                let coord = |name: &str| {
+                    js_sys::Reflect::get(&position, &"coords".into())
+                        .and_then(|c| js_sys::Reflect::get(&c, &name.into()))
+                        .ok()
+                        .and_then(|v| v.as_f64())
+                };
+                if let (Some(lat), Some(lon)) = (coord("latitude"), coord("longitude")) {
+                    *finder.near.borrow_mut() = Some((lat, lon));
+                    let _ = finder.near_me.set_attribute("aria-pressed", "true");
+                }
+                wasm_bindgen_futures::spawn_local(async move { finder.search().await });
+            })
+        };
+        let refused = {
+            let finder = self.clone();
+            Closure::once_into_js(move |_: JsValue| {
+                finder.status.set_text_content(Some(&t(finder.lang, "widget.error.position")));
+            })
+        };
+        if geolocation.get_current_position_with_error_callback(found.unchecked_ref(), Some(refused.unchecked_ref())).is_err() {
+            self.status.set_text_content(Some(&t(self.lang, "widget.error.position")));
+        }
+    }
+
     fn url(&self) -> String {
         let params = web_sys::UrlSearchParams::new().ok();
         if let Some(p) = &params {
@@ -121,8 +231,18 @@ impl Finder {
             if !area.is_empty() {
                 p.append("area", &area);
             }
+            for (name, select) in [("type", &self.facility_type), ("comune", &self.comune)] {
+                let value = select.value();
+                if !value.is_empty() {
+                    p.append(name, &value);
+                }
+            }
             if self.free.checked() {
                 p.append("free_places", "true");
+            }
+            if let Some((lat, lon)) = *self.near.borrow() {
+                p.append("near", &format!("{lat:.5},{lon:.5}"));
+                p.append("radius_km", &NEAR_ME_KM.to_string());
             }
             p.append("per_page", &PER_PAGE.to_string());
         }
@@ -183,15 +303,53 @@ impl Finder {
         let place = format!("{}, {}", f.address, f.comune.name);
         let address = el(doc, "p", &[], Some(&place))?;
         append(&li, &[&name, &kind, &address])?;
-        if let Some(phone) = &f.phone {
-            let text = format!("{} {phone}", t(self.lang, "field.phone"));
+        if let Some(km) = f.distance_km {
+            let text = tf(self.lang, "widget.distance", &[("km", &format!("{km:.1}"))]);
             append(&li, &[&el(doc, "p", &[], Some(&text))?])?;
         }
         if let Some(free) = f.places.free {
             let text = tf(self.lang, "widget.places_free", &[("n", &free.to_string())]);
             append(&li, &[&el(doc, "p", &[("class", "ow-places")], Some(&text))?])?;
         }
+        append(&li, &[&self.details(f)?])?;
         Ok(li)
+    }
+
+    /// Hours, contacts and places, folded under the result.
+    fn details(&self, f: &FacilityOut) -> Result<Element, JsValue> {
+        let doc = &self.doc;
+        let lang = self.lang;
+        let details = el(doc, "details", &[], None)?;
+        let summary = el(doc, "summary", &[], Some(&t(lang, "widget.details")))?;
+        let list = el(doc, "dl", &[], None)?;
+        let row = |label: &str, value: Element| -> Result<(), JsValue> {
+            let dt = el(doc, "dt", &[], Some(label))?;
+            let dd = el(doc, "dd", &[], None)?;
+            dd.append_child(&value)?;
+            append(&list, &[&dt, &dd])
+        };
+        let hours = f.hours.to_text(lang);
+        if !hours.trim().is_empty() {
+            row(&t(lang, "field.hours"), el(doc, "span", &[("class", "ow-hours")], Some(&hours))?)?;
+        }
+        if let Some(phone) = &f.phone {
+            let tel: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+            row(&t(lang, "field.phone"), el(doc, "a", &[("href", &format!("tel:{tel}"))], Some(phone))?)?;
+        }
+        if let Some(email) = &f.email {
+            row(&t(lang, "field.email"), el(doc, "a", &[("href", &format!("mailto:{email}"))], Some(email))?)?;
+        }
+        if let Some(site) = f.website.as_ref().filter(|w| w.starts_with("https://") || w.starts_with("http://")) {
+            row(&t(lang, "field.website"), el(doc, "a", &[("href", site), ("rel", "noopener")], Some(site))?)?;
+        }
+        if let Some(n) = f.places.authorised {
+            row(&t(lang, "widget.places_authorised"), el(doc, "span", &[], Some(&n.to_string()))?)?;
+        }
+        if let Some(o) = &f.organization {
+            row(&t(lang, "field.organization"), el(doc, "span", &[], Some(&o.name))?)?;
+        }
+        append(&details, &[&summary, &list])?;
+        Ok(details)
     }
 }
 

@@ -87,6 +87,7 @@ pub fn public_api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(p::public_tenants))
         .routes(routes!(p::public_facility_types))
+        .routes(routes!(p::public_filters))
         .routes(routes!(p::public_facilities))
         .routes(routes!(p::public_facility))
         .routes(routes!(p::public_geojson))

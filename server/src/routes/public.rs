@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use domain::facilities;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use types::directory::{FacilityOut, FacilitySearch, FacilityTypeOut, PublicTenantOut, SearchPage};
+use types::directory::{FacilityOut, FacilitySearch, FacilityTypeOut, PublicFiltersOut, PublicTenantOut, SearchPage};
 use types::{DistrictId, FacilityId, Lang};
 use utoipa::IntoParams;
 
@@ -126,6 +126,20 @@ pub async fn public_facility_types(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     answer(&s, &uri, lang, &headers, JSON, facilities::facility_types(&s.db, lang)).await
+}
+
+/// The facility types and comuni of a directory's published entries (search-form choices).
+#[utoipa::path(get, path = "/api/public/v1/{tenant}/filters", tag = "public",
+    params(("tenant" = String, Path, description = "tenant slug; a province or zone covers the tenants beneath it")),
+    responses((status = 200, body = PublicFiltersOut), (status = 404, body = types::ApiError)))]
+pub async fn public_filters(
+    State(s): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(p): Path<TenantPath>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    answer(&s, &uri, lang, &headers, JSON, s.directory.filters(&p.tenant, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities", tag = "public",
