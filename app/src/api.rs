@@ -93,6 +93,16 @@ pub(crate) mod ssr {
             .unwrap_or_default()
     }
 
+    /// The origin the browser used to reach this server: its `Host`, over https when a
+    /// proxy in front says so.
+    pub fn request_origin() -> String {
+        let Some(parts) = use_context::<http::request::Parts>() else { return String::new() };
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let host = header("host").unwrap_or_default();
+        let scheme = if header("x-forwarded-proto").as_deref() == Some("https") { "https" } else { "http" };
+        format!("{scheme}://{host}")
+    }
+
     /// Turns a domain error into the client's error, with its HTTP status.
     pub fn fail(err: AppError, lang: Lang) -> UiError {
         match &err {
@@ -252,10 +262,19 @@ pub async fn remove_member(id: i64) -> Result<(), UiError> {
     domain::users::remove_member(&db, &ctx, types::MembershipId(id)).await.map_err(|e| ssr::fail(e, lang))
 }
 
+/// The settings page: the tenant's settings and the origin its widgets come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub settings: TenantSettingsOut,
+    /// This server as the browser reached it (`https://welfare.example.it`).
+    pub widget_origin: String,
+}
+
 #[server(prefix = "/sf", endpoint = "get_settings")]
-pub async fn get_settings() -> Result<TenantSettingsOut, UiError> {
+pub async fn get_settings() -> Result<SettingsView, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
-    domain::tenants::settings(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+    let settings = domain::tenants::settings(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))?;
+    Ok(SettingsView { settings, widget_origin: ssr::request_origin() })
 }
 
 #[server(prefix = "/sf", endpoint = "update_settings")]
@@ -263,6 +282,8 @@ pub async fn update_settings(
     contact_email: Option<String>,
     website: Option<String>,
     stale_after_days: Option<String>,
+    /// One origin per line.
+    embed_origins: Option<String>,
 ) -> Result<TenantSettingsOut, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
     let stale_after_days = match stale_after_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
@@ -272,7 +293,8 @@ pub async fn update_settings(
             ssr::fail(domain::AppError::Validation(vec![issue]), lang)
         })?),
     };
-    let input = types::dto::TenantSettingsIn { contact_email, website, stale_after_days };
+    let embed_origins = embed_origins.map(|text| text.lines().map(str::to_string).collect());
+    let input = types::dto::TenantSettingsIn { contact_email, website, stale_after_days, embed_origins };
     domain::tenants::update_settings(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
 }
 

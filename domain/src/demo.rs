@@ -27,6 +27,9 @@ pub struct DemoLogin {
 pub const LOMBARDIA_RSA: &[u8] = include_bytes!("../../reference-data/lombardia-rsa/lombardia-rsa.csv");
 
 /// Brescia's social zones (ambiti distrettuali) used in the demo, with their comuni.
+/// Where `cargo xtask demo` serves its sample council website.
+pub const DEMO_COUNCIL_SITE: &str = "http://127.0.0.1:3001";
+
 const BRESCIA_ZONES: &[(&str, &[&str])] = &[
     ("Ambito 1 – Brescia", &["017029", "017057"]),
     (
@@ -83,6 +86,20 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
         tenant: brescia.name.to_string(),
     });
     let province = TenantContext::resolve(db, admin, &brescia.slug).await?;
+    // The sample council site of `cargo xtask demo` embeds the province's widgets; what
+    // an admin changed since stays.
+    let current = tenants::settings(db, &province).await?;
+    let mut origins = current.embed_origins;
+    if !origins.iter().any(|o| o == DEMO_COUNCIL_SITE) {
+        origins.push(DEMO_COUNCIL_SITE.to_string());
+    }
+    let embedding = types::dto::TenantSettingsIn {
+        contact_email: current.contact_email,
+        website: current.website,
+        stale_after_days: None,
+        embed_origins: Some(origins),
+    };
+    tenants::update_settings(db, &province, embedding).await?;
     for (name, comuni) in BRESCIA_ZONES {
         if zone_named(db, name).await?.is_none() {
             let comuni = comuni.iter().map(|c| c.to_string()).collect();

@@ -287,8 +287,12 @@ pub async fn settings(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Te
         contact_email: t.contact_email,
         website: t.website,
         stale_after_days: t.stale_after_days,
+        embed_origins: t.embed_origins.lines().map(str::to_string).collect(),
     })
 }
+
+/// At most this many council sites per tenant.
+const MAX_EMBED_ORIGINS: usize = 50;
 
 /// The longest freshness window a tenant may set (ten years).
 pub const MAX_STALE_AFTER_DAYS: i32 = 3_650;
@@ -309,9 +313,23 @@ pub async fn update_settings(
             vec![("min", "1".into()), ("max", MAX_STALE_AFTER_DAYS.to_string())],
         );
     }
+    let mut origins: Vec<String> = Vec::new();
+    for given in input.embed_origins.iter().flatten().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        match crate::validate::web_origin(given) {
+            Some(origin) if !origins.contains(&origin) => origins.push(origin),
+            Some(_) => {}
+            None => v.issue("embed_origins", "validation.origin", vec![("origin", given.chars().take(100).collect())]),
+        }
+    }
+    if origins.len() > MAX_EMBED_ORIGINS {
+        v.issue("embed_origins", "validation.too_many", vec![]);
+    }
     v.finish()?;
     let t = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
     let mut active = t.into_active_model();
+    if input.embed_origins.is_some() {
+        active.embed_origins = Set(origins.join("\n"));
+    }
     active.contact_email = Set(email);
     active.website = Set(website);
     if let Some(days) = input.stale_after_days {

@@ -87,6 +87,24 @@ impl Validator {
     }
 }
 
+/// A web origin as a browser sends it: `http(s)://host[:port]`, lower-case, no path.
+/// A trailing `/` is dropped; anything else (a path, a query, user info) is refused.
+pub fn web_origin(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('/').to_ascii_lowercase();
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"))?;
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-']);
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+    (host_ok && port_ok).then_some(value)
+}
+
 pub fn normalise_email(value: &str) -> String {
     value.trim().to_lowercase()
 }
@@ -117,6 +135,15 @@ mod tests {
             fields,
             [("name", "validation.required"), ("code", "validation.too_long"), ("email", "validation.email")]
         );
+    }
+
+    #[test]
+    fn web_origins() {
+        assert_eq!(web_origin(" https://www.Comune.Brescia.it/ ").as_deref(), Some("https://www.comune.brescia.it"));
+        assert_eq!(web_origin("http://127.0.0.1:3001").as_deref(), Some("http://127.0.0.1:3001"));
+        for bad in ["www.comune.it", "ftp://x.it", "https://x.it/servizi", "https://a@x.it", "https://x.it:0", "https://", "https://x.it?q"] {
+            assert_eq!(web_origin(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct Model {
     pub website: Option<String>,
     /// Directory entries not verified for this many days are flagged "to verify".
     pub stale_after_days: i32,
+    /// Web origins (`https://www.comune.example.it`) that embed the widgets, one per line.
+    pub embed_origins: String,
     pub created_at: DateTimeUtc,
 }
 

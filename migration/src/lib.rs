@@ -7,6 +7,7 @@ mod m20261123_000001_reference;
 mod m20261123_000002_tenancy;
 mod m20261123_000003_row_level_security;
 mod m20261124_000004_directory;
+mod m20261125_000005_embedding;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_tenancy::Migration),
             Box::new(m20261123_000003_row_level_security::Migration),
             Box::new(m20261124_000004_directory::Migration),
+            Box::new(m20261125_000005_embedding::Migration),
         ]
     }
 }

@@ -11,21 +11,9 @@ use axum::Router;
 const PAGE: &str = include_str!("../sample-site/index.html");
 const CSS: &str = include_str!("../sample-site/council.css");
 
-/// The policy a council sends (README, "Embedding the widgets"): scripts only from
-/// itself and the widget origin, no inline script; wasm may compile; data and styles
-/// from the widget origin.
-pub fn content_security_policy(widget_origin: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'self' {widget_origin} 'wasm-unsafe-eval'; \
-         connect-src 'self' {widget_origin}; style-src 'self' {widget_origin}; \
-         img-src 'self' {widget_origin} data:; font-src 'self' {widget_origin}; \
-         object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
-    )
-}
-
 pub fn router(widget_origin: &str, tenant: &str) -> Router {
     let page = PAGE.replace("{{WIDGET_ORIGIN}}", widget_origin).replace("{{TENANT}}", tenant);
-    let csp = HeaderValue::from_str(&content_security_policy(widget_origin)).unwrap_or(HeaderValue::from_static(
+    let csp = HeaderValue::from_str(&types::embed::content_security_policy(widget_origin)).unwrap_or(HeaderValue::from_static(
         "default-src 'self'",
     ));
     Router::new()

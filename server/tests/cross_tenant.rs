@@ -105,7 +105,7 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "delete_district" => format!("id={}", a.district_id),
             "rename_district" => format!("id={}&name=Rinominato&code=", a.district_id),
             "get_settings" => String::new(),
-            "update_settings" => "contact_email=&website=&stale_after_days=30".into(),
+            "update_settings" => "contact_email=&website=&stale_after_days=30&embed_origins=".into(),
             "remove_member" => format!("id={}", a.membership_id),
             "tenant_tree" => String::new(),
             "list_members" | "list_districts" => "page=1".into(),

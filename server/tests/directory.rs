@@ -995,6 +995,20 @@ async fn organizations_districts_and_freshness_window(app: TestApp) {
     let r = admin.put(&settings, json!({"website": "https://www.comune.brescia.it"})).await;
     assert_eq!(r.body["stale_after_days"], 7);
     assert!(admin.page("/settings").await.text.contains("name=\"stale_after_days\""));
+
+    // The council sites that embed the widgets: normalised, once each; a path is refused.
+    let sites = json!({"embed_origins": ["https://www.Comune.Brescia.it/", "http://127.0.0.1:3001", "https://www.comune.brescia.it"]});
+    let r = admin.put(&settings, sites).await;
+    assert_eq!(r.body["embed_origins"], json!(["https://www.comune.brescia.it", "http://127.0.0.1:3001"]), "{:?}", r.body);
+    let r = admin.put(&settings, json!({"embed_origins": ["https://www.comune.brescia.it/servizi-sociali"]})).await;
+    assert_eq!(fields(&r), ["embed_origins"]);
+    assert!(r.text.contains("servizi-sociali"), "the message names the wrong line: {}", r.text);
+    assert_eq!(admin.get(&settings).await.body["embed_origins"].as_array().unwrap().len(), 2, "nothing lost");
+    // The page shows them with the snippet and the policy to copy.
+    let page = admin.page("/settings").await;
+    assert!(page.text.contains("https://www.comune.brescia.it\nhttp://127.0.0.1:3001"), "{}", page.text);
+    assert!(page.text.contains(&format!("tenant=&quot;{slug}&quot;")) || page.text.contains(&format!("tenant=\"{slug}\"")));
+    assert!(page.text.contains("/widgets/v1/openwelfare.js") && page.text.contains("wasm-unsafe-eval"));
 }
 
 /// A write through another node (here: straight into the database, so this node's

@@ -180,6 +180,10 @@ pub struct TenantSettingsIn {
     /// (1–3650); absent keeps the current value.
     #[serde(default)]
     pub stale_after_days: Option<i32>,
+    /// Web origins of the council sites that embed the widgets (`https://host[:port]`);
+    /// absent keeps the current list.
+    #[serde(default)]
+    pub embed_origins: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -189,4 +193,5 @@ pub struct TenantSettingsOut {
     pub contact_email: Option<String>,
     pub website: Option<String>,
     pub stale_after_days: i32,
+    pub embed_origins: Vec<String>,
 }

@@ -4,6 +4,7 @@
 
 pub mod directory;
 pub mod dto;
+pub mod embed;
 pub mod error;
 pub mod fiscal;
 pub mod i18n;

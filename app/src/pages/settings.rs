@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
-use crate::api::{get_settings, UpdateSettings};
+use crate::api::{get_settings, SettingsView, UpdateSettings};
 use crate::use_ui;
 
 #[component]
@@ -20,7 +20,11 @@ pub fn Settings() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match settings.await {
                         Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(s) => view! {
+                        Ok(SettingsView { settings: s, widget_origin }) => {
+                            let snippet = types::embed::snippet(&widget_origin, &s.tenant.slug, ui.lang().code());
+                            let csp = types::embed::content_security_policy(&widget_origin);
+                            let origins = s.embed_origins.join("\n");
+                            view! {
                             <dl class="row">
                                 <dt class="col-sm-3">{ui.t("field.name")}</dt>
                                 <dd class="col-sm-9">{s.tenant.name.clone()}</dd>
@@ -45,9 +49,24 @@ pub fn Settings() -> impl IntoView {
                                     <small class="form-text" id="stale_after_days-help">{ui.t("settings.stale_after_days_help")}</small>
                                     <FieldMessage error field="stale_after_days"/>
                                 </div>
+                                <h2 class="h4 mt-5">{ui.t("settings.embed_title")}</h2>
+                                <div class="form-group mb-4">
+                                    <label for="embed_origins" class="active">{ui.t("settings.embed_origins")}</label>
+                                    <textarea id="embed_origins" name="embed_origins" class="form-control" rows="4"
+                                        placeholder="https://www.comune.example.it"
+                                        aria-invalid=move || error.get().and_then(|e| e.field("embed_origins")).is_some().to_string()
+                                        aria-describedby="embed_origins-help embed_origins-error">{origins}</textarea>
+                                    <small class="form-text" id="embed_origins-help">{ui.t("settings.embed_origins_help")}</small>
+                                    <FieldMessage error field="embed_origins"/>
+                                </div>
                                 <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
                             </ActionForm>
-                        }.into_any(),
+                            <h3 class="h5 mt-5" id="embed-snippet-title">{ui.t("settings.embed_snippet")}</h3>
+                            <pre class="bg-light p-3" aria-labelledby="embed-snippet-title"><code id="embed-snippet">{snippet}</code></pre>
+                            <h3 class="h5 mt-4" id="embed-csp-title">{ui.t("settings.embed_csp")}</h3>
+                            <pre class="bg-light p-3 text-wrap" aria-labelledby="embed-csp-title"><code id="embed-csp">{format!("Content-Security-Policy: {csp}")}</code></pre>
+                        }.into_any()
+                        }
                     }
                 })}
             </Suspense>
