@@ -16,11 +16,12 @@ const page = await browser.newPage({
 });
 const errors = [];
 const requests = [];
-// Refused on purpose in the last step.
-const expected404 = "/api/public/v1/ente-inesistente/";
+// Requests made to fail on purpose (an unknown tenant, a cut connection): the browser
+// logs them; anything else in the console is an error of the widget.
+const meantToFail = ["/api/public/v1/ente-inesistente/", "q=servizio-irraggiungibile"];
 page.on("pageerror", (e) => errors.push(String(e)));
 page.on("console", (m) => {
-  if (m.type() === "error" && !(m.location().url || "").includes(expected404)) errors.push(m.text());
+  if (m.type() === "error" && !meantToFail.some((p) => (m.location().url || "").includes(p))) errors.push(m.text());
 });
 page.on("request", (r) => requests.push(r.url()));
 const step = (name) => console.log(`step: ${name}`);
@@ -96,6 +97,19 @@ try {
   step("the council's CSS does not reach inside the widget");
   const transform = await page.locator(".ow-finder h2").evaluate((e) => getComputedStyle(e).textTransform);
   if (transform === "uppercase") throw new Error("host-page CSS leaked into the widget");
+
+  step("no results, and a service that does not answer, are said inside the widget");
+  await page.selectOption("#ow-type", "");
+  await page.fill("#ow-q", "nessuna struttura ha questo nome");
+  await search.click();
+  await page.waitForSelector(`${finder}[data-state=ready][data-count="0"]`);
+  await page.locator(".ow-status", { hasText: "Nessuna struttura trovata" }).waitFor();
+  await page.route("**/api/public/**", (route) => route.abort("connectionrefused"));
+  await page.fill("#ow-q", "servizio-irraggiungibile");
+  await search.click();
+  await page.waitForSelector(`${finder}[data-state=error]`);
+  await page.locator(".ow-status", { hasText: "Il servizio di ricerca non risponde" }).waitFor();
+  await page.unroute("**/api/public/**");
 
   step("an unknown tenant is explained inside the widget, in English");
   await page.evaluate(() => {
