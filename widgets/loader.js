@@ -8,10 +8,16 @@ const assets = __ASSETS__;
 const loading = {};
 
 function load(name) {
-  loading[name] ??= import(new URL(assets[name].js, here).href).then(async (module) => {
-    await module.default({ module_or_path: new URL(assets[name].wasm, here) });
-    return module;
-  });
+  loading[name] ??= import(new URL(assets[name].js, here).href)
+    .then(async (module) => {
+      await module.default({ module_or_path: new URL(assets[name].wasm, here) });
+      return module;
+    })
+    .catch((error) => {
+      // The next element on the page tries again.
+      delete loading[name];
+      throw error;
+    });
   return loading[name];
 }
 

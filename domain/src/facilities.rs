@@ -1142,7 +1142,7 @@ impl Hydrator {
             },
             areas: f.areas.split(',').filter(|a| !a.is_empty()).map(String::from).collect(),
             setting: f.setting.clone(),
-            organization: f.organization_id.and_then(|o| self.organizations.get(&o)).map(organization_out),
+            organization: f.organization_id.and_then(|o| self.organizations.get(&o)).map(public_organization_out),
             description: f.description.clone(),
             eligibility: f.eligibility.clone(),
             age_min: f.age_min,
@@ -1195,6 +1195,14 @@ impl Hydrator {
             source_key: f.source_key.clone(),
         }
     }
+}
+
+/// An organisation as the public sees it: a 16-character codice fiscale is a person's (a
+/// sole trader's) and stays out; an organisation's 11-digit code is public anyway.
+pub fn public_organization_out(o: &organization::Model) -> OrganizationOut {
+    let mut out = organization_out(o);
+    out.tax_code = out.tax_code.filter(|c| c.len() == 11);
+    out
 }
 
 pub fn organization_out(o: &organization::Model) -> OrganizationOut {
@@ -1275,7 +1283,7 @@ pub async fn public_organizations(
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(parsed.page - 1).await?;
     tx.commit().await?;
-    Ok(parsed.page_of(rows.iter().map(organization_out).collect(), total))
+    Ok(parsed.page_of(rows.iter().map(public_organization_out).collect(), total))
 }
 
 /// One organisation managing a published facility of `slug`'s directory.
@@ -1290,7 +1298,7 @@ pub async fn public_organization(db: &DatabaseConnection, slug: &str, id: Organi
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    Ok(organization_out(&row))
+    Ok(public_organization_out(&row))
 }
 
 /// `SELECT organization_id FROM facility WHERE published…` within the scope.
@@ -1329,6 +1337,28 @@ mod tests {
             "rsa nobile paolo richiedei gussago bs"
         );
         assert_eq!(normalise_search("Città di Salò, 50%_off"), "citta di salo 50 off");
+    }
+
+    #[test]
+    fn a_persons_tax_code_is_not_public() {
+        let now = Utc::now();
+        let org = |code: &str| organization::Model {
+            id: 1,
+            tenant_id: 1,
+            name: "Mario Rossi, assistenza domiciliare".into(),
+            tax_code: Some(code.into()),
+            vat_number: Some("01148190547".into()),
+            legal_status: "private".into(),
+            email: None,
+            phone: None,
+            website: None,
+            source_key: None,
+            created_at: now,
+            updated_at: now,
+        };
+        assert_eq!(public_organization_out(&org("RSSMRA80A01H501U")).tax_code, None);
+        assert_eq!(organization_out(&org("RSSMRA80A01H501U")).tax_code.as_deref(), Some("RSSMRA80A01H501U"));
+        assert_eq!(public_organization_out(&org("01148190547")).tax_code.as_deref(), Some("01148190547"));
     }
 
     #[test]

@@ -196,10 +196,12 @@ impl Fingerprint {
         for root in tenants.iter().filter(|t| t.parent_id.is_none()) {
             let scope = DirectoryScope::public(db, &root.slug).await?;
             let tx = scope.begin(db).await?;
-            let facilities: Option<(i64, Option<String>)> = tx
+            // The published count catches (un)publishing stamped by a clock that runs behind.
+            let facilities: Option<(i64, Option<String>, i64)> = tx
                 .select::<facility::Entity>()
                 .select_only()
                 .expr(Expr::cust(summary))
+                .expr(Expr::cust("COALESCE(SUM(CASE WHEN published AND archived_at IS NULL THEN 1 ELSE 0 END), 0)"))
                 .into_tuple()
                 .one(tx.conn())
                 .await?;

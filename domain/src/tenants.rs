@@ -192,6 +192,8 @@ pub async fn create_zone(db: &DatabaseConnection, ctx: &TenantContext, input: Zo
         .filter(tenant::Column::IstatCode.is_in(codes))
         .exec(db)
         .await?;
+    // Again, now that the municipalities hang under the zone.
+    crate::tenancy::data_changed();
     Ok(tenant_out(&zone))
 }
 

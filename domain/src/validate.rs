@@ -96,13 +96,29 @@ pub fn web_origin(value: &str) -> Option<String> {
         Some((host, port)) => (host, Some(port)),
         None => (rest, None),
     };
-    let host_ok = !host.is_empty()
-        && host.len() <= 253
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-        && !host.starts_with(['.', '-'])
-        && !host.ends_with(['.', '-']);
-    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
-    (host_ok && port_ok).then_some(value)
+    let host_ok = host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    let port = match port {
+        None => None,
+        Some(p) => Some(p.parse::<u16>().ok().filter(|n| *n > 0)?),
+    };
+    if !host_ok {
+        return None;
+    }
+    // As a browser sends it: the scheme's default port is left out.
+    let https = value.starts_with("https://");
+    let scheme = if https { "https" } else { "http" };
+    Some(match port {
+        Some(443) if https => format!("{scheme}://{host}"),
+        Some(80) if !https => format!("{scheme}://{host}"),
+        Some(p) => format!("{scheme}://{host}:{p}"),
+        None => format!("{scheme}://{host}"),
+    })
 }
 
 pub fn normalise_email(value: &str) -> String {
@@ -141,7 +157,9 @@ mod tests {
     fn web_origins() {
         assert_eq!(web_origin(" https://www.Comune.Brescia.it/ ").as_deref(), Some("https://www.comune.brescia.it"));
         assert_eq!(web_origin("http://127.0.0.1:3001").as_deref(), Some("http://127.0.0.1:3001"));
-        for bad in ["www.comune.it", "ftp://x.it", "https://x.it/servizi", "https://a@x.it", "https://x.it:0", "https://", "https://x.it?q"] {
+        assert_eq!(web_origin("https://x.it:443").as_deref(), Some("https://x.it"));
+        assert_eq!(web_origin("http://x.it:8080").as_deref(), Some("http://x.it:8080"));
+        for bad in ["www.comune.it", "ftp://x.it", "https://x.it/servizi", "https://a@x.it", "https://x.it:0", "https://", "https://x.it?q", "https://a..b", "https://-a.it"] {
             assert_eq!(web_origin(bad), None, "{bad}");
         }
     }

@@ -127,10 +127,16 @@ pub async fn translate_errors(req: Request, next: Next) -> Response {
 pub async fn widget_headers(req: Request, next: Next) -> Response {
     let loader = req.uri().path().ends_with("/openwelfare.js");
     let mut response = next.run(req).await;
+    let ok = response.status().is_success();
     let h = response.headers_mut();
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
     h.insert("cross-origin-resource-policy", header::HeaderValue::from_static("cross-origin"));
-    let cache = if loader { "public, max-age=300" } else { "public, max-age=31536000, immutable" };
+    // A missing file must not be remembered as missing for a year.
+    let cache = match (ok, loader) {
+        (false, _) => "no-store",
+        (true, true) => "public, max-age=300",
+        (true, false) => "public, max-age=31536000, immutable",
+    };
     h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
     response
 }

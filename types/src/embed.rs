@@ -10,14 +10,20 @@ pub fn snippet(widget_origin: &str, tenant: &str, lang: &str) -> String {
     )
 }
 
-/// A strict policy for the council's page: scripts only from itself and the widget
-/// origin, no inline script, WebAssembly allowed to compile, data and styles from the
-/// widget origin.
+/// What the widgets need from a council page's Content-Security-Policy: its scripts,
+/// data, styles, images and fonts may come from the widget origin, and WebAssembly may
+/// compile. To be merged into the site's own policy (each list keeps the site's sources).
+pub fn csp_directives(widget_origin: &str) -> String {
+    format!(
+        "script-src 'self' {widget_origin} 'wasm-unsafe-eval'; connect-src 'self' {widget_origin}; \
+         style-src 'self' {widget_origin}; img-src 'self' {widget_origin} data:; font-src 'self' {widget_origin}"
+    )
+}
+
+/// A complete strict policy with those directives: what the sample council site sends.
 pub fn content_security_policy(widget_origin: &str) -> String {
     format!(
-        "default-src 'self'; script-src 'self' {widget_origin} 'wasm-unsafe-eval'; \
-         connect-src 'self' {widget_origin}; style-src 'self' {widget_origin}; \
-         img-src 'self' {widget_origin} data:; font-src 'self' {widget_origin}; \
-         object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
+        "default-src 'self'; {}; object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
+        csp_directives(widget_origin)
     )
 }

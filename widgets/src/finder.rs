@@ -7,7 +7,7 @@
 //! The host element tells tests and host pages how it is doing: `data-state` is
 //! `loading`, `ready` or `error`, and `data-count` the number of results.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use types::directory::{area_key, FacilityOut, PublicFiltersOut, SearchPage, AREAS};
@@ -36,6 +36,8 @@ struct Finder {
     near_me: Element,
     /// The visitor's position, once they asked for "near me" (never stored anywhere).
     near: RefCell<Option<(f64, f64)>>,
+    /// Number of the latest search: an older answer arriving late is dropped.
+    latest: Cell<u32>,
     status: Element,
     results: Element,
 }
@@ -112,6 +114,7 @@ pub fn mount_finder(host: HtmlElement, root: ShadowRoot, origin: String, css: St
         free,
         near_me: near_me.clone(),
         near: RefCell::new(None),
+        latest: Cell::new(0),
         status,
         results,
     });
@@ -240,8 +243,10 @@ impl Finder {
             if self.free.checked() {
                 p.append("free_places", "true");
             }
+            // About a kilometre is enough to sort by distance, and less than that is
+            // more than the visitor's address needs to tell the server (and its logs).
             if let Some((lat, lon)) = *self.near.borrow() {
-                p.append("near", &format!("{lat:.5},{lon:.5}"));
+                p.append("near", &format!("{lat:.2},{lon:.2}"));
                 p.append("radius_km", &NEAR_ME_KM.to_string());
             }
             p.append("per_page", &PER_PAGE.to_string());
@@ -251,9 +256,14 @@ impl Finder {
     }
 
     async fn search(&self) {
+        let number = self.latest.get().wrapping_add(1);
+        self.latest.set(number);
         self.set_state("loading", None);
         self.status.set_text_content(Some(&t(self.lang, "widget.searching")));
         let answer = get(&self.url(), self.lang.code()).await;
+        if self.latest.get() != number {
+            return;
+        }
         let outcome = match answer {
             None => Err(t(self.lang, "widget.error.network")),
             Some(a) if a.status == 404 => Err(t(self.lang, "widget.error.tenant")),

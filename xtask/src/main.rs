@@ -216,8 +216,8 @@ fn widgets(tools: &Tools) -> Result {
         .arg(&bg)
         .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "-o"])
         .arg(&bg))?;
+    // Earlier builds' hashed files stay: a loader cached before a deploy still finds them.
     let dest = site_dir().join("widgets/v1");
-    let _ = fs::remove_dir_all(&dest);
     fs::create_dir_all(&dest).map_err(|e| e.to_string())?;
     // name-<hash>.ext, so a new build never meets an old cached copy.
     let hashed = |from: &Path, stem: &str, ext: &str| -> Result<(String, Vec<u8>)> {

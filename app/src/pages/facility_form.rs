@@ -59,6 +59,19 @@ fn FormBody(
 ) -> impl IntoView {
     let ui = use_ui();
     let f = f.map(|f| f.facility);
+    // The entry's own organisation and district are always among the choices, so a
+    // save never drops them (even if the lists could not be loaded).
+    let mut choices = choices;
+    if let Some(o) = f.as_ref().and_then(|f| f.organization.clone()) {
+        if !choices.organizations.iter().any(|x| x.id == o.id) {
+            choices.organizations.insert(0, o);
+        }
+    }
+    if let Some(d) = f.as_ref().and_then(|f| f.district.clone()) {
+        if !choices.districts.iter().any(|x| x.id == d.id) {
+            choices.districts.insert(0, types::dto::DistrictOut { id: d.id, name: d.name, code: None });
+        }
+    }
     let get =
         |pick: fn(&types::directory::FacilityOut) -> Option<String>| f.as_ref().and_then(pick).unwrap_or_default();
     let num = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();

@@ -138,7 +138,8 @@ async fn read_events(
                 Ok(ImportEvent::Progress { done, total }) => set_progress.set(Some((done, total))),
                 Ok(ImportEvent::Done(report)) => return Ok(report),
                 Ok(ImportEvent::Failed(e)) => return Err(UiError(e)),
-                Err(_) => break,
+                // Not ours: skip it and keep reading.
+                Err(_) => continue,
             }
         }
     }

@@ -22,7 +22,7 @@ pub fn Settings() -> impl IntoView {
                         Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
                         Ok(SettingsView { settings: s, widget_origin }) => {
                             let snippet = types::embed::snippet(&widget_origin, &s.tenant.slug, ui.lang().code());
-                            let csp = types::embed::content_security_policy(&widget_origin);
+                            let csp = types::embed::csp_directives(&widget_origin);
                             let origins = s.embed_origins.join("\n");
                             view! {
                             <dl class="row">
@@ -64,7 +64,7 @@ pub fn Settings() -> impl IntoView {
                             <h3 class="h5 mt-5" id="embed-snippet-title">{ui.t("settings.embed_snippet")}</h3>
                             <pre class="bg-light p-3" aria-labelledby="embed-snippet-title"><code id="embed-snippet">{snippet}</code></pre>
                             <h3 class="h5 mt-4" id="embed-csp-title">{ui.t("settings.embed_csp")}</h3>
-                            <pre class="bg-light p-3 text-wrap" aria-labelledby="embed-csp-title"><code id="embed-csp">{format!("Content-Security-Policy: {csp}")}</code></pre>
+                            <pre class="bg-light p-3 text-wrap" aria-labelledby="embed-csp-title"><code id="embed-csp">{csp}</code></pre>
                         }.into_any()
                         }
                     }
