@@ -289,7 +289,8 @@ pub async fn update_settings(
     let stale_after_days = match stale_after_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(d) => Some(d.parse::<i32>().map_err(|_| {
-            let issue = domain::error::FieldIssue { field: "stale_after_days".into(), key: "validation.number", args: vec![] };
+            let issue =
+                domain::error::FieldIssue { field: "stale_after_days".into(), key: "validation.number", args: vec![] };
             ssr::fail(domain::AppError::Validation(vec![issue]), lang)
         })?),
     };
@@ -489,7 +490,9 @@ impl FacilityForm {
         let mut id = |field: &'static str, v: Option<String>| -> Option<i64> {
             let v = blank(v)?;
             v.parse()
-                .map_err(|_| issues.push(FieldIssue { field: field.into(), key: "validation.unknown_code", args: vec![] }))
+                .map_err(|_| {
+                    issues.push(FieldIssue { field: field.into(), key: "validation.unknown_code", args: vec![] })
+                })
                 .ok()
         };
         let organization_id = id("organization_id", self.organization_id);
@@ -573,8 +576,7 @@ pub async fn facility_choices(id: Option<i64>) -> Result<FacilityFormOptions, Ui
             (db, own, lang)
         }
     };
-    let organizations =
-        domain::organizations::all_organizations(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))?;
+    let organizations = domain::organizations::all_organizations(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))?;
     let districts = domain::districts::all_districts(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))?;
     Ok(FacilityFormOptions { organizations, districts })
 }
@@ -592,9 +594,7 @@ pub async fn list_organizations(
 #[server(prefix = "/sf", endpoint = "organization_detail")]
 pub async fn organization_detail(id: i64) -> Result<types::directory::OrganizationOut, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
-    domain::organizations::get_organization(&db, &ctx, types::OrganizationId(id))
-        .await
-        .map_err(|e| ssr::fail(e, lang))
+    domain::organizations::get_organization(&db, &ctx, types::OrganizationId(id)).await.map_err(|e| ssr::fail(e, lang))
 }
 
 /// Creates (no `id`) or edits an organisation of the current tenant.

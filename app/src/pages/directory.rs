@@ -6,10 +6,10 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
-use types::directory::{accreditation_key, area_key, setting_key, FacilityOut, AREAS};
+use types::directory::{accreditation_key, area_key, setting_key, FacilityOut};
 
-use super::{Pagination, Public};
-use crate::api::{facility_types, public_facility, public_search, public_tenants};
+use super::{AreaFilter, Pagination, Public, TypeFilter};
+use crate::api::{public_facility, public_search, public_tenants};
 use crate::use_ui;
 
 const ATTRIBUTION: &str = "directory.attribution";
@@ -54,7 +54,6 @@ pub fn DirectorySearch() -> impl IntoView {
         move || (tenant(), get("q"), get("area"), get("type"), free(), page()),
         |(tenant, q, area, facility_type, free, page)| public_search(tenant, q, area, facility_type, Some(free), page),
     );
-    let types = Resource::new(|| (), |_| facility_types());
     let url_query = move || {
         let mut parts = Vec::new();
         for k in ["q", "area", "type", "free_places"] {
@@ -76,29 +75,10 @@ pub fn DirectorySearch() -> impl IntoView {
                     <input type="search" id="d-q" name="q" class="form-control" value=move || get("q").unwrap_or_default()/>
                 </div>
                 <div class="col-md-3 form-group">
-                    <label for="d-area" class="active">{move || ui.t("field.area")}</label>
-                    <select id="d-area" name="area" class="form-select">
-                        <option value="">{move || ui.t("common.all")}</option>
-                        {AREAS.iter().map(|a| {
-                            let selected = move || get("area").as_deref() == Some(*a);
-                            view! { <option value=*a selected=selected>{move || ui.t(&area_key(a))}</option> }
-                        }).collect_view()}
-                    </select>
+                    <AreaFilter id="d-area" current=Signal::derive(move || get("area"))/>
                 </div>
                 <div class="col-md-4 form-group">
-                    <label for="d-type" class="active">{move || ui.t("field.facility_type")}</label>
-                    <select id="d-type" name="type" class="form-select">
-                        <option value="">{move || ui.t("common.all")}</option>
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                types.await.unwrap_or_default().into_iter().map(|t| {
-                                    let code = t.code.clone();
-                                    let selected = move || get("type").as_deref() == Some(code.as_str());
-                                    view! { <option value=t.code.clone() selected=selected>{t.label.clone()}</option> }
-                                }).collect_view()
-                            })}
-                        </Suspense>
-                    </select>
+                    <TypeFilter id="d-type" current=Signal::derive(move || get("type"))/>
                 </div>
                 <div class="col-12 d-flex gap-3 align-items-center">
                     <div class="form-check m-0">

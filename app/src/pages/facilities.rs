@@ -4,12 +4,11 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, AREAS, SETTINGS};
+use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, SETTINGS};
 
-use super::{action_error, urlencode, ErrorAlert, Field, Pagination, SignedIn};
+use super::{action_error, urlencode, AreaFilter, ErrorAlert, Field, Pagination, SignedIn, TypeFilter};
 use crate::api::{
-    facility_detail, facility_types, search_facilities, staff_filter_options, InviteFacilityManager, SetFacilityState,
-    StaffFilters,
+    facility_detail, search_facilities, staff_filter_options, InviteFacilityManager, SetFacilityState, StaffFilters,
 };
 use crate::use_ui;
 
@@ -56,7 +55,6 @@ pub fn Facilities() -> impl IntoView {
     };
     let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).max(1);
     let results = Resource::new(move || (filters(), page()), |(f, page)| search_facilities(f, page));
-    let types = Resource::new(|| (), |_| facility_types());
     let options = Resource::new(|| (), |_| staff_filter_options());
     let title = move || if filters().stale { ui.t("facilities.to_verify") } else { ui.t("facilities.title") };
     view! {
@@ -78,29 +76,10 @@ pub fn Facilities() -> impl IntoView {
                     <input type="search" id="f-q" name="q" class="form-control" value=move || filters().q.unwrap_or_default()/>
                 </div>
                 <div class="col-md-3 form-group">
-                    <label for="f-area" class="active">{move || ui.t("field.area")}</label>
-                    <select id="f-area" name="area" class="form-select">
-                        <option value="">{move || ui.t("common.all")}</option>
-                        {AREAS.iter().map(|a| {
-                            let selected = move || filters().area.as_deref() == Some(*a);
-                            view! { <option value=*a selected=selected>{move || ui.t(&area_key(a))}</option> }
-                        }).collect_view()}
-                    </select>
+                    <AreaFilter id="f-area" current=Signal::derive(move || filters().area)/>
                 </div>
                 <div class="col-md-3 form-group">
-                    <label for="f-type" class="active">{move || ui.t("field.facility_type")}</label>
-                    <select id="f-type" name="type" class="form-select">
-                        <option value="">{move || ui.t("common.all")}</option>
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                types.await.unwrap_or_default().into_iter().map(|t| {
-                                    let code = t.code.clone();
-                                    let selected = move || filters().facility_type.as_deref() == Some(code.as_str());
-                                    view! { <option value=t.code.clone() selected=selected>{t.label.clone()}</option> }
-                                }).collect_view()
-                            })}
-                        </Suspense>
-                    </select>
+                    <TypeFilter id="f-type" current=Signal::derive(move || filters().facility_type)/>
                 </div>
                 <div class="col-md-3 form-group">
                     <label for="f-setting" class="active">{move || ui.t("field.setting")}</label>

@@ -150,6 +150,45 @@ pub fn Pagination(
     })
 }
 
+/// A search form's target-area filter (`name="area"`), "all" first; `current` is the
+/// code in the URL.
+#[component]
+pub fn AreaFilter(id: &'static str, #[prop(into)] current: Signal<Option<String>>) -> impl IntoView {
+    let ui = use_ui();
+    view! {
+        <label for=id class="active">{move || ui.t("field.area")}</label>
+        <select id=id name="area" class="form-select">
+            <option value="">{move || ui.t("common.all")}</option>
+            {types::directory::AREAS.iter().map(|a| {
+                let selected = move || current.get().as_deref() == Some(*a);
+                view! { <option value=*a selected=selected>{move || ui.t(&types::directory::area_key(a))}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+/// A search form's facility-type filter (`name="type"`), "all" first, from the type list.
+#[component]
+pub fn TypeFilter(id: &'static str, #[prop(into)] current: Signal<Option<String>>) -> impl IntoView {
+    let ui = use_ui();
+    let types = Resource::new(|| (), |_| crate::api::facility_types());
+    view! {
+        <label for=id class="active">{move || ui.t("field.facility_type")}</label>
+        <select id=id name="type" class="form-select">
+            <option value="">{move || ui.t("common.all")}</option>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    types.await.unwrap_or_default().into_iter().map(|t| {
+                        let code = t.code.clone();
+                        let selected = move || current.get().as_deref() == Some(code.as_str());
+                        view! { <option value=t.code.clone() selected=selected>{t.label.clone()}</option> }
+                    }).collect_view()
+                })}
+            </Suspense>
+        </select>
+    }
+}
+
 /// Percent-encodes a query value (space as `+`).
 pub fn urlencode(s: &str) -> String {
     s.bytes()

@@ -76,7 +76,8 @@ pub fn Organizations() -> impl IntoView {
 
 fn row(o: OrganizationOut, editable: bool) -> impl IntoView {
     let ui = use_ui();
-    let contacts = [o.email.clone(), o.phone.clone(), o.website.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let contacts =
+        [o.email.clone(), o.phone.clone(), o.website.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     view! {
         <tr>
             <td>
