@@ -327,15 +327,23 @@ fn search_text(
     organization: Option<&str>,
 ) -> String {
     let type_label = refs.types.get(facility_type).map(|t| format!("{} {}", t.label_it, t.label_en));
-    let parts =
-        [Some(name), type_label.as_deref(), organization, Some(address), refs.comuni.get(comune_istat).map(|c| c.name.as_str())];
+    let parts = [
+        Some(name),
+        type_label.as_deref(),
+        organization,
+        Some(address),
+        refs.comuni.get(comune_istat).map(|c| c.name.as_str()),
+    ];
     normalise_search(&parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
 }
 
 /// After an organisation is renamed: the search text of its facilities (in `tx`'s tenant).
 pub(crate) async fn refresh_search_text(tx: &crate::TenantTx, organization: &organization::Model) -> Result<()> {
-    let rows =
-        tx.select::<facility::Entity>().filter(facility::Column::OrganizationId.eq(organization.id)).all(tx.conn()).await?;
+    let rows = tx
+        .select::<facility::Entity>()
+        .filter(facility::Column::OrganizationId.eq(organization.id))
+        .all(tx.conn())
+        .await?;
     let refs = Refs::load(tx.conn(), rows.iter().map(|r| r.comune_istat.clone())).await?;
     for row in rows {
         let text = search_text(
@@ -395,7 +403,8 @@ pub(crate) fn apply(
     active.places_free = Set(clean.places_free);
     active.accreditation = Set(clean.accreditation.clone());
     active.accreditation_act = Set(clean.accreditation_act.clone());
-    let parts = (clean.name.as_str(), clean.facility_type.as_str(), clean.address.as_str(), clean.comune_istat.as_str());
+    let parts =
+        (clean.name.as_str(), clean.facility_type.as_str(), clean.address.as_str(), clean.comune_istat.as_str());
     active.search_text = Set(search_text(parts, refs, organization));
     active.updated_at = Set(now);
 }

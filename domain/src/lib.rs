@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod boundaries;
 pub mod db;
 pub mod demo;
 pub mod districts;

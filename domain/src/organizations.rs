@@ -69,7 +69,8 @@ pub async fn list_organizations(
 ) -> Result<Page<OrganizationOut>> {
     // A tenant has tens or hundreds of them: filtering here matches words the same way
     // on SQLite and PostgreSQL.
-    let words: Vec<String> = normalise_search(q.unwrap_or_default()).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    let words: Vec<String> =
+        normalise_search(q.unwrap_or_default()).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
     let matching: Vec<OrganizationOut> = all_organizations(db, ctx)
         .await?
         .into_iter()

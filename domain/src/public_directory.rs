@@ -119,6 +119,29 @@ impl PublicDirectory {
         Ok(PublicFiltersOut { facility_types, comuni })
     }
 
+    /// The ISTAT codes (3 digits) of the provinces `slug`'s directory lies in: those of
+    /// its tenants and of the comuni of its entries. What a map of it shows.
+    pub async fn provinces(&self, slug: &str) -> Result<Vec<String>> {
+        let snap = self.snapshot().await?;
+        let in_scope = snap.scope(slug)?;
+        let mut codes = std::collections::BTreeSet::new();
+        for (t, node) in snap.tenants.iter().enumerate() {
+            if in_scope[t] {
+                if let Some(code) = node.istat.as_deref().and_then(province_of) {
+                    codes.insert(code.to_owned());
+                }
+            }
+        }
+        for (i, key) in snap.keys.iter().enumerate() {
+            if in_scope[key.tenant] {
+                if let Some(code) = province_of(&snap.entries[i].out.comune.istat_code) {
+                    codes.insert(code.to_owned());
+                }
+            }
+        }
+        Ok(codes.into_iter().collect())
+    }
+
     /// One published facility of `slug`'s directory.
     pub async fn facility(&self, slug: &str, id: FacilityId, lang: Lang) -> Result<FacilityOut> {
         let snap = self.snapshot().await?;
@@ -164,14 +187,19 @@ impl PublicDirectory {
             return Ok(snap.clone());
         }
         let fingerprint = Fingerprint::read(&self.inner.db).await?;
-        let unchanged = |s: &Arc<Snapshot>| s.fingerprint == fingerprint && s.built_at.elapsed() < self.inner.rebuild_after;
+        let unchanged =
+            |s: &Arc<Snapshot>| s.fingerprint == fingerprint && s.built_at.elapsed() < self.inner.rebuild_after;
         if let Some(snap) = current.filter(unchanged) {
             snap.checked();
             return Ok(snap);
         }
         let started = Instant::now();
         let snap = Arc::new(Snapshot::build(&self.inner.db, generation, fingerprint).await?);
-        tracing::debug!(entries = snap.entries.len(), ms = started.elapsed().as_millis() as u64, "public directory built");
+        tracing::debug!(
+            entries = snap.entries.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "public directory built"
+        );
         if let Ok(mut current) = self.inner.current.write() {
             *current = Some(snap.clone());
         }
@@ -274,12 +302,19 @@ fn setting_index(setting: &str) -> u8 {
     SETTINGS.iter().position(|s| *s == setting).and_then(|i| u8::try_from(i).ok()).unwrap_or(u8::MAX)
 }
 
+/// The province part of an ISTAT code: a comune's first three digits, or a province's own.
+fn province_of(istat: &str) -> Option<&str> {
+    (matches!(istat.len(), 3 | 6) && istat.bytes().all(|b| b.is_ascii_digit())).then(|| &istat[..3])
+}
+
 fn comune_number(istat: &str) -> u32 {
     istat.parse().unwrap_or(u32::MAX)
 }
 
 struct TenantNode {
     parent: Option<usize>,
+    /// ISTAT code: a comune's (6 digits) or a province's (3).
+    istat: Option<String>,
 }
 
 struct Snapshot {
@@ -323,17 +358,20 @@ impl Snapshot {
     async fn build(db: &DatabaseConnection, generation: u64, fingerprint: Fingerprint) -> Result<Snapshot> {
         let all_tenants = tenant::Entity::find().order_by_asc(tenant::Column::Id).all(db).await?;
         let index: HashMap<i64, usize> = all_tenants.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-        let tenants =
-            all_tenants.iter().map(|t| TenantNode { parent: t.parent_id.and_then(|p| index.get(&p).copied()) }).collect();
+        let tenants = all_tenants
+            .iter()
+            .map(|t| TenantNode {
+                parent: t.parent_id.and_then(|p| index.get(&p).copied()),
+                istat: t.istat_code.clone(),
+            })
+            .collect();
         let tenant_by_slug = all_tenants.iter().enumerate().map(|(i, t)| (t.slug.clone(), i)).collect();
         let type_rows = facility_type::Entity::find().order_by_asc(facility_type::Column::Code).all(db).await?;
-        let label_en: HashMap<String, String> = type_rows.iter().map(|t| (t.code.clone(), t.label_en.clone())).collect();
+        let label_en: HashMap<String, String> =
+            type_rows.iter().map(|t| (t.code.clone(), t.label_en.clone())).collect();
         let type_codes: Vec<String> = type_rows.into_iter().map(|t| t.code).collect();
-        let type_index: HashMap<&str, u16> = type_codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.as_str(), u16::try_from(i).unwrap_or(u16::MAX)))
-            .collect();
+        let type_index: HashMap<&str, u16> =
+            type_codes.iter().enumerate().map(|(i, c)| (c.as_str(), u16::try_from(i).unwrap_or(u16::MAX))).collect();
         let comuni = comune::Entity::find()
             .select_only()
             .column(comune::Column::IstatCode)

@@ -159,7 +159,17 @@ mod tests {
         assert_eq!(web_origin("http://127.0.0.1:3001").as_deref(), Some("http://127.0.0.1:3001"));
         assert_eq!(web_origin("https://x.it:443").as_deref(), Some("https://x.it"));
         assert_eq!(web_origin("http://x.it:8080").as_deref(), Some("http://x.it:8080"));
-        for bad in ["www.comune.it", "ftp://x.it", "https://x.it/servizi", "https://a@x.it", "https://x.it:0", "https://", "https://x.it?q", "https://a..b", "https://-a.it"] {
+        for bad in [
+            "www.comune.it",
+            "ftp://x.it",
+            "https://x.it/servizi",
+            "https://a@x.it",
+            "https://x.it:0",
+            "https://",
+            "https://x.it?q",
+            "https://a..b",
+            "https://-a.it",
+        ] {
             assert_eq!(web_origin(bad), None, "{bad}");
         }
     }

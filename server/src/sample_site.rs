@@ -13,12 +13,14 @@ const CSS: &str = include_str!("../sample-site/council.css");
 
 pub fn router(widget_origin: &str, tenant: &str) -> Router {
     let page = PAGE.replace("{{WIDGET_ORIGIN}}", widget_origin).replace("{{TENANT}}", tenant);
-    let csp = HeaderValue::from_str(&types::embed::content_security_policy(widget_origin)).unwrap_or(HeaderValue::from_static(
-        "default-src 'self'",
-    ));
+    let csp = HeaderValue::from_str(&types::embed::content_security_policy(widget_origin))
+        .unwrap_or(HeaderValue::from_static("default-src 'self'"));
     Router::new()
         .route("/", get(move || async move { Html(page) }))
-        .route("/council.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response() }))
+        .route(
+            "/council.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response() }),
+        )
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
 }
 
@@ -47,6 +49,8 @@ mod tests {
         let page = String::from_utf8_lossy(&body);
         assert!(page.contains(r#"<script type="module" src="http://127.0.0.1:3000/widgets/v1/openwelfare.js">"#));
         assert!(page.contains(r#"<ow-service-finder tenant="provincia-di-brescia" lang="it">"#));
+        assert!(page.contains(r#"<ow-map tenant="provincia-di-brescia" lang="it">"#));
+        assert!(csp.contains("worker-src 'self' http://127.0.0.1:3000 blob:"), "the map's worker: {csp}");
         assert!(!page.contains("<script>"), "no inline script");
     }
 }

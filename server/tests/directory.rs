@@ -496,6 +496,22 @@ async fn public_search_filters_distance_and_caching(app: TestApp) {
     assert_eq!(features.len(), 105);
     let lon = features[0]["geometry"]["coordinates"][0].as_f64().unwrap();
     assert!((9.0..11.5).contains(&lon), "{lon}");
+    assert_eq!(features[0]["properties"]["area"], "anziani", "the first area colours the point");
+
+    // The basemap of the territory: the province of Brescia and its 205 comuni.
+    let borders = c.get(&format!("/api/public/v1/{slug}/boundaries.geojson")).await;
+    assert_eq!(borders.status, StatusCode::OK);
+    let kinds = |kind: &str| {
+        borders.body["features"].as_array().unwrap().iter().filter(|f| f["properties"]["kind"] == kind).count()
+    };
+    assert_eq!((kinds("province"), kinds("comune")), (1, 205));
+    assert!(borders.body["attribution"].as_str().unwrap().contains("ISTAT"));
+    assert_eq!(borders.body["bbox"].as_array().unwrap().len(), 4);
+    // A comune's directory is drawn on its province.
+    let rezzato = tenant_slug(&app, TenantKind::Municipality, "017161").await;
+    let borders = c.get(&format!("/api/public/v1/{rezzato}/boundaries.geojson")).await;
+    assert_eq!(borders.body["features"][0]["properties"]["istat"], "017");
+    assert_eq!(c.get("/api/public/v1/no-such-tenant/boundaries.geojson").await.status, StatusCode::NOT_FOUND);
 
     // Tenants that publish: the municipalities, their ambito and the province.
     let tenants = c.get("/api/public/v1/tenants").await;
@@ -551,6 +567,7 @@ async fn public_search_filters_distance_and_caching(app: TestApp) {
         "/api/public/v1/{tenant}/facilities/{facility_id}",
         "/api/public/v1/{tenant}/facilities.geojson",
         "/api/public/v1/{tenant}/filters",
+        "/api/public/v1/{tenant}/boundaries.geojson",
     ] {
         assert!(doc.body["paths"][path].is_object(), "{path} not in OpenAPI");
     }
@@ -941,7 +958,10 @@ async fn organizations_districts_and_freshness_window(app: TestApp) {
         .await;
     let theirs = theirs.body["id"].as_i64().unwrap();
     for choice in [theirs.to_string(), "abc".to_string()] {
-        let bad = format!("id={facility}&{}", form.replace(&format!("organization_id]={org}"), &format!("organization_id]={choice}")));
+        let bad = format!(
+            "id={facility}&{}",
+            form.replace(&format!("organization_id]={org}"), &format!("organization_id]={choice}"))
+        );
         let r = admin.server_fn("/sf/save_facility", &bad).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{choice}: {}", r.text);
         assert_eq!(fields(&r), ["organization_id"], "{choice}");
@@ -999,7 +1019,12 @@ async fn organizations_districts_and_freshness_window(app: TestApp) {
     // The council sites that embed the widgets: normalised, once each; a path is refused.
     let sites = json!({"embed_origins": ["https://www.Comune.Brescia.it/", "http://127.0.0.1:3001", "https://www.comune.brescia.it"]});
     let r = admin.put(&settings, sites).await;
-    assert_eq!(r.body["embed_origins"], json!(["https://www.comune.brescia.it", "http://127.0.0.1:3001"]), "{:?}", r.body);
+    assert_eq!(
+        r.body["embed_origins"],
+        json!(["https://www.comune.brescia.it", "http://127.0.0.1:3001"]),
+        "{:?}",
+        r.body
+    );
     let r = admin.put(&settings, json!({"embed_origins": ["https://www.comune.brescia.it/servizi-sociali"]})).await;
     assert_eq!(fields(&r), ["embed_origins"]);
     assert!(r.text.contains("servizi-sociali"), "the message names the wrong line: {}", r.text);
@@ -1007,7 +1032,9 @@ async fn organizations_districts_and_freshness_window(app: TestApp) {
     // The page shows them with the snippet and the policy to copy.
     let page = admin.page("/settings").await;
     assert!(page.text.contains("https://www.comune.brescia.it\nhttp://127.0.0.1:3001"), "{}", page.text);
-    assert!(page.text.contains(&format!("tenant=&quot;{slug}&quot;")) || page.text.contains(&format!("tenant=\"{slug}\"")));
+    assert!(
+        page.text.contains(&format!("tenant=&quot;{slug}&quot;")) || page.text.contains(&format!("tenant=\"{slug}\""))
+    );
     assert!(page.text.contains("/widgets/v1/openwelfare.js") && page.text.contains("wasm-unsafe-eval"));
 }
 

@@ -1,9 +1,12 @@
 //! Small helpers over web-sys: elements with attributes and text, and a cookie-less GET.
 
+use types::directory::{area_key, AREAS};
+use types::i18n::t;
+use types::Lang;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Document, Element, Request, RequestCredentials, RequestInit, RequestMode, Response};
+use web_sys::{Document, Element, HtmlSelectElement, Request, RequestCredentials, RequestInit, RequestMode, Response};
 
 /// `<tag attr=value …>text</tag>`; the text is a text node, never parsed as HTML.
 pub fn el(doc: &Document, tag: &str, attrs: &[(&str, &str)], text: Option<&str>) -> Result<Element, JsValue> {
@@ -15,6 +18,23 @@ pub fn el(doc: &Document, tag: &str, attrs: &[(&str, &str)], text: Option<&str>)
         e.set_text_content(Some(text));
     }
     Ok(e)
+}
+
+/// The labelled target-area choice ("all areas" first), with `preset` chosen.
+pub fn area_field(doc: &Document, lang: Lang, id: &str, preset: &str) -> Result<(Element, HtmlSelectElement), JsValue> {
+    let label = el(doc, "label", &[("for", id)], Some(&t(lang, "field.area")))?;
+    let select: HtmlSelectElement = el(doc, "select", &[("id", id), ("name", "area")], None)?.dyn_into()?;
+    append(&select, &[&el(doc, "option", &[("value", "")], Some(&t(lang, "widget.all_areas")))?])?;
+    for code in AREAS {
+        let option = el(doc, "option", &[("value", code)], Some(&t(lang, &area_key(code))))?;
+        if code == preset {
+            option.set_attribute("selected", "")?;
+        }
+        select.append_child(&option)?;
+    }
+    let field = el(doc, "div", &[("class", "ow-field")], None)?;
+    append(&field, &[&label, &select])?;
+    Ok((field, select))
 }
 
 /// Appends `children` to `parent`.
@@ -46,4 +66,12 @@ pub async fn get(url: &str, lang: &str) -> Option<Answer> {
     let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.ok()?.dyn_into().ok()?;
     let body = JsFuture::from(response.text().ok()?).await.ok()?.as_string().unwrap_or_default();
     Some(Answer { status: response.status(), body })
+}
+
+/// The number in attribute `attr` of the button an event happened on (or inside), for
+/// one listener serving a whole list.
+pub fn clicked_id(event: &web_sys::Event, attr: &str) -> Option<i64> {
+    let target: Element = event.target()?.dyn_into().ok()?;
+    let button = target.closest(&format!("button[{attr}]")).ok()??;
+    button.get_attribute(attr)?.parse().ok()
 }

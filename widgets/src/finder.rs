@@ -10,14 +10,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use types::directory::{area_key, FacilityOut, PublicFiltersOut, SearchPage, AREAS};
+use types::directory::{FacilityOut, PublicFiltersOut, SearchPage};
 use types::i18n::{t, tf};
 use types::Lang;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElement, ShadowRoot};
 
-use crate::dom::{append, el, get};
+use crate::dom::{append, area_field, clicked_id, el, get};
 
 /// Results shown per search (the public API's page).
 const PER_PAGE: u32 = 20;
@@ -55,41 +55,39 @@ pub fn mount_finder(host: HtmlElement, root: ShadowRoot, origin: String, css: St
     let tx = |key: &str| t(lang, key);
 
     let style = el(&doc, "link", &[("rel", "stylesheet"), ("href", &css)], None)?;
-    let section = el(&doc, "section", &[("class", "ow-finder"), ("aria-labelledby", "ow-title"), ("lang", lang.code())], None)?;
+    let section =
+        el(&doc, "section", &[("class", "ow-finder"), ("aria-labelledby", "ow-title"), ("lang", lang.code())], None)?;
     let title = el(&doc, "h2", &[("id", "ow-title")], Some(&tx("widget.finder.title")))?;
     let form = el(&doc, "form", &[("role", "search"), ("aria-labelledby", "ow-title")], None)?;
 
     let q_label = el(&doc, "label", &[("for", "ow-q")], Some(&tx("widget.q")))?;
-    let q: HtmlInputElement = el(&doc, "input", &[("id", "ow-q"), ("type", "search"), ("name", "q"), ("autocomplete", "off")], None)?.dyn_into()?;
+    let q: HtmlInputElement =
+        el(&doc, "input", &[("id", "ow-q"), ("type", "search"), ("name", "q"), ("autocomplete", "off")], None)?
+            .dyn_into()?;
     let q_field = el(&doc, "div", &[("class", "ow-field ow-field-wide")], None)?;
     append(&q_field, &[&q_label, &q])?;
 
-    let area_label = el(&doc, "label", &[("for", "ow-area")], Some(&tx("field.area")))?;
-    let area: HtmlSelectElement = el(&doc, "select", &[("id", "ow-area"), ("name", "area")], None)?.dyn_into()?;
-    let any = el(&doc, "option", &[("value", "")], Some(&tx("widget.all_areas")))?;
-    area.append_child(&any)?;
     let preset = host.get_attribute("area").unwrap_or_default();
-    for code in AREAS {
-        let option = el(&doc, "option", &[("value", code)], Some(&t(lang, &area_key(code))))?;
-        if code == preset {
-            option.set_attribute("selected", "")?;
-        }
-        area.append_child(&option)?;
-    }
-    let area_field = el(&doc, "div", &[("class", "ow-field")], None)?;
-    append(&area_field, &[&area_label, &area])?;
+    let (area_field, area) = area_field(&doc, lang, "ow-area", &preset)?;
 
-    let (type_field, facility_type) = select_field(&doc, "ow-type", &tx("field.facility_type"), &tx("widget.all_types"))?;
+    let (type_field, facility_type) =
+        select_field(&doc, "ow-type", &tx("field.facility_type"), &tx("widget.all_types"))?;
     let (comune_field, comune) = select_field(&doc, "ow-comune", &tx("field.comune"), &tx("widget.all_comuni"))?;
 
-    let free: HtmlInputElement = el(&doc, "input", &[("id", "ow-free"), ("type", "checkbox"), ("name", "free_places")], None)?.dyn_into()?;
+    let free: HtmlInputElement =
+        el(&doc, "input", &[("id", "ow-free"), ("type", "checkbox"), ("name", "free_places")], None)?.dyn_into()?;
     let free_label = el(&doc, "label", &[("for", "ow-free")], Some(&tx("widget.free_places")))?;
     let free_field = el(&doc, "div", &[("class", "ow-check")], None)?;
     append(&free_field, &[&free, &free_label])?;
 
     let button = el(&doc, "button", &[("type", "submit")], Some(&tx("action.search")))?;
     // Asks for the position only when pressed; pressed again, forgets it.
-    let near_me = el(&doc, "button", &[("type", "button"), ("class", "ow-secondary"), ("aria-pressed", "false")], Some(&tx("widget.near_me")))?;
+    let near_me = el(
+        &doc,
+        "button",
+        &[("type", "button"), ("class", "ow-secondary"), ("aria-pressed", "false")],
+        Some(&tx("widget.near_me")),
+    )?;
     let buttons = el(&doc, "div", &[("class", "ow-buttons")], None)?;
     append(&buttons, &[&button, &near_me])?;
     append(&form, &[&q_field, &area_field, &type_field, &comune_field, &free_field, &buttons])?;
@@ -132,9 +130,28 @@ pub fn mount_finder(host: HtmlElement, root: ShadowRoot, origin: String, css: St
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| finder.clone().toggle_near_me())
     };
     near_me.add_event_listener_with_callback("click", on_near_me.as_ref().unchecked_ref())?;
+    // "Show on the map" of any result: tells the map of the page (one listener for all).
+    let on_show = {
+        let host = finder.host.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            if let Some(id) = clicked_id(&event, "data-show") {
+                let init = web_sys::CustomEventInit::new();
+                init.set_bubbles(true);
+                init.set_composed(true);
+                let detail = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&detail, &"id".into(), &JsValue::from_f64(id as f64));
+                init.set_detail(&detail);
+                if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(crate::SELECT_EVENT, &init) {
+                    let _ = host.dispatch_event(&event);
+                }
+            }
+        })
+    };
+    finder.results.add_event_listener_with_callback("click", on_show.as_ref().unchecked_ref())?;
     // The listeners live as long as the element.
     on_submit.forget();
     on_near_me.forget();
+    on_show.forget();
     wasm_bindgen_futures::spawn_local(async move {
         finder.load_filters().await;
         finder.search().await;
@@ -218,7 +235,10 @@ impl Finder {
                 finder.status.set_text_content(Some(&t(finder.lang, "widget.error.position")));
             })
         };
-        if geolocation.get_current_position_with_error_callback(found.unchecked_ref(), Some(refused.unchecked_ref())).is_err() {
+        if geolocation
+            .get_current_position_with_error_callback(found.unchecked_ref(), Some(refused.unchecked_ref()))
+            .is_err()
+        {
             self.status.set_text_content(Some(&t(self.lang, "widget.error.position")));
         }
     }
@@ -322,6 +342,23 @@ impl Finder {
             append(&li, &[&el(doc, "p", &[("class", "ow-places")], Some(&text))?])?;
         }
         append(&li, &[&self.details(f)?])?;
+        // With a map on the same page, the result can be shown on it.
+        let map_on_page = self.doc.query_selector("ow-map").ok().flatten().is_some();
+        if map_on_page && f.latitude.is_some() && f.longitude.is_some() {
+            let button = el(
+                doc,
+                "button",
+                &[
+                    ("type", "button"),
+                    ("class", "ow-secondary ow-on-map"),
+                    ("data-show", &f.id.0.to_string()),
+                    // Which one, for a screen reader going from button to button.
+                    ("aria-label", &tf(self.lang, "widget.show_on_map_named", &[("name", &f.name)])),
+                ],
+                Some(&t(self.lang, "widget.show_on_map")),
+            )?;
+            append(&li, &[&button])?;
+        }
         Ok(li)
     }
 

@@ -3,5 +3,13 @@
 //! not control: everything lives in the element's shadow root, text goes in as text
 //! (never as HTML), and the only requests go to the widget's own origin, without cookies.
 
-pub mod finder;
 mod dom;
+#[cfg(feature = "finder")]
+pub mod finder;
+#[cfg(feature = "map")]
+pub mod map;
+#[cfg(feature = "map")]
+mod maplibre;
+
+/// The event a finder sends when a visitor asks to see a facility on the map of the page.
+pub const SELECT_EVENT: &str = "ow-facility-select";

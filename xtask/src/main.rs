@@ -200,64 +200,121 @@ fn site() -> Result {
     Ok(())
 }
 
-/// The council-site widgets into `target/site/widgets/v1`: the wasm with its glue and
-/// stylesheet under content-hashed names, and the loader `openwelfare.js` (a stable URL)
-/// that names them. Prints each widget's gzip size (the budget of the widgets issue).
+/// The council-site widgets into `target/site/widgets/v1`: one wasm per widget with its
+/// glue and stylesheet, MapLibre GL JS and the map's font, all under content-hashed names,
+/// each with a gzip copy beside it; and the loader `openwelfare.js` (a stable URL) that
+/// names them. Prints each widget's gzip size (the budget of the widgets issue).
 fn widgets(tools: &Tools) -> Result {
-    run(cargo().args(["build", "-p", "widgets", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]))?;
-    let out = target_dir().join("widgets-bindgen");
-    let _ = fs::remove_dir_all(&out);
-    run(Command::new(&tools.wasm_bindgen)
-        .arg(target_dir().join("wasm32-unknown-unknown/wasm-release/widgets.wasm"))
-        .args(["--target", "web", "--no-typescript", "--out-name", "finder", "--out-dir"])
-        .arg(&out))?;
-    let bg = out.join("finder_bg.wasm");
-    run(Command::new(tools.node_modules.join("binaryen/bin/wasm-opt"))
-        .arg(&bg)
-        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "-o"])
-        .arg(&bg))?;
     // Earlier builds' hashed files stay: a loader cached before a deploy still finds them.
     let dest = site_dir().join("widgets/v1");
     fs::create_dir_all(&dest).map_err(|e| e.to_string())?;
-    // name-<hash>.ext, so a new build never meets an old cached copy.
-    let hashed = |from: &Path, stem: &str, ext: &str| -> Result<(String, Vec<u8>)> {
-        let bytes = fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?;
-        let name = format!("{stem}-{:016x}.{ext}", fnv1a_bytes(&bytes));
-        fs::write(dest.join(&name), &bytes).map_err(|e| e.to_string())?;
-        Ok((name, bytes))
+    // name-<hash>.ext (or a folder named so), so a new build never meets an old cached copy.
+    let write = |name: &str, bytes: &[u8]| -> Result {
+        let path = dest.join(name);
+        fs::create_dir_all(path.parent().unwrap_or(&dest)).map_err(|e| e.to_string())?;
+        fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        let gz = gzip(bytes);
+        if gz.is_empty() {
+            return Ok(());
+        }
+        fs::write(path.with_extension(format!("{}.gz", ext_of(name))), gz).map_err(|e| e.to_string())
     };
-    let (js, js_bytes) = hashed(&out.join("finder.js"), "finder", "js")?;
-    let (wasm, wasm_bytes) = hashed(&bg, "finder", "wasm")?;
-    let (css, css_bytes) = hashed(&root().join("widgets/finder.css"), "finder", "css")?;
-    let manifest = format!(r#"{{ finder: {{ js: "{js}", wasm: "{wasm}", css: "{css}" }} }}"#);
+    let read = |path: &Path| fs::read(path).map_err(|e| format!("{}: {e}", path.display()));
+    let hashed = |stem: &str, ext: &str, bytes: &[u8]| -> Result<String> {
+        let name = format!("{stem}-{:016x}.{ext}", fnv1a_bytes(bytes));
+        write(&name, bytes)?;
+        Ok(name)
+    };
+
+    let mut manifest = Vec::new();
+    let mut sizes = Vec::new();
+    for widget in ["finder", "map"] {
+        run(cargo()
+            .args(["build", "-p", "widgets", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])
+            .args(["--no-default-features", "--features", widget]))?;
+        let out = target_dir().join("widgets-bindgen");
+        let _ = fs::remove_dir_all(&out);
+        run(Command::new(&tools.wasm_bindgen)
+            .arg(target_dir().join("wasm32-unknown-unknown/wasm-release/widgets.wasm"))
+            .args(["--target", "web", "--no-typescript", "--out-name", widget, "--out-dir"])
+            .arg(&out))?;
+        let bg = out.join(format!("{widget}_bg.wasm"));
+        run(Command::new(tools.node_modules.join("binaryen/bin/wasm-opt"))
+            .arg(&bg)
+            .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "-o"])
+            .arg(&bg))?;
+        let css =
+            [read(&root().join("widgets/common.css"))?, read(&root().join(format!("widgets/{widget}.css")))?].concat();
+        let (js, wasm) = (read(&out.join(format!("{widget}.js")))?, read(&bg)?);
+        let names = (hashed(widget, "js", &js)?, hashed(widget, "wasm", &wasm)?, hashed(widget, "css", &css)?);
+        manifest.push(format!(r#"{widget}: {{ js: "{}", wasm: "{}", css: "{}" }}"#, names.0, names.1, names.2));
+        sizes.push((widget, [&js, &wasm, &css].iter().map(|b| gzip(b).len()).sum::<usize>()));
+    }
+
+    // MapLibre finds its worker next to itself by a fixed name: the pair goes in a folder
+    // named after both files' hash. Source-map comments are dropped (no maps are served).
+    let maplibre = tools.node_modules.join("maplibre-gl/dist");
+    let strip = |bytes: Vec<u8>| -> Vec<u8> {
+        let text = String::from_utf8_lossy(&bytes);
+        text.lines().filter(|l| !l.starts_with("//# sourceMappingURL=")).collect::<Vec<_>>().join("\n").into_bytes()
+    };
+    let (ml_js, ml_worker) =
+        (strip(read(&maplibre.join("maplibre-gl.mjs"))?), strip(read(&maplibre.join("maplibre-gl-worker.mjs"))?));
+    let ml_css = read(&maplibre.join("maplibre-gl.css"))?;
+    let folder = format!("maplibre-gl-{:016x}", fnv1a_bytes(&[ml_js.as_slice(), &ml_worker, &ml_css].concat()));
+    write(&format!("{folder}/maplibre-gl.mjs"), &ml_js)?;
+    write(&format!("{folder}/maplibre-gl-worker.mjs"), &ml_worker)?;
+    write(&format!("{folder}/maplibre-gl.css"), &ml_css)?;
+    fs::copy(maplibre.join("../LICENSE.txt"), dest.join(&folder).join("LICENSE.txt")).map_err(|e| e.to_string())?;
+    let font_dir = tools.node_modules.join("bootstrap-italia/dist/fonts/Titillium_Web");
+    let font =
+        hashed("titillium-web-600", "woff2", &read(&font_dir.join("titillium-web-v10-latin-ext_latin-600.woff2"))?)?;
+    fs::copy(font_dir.join("OFL.txt"), dest.join("titillium-web-OFL.txt")).map_err(|e| e.to_string())?;
+    manifest.push(format!(
+        r#"maplibre: {{ js: "{folder}/maplibre-gl.mjs", css: "{folder}/maplibre-gl.css" }}, font: "{font}""#
+    ));
+
     let loader = fs::read_to_string(root().join("widgets/loader.js")).map_err(|e| e.to_string())?;
-    let loader = loader.replace("__ASSETS__", &manifest);
-    fs::write(dest.join("openwelfare.js"), &loader).map_err(|e| e.to_string())?;
-    let total: usize = [&js_bytes, &wasm_bytes, &css_bytes, &loader.into_bytes()].iter().map(|b| gzip_size(b)).sum();
-    println!("widgets: finder {} KiB gzip (wasm + js + css + loader; budget 200 KB)", total / 1024);
+    let loader = loader.replace("__ASSETS__", &format!("{{ {} }}", manifest.join(", ")));
+    write("openwelfare.js", loader.as_bytes())?;
+    let loader_size = gzip(loader.as_bytes()).len();
+    for (widget, size) in sizes {
+        println!(
+            "widgets: {widget} {} KiB gzip (wasm + js + css; + loader {} KiB; budget 200 KB)",
+            size / 1024,
+            loader_size / 1024
+        );
+    }
+    let ml_size = [&ml_js, &ml_worker, &ml_css].iter().map(|b| gzip(b).len()).sum::<usize>();
+    println!("widgets: MapLibre GL JS {} KiB gzip (module + worker + css; outside the budget)", ml_size / 1024);
     Ok(())
+}
+
+/// The extension of a file name (`js`, `wasm`, …), for the name of its gzip copy.
+fn ext_of(name: &str) -> &str {
+    name.rsplit_once('.').map_or("", |(_, ext)| ext)
 }
 
 fn fnv1a_bytes(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
 }
 
-/// Size after `gzip -9` (Debian's gzip), or 0 when it cannot run.
-fn gzip_size(bytes: &[u8]) -> usize {
+/// `gzip -9` of `bytes` (Debian's gzip), or nothing when it cannot run.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
-    let Ok(mut child) = Command::new("gzip").arg("-9c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn() else {
-        return 0;
+    let Ok(mut child) = Command::new("gzip").arg("-9cn").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn() else {
+        return Vec::new();
     };
     // Written from another thread: gzip's output would fill its pipe before the input ends.
     let writer = child.stdin.take().map(|mut stdin| {
         let bytes = bytes.to_vec();
         std::thread::spawn(move || stdin.write_all(&bytes))
     });
-    let size = child.wait_with_output().map(|o| o.stdout.len()).unwrap_or(0);
+    let output = child.wait_with_output().map(|o| o.stdout).unwrap_or_default();
     if let Some(w) = writer {
         let _ = w.join();
     }
-    size
+    output
 }
 
 fn build(release: bool) -> Result {

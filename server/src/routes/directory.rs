@@ -6,8 +6,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::{facilities, organizations};
 use domain::import::{self, ImportOptions};
+use domain::{facilities, organizations};
 use serde::Deserialize;
 use types::directory::{
     FacilityChangeOut, FacilityIn, FacilitySearch, FacilityStateIn, ImportReport, OrganizationIn, OrganizationOut,

@@ -129,7 +129,8 @@ pub async fn hsds_service_at_locations(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::service_at_locations(&s.db, &s.directory, &p.tenant, &q.into(), lang)).await
+    answer(&s, &uri, lang, &headers, JSON, hsds::service_at_locations(&s.db, &s.directory, &p.tenant, &q.into(), lang))
+        .await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/service_at_locations/{service_at_location_id}", tag = "hsds",

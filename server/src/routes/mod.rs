@@ -91,6 +91,7 @@ pub fn public_api() -> OpenApiRouter<AppState> {
         .routes(routes!(p::public_facilities))
         .routes(routes!(p::public_facility))
         .routes(routes!(p::public_geojson))
+        .routes(routes!(p::public_boundaries))
         .routes(routes!(h::hsds_root))
         .routes(routes!(h::hsds_services))
         .routes(routes!(h::hsds_service))
@@ -164,7 +165,8 @@ pub fn app_router(state: AppState) -> Router {
         .nest_service("/assets", ServeDir::new(site_root.join("assets")))
         .merge(
             Router::new()
-                .nest_service("/widgets/v1", ServeDir::new(site_root.join("widgets/v1")))
+                // `cargo xtask dist` writes a gzip copy beside each file.
+                .nest_service("/widgets/v1", ServeDir::new(site_root.join("widgets/v1")).precompressed_gzip())
                 .layer(from_fn(widget_headers)),
         )
         .fallback(not_found)

@@ -204,6 +204,8 @@ pub async fn public_geojson(
                         "type": f.facility_type.code,
                         "type_label": f.facility_type.label,
                         "areas": f.areas,
+                        // The first area colours the point on a map.
+                        "area": f.areas.first(),
                         "setting": f.setting,
                         "address": f.address,
                         "comune": f.comune.name,
@@ -216,4 +218,26 @@ pub async fn public_geojson(
         Ok(json!({"type": "FeatureCollection", "features": features, "attribution": ATTRIBUTION}))
     };
     answer(&s, &uri, lang, &headers, "application/geo+json", make).await
+}
+
+/// The province and comune boundaries of the directory's territory: the basemap of the
+/// map widget (GeoJSON, with `bbox`; features carry `kind`, `istat` and `name`).
+#[utoipa::path(get, path = "/api/public/v1/{tenant}/boundaries.geojson", tag = "public",
+    params(("tenant" = String, Path)),
+    responses((status = 200, description = "GeoJSON FeatureCollection of Polygon/MultiPolygon features", content_type = "application/geo+json"),
+        (status = 404, body = types::ApiError)))]
+pub async fn public_boundaries(
+    State(s): State<AppState>,
+    Path(p): Path<TenantPath>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let make = async {
+        let provinces = s.directory.provinces(&p.tenant).await?;
+        // The first call parses the compiled-in files (a few MB): off the async threads.
+        tokio::task::spawn_blocking(move || domain::boundaries::collection(&provinces))
+            .await
+            .map_err(|e| domain::AppError::Internal(e.to_string()))?
+    };
+    answer(&s, &uri, Lang::It, &headers, "application/geo+json", make).await
 }

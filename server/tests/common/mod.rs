@@ -167,7 +167,8 @@ impl TestApp {
 
     pub async fn tenant_id_of(&self, slug: &str) -> i64 {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let t = entity::tenant::Entity::find().filter(entity::tenant::Column::Slug.eq(slug)).one(&self.db).await.unwrap();
+        let t =
+            entity::tenant::Entity::find().filter(entity::tenant::Column::Slug.eq(slug)).one(&self.db).await.unwrap();
         t.unwrap().id
     }
 
