@@ -284,6 +284,7 @@ pub async fn update_settings(
     stale_after_days: Option<String>,
     /// One origin per line.
     embed_origins: Option<String>,
+    brand_colour: Option<String>,
 ) -> Result<TenantSettingsOut, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
     let stale_after_days = match stale_after_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
@@ -295,7 +296,7 @@ pub async fn update_settings(
         })?),
     };
     let embed_origins = embed_origins.map(|text| text.lines().map(str::to_string).collect());
-    let input = types::dto::TenantSettingsIn { contact_email, website, stale_after_days, embed_origins };
+    let input = types::dto::TenantSettingsIn { contact_email, website, stale_after_days, embed_origins, brand_colour };
     domain::tenants::update_settings(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
 }
 
@@ -684,8 +685,46 @@ pub async fn facility_types() -> Result<Vec<FacilityTypeOut>, UiError> {
 }
 
 /// Server functions whose input is multipart form data (guarded by the server: the
-/// framework panics on any other body).
-pub const MULTIPART_SERVER_FNS: &[&str] = &["/sf/import_facilities"];
+/// framework panics on any other body), with the message for a body that is not.
+pub const MULTIPART_SERVER_FNS: &[(&str, &str)] =
+    &[("/sf/import_facilities", "validation.csv"), ("/sf/upload_logo", "validation.logo_type")];
+
+/// The widgets' logo of the current tenant: an image file (field `file`) as multipart
+/// form data.
+#[server(prefix = "/sf", endpoint = "upload_logo", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn upload_logo(data: leptos::server_fn::codec::MultipartData) -> Result<(), UiError> {
+    use domain::AppError;
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let unreadable = || ssr::fail(AppError::field("file", "validation.logo_type"), lang);
+    let mut parts = data.into_inner().ok_or_else(unreadable)?;
+    let mut file = Vec::new();
+    while let Some(mut part) = parts.next_field().await.map_err(|_| unreadable())? {
+        let is_file = part.name() == Some("file");
+        while let Some(chunk) = part.chunk().await.map_err(|_| unreadable())? {
+            if is_file {
+                file.extend_from_slice(&chunk);
+                // Read no further than the limit the domain refuses anyway.
+                if file.len() > domain::theme::MAX_LOGO_BYTES {
+                    break;
+                }
+            }
+        }
+    }
+    domain::theme::set_logo(&db, &ctx, file).await.map_err(|e| match e {
+        // The form calls the field `file`.
+        AppError::Validation(mut issues) => {
+            issues.iter_mut().for_each(|i| i.field = "file".into());
+            ssr::fail(AppError::Validation(issues), lang)
+        }
+        e => ssr::fail(e, lang),
+    })
+}
+
+#[server(prefix = "/sf", endpoint = "remove_logo")]
+pub async fn remove_logo() -> Result<(), UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::theme::remove_logo(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+}
 
 /// One line of the import's answer: progress while rows are read and written, then the
 /// report or the error. Large files take a while; the page shows how far along it is.
@@ -846,6 +885,8 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/delete_district", FnScope::Tenant),
     ("/sf/get_settings", FnScope::Tenant),
     ("/sf/update_settings", FnScope::Tenant),
+    ("/sf/upload_logo", FnScope::Tenant),
+    ("/sf/remove_logo", FnScope::Tenant),
     ("/sf/list_members", FnScope::Tenant),
     ("/sf/add_member", FnScope::Tenant),
     ("/sf/remove_member", FnScope::Tenant),

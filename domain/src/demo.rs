@@ -23,6 +23,9 @@ pub struct DemoLogin {
     pub tenant: String,
 }
 
+/// The demo province's widget colour and logo (a made-up emblem, not the real arms).
+pub const DEMO_COLOUR: &str = "#00586e";
+const DEMO_LOGO: &[u8] = include_bytes!("../demo-assets/demo-logo.png");
 /// Regione Lombardia's register of RSA (reference-data/lombardia-rsa/SOURCE.md).
 pub const LOMBARDIA_RSA: &[u8] = include_bytes!("../../reference-data/lombardia-rsa/lombardia-rsa.csv");
 
@@ -98,8 +101,13 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
         website: current.website,
         stale_after_days: None,
         embed_origins: Some(origins),
+        // The widgets' default look (a council page may set its own colour).
+        brand_colour: Some(current.brand_colour.unwrap_or_else(|| DEMO_COLOUR.to_string())),
     };
     tenants::update_settings(db, &province, embedding).await?;
+    if current.logo.is_none() {
+        crate::theme::set_logo(db, &province, DEMO_LOGO.to_vec()).await?;
+    }
     for (name, comuni) in BRESCIA_ZONES {
         if zone_named(db, name).await?.is_none() {
             let comuni = comuni.iter().map(|c| c.to_string()).collect();

@@ -17,6 +17,7 @@ pub mod public_directory;
 pub mod reference;
 pub mod tenancy;
 pub mod tenants;
+pub mod theme;
 pub mod users;
 pub mod validate;
 

@@ -290,6 +290,8 @@ pub async fn settings(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Te
         website: t.website,
         stale_after_days: t.stale_after_days,
         embed_origins: t.embed_origins.lines().map(str::to_string).collect(),
+        logo: crate::theme::own_logo_path(db, &t.slug, t.id).await?,
+        brand_colour: t.brand_colour,
     })
 }
 
@@ -326,6 +328,7 @@ pub async fn update_settings(
     if origins.len() > MAX_EMBED_ORIGINS {
         v.issue("embed_origins", "validation.too_many", vec![]);
     }
+    let colour = input.brand_colour.as_deref().map(|c| crate::theme::brand_colour(&mut v, c));
     v.finish()?;
     let t = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
     let mut active = t.into_active_model();
@@ -336,6 +339,9 @@ pub async fn update_settings(
     active.website = Set(website);
     if let Some(days) = input.stale_after_days {
         active.stale_after_days = Set(days);
+    }
+    if let Some(colour) = colour {
+        active.brand_colour = Set(colour);
     }
     active.update(db).await?;
     settings(db, ctx).await

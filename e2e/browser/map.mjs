@@ -36,6 +36,17 @@ try {
   const listed = await page.locator(`${map} .ow-map-list button`).count();
   if (listed !== total) throw new Error(`the list shows ${listed} of ${total}`);
 
+  step("the tenant's look: the province's colour and logo (the council page sets no colour for the map)");
+  await page.locator(`${map} h2 img.ow-logo`).waitFor();
+  const look = await page.$eval(map, async (host) => {
+    const logo = host.shadowRoot.querySelector("h2 img.ow-logo");
+    await logo.decode();
+    const button = host.shadowRoot.querySelector(".ow-map-list button");
+    return { colour: getComputedStyle(button).color, width: logo.naturalWidth, alt: logo.alt };
+  });
+  if (look.colour !== "rgb(0, 88, 110)") throw new Error(`the tenant's colour #00586e is not applied: ${look.colour}`);
+  if (!(look.width > 0) || !look.alt) throw new Error(`logo ${JSON.stringify(look)}`);
+
   step("the basemap is the product's own: boundaries, font and MapLibre from the widget origin");
   const boundaries = await page.request.get(`${base}/api/public/v1/provincia-di-brescia/boundaries.geojson`);
   const comuni = (await boundaries.json()).features.filter((f) => f.properties.kind === "comune").length;

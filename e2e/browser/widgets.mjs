@@ -89,9 +89,12 @@ try {
   if (overflow.length) throw new Error(`wider than 320 px: ${overflow.join(", ")}`);
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  step("the council's CSS does not reach inside the widget");
+  step("the council's CSS does not reach inside the widget; its --ow-primary wins over the tenant's colour");
   const transform = await page.locator(".ow-finder h2").evaluate((e) => getComputedStyle(e).textTransform);
   if (transform === "uppercase") throw new Error("host-page CSS leaked into the widget");
+  await page.locator(`${finder} h2 img.ow-logo`).waitFor();
+  const linkColour = await page.locator(`${finder} .ow-results a`).first().evaluate((e) => getComputedStyle(e).color);
+  if (linkColour !== "rgb(122, 31, 31)") throw new Error(`the page's --ow-primary did not apply: ${linkColour}`);
 
   step("no results, and a service that does not answer, are said inside the widget");
   await page.selectOption("#ow-type", "");

@@ -12,5 +12,6 @@ pub mod membership;
 pub mod organization;
 pub mod password_reset;
 pub mod tenant;
+pub mod tenant_logo;
 pub mod user_account;
 pub mod zone_comune;

@@ -21,6 +21,8 @@ pub struct Model {
     pub stale_after_days: i32,
     /// Web origins (`https://www.comune.example.it`) that embed the widgets, one per line.
     pub embed_origins: String,
+    /// The widgets' main colour (`#rrggbb`, 4.5:1 at least against white), if set.
+    pub brand_colour: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -8,6 +8,7 @@ mod m20261123_000002_tenancy;
 mod m20261123_000003_row_level_security;
 mod m20261124_000004_directory;
 mod m20261125_000005_embedding;
+mod m20261126_000006_theme;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_row_level_security::Migration),
             Box::new(m20261124_000004_directory::Migration),
             Box::new(m20261125_000005_embedding::Migration),
+            Box::new(m20261126_000006_theme::Migration),
         ]
     }
 }

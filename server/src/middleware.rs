@@ -93,7 +93,7 @@ pub async fn server_fn_errors(req: Request, next: Next) -> Response {
 /// decoder panics on a body without a multipart boundary, so such a request is answered
 /// here with a field error instead.
 pub async fn multipart_only(req: Request, next: Next) -> Response {
-    if app::api::MULTIPART_SERVER_FNS.contains(&req.uri().path()) {
+    if let Some(&(_, key)) = app::api::MULTIPART_SERVER_FNS.iter().find(|(path, _)| *path == req.uri().path()) {
         let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let boundary_ok = content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data")
             && content_type
@@ -101,7 +101,7 @@ pub async fn multipart_only(req: Request, next: Next) -> Response {
                 .filter_map(|p| p.trim().strip_prefix("boundary="))
                 .any(|b| !b.trim_matches('"').is_empty());
         if !boundary_ok {
-            return crate::error::ApiFailure(domain::AppError::field("file", "validation.csv")).into_response();
+            return crate::error::ApiFailure(domain::AppError::field("file", key)).into_response();
         }
     }
     next.run(req).await

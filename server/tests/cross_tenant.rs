@@ -120,7 +120,8 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "set_facility_state" => format!("id={}&published=true", a.facility_id),
             "my_facility" => String::new(),
             // Multipart only: a form body is refused before anything is read.
-            "import_facilities" => "file=x".into(),
+            "import_facilities" | "upload_logo" => "file=x".into(),
+            "remove_logo" => String::new(),
             "save_facility" => format!(
                 "id={}&form[name]=Preso&form[facility_type]=cdd&form[areas][disabili]=on&form[setting]=day\
                  &form[address]=Via+1&form[comune]=017029&form[hours]=",

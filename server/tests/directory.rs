@@ -568,6 +568,8 @@ async fn public_search_filters_distance_and_caching(app: TestApp) {
         "/api/public/v1/{tenant}/facilities.geojson",
         "/api/public/v1/{tenant}/filters",
         "/api/public/v1/{tenant}/boundaries.geojson",
+        "/api/public/v1/{tenant}/theme",
+        "/api/public/v1/{tenant}/logo",
     ] {
         assert!(doc.body["paths"][path].is_object(), "{path} not in OpenAPI");
     }
@@ -1086,6 +1088,81 @@ async fn public_directory_sees_writes_of_other_nodes(app: TestApp) {
     assert_eq!(name, "RSA Richiedei (rinnovata)");
 }
 
+/// The widgets' default look: a colour with enough contrast and a logo (PNG, JPEG or
+/// WebP; an SVG is refused), each inherited by the tenants beneath that have none.
+async fn widget_theme_colour_and_logo(app: TestApp) {
+    app.load_comuni().await;
+    let p = app.province("Provincia di Prova", "017").await;
+    let p_slug = app.slug_of(p).await;
+    let (bs, slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
+    let mut province = app.signed_in(&app.user(p, Role::ProvinceAdmin).await).await;
+    let mut comune = app.signed_in(&app.user(bs, Role::TenantAdmin).await).await;
+    let mut visitor = app.client();
+    let theme = format!("/api/public/v1/{slug}/theme");
+    let none = domain::theme::public_theme(&app.db, &slug).await.unwrap();
+    assert_eq!((none.name.as_str(), none.primary, none.logo), ("Comune di Brescia", None, None));
+
+    // A light colour would leave white text and links unreadable: refused on its field.
+    let settings = format!("/api/v1/t/{p_slug}/settings");
+    let r = province.put(&settings, json!({"brand_colour": "#66aaff"})).await;
+    assert_eq!(fields(&r), ["brand_colour"]);
+    assert!(r.text.contains("4.5:1") || r.text.contains("4,5:1"), "{}", r.text);
+    let r = province.put(&settings, json!({"brand_colour": "blu"})).await;
+    assert_eq!(fields(&r), ["brand_colour"]);
+    let r = province.put(&settings, json!({"brand_colour": "#00586E"})).await;
+    assert_eq!(r.body["brand_colour"], "#00586e", "{:?}", r.body);
+
+    // The logo: the file itself as the body; its first bytes say what it is.
+    let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../domain/demo-assets/demo-logo.png")).unwrap();
+    let logo = format!("/api/v1/t/{p_slug}/logo");
+    let svg = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>".to_vec();
+    let r = province.request(Method::PUT, &logo, Some(Body::from(svg)), "image/png").await;
+    assert_eq!(fields(&r), ["logo"]);
+    let huge = [png.clone(), vec![0; 300 * 1024]].concat();
+    let r = province.request(Method::PUT, &logo, Some(Body::from(huge)), "image/png").await;
+    assert_eq!(fields(&r), ["logo"]);
+    let r = province.request(Method::PUT, &logo, Some(Body::from(png.clone())), "image/png").await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    // A comune admin cannot change the province's look.
+    let r = comune.request(Method::PUT, &logo, Some(Body::from(png.clone())), "image/png").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // The comune has none of its own: its widgets show the province's.
+    let t = visitor.get(&theme).await.body;
+    assert_eq!(t["primary"], "#00586e");
+    let src = t["logo"].as_str().unwrap().to_string();
+    assert!(src.starts_with(&format!("/api/public/v1/{slug}/logo?v=")), "{src}");
+    let req = Request::get(&src).body(Body::empty()).unwrap();
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png");
+    assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let body = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+    assert_eq!(body.as_ref(), png.as_slice());
+
+    // Its own colour wins; clearing it brings back the province's.
+    let own = format!("/api/v1/t/{slug}/settings");
+    comune.put(&own, json!({"brand_colour": "#7a1f1f"})).await;
+    // (Public answers are cached for a few seconds: asked past the cache.)
+    assert_eq!(domain::theme::public_theme(&app.db, &slug).await.unwrap().primary.as_deref(), Some("#7a1f1f"));
+    comune.put(&own, json!({"brand_colour": ""})).await;
+    assert_eq!(domain::theme::public_theme(&app.db, &slug).await.unwrap().primary.as_deref(), Some("#00586e"));
+    // Other settings leave the colour alone.
+    let r = province.put(&settings, json!({"website": "https://www.provincia.brescia.it"})).await;
+    assert_eq!(r.body["brand_colour"], "#00586e");
+    assert!(r.body["logo"].as_str().unwrap().starts_with(&format!("/api/public/v1/{p_slug}/logo?v=")));
+
+    // The settings page: the colour field and the current logo.
+    let page = province.page("/settings").await;
+    assert!(page.text.contains("name=\"brand_colour\"") && page.text.contains("id=\"logo-current\""));
+    let r = province.delete(&logo).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert!(domain::theme::public_theme(&app.db, &slug).await.unwrap().logo.is_none());
+    assert_eq!(visitor.get(&format!("/api/public/v1/{slug}/logo")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(visitor.get("/api/public/v1/no-such-tenant/theme").await.status, StatusCode::NOT_FOUND);
+}
+
+on_both!(widget_theme_colour_and_logo);
 on_both!(public_directory_sees_writes_of_other_nodes);
 on_both!(organizations_districts_and_freshness_window);
 on_both!(public_answers_match_the_database);

@@ -184,6 +184,10 @@ pub struct TenantSettingsIn {
     /// absent keeps the current list.
     #[serde(default)]
     pub embed_origins: Option<Vec<String>>,
+    /// The widgets' main colour, `#rrggbb` with 4.5:1 at least against white; `""` clears
+    /// it, absent keeps it.
+    #[serde(default)]
+    pub brand_colour: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -194,4 +198,7 @@ pub struct TenantSettingsOut {
     pub website: Option<String>,
     pub stale_after_days: i32,
     pub embed_origins: Vec<String>,
+    pub brand_colour: Option<String>,
+    /// Path of the logo the widgets show, with its version (`None`: no logo).
+    pub logo: Option<String>,
 }

@@ -10,6 +10,7 @@ pub mod fiscal;
 pub mod i18n;
 pub mod ids;
 pub mod roles;
+pub mod theme;
 
 pub use error::{ApiError, ErrorCode, FieldError};
 pub use i18n::Lang;

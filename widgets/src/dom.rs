@@ -2,6 +2,7 @@
 
 use types::directory::{area_key, AREAS};
 use types::i18n::t;
+use types::theme::{contrast, parse_hex, PublicThemeOut, MIN_CONTRAST};
 use types::Lang;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -74,4 +75,31 @@ pub fn clicked_id(event: &web_sys::Event, attr: &str) -> Option<i64> {
     let target: Element = event.target()?.dyn_into().ok()?;
     let button = target.closest(&format!("button[{attr}]")).ok()??;
     button.get_attribute(attr)?.parse().ok()
+}
+
+/// The tenant's default look: its colour as `--ow-tenant-primary` on the host (a council
+/// page's own `--ow-primary` wins, see `common.css`) and its logo at the start of
+/// `heading`. Nothing changes when the theme cannot be read.
+pub async fn apply_theme(
+    doc: &Document,
+    host: &web_sys::HtmlElement,
+    heading: &Element,
+    origin: &str,
+    tenant: &str,
+    lang: Lang,
+) {
+    let url = format!("{origin}/api/public/v1/{}/theme", String::from(js_sys::encode_uri_component(tenant)));
+    let Some(answer) = get(&url, lang.code()).await.filter(|a| a.status == 200) else { return };
+    let Ok(theme) = serde_json::from_str::<PublicThemeOut>(&answer.body) else { return };
+    // Checked again here: text in this colour must stay readable on white.
+    let readable = theme.primary.as_deref().and_then(parse_hex).is_some_and(|c| contrast(c, [255; 3]) >= MIN_CONTRAST);
+    if let (true, Some(colour)) = (readable, &theme.primary) {
+        let _ = host.style().set_property("--ow-tenant-primary", colour);
+    }
+    if let Some(path) = theme.logo.filter(|p| p.starts_with('/')) {
+        let src = format!("{origin}{path}");
+        if let Ok(logo) = el(doc, "img", &[("src", &src), ("alt", &theme.name), ("class", "ow-logo")], None) {
+            let _ = heading.insert_before(&logo, heading.first_child().as_ref());
+        }
+    }
 }

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElement, ShadowRoot};
 
-use crate::dom::{append, area_field, clicked_id, el, get};
+use crate::dom::{append, apply_theme, area_field, clicked_id, el, get};
 
 /// Results shown per search (the public API's page).
 const PER_PAGE: u32 = 20;
@@ -152,6 +152,10 @@ pub fn mount_finder(host: HtmlElement, root: ShadowRoot, origin: String, css: St
     on_submit.forget();
     on_near_me.forget();
     on_show.forget();
+    let themed = finder.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        apply_theme(&themed.doc, &themed.host, &title, &themed.origin, &themed.tenant, themed.lang).await;
+    });
     wasm_bindgen_futures::spawn_local(async move {
         finder.load_filters().await;
         finder.search().await;

@@ -28,7 +28,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlSelectElement, ShadowRoot};
 
-use crate::dom::{append, area_field, clicked_id, el, get};
+use crate::dom::{append, apply_theme, area_field, clicked_id, el, get};
 use crate::maplibre::{js, Map, MapLibre, Popup};
 use crate::SELECT_EVENT;
 
@@ -221,6 +221,10 @@ pub fn mount_map(
     on_area.forget();
     on_list.forget();
     on_select.forget();
+    let themed = widget.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        apply_theme(&themed.doc, &themed.host, &title, &themed.origin, &themed.tenant, themed.lang).await;
+    });
     wasm_bindgen_futures::spawn_local(async move { widget.start(assets.font).await });
     Ok(())
 }

@@ -1,17 +1,39 @@
-//! The current tenant's settings: what it is, and the contacts its admin keeps.
+//! The current tenant's settings: what it is, the contacts its admin keeps, and how its
+//! widgets are embedded and look (colour, logo).
 
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
-use crate::api::{get_settings, SettingsView, UpdateSettings};
+use crate::api::{get_settings, upload_logo, RemoveLogo, SettingsView, UpdateSettings};
 use crate::use_ui;
 
 #[component]
 pub fn Settings() -> impl IntoView {
     let ui = use_ui();
     let save = ServerAction::<UpdateSettings>::new();
-    let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    let upload = Action::new_local(move |data: &FormData| {
+        let data = data.clone();
+        async move { upload_logo(data.into()).await }
+    });
+    let remove = ServerAction::<RemoveLogo>::new();
+    let settings = Resource::new(
+        move || (save.version().get(), upload.version().get(), remove.version().get()),
+        |_| get_settings(),
+    );
     let error = action_error(save);
+    let logo_error = Signal::derive(move || match upload.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    });
+    let on_upload = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
+        if let Ok(data) = FormData::new_with_form(&form) {
+            upload.dispatch_local(data);
+        }
+    };
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
     view! {
         <SignedIn>
@@ -59,8 +81,35 @@ pub fn Settings() -> impl IntoView {
                                     <small class="form-text" id="embed_origins-help">{ui.t("settings.embed_origins_help")}</small>
                                     <FieldMessage error field="embed_origins"/>
                                 </div>
+                                <div class="form-group mb-4">
+                                    <label for="brand_colour" class="active">{ui.t("settings.brand_colour")}</label>
+                                    <input type="text" id="brand_colour" name="brand_colour" class="form-control" maxlength="7"
+                                        placeholder="#0066cc" value=s.brand_colour.clone().unwrap_or_default()
+                                        aria-invalid=move || error.get().and_then(|e| e.field("brand_colour")).is_some().to_string()
+                                        aria-describedby="brand_colour-help brand_colour-error"/>
+                                    <small class="form-text" id="brand_colour-help">{ui.t("settings.brand_colour_help")}</small>
+                                    <FieldMessage error field="brand_colour"/>
+                                </div>
                                 <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
                             </ActionForm>
+                            <h3 class="h5 mt-5" id="logo-title">{ui.t("settings.logo")}</h3>
+                            {s.logo.clone().map(|src| view! {
+                                <p><img src=src alt=ui.t("settings.logo_current") id="logo-current" height="64"/></p>
+                                <ActionForm action=remove>
+                                    <button type="submit" class="btn btn-outline-primary btn-sm mb-3">{ui.t("settings.logo_remove")}</button>
+                                </ActionForm>
+                            })}
+                            <form on:submit=on_upload id="logo-form" aria-labelledby="logo-title">
+                                <div class="form-group mb-3">
+                                    <label for="logo-file" class="active">{ui.t("settings.logo_file")}</label>
+                                    <input type="file" id="logo-file" name="file" class="form-control" required
+                                        accept="image/png,image/jpeg,image/webp" aria-describedby="logo-help file-error"
+                                        aria-invalid=move || logo_error.get().and_then(|e| e.field("file")).is_some().to_string()/>
+                                    <small class="form-text" id="logo-help">{ui.t("settings.logo_help")}</small>
+                                    <FieldMessage error=logo_error field="file"/>
+                                </div>
+                                <button type="submit" class="btn btn-primary">{ui.t("settings.logo_upload")}</button>
+                            </form>
                             <h3 class="h5 mt-5" id="embed-snippet-title">{ui.t("settings.embed_snippet")}</h3>
                             <pre class="bg-light p-3" aria-labelledby="embed-snippet-title"><code id="embed-snippet">{snippet}</code></pre>
                             <h3 class="h5 mt-4" id="embed-csp-title">{ui.t("settings.embed_csp")}</h3>

@@ -241,3 +241,46 @@ pub async fn public_boundaries(
     };
     answer(&s, &uri, Lang::It, &headers, "application/geo+json", make).await
 }
+
+/// What the tenant's widgets show by default: its colour and logo, or its nearest
+/// ancestor's (a council page's own `--ow-primary` wins over the colour).
+#[utoipa::path(get, path = "/api/public/v1/{tenant}/theme", tag = "public",
+    params(("tenant" = String, Path)),
+    responses((status = 200, body = types::theme::PublicThemeOut), (status = 404, body = types::ApiError)))]
+pub async fn public_theme(
+    State(s): State<AppState>,
+    Path(p): Path<TenantPath>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    answer(&s, &uri, Lang::It, &headers, JSON, domain::theme::public_theme(&s.db, &p.tenant)).await
+}
+
+/// The logo the tenant's widgets show (its own or its nearest ancestor's). Its URL in
+/// `/theme` carries a version, so a new logo is a new URL.
+#[utoipa::path(get, path = "/api/public/v1/{tenant}/logo", tag = "public",
+    params(("tenant" = String, Path)),
+    responses((status = 200, description = "the image", content_type = "image/png"), (status = 404, body = types::ApiError)))]
+pub async fn public_logo(
+    State(s): State<AppState>,
+    Path(p): Path<TenantPath>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (content_type, bytes, hash) = domain::theme::public_logo(&s.db, &p.tenant).await?;
+    let etag = format!("\"{hash}\"");
+    let fresh = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(&etag));
+    let mut response = if fresh { StatusCode::NOT_MODIFIED.into_response() } else { bytes.into_response() };
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    // An image only, whatever a browser might sniff in it; shown on council sites.
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    h.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
+    Ok(response)
+}

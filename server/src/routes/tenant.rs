@@ -157,6 +157,29 @@ pub async fn update_settings(
     Ok(Json(tenants::update_settings(&s.db, &ctx, input).await?))
 }
 
+/// Sets the logo the tenant's widgets show: the image file as the body (PNG, JPEG or WebP,
+/// at most 200 KB).
+#[utoipa::path(put, path = "/api/v1/t/{tenant}/logo", tag = "tenants",
+    params(("tenant" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "image/png"),
+    responses((status = 204), (status = 404, body = types::ApiError), (status = 422, body = types::ApiError)))]
+pub async fn set_logo(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    body: axum::body::Bytes,
+) -> ApiResult<StatusCode> {
+    domain::theme::set_logo(&s.db, &ctx, body.to_vec()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/v1/t/{tenant}/logo", tag = "tenants",
+    params(("tenant" = String, Path)),
+    responses((status = 204), (status = 404, body = types::ApiError)))]
+pub async fn remove_logo(State(s): State<AppState>, Tenant(ctx): Tenant) -> ApiResult<StatusCode> {
+    domain::theme::remove_logo(&s.db, &ctx).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(get, path = "/api/v1/t/{tenant}/tree", tag = "tenants",
     params(("tenant" = String, Path)),
     responses((status = 200, body = TenantNodeOut), (status = 403, body = types::ApiError)))]
