@@ -52,6 +52,12 @@ impl UiError {
     }
 }
 
+/// The configured public origin (`OW_PUBLIC_ORIGIN`), put in the context by the server:
+/// the origin of the widget snippet on the settings page.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct PublicOrigin(pub String);
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     //! Server-side plumbing shared by the server functions.
@@ -61,7 +67,7 @@ pub(crate) mod ssr {
     use tower_sessions::Session;
     use types::{Lang, UserId};
 
-    use super::UiError;
+    use super::{PublicOrigin, UiError};
     use crate::session;
 
     pub fn db() -> Result<DatabaseConnection, UiError> {
@@ -93,9 +99,12 @@ pub(crate) mod ssr {
             .unwrap_or_default()
     }
 
-    /// The origin the browser used to reach this server: its `Host`, over https when a
-    /// proxy in front says so.
+    /// The origin council sites reach this server at: the configured public origin, else
+    /// the `Host` the browser used, over https when a proxy in front says so.
     pub fn request_origin() -> String {
+        if let Some(PublicOrigin(origin)) = use_context::<PublicOrigin>().filter(|o| !o.0.is_empty()) {
+            return origin.trim_end_matches('/').to_string();
+        }
         let Some(parts) = use_context::<http::request::Parts>() else { return String::new() };
         let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let host = header("host").unwrap_or_default();

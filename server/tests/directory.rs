@@ -1152,9 +1152,13 @@ async fn widget_theme_colour_and_logo(app: TestApp) {
     assert_eq!(r.body["brand_colour"], "#00586e");
     assert!(r.body["logo"].as_str().unwrap().starts_with(&format!("/api/public/v1/{p_slug}/logo?v=")));
 
-    // The settings page: the colour field and the current logo.
-    let page = province.page("/settings").await;
+    // The settings page: the colour field and the current logo; the snippet names the
+    // configured public origin, not the address this request came through.
+    let mut proxied = app.client_via("https://welfare.example.it");
+    proxied.cookie = province.cookie.clone();
+    let page = proxied.page("/settings").await;
     assert!(page.text.contains("name=\"brand_colour\"") && page.text.contains("id=\"logo-current\""));
+    assert!(page.text.contains("https://welfare.example.it/widgets/v1/openwelfare.js"), "{}", page.text);
     let r = province.delete(&logo).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert!(domain::theme::public_theme(&app.db, &slug).await.unwrap().logo.is_none());

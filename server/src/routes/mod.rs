@@ -137,16 +137,18 @@ pub fn app_router(state: AppState) -> Router {
             state.config.session_minutes,
         )));
 
-    // Pages and server functions (leptos registers both routes) get the pool and the
-    // public directory in their context; `app` cannot see `AppState`.
+    // Pages and server functions (leptos registers both routes) get the pool, the public
+    // directory and the public origin in their context; `app` cannot see `AppState`.
     let ctx_db = state.db.clone();
     let ctx_directory = state.directory.clone();
+    let ctx_origin = app::api::PublicOrigin(state.config.public_origin.clone());
     let pages = Router::new().leptos_routes_with_context(
         &state,
         generate_route_list(app::App),
         move || {
             provide_context(ctx_db.clone());
             provide_context(ctx_directory.clone());
+            provide_context(ctx_origin.clone());
         },
         move || app::shell(leptos_options.clone()),
     );

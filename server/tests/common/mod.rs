@@ -180,6 +180,13 @@ impl TestApp {
         email
     }
 
+    /// A client of another node on the same database, configured with `public_origin`.
+    pub fn client_via(&self, public_origin: &str) -> Client {
+        let config = Config { public_origin: public_origin.to_string(), ..config("") };
+        let router = server::app_router(AppState::new(self.db.clone(), config));
+        Client { router, cookie: None, lang: None }
+    }
+
     pub fn client(&self) -> Client {
         Client { router: self.router.clone(), cookie: None, lang: None }
     }
