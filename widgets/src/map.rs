@@ -181,6 +181,8 @@ pub fn mount_map(
     });
     widget.set_state("loading");
     widget.status.set_text_content(Some(&tx("widget.map.loading")));
+    // Until the map exists a change of area would have nothing to redraw.
+    widget.area.set_disabled(true);
 
     let on_area = {
         let widget = widget.clone();
@@ -291,12 +293,16 @@ impl MapWidget {
             return;
         }
         *self.features.borrow_mut() = collection.features;
-        self.show_list();
+        self.area.set_disabled(false);
         match self.create_map(&font, boundaries_js, points_js, bbox) {
-            Ok(map) => *self.map.borrow_mut() = Some(map),
-            // No WebGL 2 here: the list still shows every facility.
+            Ok(map) => {
+                *self.map.borrow_mut() = Some(map);
+                self.show_list();
+            }
+            // No WebGL 2 here: the list still shows every facility, as links to their pages.
             Err(_) => {
                 let _ = self.host.set_attribute("data-map", "unavailable");
+                self.show_list();
                 let note = el(
                     &self.doc,
                     "p",
@@ -388,16 +394,21 @@ impl MapWidget {
         self.list.set_text_content(None);
         for f in self.features.borrow().iter() {
             let Ok(li) = el(&self.doc, "li", &[], None) else { continue };
-            let Ok(button) = el(
-                &self.doc,
-                "button",
-                &[("type", "button"), ("data-focus", &f.properties.id.to_string())],
-                Some(&f.properties.name),
-            ) else {
-                continue;
+            let entry = if self.map.borrow().is_some() {
+                let id = f.properties.id.to_string();
+                el(&self.doc, "button", &[("type", "button"), ("data-focus", &id)], Some(&f.properties.name))
+            } else {
+                let page = self.page_of(&f.properties);
+                el(
+                    &self.doc,
+                    "a",
+                    &[("href", &page), ("target", "_blank"), ("rel", "noopener")],
+                    Some(&f.properties.name),
+                )
             };
+            let Ok(entry) = entry else { continue };
             let place = el(&self.doc, "span", &[("class", "ow-map-place")], Some(&f.properties.comune));
-            let _ = li.append_child(&button);
+            let _ = li.append_child(&entry);
             if let Ok(place) = place {
                 let _ = li.append_child(&place);
             }
@@ -471,13 +482,17 @@ impl MapWidget {
         *self.popup.borrow_mut() = Some(popup);
     }
 
+    /// The facility's public page.
+    fn page_of(&self, p: &Properties) -> String {
+        format!("{}/directory/{}/{}", self.origin, String::from(js_sys::encode_uri_component(&p.tenant)), p.id)
+    }
+
     fn popup_content(&self, p: &Properties) -> Result<Element, JsValue> {
         let doc = &self.doc;
         let content = el(doc, "div", &[("class", "ow-popup"), ("lang", self.lang.code())], None)?;
         let name = el(doc, "h3", &[], None)?;
-        let href =
-            format!("{}/directory/{}/{}", self.origin, String::from(js_sys::encode_uri_component(&p.tenant)), p.id);
-        let link = el(doc, "a", &[("href", &href), ("target", "_blank"), ("rel", "noopener")], Some(&p.name))?;
+        let link =
+            el(doc, "a", &[("href", &self.page_of(p)), ("target", "_blank"), ("rel", "noopener")], Some(&p.name))?;
         name.append_child(&link)?;
         let kind = el(doc, "p", &[], Some(&p.type_label))?;
         let address = el(doc, "p", &[], Some(&format!("{}, {}", p.address, p.comune)))?;
