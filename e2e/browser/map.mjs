@@ -14,7 +14,7 @@ const browser = await launch({ webgl: true });
 const page = await browser.newPage({ locale: "it-IT", viewport: { width: 1280, height: 900 } });
 // Requests made to fail on purpose (an unknown tenant, a cut connection): the browser
 // logs them; anything else in the console is an error of the widget.
-const seen = watch(page, ["/api/public/v1/ente-inesistente/"]);
+const seen = watch(page, ["/api/public/v1/ente-inesistente/", "area=immigrati"]);
 const { errors, requests } = seen;
 const step = (name) => console.log(`step: ${name}`);
 const map = "ow-map:not(#other):not(#english)";
@@ -141,6 +141,18 @@ try {
   }, map, { timeout: 5000 }).catch(() => null);
   if (!fits) throw new Error(`wider than 320 px: ${(await page.evaluate(spilling, map)).join(", ")}`);
   await page.setViewportSize({ width: 1280, height: 900 });
+
+  step("an area without facilities, and a service that does not answer, are said inside the widget");
+  await page.selectOption("#ow-map-area", "dipendenze");
+  await page.waitForSelector(`${map}[data-state=ready][data-count="0"]`);
+  await page.locator(`${map} .ow-status`, { hasText: "Nessuna struttura da mostrare" }).waitFor();
+  await page.route("**/facilities.geojson?area=immigrati", (route) => route.abort("connectionrefused"));
+  await page.selectOption("#ow-map-area", "immigrati");
+  await page.waitForSelector(`${map}[data-state=error]`);
+  await page.locator(`${map} .ow-status`, { hasText: "non risponde" }).waitFor();
+  await page.unroute("**/facilities.geojson?area=immigrati");
+  await page.selectOption("#ow-map-area", "");
+  await page.waitForSelector(`${map}[data-state=ready][data-count="${total}"]`);
 
   step("an unknown tenant is explained inside the widget");
   await page.evaluate(() => {
