@@ -20,6 +20,9 @@ pub enum Permission {
     ViewDirectory,
     /// Create, edit, publish, archive and import facilities and their organisations.
     ManageFacilities,
+    /// Log contacts at the front desk and read the contact log (anonymous records, but
+    /// about people: local front-line roles only, never province roles).
+    LogContacts,
 }
 
 impl Permission {
@@ -34,6 +37,7 @@ impl Permission {
             Permission::ManageTenants => kind.is_root() && role == ProvinceAdmin,
             Permission::ViewDirectory => true,
             Permission::ManageFacilities => matches!(role, ProvinceAdmin | TenantAdmin),
+            Permission::LogContacts => !kind.is_root() && matches!(role, TenantAdmin | SocialWorker | FrontDesk),
         }
     }
 }
@@ -55,5 +59,11 @@ mod tests {
         assert!(!Permission::ManageFacilities.granted_to(Role::ProvinceAnalyst, TenantKind::Municipality));
         assert!(!Permission::ManageFacilities.granted_to(Role::FacilityManager, TenantKind::Municipality));
         assert!(!Permission::ManageFacilities.granted_to(Role::SocialWorker, TenantKind::Municipality));
+        assert!(Permission::LogContacts.granted_to(Role::FrontDesk, TenantKind::Municipality));
+        assert!(Permission::LogContacts.granted_to(Role::SocialWorker, TenantKind::Zone));
+        assert!(!Permission::LogContacts.granted_to(Role::ProvinceAdmin, TenantKind::Municipality));
+        assert!(!Permission::LogContacts.granted_to(Role::ProvinceAnalyst, TenantKind::Municipality));
+        assert!(!Permission::LogContacts.granted_to(Role::FacilityManager, TenantKind::Municipality));
+        assert!(!Permission::LogContacts.granted_to(Role::ThirdSector, TenantKind::Municipality));
     }
 }

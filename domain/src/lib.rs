@@ -2,9 +2,11 @@
 //! goes through; `authz` says which role may do what; the other modules are one capability
 //! each and take a `TenantContext` (or, for sign-in and the CLI, the bare connection).
 
+pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod boundaries;
+pub mod contacts;
 pub mod db;
 pub mod demo;
 pub mod districts;

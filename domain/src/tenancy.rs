@@ -204,6 +204,25 @@ impl TenantOwned for entity::facility_change::Entity {
     }
 }
 
+impl TenantOwned for entity::contact::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::contact::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::contact::Column::Id
+    }
+}
+
+// Append-only: on PostgreSQL no policy lets a row change or go (see the migration).
+impl TenantOwned for entity::audit_entry::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::audit_entry::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::audit_entry::Column::Id
+    }
+}
+
 /// Tenant tables that are public by nature (the directory): readable across a subtree
 /// through a [`DirectoryScope`]. Case data never implements this.
 pub trait DirectoryShared: TenantOwned {}
@@ -301,6 +320,26 @@ pub struct TenantTx {
 }
 
 impl TenantTx {
+    /// A transaction in `tenant_id` for an operator command of the CLI (`audit verify`):
+    /// whoever runs it already holds the database, so no user or role is involved.
+    pub async fn for_operator(db: &DatabaseConnection, tenant_id: TenantId) -> Result<TenantTx> {
+        let tx = db.begin().await?;
+        if tx.get_database_backend() == DbBackend::Postgres {
+            tx.execute(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config('app.tenant_id', $1, true)",
+                [Value::from(tenant_id.0.to_string())],
+            ))
+            .await?;
+        }
+        Ok(TenantTx { tx, tenant_id: tenant_id.0, directory_written: Default::default() })
+    }
+
+    /// The tenant this transaction is bound to.
+    pub fn tenant_id(&self) -> TenantId {
+        TenantId(self.tenant_id)
+    }
+
     /// `SELECT … WHERE tenant_id = ?` — the start of every tenant-owned query.
     pub fn select<E: TenantOwned>(&self) -> Select<E> {
         E::find().filter(E::tenant_column().eq(self.tenant_id))

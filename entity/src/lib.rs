@@ -2,7 +2,9 @@
 //! Tenant-owned tables carry `tenant_id`; the scoped helpers in `domain::tenancy` are
 //! the only way the application reads or writes them.
 
+pub mod audit_entry;
 pub mod comune;
+pub mod contact;
 pub mod district;
 pub mod facility;
 pub mod facility_change;

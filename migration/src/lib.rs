@@ -9,6 +9,7 @@ mod m20261123_000003_row_level_security;
 mod m20261124_000004_directory;
 mod m20261125_000005_embedding;
 mod m20261126_000006_theme;
+mod m20261127_000007_front_desk_audit;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_directory::Migration),
             Box::new(m20261125_000005_embedding::Migration),
             Box::new(m20261126_000006_theme::Migration),
+            Box::new(m20261127_000007_front_desk_audit::Migration),
         ]
     }
 }
@@ -29,4 +31,5 @@ impl MigratorTrait for Migrator {
 /// Tenant-owned tables: each has `tenant_id` and, on PostgreSQL, a row-level security
 /// policy keyed on the per-transaction setting `app.tenant_id` (added by the migration
 /// that creates the table). Tests check every one of them.
-pub const TENANT_TABLES: &[&str] = &["district", "organization", "facility", "facility_change"];
+pub const TENANT_TABLES: &[&str] =
+    &["district", "organization", "facility", "facility_change", "contact", "audit_entry"];

@@ -77,6 +77,22 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// The audit log of personal data.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditAction {
+    /// Check every tenant's hash chain (or one tenant's) and report the first broken link;
+    /// exits with status 1 when a chain is broken.
+    Verify {
+        /// Only this tenant (slug).
+        #[arg(long)]
+        tenant: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -145,6 +161,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             create_admin(&conn, &config, &email, &name, &province, province_name).await
         }
         Command::Import { what } => import(&conn, what).await,
+        Command::Audit { action: AuditAction::Verify { tenant } } => audit_verify(&conn, tenant.as_deref()).await,
         Command::SampleSite { .. } => Ok(()),
         Command::SeedBench { tenants, per_tenant } => {
             ensure_migrated(&conn).await?;
@@ -347,5 +364,37 @@ async fn create_admin(
     let token = auth::issue_password_token(conn, user).await?;
     println!("{} is province admin of {}.", email.trim(), tenant.name);
     println!("Set the password within {} hours at:\n  {}", auth::TOKEN_HOURS, set_password_url(config, &token));
+    Ok(())
+}
+
+async fn audit_verify(conn: &DatabaseConnection, tenant: Option<&str>) -> anyhow::Result<()> {
+    use domain::audit;
+    let reports = match tenant {
+        Some(slug) => vec![audit::verify_slug(conn, slug).await.map_err(|e| match e {
+            domain::AppError::NotFound => anyhow::anyhow!("no tenant {slug}"),
+            e => anyhow::anyhow!(e),
+        })?],
+        None => audit::verify_all(conn).await?,
+    };
+    let mut broken = 0;
+    for r in &reports {
+        match &r.broken {
+            None => println!("{}: ok, {} entries, head {}", r.tenant, r.entries, r.head),
+            Some(b) => {
+                broken += 1;
+                println!(
+                    "{}: BROKEN at entry {} (id {}): {}; the {} entries before it are intact",
+                    r.tenant,
+                    b.position,
+                    b.entry_id.map_or("-".to_string(), |i| i.to_string()),
+                    b.reason.describe(),
+                    r.entries
+                );
+            }
+        }
+    }
+    if broken > 0 {
+        anyhow::bail!("{broken} audit chain(s) broken");
+    }
     Ok(())
 }

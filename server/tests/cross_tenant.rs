@@ -19,6 +19,7 @@ struct Fixture {
     membership_id: i64,
     facility_id: i64,
     organization_id: i64,
+    contact_id: i64,
 }
 
 const SECRET: &str = "Quartiere Riservato di A";
@@ -41,12 +42,18 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
         .post(&format!("/api/v1/t/{a_slug}/organizations"), json!({"name": SECRET, "legal_status": "private"}))
         .await;
     assert_eq!(o.status, StatusCode::CREATED, "{:?}", o.body);
+    let contact = json!({"channel": "phone", "area": "anziani", "age_band": "65+", "gender": "female",
+        "citizenship": "italian", "request_type": "interventi_domiciliari", "outcome": "pending",
+        "district_id": d.body["id"]});
+    let c = a_admin.post(&format!("/api/v1/t/{a_slug}/contacts"), contact).await;
+    assert_eq!(c.status, StatusCode::CREATED, "{:?}", c.body);
     let a = Fixture {
         slug: a_slug.clone(),
         district_id: d.body["id"].as_i64().unwrap(),
         membership_id: members.body["items"][0]["id"].as_i64().unwrap(),
         facility_id: f.body["facility"]["id"].as_i64().unwrap(),
         organization_id: o.body["id"].as_i64().unwrap(),
+        contact_id: c.body["id"].as_i64().unwrap(),
     };
 
     // B's admin: the most privileged local role in another tenant.
@@ -177,6 +184,7 @@ fn fill(path: &str, a: &Fixture) -> String {
             "{membership_id}" => out.push_str(&a.membership_id.to_string()),
             "{facility_id}" => out.push_str(&a.facility_id.to_string()),
             "{organization_id}" => out.push_str(&a.organization_id.to_string()),
+            "{contact_id}" => out.push_str(&a.contact_id.to_string()),
             s if s.starts_with('{') => panic!("{path}: no cross-tenant fixture for {s}"),
             s => out.push_str(s),
         }

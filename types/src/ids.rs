@@ -31,4 +31,6 @@ typed_id! {
     FacilityId,
     /// An organisation managing facilities.
     OrganizationId,
+    /// A contact logged at the front desk (sportello sociale).
+    ContactId,
 }

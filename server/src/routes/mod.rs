@@ -2,6 +2,7 @@
 //! with its OpenAPI description, so `/api/openapi.json` and the cross-tenant test both
 //! see every route. `app_router` adds the staff web app, static assets and middleware.
 
+pub mod contacts;
 pub mod directory;
 pub mod docs;
 pub mod health;
@@ -47,6 +48,7 @@ struct ApiDoc;
 
 /// Every API route with its OpenAPI description.
 pub fn api() -> OpenApiRouter<AppState> {
+    use self::contacts as c;
     use self::directory as d;
     use self::session as s;
     use self::tenant as t;
@@ -79,6 +81,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(d::export_xlsx))
         .routes(routes!(d::list_organizations, d::create_organization))
         .routes(routes!(d::get_organization, d::update_organization))
+        .routes(routes!(c::list_contacts, c::log_contact))
+        .routes(routes!(c::get_contact, c::update_contact))
 }
 
 /// The public directory API (also in the OpenAPI document; CORS open for GET).

@@ -120,6 +120,24 @@ impl TestApp {
         Some(TestApp { db, router, _dir: None })
     }
 
+    /// A connection as the tables' owner (on PostgreSQL the test admin, who is not held
+    /// by row-level security): what someone tampering with the database would use.
+    pub async fn owner_connection(&self) -> DatabaseConnection {
+        if !self.is_postgres() {
+            return self.db.clone();
+        }
+        let name = self
+            .db
+            .query_one(Statement::from_string(sea_orm::DbBackend::Postgres, "SELECT current_database()"))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<String>(0)
+            .unwrap();
+        let admin_url = std::env::var("OW_TEST_POSTGRES_URL").unwrap();
+        domain::db::connect(&replace_db(&admin_url, &name)).await.unwrap()
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.db.get_database_backend() == sea_orm::DbBackend::Postgres
     }
