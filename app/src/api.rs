@@ -591,6 +591,73 @@ pub async fn facility_choices(id: Option<i64>) -> Result<FacilityFormOptions, Ui
     Ok(FacilityFormOptions { organizations, districts })
 }
 
+/// The front desk's contact log, newest first, filtered by period, channel and area.
+#[server(prefix = "/sf", endpoint = "list_contacts")]
+pub async fn list_contacts(
+    from: Option<String>,
+    to: Option<String>,
+    channel: Option<String>,
+    area: Option<String>,
+    page: u64,
+) -> Result<Page<types::contacts::ContactOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let search = types::contacts::ContactSearch { from, to, channel, area, page: Some(page) };
+    domain::contacts::list_contacts(&db, &ctx, &search).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Logs a contact at the front desk (the form's fields; empty ones are named in the errors).
+#[server(prefix = "/sf", endpoint = "log_contact")]
+#[allow(clippy::too_many_arguments)]
+pub async fn log_contact(
+    contacted_on: Option<String>,
+    channel: Option<String>,
+    district_id: Option<String>,
+    area: Option<String>,
+    age_band: Option<String>,
+    gender: Option<String>,
+    citizenship: Option<String>,
+    country: Option<String>,
+    request_type: Option<String>,
+    outcome: Option<String>,
+) -> Result<types::contacts::ContactOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let district_id = match district_id.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) => Some(types::DistrictId(
+            d.parse()
+                .map_err(|_| ssr::fail(domain::AppError::field("district_id", "validation.unknown_code"), lang))?,
+        )),
+    };
+    let input = types::contacts::ContactIn {
+        contacted_on,
+        channel: channel.unwrap_or_default(),
+        district_id,
+        area: area.unwrap_or_default(),
+        age_band: age_band.unwrap_or_default(),
+        gender: gender.unwrap_or_default(),
+        citizenship: citizenship.unwrap_or_default(),
+        country,
+        request_type: request_type.unwrap_or_default(),
+        outcome: outcome.unwrap_or_default(),
+    };
+    domain::contacts::log_contact(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// What the contact form starts from: today's date (the server's) and the districts a
+/// contact can be placed in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContactFormStart {
+    pub today: String,
+    pub districts: Vec<DistrictOut>,
+}
+
+#[server(prefix = "/sf", endpoint = "contact_form_options")]
+pub async fn contact_form_options() -> Result<ContactFormStart, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let districts = domain::districts::all_districts(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))?;
+    Ok(ContactFormStart { today: domain::contacts::today(), districts })
+}
+
 /// The current tenant's organisations, filtered by `q`, one page at a time.
 #[server(prefix = "/sf", endpoint = "list_organizations")]
 pub async fn list_organizations(
@@ -920,6 +987,9 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/list_organizations", FnScope::Tenant),
     ("/sf/organization_detail", FnScope::Tenant),
     ("/sf/save_organization", FnScope::Tenant),
+    ("/sf/list_contacts", FnScope::Tenant),
+    ("/sf/log_contact", FnScope::Tenant),
+    ("/sf/contact_form_options", FnScope::Tenant),
 ];
 
 /// Who may call a server function.

@@ -170,6 +170,11 @@ fn NavBar() -> impl IntoView {
         if current.role == Role::FacilityManager {
             links.push(("/my-facility", "nav.my_facility"));
         }
+        if !current.tenant.kind.is_root()
+            && matches!(current.role, Role::TenantAdmin | Role::SocialWorker | Role::FrontDesk)
+        {
+            links.push(("/contacts", "nav.contacts"));
+        }
         if current.tenant.kind.is_root() && current.role.is_province_role() {
             links.push(("/tenants", "nav.tenants"));
         }

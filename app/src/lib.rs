@@ -116,6 +116,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users") view=pages::users::Users ssr=SsrMode::Async/>
                     <Route path=path!("/tenants") view=pages::tenants::Tenants ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=pages::settings::Settings ssr=SsrMode::Async/>
+                    <Route path=path!("/contacts") view=pages::contacts::Contacts ssr=SsrMode::Async/>
+                    <Route path=path!("/contacts/new") view=pages::contacts::ContactForm ssr=SsrMode::Async/>
                 </Routes>
             </layout::Layout>
         </Router>

@@ -39,7 +39,7 @@ fn code(v: &mut Validator, field: &str, given: &str, list: &[&str]) {
 /// Checks every field, all problems at once; the district must be the tenant's.
 async fn validate(tx: &TenantTx, input: ContactIn) -> Result<Valid> {
     let mut v = Validator::new();
-    let today = Utc::now().date_naive();
+    let today = italian_date(Utc::now());
     let contacted_on = match input.contacted_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => today,
         Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
@@ -142,6 +142,26 @@ async fn outs(tx: &TenantTx, rows: Vec<contact::Model>) -> Result<Vec<ContactOut
 
 async fn one_out(tx: &TenantTx, row: contact::Model) -> Result<ContactOut> {
     outs(tx, vec![row]).await?.pop().ok_or(crate::AppError::NotFound)
+}
+
+/// Today as the contact form shows it (`YYYY-MM-DD`, in Italy).
+pub fn today() -> String {
+    italian_date(Utc::now()).format("%Y-%m-%d").to_string()
+}
+
+/// The date in Italy at `now`: UTC+1, and UTC+2 from the last Sunday of March to the last
+/// Sunday of October (both at 01:00 UTC, the EU rule). A front desk open after midnight
+/// must not be told that today is in the future.
+pub fn italian_date(now: chrono::DateTime<Utc>) -> NaiveDate {
+    use chrono::{Datelike, Duration, NaiveTime};
+    let last_sunday = |month: u32| {
+        let first_next = NaiveDate::from_ymd_opt(now.year(), month + 1, 1).unwrap_or_default();
+        let last = first_next - Duration::days(1);
+        let back = i64::from(last.weekday().num_days_from_sunday());
+        (last - Duration::days(back)).and_time(NaiveTime::from_hms_opt(1, 0, 0).unwrap_or_default()).and_utc()
+    };
+    let summer = now >= last_sunday(3) && now < last_sunday(10);
+    (now + Duration::hours(if summer { 2 } else { 1 })).date_naive()
 }
 
 /// Logs a contact; the recorder is the signed-in user.
@@ -255,4 +275,23 @@ pub async fn list_contacts(
     let items = outs(&tx, rows).await?;
     tx.commit().await?;
     Ok(Page { items, total, page, per_page: PER_PAGE })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_italian() {
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Winter: 23:30 UTC is already tomorrow in Rome.
+        assert_eq!(italian_date(at("2026-01-15T23:30:00Z")), day("2026-01-16"));
+        assert_eq!(italian_date(at("2026-01-15T22:30:00Z")), day("2026-01-15"));
+        // Summer: 22:30 UTC is already tomorrow.
+        assert_eq!(italian_date(at("2026-07-15T22:30:00Z")), day("2026-07-16"));
+        // The change of 2026: Sunday 29 March and Sunday 25 October, 01:00 UTC.
+        assert_eq!(italian_date(at("2026-03-29T22:30:00Z")), day("2026-03-30"));
+        assert_eq!(italian_date(at("2026-10-25T22:30:00Z")), day("2026-10-25"));
+    }
 }

@@ -40,7 +40,7 @@ async fn front_desk_logs_contacts(app: TestApp) {
     let r = desk.post(&base, call()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let id = r.body["id"].as_i64().unwrap();
-    assert_eq!(r.body["contacted_on"], chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string());
+    assert_eq!(r.body["contacted_on"], domain::contacts::today());
     assert!(!r.body["recorded_by_name"].as_str().unwrap().is_empty());
     // A foreign citizen's country is kept; an Italian's is not.
     let mut visit = call();
@@ -102,6 +102,20 @@ async fn front_desk_logs_contacts(app: TestApp) {
     assert_eq!(r.body["outcome"], "information_given");
     assert_eq!(desk.get(&format!("{base}/{id}")).await.body["outcome"], "information_given");
 
+    // The staff pages: the log and the form, and the form's server function.
+    let page = desk.page("/contacts").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("id=\"contacts\""), "{}", page.text);
+    let form = desk.page("/contacts/new").await;
+    assert!(form.text.contains("name=\"channel\"") && form.text.contains(&domain::contacts::today()), "{}", form.text);
+    let typed = "contacted_on=&channel=email&area=disabili&age_band=26-35&gender=male&citizenship=not_stated\
+                 &country=&request_type=contributi_economici&outcome=pending&district_id=";
+    let r = desk.server_fn("/sf/log_contact", typed).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["channel"], "email");
+    let r = desk.server_fn("/sf/log_contact", "channel=email&district_id=tre").await;
+    assert!(fields(&r).contains(&"district_id".to_string()), "{}", r.text);
+
     // Who may: local front-line roles; a facility manager and province roles may not.
     let mut worker = app.signed_in(&app.user(bs, Role::SocialWorker).await).await;
     assert_eq!(worker.get(&base).await.status, StatusCode::OK);
@@ -118,7 +132,7 @@ async fn front_desk_logs_contacts(app: TestApp) {
     assert!(report.broken.is_none(), "{report:?}");
     let actions = audit_actions(&app, bs).await;
     let creates = actions.iter().filter(|a| a.starts_with("create contact ")).count();
-    assert_eq!(creates, 3, "{actions:?}");
+    assert_eq!(creates, 4, "{actions:?}");
     assert!(actions.contains(&format!("update contact {id}")) && actions.contains(&format!("read contact {id}")));
     assert!(actions.iter().filter(|a| a.as_str() == "list contact").count() >= 6, "{actions:?}");
     // Refused requests left no entry: no create without its contact.

@@ -140,6 +140,14 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "organization_detail" => format!("id={}", a.organization_id),
             "save_organization" => format!("id={}&name=Presa&legal_status=private", a.organization_id),
             "facility_choices" => format!("id={}", a.facility_id),
+            "list_contacts" => "page=1".into(),
+            "contact_form_options" => String::new(),
+            // The intruder may log in its own tenant; it names A's district, which is refused.
+            "log_contact" => format!(
+                "channel=phone&area=anziani&age_band=65%2B&gender=female&citizenship=italian\
+                 &request_type=prevenzione&outcome=pending&district_id={}",
+                a.district_id
+            ),
             other => panic!("server function {other}: add its cross-tenant arguments to this test"),
         };
         let r = intruder.server_fn(path, &form).await;
@@ -150,6 +158,15 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             assert!(r.status != StatusCode::INTERNAL_SERVER_ERROR, "{path}: {}", r.text);
         }
     }
+    // A contact placed in A's district is refused on that field, not saved in B.
+    let form = format!(
+        "channel=phone&area=anziani&age_band=65%2B&gender=female&citizenship=italian\
+         &request_type=prevenzione&outcome=pending&district_id={}",
+        a.district_id
+    );
+    let r = intruder.server_fn("/sf/log_contact", &form).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("district_id"), "{}", r.text);
     // Switching into A is itself refused, and A's objects are intact.
     let r = intruder.put("/api/v1/session/tenant", json!({"tenant": a.slug})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);

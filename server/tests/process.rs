@@ -1,5 +1,6 @@
 //! The real `openwelfare` binary: refusing to serve an unmigrated database, readiness,
-//! and two `serve` processes on one PostgreSQL sharing sessions (a load balancer may
+//! `audit verify` telling an intact chain from a forged one, and two `serve` processes on
+//! one PostgreSQL sharing sessions (a load balancer may
 //! send consecutive requests of one user to different nodes).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed unwrap is a failed test
@@ -97,6 +98,34 @@ fn serve_refuses_pending_migrations_and_reports_ready() {
     let (code, _, body) = http(server.1, "GET", "/healthz", None, None).unwrap();
     assert_eq!(code, 200, "{body}");
     drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn audit_verify_reports_a_forged_entry() {
+    let dir = std::env::temp_dir().join(format!("ow_audit_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("a.sqlite");
+    let db = format!("sqlite://{}?mode=rwc", path.display());
+    assert!(openwelfare(&db, &["migrate", "up"]).status().unwrap().success());
+    let admin = ["create-admin", "--email", "a@example.it", "--name", "A", "--province", "017"];
+    assert!(openwelfare(&db, &admin).stdout(Stdio::null()).status().unwrap().success());
+    let out = openwelfare(&db, &["audit", "verify"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains(": ok, 0 entries"), "{text}");
+
+    // An entry slipped into the database by hand does not chain.
+    let forged = "INSERT INTO audit_entry (tenant_id, seq, at, user_id, action, object_type, prev_hash, hash) \
+                  SELECT id, 1, '2026-11-24 10:00:00+00:00', NULL, 'read', 'contact', 'x', 'y' FROM tenant";
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sea_orm::ConnectionTrait;
+        let conn = sea_orm::Database::connect(&db).await.unwrap();
+        conn.execute_unprepared(forged).await.unwrap();
+    });
+    let out = openwelfare(&db, &["audit", "verify"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "a broken chain fails the command");
+    assert!(text.contains("BROKEN at entry 1"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

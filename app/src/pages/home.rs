@@ -24,6 +24,7 @@ pub fn Home() -> impl IntoView {
                     Role::ProvinceAnalyst => vec![("/tenants", "nav.tenants")],
                     Role::TenantAdmin | Role::ProvinceAdmin => vec![("/facilities", "nav.facilities"), ("/facilities?stale=true", "nav.to_verify"), ("/users", "nav.users")],
                     Role::FacilityManager => vec![("/my-facility", "nav.my_facility")],
+                    Role::FrontDesk | Role::SocialWorker => vec![("/contacts/new", "contacts.new"), ("/contacts", "nav.contacts")],
                     _ => vec![],
                 }).unwrap_or_default();
                 view! {
