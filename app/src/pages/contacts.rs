@@ -183,8 +183,15 @@ pub fn ContactForm() -> impl IntoView {
     let ui = use_ui();
     let save = ServerAction::<LogContact>::new();
     let error = action_error(save);
-    // Fetched again after each save: the form is drawn anew, from the defaults.
-    let form_options = Resource::new(move || save.version().get(), |_| contact_form_options());
+    // After each contact saved (not after a refusal, which keeps the answers) the form
+    // goes back to its defaults for the next one.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(form)) = (save.value().get(), form_ref.get()) {
+            form.reset();
+        }
+    });
+    let form_options = Resource::new(|| (), |_| contact_form_options());
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
     let lang = ui.lang();
     let options = move |list: &'static [&'static str], key: fn(&str) -> String| {
@@ -206,7 +213,7 @@ pub fn ContactForm() -> impl IntoView {
                     Err(e) => return view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
                 };
                 view! {
-                    <ActionForm action=save attr:id="contact-form">
+                    <ActionForm action=save node_ref=form_ref attr:id="contact-form">
                         <div class="row">
                             <div class="col-md-4 form-group mb-4">
                                 <label for="contacted_on" class="active">{ui.t("field.contacted_on")}</label>
