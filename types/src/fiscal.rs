@@ -74,6 +74,49 @@ pub fn codice_fiscale_ok(code: &str) -> bool {
     layout && check_letter(&b[..15]) == Some(b[15])
 }
 
+/// Sex as a codice fiscale encodes it (day of birth + 40 for women).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sex {
+    Female,
+    Male,
+}
+
+/// What a person's codice fiscale says of their birth: the last two digits of the year,
+/// the month, the day and the sex. `None` unless `codice_fiscale_ok`.
+pub fn birth_of(code: &str) -> Option<(u32, u32, u32, Sex)> {
+    if code.len() != 16 || !codice_fiscale_ok(code) {
+        return None;
+    }
+    let b = code.as_bytes();
+    // After homocody a letter stands for a digit: L=0, M=1, … V=9.
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(u32::from(c - b'0')),
+        _ => b"LMNPQRSTUV".iter().position(|&l| l == c).map(|p| p as u32),
+    };
+    let year = digit(b[6])? * 10 + digit(b[7])?;
+    let month = b"ABCDEHLMPRST".iter().position(|&l| l == b[8])? as u32 + 1;
+    let day = digit(b[9])? * 10 + digit(b[10])?;
+    let (day, sex) = if day > 40 { (day - 40, Sex::Female) } else { (day, Sex::Male) };
+    (1..=31).contains(&day).then_some((year, month, day, sex))
+}
+
+/// Which of a person's stated birth date (`year`, `month`, `day`) and sex disagree with
+/// their codice fiscale: `"birth_date"`, `"sex"`, both or neither. Nothing is compared
+/// that was not stated.
+pub fn disagreements(code: &str, birth: Option<(i32, u32, u32)>, sex: Option<Sex>) -> Vec<&'static str> {
+    let Some((yy, month, day, coded_sex)) = birth_of(code) else { return Vec::new() };
+    let mut out = Vec::new();
+    if let Some((year, m, d)) = birth {
+        if year.rem_euclid(100) as u32 != yy || m != month || d != day {
+            out.push("birth_date");
+        }
+    }
+    if sex.is_some_and(|s| s != coded_sex) {
+        out.push("sex");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +145,29 @@ mod tests {
         let mut omo = b"MRTMTT25D09F2R5".to_vec();
         omo.push(check_letter(&omo).unwrap());
         assert!(codice_fiscale_ok(std::str::from_utf8(&omo).unwrap()));
+    }
+
+    #[test]
+    fn birth_date_and_sex_agree_with_the_code() {
+        // Matteo Moretti, born 9 April 1925 (the Agenzia's example): a man.
+        assert_eq!(birth_of("MRTMTT25D09F205Z"), Some((25, 4, 9, Sex::Male)));
+        assert!(disagreements("MRTMTT25D09F205Z", Some((1925, 4, 9)), Some(Sex::Male)).is_empty());
+        assert_eq!(disagreements("MRTMTT25D09F205Z", Some((1925, 4, 10)), None), ["birth_date"]);
+        assert_eq!(disagreements("MRTMTT25D09F205Z", None, Some(Sex::Female)), ["sex"]);
+        // Born in 2025 or 1925: the code keeps two digits only.
+        assert!(disagreements("MRTMTT25D09F205Z", Some((2025, 4, 9)), None).is_empty());
+        // A woman: day + 40 (T10 → 10 December, male; build a female code from it).
+        let mut woman = b"RSSMRA85T50A562".to_vec();
+        woman.push(check_letter(&woman).unwrap());
+        let woman = String::from_utf8(woman).unwrap();
+        assert_eq!(birth_of(&woman), Some((85, 12, 10, Sex::Female)));
+        assert_eq!(disagreements(&woman, Some((1985, 12, 10)), Some(Sex::Male)), ["sex"]);
+        // Homocody in the day (0 → L): still 9 April.
+        let mut omo = b"MRTMTT25DL9F205".to_vec();
+        omo.push(check_letter(&omo).unwrap());
+        assert_eq!(birth_of(std::str::from_utf8(&omo).unwrap()), Some((25, 4, 9, Sex::Male)));
+        // Nothing is said of an organisation's code or of a broken one.
+        assert_eq!(birth_of("01148190547"), None);
+        assert!(disagreements("MRTMTT25D09F205A", Some((1925, 1, 1)), Some(Sex::Female)).is_empty());
     }
 }
