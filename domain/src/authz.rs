@@ -23,6 +23,9 @@ pub enum Permission {
     /// Log contacts at the front desk and read the contact log (anonymous records, but
     /// about people: local front-line roles only, never province roles).
     LogContacts,
+    /// Record and read persons of the social case record (special-category data, every
+    /// access audited): social workers and tenant admins of a comune or zone.
+    ManagePersons,
 }
 
 impl Permission {
@@ -38,6 +41,7 @@ impl Permission {
             Permission::ViewDirectory => true,
             Permission::ManageFacilities => matches!(role, ProvinceAdmin | TenantAdmin),
             Permission::LogContacts => !kind.is_root() && matches!(role, TenantAdmin | SocialWorker | FrontDesk),
+            Permission::ManagePersons => !kind.is_root() && matches!(role, TenantAdmin | SocialWorker),
         }
     }
 }
@@ -65,5 +69,8 @@ mod tests {
         assert!(!Permission::LogContacts.granted_to(Role::ProvinceAnalyst, TenantKind::Municipality));
         assert!(!Permission::LogContacts.granted_to(Role::FacilityManager, TenantKind::Municipality));
         assert!(!Permission::LogContacts.granted_to(Role::ThirdSector, TenantKind::Municipality));
+        assert!(Permission::ManagePersons.granted_to(Role::SocialWorker, TenantKind::Municipality));
+        assert!(!Permission::ManagePersons.granted_to(Role::FrontDesk, TenantKind::Municipality));
+        assert!(!Permission::ManagePersons.granted_to(Role::ProvinceAdmin, TenantKind::Municipality));
     }
 }

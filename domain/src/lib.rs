@@ -15,6 +15,7 @@ pub mod facilities;
 pub mod hsds;
 pub mod import;
 pub mod organizations;
+pub mod persons;
 pub mod public_directory;
 pub mod reference;
 pub mod tenancy;

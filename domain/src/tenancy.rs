@@ -10,7 +10,7 @@
 use entity::{membership, tenant, user_account};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    DeleteMany, EntityTrait, IntoActiveModel, QueryFilter, Select, Statement, TransactionTrait, Value,
+    DeleteMany, EntityTrait, IntoActiveModel, QueryFilter, Select, Statement, TransactionTrait, UpdateMany, Value,
 };
 use types::{FacilityId, Role, TenantId, TenantKind, UserId};
 
@@ -213,6 +213,15 @@ impl TenantOwned for entity::contact::Entity {
     }
 }
 
+impl TenantOwned for entity::person::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::person::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::person::Column::Id
+    }
+}
+
 // Append-only: on PostgreSQL no policy lets a row change or go (see the migration).
 impl TenantOwned for entity::audit_entry::Entity {
     fn tenant_column() -> Self::Column {
@@ -393,6 +402,12 @@ impl TenantTx {
         }
         self.tenant_id = ctx.tenant.id.0;
         Ok(())
+    }
+
+    /// `UPDATE … WHERE tenant_id = ?`; add the values and the rest of the filter.
+    pub fn update_many<E: TenantOwned>(&self) -> UpdateMany<E> {
+        self.note_write::<E>();
+        E::update_many().filter(E::tenant_column().eq(self.tenant_id))
     }
 
     /// `DELETE … WHERE tenant_id = ?`; add the rest of the filter.

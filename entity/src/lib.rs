@@ -13,6 +13,7 @@ pub mod login_throttle;
 pub mod membership;
 pub mod organization;
 pub mod password_reset;
+pub mod person;
 pub mod tenant;
 pub mod tenant_logo;
 pub mod user_account;

@@ -10,6 +10,7 @@ mod m20261124_000004_directory;
 mod m20261125_000005_embedding;
 mod m20261126_000006_theme;
 mod m20261127_000007_front_desk_audit;
+mod m20261128_000008_person;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_embedding::Migration),
             Box::new(m20261126_000006_theme::Migration),
             Box::new(m20261127_000007_front_desk_audit::Migration),
+            Box::new(m20261128_000008_person::Migration),
         ]
     }
 }
@@ -32,4 +34,4 @@ impl MigratorTrait for Migrator {
 /// policy keyed on the per-transaction setting `app.tenant_id` (added by the migration
 /// that creates the table). Tests check every one of them.
 pub const TENANT_TABLES: &[&str] =
-    &["district", "organization", "facility", "facility_change", "contact", "audit_entry"];
+    &["district", "organization", "facility", "facility_change", "contact", "audit_entry", "person"];

@@ -20,6 +20,7 @@ struct Fixture {
     facility_id: i64,
     organization_id: i64,
     contact_id: i64,
+    person_id: i64,
 }
 
 const SECRET: &str = "Quartiere Riservato di A";
@@ -47,6 +48,9 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
         "district_id": d.body["id"]});
     let c = a_admin.post(&format!("/api/v1/t/{a_slug}/contacts"), contact).await;
     assert_eq!(c.status, StatusCode::CREATED, "{:?}", c.body);
+    let person = json!({"first_name": "Persona", "last_name": SECRET, "tax_code": "MRTMTT25D09F205Z"});
+    let pe = a_admin.post(&format!("/api/v1/t/{a_slug}/persons"), person).await;
+    assert_eq!(pe.status, StatusCode::CREATED, "{:?}", pe.body);
     let a = Fixture {
         slug: a_slug.clone(),
         district_id: d.body["id"].as_i64().unwrap(),
@@ -54,6 +58,7 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
         facility_id: f.body["facility"]["id"].as_i64().unwrap(),
         organization_id: o.body["id"].as_i64().unwrap(),
         contact_id: c.body["id"].as_i64().unwrap(),
+        person_id: pe.body["id"].as_i64().unwrap(),
     };
 
     // B's admin: the most privileged local role in another tenant.
@@ -202,6 +207,7 @@ fn fill(path: &str, a: &Fixture) -> String {
             "{facility_id}" => out.push_str(&a.facility_id.to_string()),
             "{organization_id}" => out.push_str(&a.organization_id.to_string()),
             "{contact_id}" => out.push_str(&a.contact_id.to_string()),
+            "{person_id}" => out.push_str(&a.person_id.to_string()),
             s if s.starts_with('{') => panic!("{path}: no cross-tenant fixture for {s}"),
             s => out.push_str(s),
         }

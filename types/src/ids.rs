@@ -33,4 +33,6 @@ typed_id! {
     OrganizationId,
     /// A contact logged at the front desk (sportello sociale).
     ContactId,
+    /// A person of the social case record.
+    PersonId,
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod fiscal;
 pub mod i18n;
 pub mod ids;
+pub mod persons;
 pub mod roles;
 pub mod theme;
 

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod docs;
 pub mod health;
 pub mod hsds;
+pub mod persons;
 pub mod public;
 pub mod session;
 pub mod tenant;
@@ -50,6 +51,7 @@ struct ApiDoc;
 pub fn api() -> OpenApiRouter<AppState> {
     use self::contacts as c;
     use self::directory as d;
+    use self::persons as pe;
     use self::session as s;
     use self::tenant as t;
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -83,6 +85,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(d::get_organization, d::update_organization))
         .routes(routes!(c::list_contacts, c::log_contact))
         .routes(routes!(c::get_contact, c::update_contact))
+        .routes(routes!(pe::list_persons, pe::create_person))
+        .routes(routes!(pe::search_persons))
+        .routes(routes!(pe::get_person, pe::update_person))
 }
 
 /// The public directory API (also in the OpenAPI document; CORS open for GET).

@@ -1,0 +1,257 @@
+//! Persons of the social case record. The codice fiscale is checked (layout, check letter)
+//! and compared with the stated birth date and sex; a person without one is allowed and
+//! flagged. Creating a person with the codice fiscale, or the name and birth date, of one
+//! already recorded in the tenant is refused with a warning until confirmed. A save based
+//! on an old copy is refused, not merged. Every read and write is audited.
+//!
+//! Who may: social workers and tenant admins of a comune or zone (DESIGN.md §4). Once
+//! cases exist, a social worker will see only the persons of the cases open to them.
+
+use chrono::{NaiveDate, Utc};
+use entity::{district, person};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{ColumnTrait, Condition, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use types::contacts::CITIZENSHIPS;
+use types::dto::Page;
+use types::fiscal::{self, Sex};
+use types::persons::{PersonIn, PersonOut};
+use types::{DistrictId, PersonId};
+
+use crate::audit::{self, Action, Event};
+use crate::authz::Permission;
+use crate::contacts::italian_date;
+use crate::tenancy::TenantTx;
+use crate::validate::Validator;
+use crate::{AppError, DatabaseConnection, Result, TenantContext, PER_PAGE};
+
+const OBJECT: &str = "person";
+
+struct Valid {
+    first_name: String,
+    last_name: String,
+    tax_code: Option<String>,
+    birth_date: Option<NaiveDate>,
+    sex: Option<String>,
+    input: PersonIn,
+}
+
+async fn validate(tx: &TenantTx, input: PersonIn) -> Result<Valid> {
+    let mut v = Validator::new();
+    let first_name = v.text("first_name", &input.first_name, 80);
+    let last_name = v.text("last_name", &input.last_name, 80);
+    let tax_code = input.tax_code.as_deref().map(fiscal::normalise).filter(|c| !c.is_empty());
+    if tax_code.as_deref().is_some_and(|c| c.len() != 16 || !fiscal::codice_fiscale_ok(c)) {
+        v.issue("tax_code", "validation.person_tax_code", vec![]);
+    }
+    let birth_date = match input.birth_date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(day) if day > italian_date(Utc::now()) => {
+                v.issue("birth_date", "validation.future_date", vec![]);
+                None
+            }
+            Ok(day) => Some(day),
+            Err(_) => {
+                v.issue("birth_date", "validation.date", vec![]);
+                None
+            }
+        },
+    };
+    let sex = match input.sex.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s @ ("F" | "M")) => Some(s.to_string()),
+        Some(_) => {
+            v.issue("sex", "validation.unknown_code", vec![]);
+            None
+        }
+    };
+    if let Some(code) = tax_code.as_deref() {
+        use chrono::Datelike;
+        let birth = birth_date.map(|d| (d.year(), d.month(), d.day()));
+        let coded_sex = sex.as_deref().map(|s| if s == "F" { Sex::Female } else { Sex::Male });
+        for field in fiscal::disagreements(code, birth, coded_sex) {
+            v.issue(field, "validation.tax_code_disagrees", vec![]);
+        }
+    }
+    let citizenship = input.citizenship.as_deref().map(str::trim).filter(|c| !c.is_empty()).unwrap_or("not_stated");
+    if !CITIZENSHIPS.contains(&citizenship) {
+        v.issue("citizenship", "validation.unknown_code", vec![]);
+    }
+    v.optional_text("birth_place", input.birth_place.as_deref(), 80);
+    v.optional_text("country", input.country.as_deref(), 60);
+    v.optional_text("address", input.address.as_deref(), 200);
+    v.optional_text("phone", input.phone.as_deref(), 40);
+    v.optional_email("email", input.email.as_deref());
+    if let Some(id) = input.district_id {
+        if tx.get::<district::Entity>(id.0).await.is_err() {
+            v.issue("district_id", "validation.unknown_code", vec![]);
+        }
+    }
+    v.finish()?;
+    Ok(Valid { first_name, last_name, tax_code, birth_date, sex, input })
+}
+
+fn fill(row: &mut person::ActiveModel, valid: Valid) {
+    let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let input = valid.input;
+    let citizenship = clean(input.citizenship).unwrap_or_else(|| "not_stated".into());
+    row.country = Set(if citizenship == "foreign" { clean(input.country) } else { None });
+    row.first_name = Set(valid.first_name);
+    row.last_name = Set(valid.last_name);
+    row.tax_code = Set(valid.tax_code);
+    row.birth_date = Set(valid.birth_date);
+    row.birth_place = Set(clean(input.birth_place));
+    row.sex = Set(valid.sex);
+    row.citizenship = Set(citizenship);
+    row.address = Set(clean(input.address));
+    row.district_id = Set(input.district_id.map(|d| d.0));
+    row.phone = Set(clean(input.phone));
+    row.email = Set(clean(input.email).map(|e| crate::validate::normalise_email(&e)));
+    row.updated_at = Set(Utc::now());
+}
+
+fn out(p: person::Model) -> PersonOut {
+    PersonOut {
+        id: PersonId(p.id),
+        missing_tax_code: p.tax_code.is_none(),
+        first_name: p.first_name,
+        last_name: p.last_name,
+        tax_code: p.tax_code,
+        birth_date: p.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        birth_place: p.birth_place,
+        sex: p.sex,
+        citizenship: p.citizenship,
+        country: p.country,
+        address: p.address,
+        district_id: p.district_id.map(DistrictId),
+        phone: p.phone,
+        email: p.email,
+        version: p.version,
+    }
+}
+
+/// Persons of the tenant with the same codice fiscale, or the same name and birth date.
+async fn duplicates(tx: &TenantTx, valid: &Valid, except: Option<i64>) -> Result<u64> {
+    let lower = |c: person::Column| Expr::expr(Func::lower(Expr::col(c)));
+    let mut same = Condition::any();
+    if let Some(code) = &valid.tax_code {
+        same = same.add(person::Column::TaxCode.eq(code.clone()));
+    }
+    if let Some(day) = valid.birth_date {
+        same = same.add(
+            Condition::all()
+                .add(lower(person::Column::FirstName).eq(valid.first_name.to_lowercase()))
+                .add(lower(person::Column::LastName).eq(valid.last_name.to_lowercase()))
+                .add(person::Column::BirthDate.eq(day)),
+        );
+    }
+    if same.is_empty() {
+        return Ok(0);
+    }
+    let mut query = tx.select::<person::Entity>().filter(same);
+    if let Some(id) = except {
+        query = query.filter(person::Column::Id.ne(id));
+    }
+    Ok(query.count(tx.conn()).await?)
+}
+
+pub async fn create_person(db: &DatabaseConnection, ctx: &TenantContext, input: PersonIn) -> Result<PersonOut> {
+    ctx.require(Permission::ManagePersons)?;
+    let tx = ctx.begin(db).await?;
+    let confirmed = input.confirm_duplicate;
+    let valid = validate(&tx, input).await?;
+    if !confirmed && duplicates(&tx, &valid, None).await? > 0 {
+        return Err(AppError::Conflict("conflict.person_duplicate"));
+    }
+    let now = Utc::now();
+    let mut row = person::ActiveModel { version: Set(1), created_at: Set(now), ..Default::default() };
+    fill(&mut row, valid);
+    let saved = tx.insert(row).await?;
+    let event = Event { action: Action::Create, object_type: OBJECT, object_id: Some(saved.id), section: None };
+    audit::record(&tx, Some(ctx.user()), event).await?;
+    tx.commit().await?;
+    Ok(out(saved))
+}
+
+/// Saves an edit made on `input.version`; a newer save in between is a conflict.
+pub async fn update_person(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    id: PersonId,
+    input: PersonIn,
+) -> Result<PersonOut> {
+    ctx.require(Permission::ManagePersons)?;
+    let tx = ctx.begin(db).await?;
+    let current = tx.get::<person::Entity>(id.0).await?;
+    let Some(base) = input.version else {
+        return Err(AppError::field("version", "validation.required"));
+    };
+    if base != current.version {
+        return Err(AppError::Conflict("conflict.stale_version"));
+    }
+    let valid = validate(&tx, input).await?;
+    let version = current.version + 1;
+    let mut row = current.into_active_model();
+    fill(&mut row, valid);
+    row.version = Set(version);
+    // The version in the filter too: two saves racing from one copy cannot both win.
+    let updated = tx
+        .update_many::<person::Entity>()
+        .set(row)
+        .filter(person::Column::Id.eq(id.0))
+        .filter(person::Column::Version.eq(base))
+        .exec(tx.conn())
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::Conflict("conflict.stale_version"));
+    }
+    let saved = tx.get::<person::Entity>(id.0).await?;
+    let event = Event { action: Action::Update, object_type: OBJECT, object_id: Some(id.0), section: None };
+    audit::record(&tx, Some(ctx.user()), event).await?;
+    tx.commit().await?;
+    Ok(out(saved))
+}
+
+pub async fn get_person(db: &DatabaseConnection, ctx: &TenantContext, id: PersonId) -> Result<PersonOut> {
+    ctx.require(Permission::ManagePersons)?;
+    let tx = ctx.begin(db).await?;
+    let row = tx.get::<person::Entity>(id.0).await?;
+    let event = Event { action: Action::Read, object_type: OBJECT, object_id: Some(id.0), section: None };
+    audit::record(&tx, Some(ctx.user()), event).await?;
+    tx.commit().await?;
+    Ok(out(row))
+}
+
+/// Search by surname and name (words, in any order) or by codice fiscale.
+pub async fn search_persons(
+    db: &DatabaseConnection,
+    ctx: &TenantContext,
+    q: Option<&str>,
+    page: u64,
+) -> Result<Page<PersonOut>> {
+    ctx.require(Permission::ManagePersons)?;
+    let tx = ctx.begin(db).await?;
+    let mut query = tx.select::<person::Entity>();
+    for word in q.unwrap_or_default().split_whitespace().take(5) {
+        let like = format!("%{}%", word.to_lowercase().replace(['%', '_'], ""));
+        let lower = |c: person::Column| Expr::expr(Func::lower(Expr::col(c)));
+        query = query.filter(
+            Condition::any()
+                .add(lower(person::Column::LastName).like(like.clone()))
+                .add(lower(person::Column::FirstName).like(like.clone()))
+                .add(person::Column::TaxCode.eq(fiscal::normalise(word))),
+        );
+    }
+    let page = page.max(1);
+    let paginator = query
+        .order_by_asc(person::Column::LastName)
+        .order_by_asc(person::Column::FirstName)
+        .order_by_asc(person::Column::Id)
+        .paginate(tx.conn(), PER_PAGE);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page - 1).await?;
+    let event = Event { action: Action::List, object_type: OBJECT, object_id: None, section: None };
+    audit::record(&tx, Some(ctx.user()), event).await?;
+    tx.commit().await?;
+    Ok(Page { items: rows.into_iter().map(out).collect(), total, page, per_page: PER_PAGE })
+}

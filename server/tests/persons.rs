@@ -1,0 +1,122 @@
+//! Persons of the social case record: the codice fiscale checked against the stated birth
+//! date and sex, a person without one flagged, duplicates warned about until confirmed,
+//! concurrent edits detected, who may, and the audit of every access. Each on SQLite and
+//! PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed unwrap is a failed test
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use serde_json::{json, Value};
+use types::Role;
+
+fn fields(r: &common::Reply) -> Vec<String> {
+    let mut out: Vec<String> = r.body["fields"]
+        .as_array()
+        .map_or_else(Vec::new, |a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect());
+    out.sort();
+    out
+}
+
+/// The Agenzia delle Entrate's specimen: Matteo Moretti, born 9 April 1925.
+fn moretti() -> Value {
+    json!({"first_name": "Matteo", "last_name": "Moretti", "tax_code": "mrtmtt25d09f205z",
+           "birth_date": "1925-04-09", "sex": "M", "citizenship": "italian",
+           "address": "Via Milano 3", "phone": "030 123456"})
+}
+
+async fn persons_of_the_case_record(app: TestApp) {
+    app.load_comuni().await;
+    let p = app.province("Provincia di Prova", "017").await;
+    let (bs, slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
+    let mut worker = app.signed_in(&app.user(bs, Role::SocialWorker).await).await;
+    let base = format!("/api/v1/t/{slug}/persons");
+
+    let r = worker.post(&base, moretti()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    assert_eq!(
+        (r.body["tax_code"].as_str(), r.body["missing_tax_code"].as_bool()),
+        (Some("MRTMTT25D09F205Z"), Some(false))
+    );
+    // Without a codice fiscale: allowed, and flagged.
+    let r = worker
+        .post(
+            &base,
+            json!({"first_name": "Amina", "last_name": "Diallo", "citizenship": "foreign", "country": "Senegal"}),
+        )
+        .await;
+    assert_eq!((r.status, r.body["missing_tax_code"].as_bool()), (StatusCode::CREATED, Some(true)));
+
+    // The same codice fiscale, or the same name and birth date: a warning first.
+    let r = worker.post(&base, moretti()).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text.contains("stesso codice fiscale"), "{}", r.text);
+    let twin = json!({"first_name": "MATTEO", "last_name": "moretti", "birth_date": "1925-04-09"});
+    assert_eq!(worker.post(&base, twin.clone()).await.status, StatusCode::CONFLICT);
+    let mut confirmed = twin;
+    confirmed["confirm_duplicate"] = json!(true);
+    assert_eq!(worker.post(&base, confirmed).await.status, StatusCode::CREATED);
+
+    // Bad input: every problem on its field, nothing saved.
+    let before = worker.get(&base).await.body["total"].as_u64().unwrap();
+    let r = worker.post(&base, json!({"first_name": " ", "tax_code": "MRTMTT25D09F205A", "email": "nope"})).await;
+    assert_eq!(fields(&r), ["email", "first_name", "last_name", "tax_code"]);
+    // A valid code that says another birth date and sex than the ones stated.
+    let mut wrong = moretti();
+    wrong["birth_date"] = json!("1925-04-10");
+    wrong["sex"] = json!("F");
+    wrong["confirm_duplicate"] = json!(true);
+    let r = worker.post(&base, wrong).await;
+    assert_eq!(fields(&r), ["birth_date", "sex"]);
+    assert!(r.text.contains("codice fiscale"), "{}", r.text);
+    let r =
+        worker.post(&base, json!({"first_name": "A", "last_name": "B", "birth_date": "2999-01-01", "sex": "X"})).await;
+    assert_eq!(fields(&r), ["birth_date", "sex"]);
+    assert_eq!(worker.get(&base).await.body["total"].as_u64().unwrap(), before, "nothing saved");
+
+    // Edits carry the version they started from; a stale one is refused, not merged.
+    let one = format!("{base}/{id}");
+    let mut edit = moretti();
+    edit["address"] = json!("Via Brescia 1");
+    edit["version"] = json!(1);
+    let r = worker.put(&one, edit.clone()).await;
+    assert_eq!((r.status, r.body["version"].as_i64()), (StatusCode::OK, Some(2)), "{:?}", r.body);
+    let mut colleague = edit.clone();
+    colleague["phone"] = json!("333 0000000");
+    let r = worker.put(&one, colleague).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text.contains("ricarica"), "{}", r.text);
+    edit.as_object_mut().unwrap().remove("version");
+    assert_eq!(fields(&worker.put(&one, edit).await), ["version"]);
+    let r = worker.get(&one).await;
+    assert_eq!((r.body["address"].as_str(), r.body["phone"].as_str()), (Some("Via Brescia 1"), Some("030 123456")));
+
+    // Search in the body, by name words or codice fiscale.
+    let search = format!("{base}/search");
+    assert_eq!(worker.post(&search, json!({"q": "moretti matteo"})).await.body["total"], 2);
+    assert_eq!(worker.post(&search, json!({"q": "MRTMTT25D09F205Z"})).await.body["total"], 1);
+    assert_eq!(worker.post(&search, json!({"q": "diallo"})).await.body["items"][0]["country"], "Senegal");
+
+    // Who may: social workers and tenant admins; not the front desk, not province roles.
+    let mut desk = app.signed_in(&app.user(bs, Role::FrontDesk).await).await;
+    assert_eq!(desk.get(&one).await.status, StatusCode::FORBIDDEN);
+    let mut province = app.signed_in(&app.user(p, Role::ProvinceAdmin).await).await;
+    assert_eq!(province.get(&one).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(province.post(&search, json!({"q": "moretti"})).await.status, StatusCode::FORBIDDEN);
+    let mut admin = app.signed_in(&app.user(bs, Role::TenantAdmin).await).await;
+    assert_eq!(admin.get(&one).await.status, StatusCode::OK);
+
+    // Every access is in the audit log, and the chain holds.
+    let report = domain::audit::verify(&app.db, bs).await.unwrap();
+    assert!(report.broken.is_none());
+    let tx = domain::tenancy::TenantTx::for_operator(&app.db, bs).await.unwrap();
+    let trail = domain::audit::trail(&tx, "person", id).await.unwrap();
+    tx.commit().await.unwrap();
+    let actions: Vec<&str> = trail.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["create", "update", "read", "read"], "{actions:?}");
+}
+
+on_both!(persons_of_the_case_record);

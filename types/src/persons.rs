@@ -1,0 +1,58 @@
+//! The person of the social case record: who they are, where they live, how to reach
+//! them. Special-category personal data: every access is audited.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::{DistrictId, PersonId};
+
+/// A person as the social worker records them. A missing field reads as empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(default)]
+pub struct PersonIn {
+    pub first_name: String,
+    pub last_name: String,
+    /// Codice fiscale (16 characters); empty for a person without one, who is flagged.
+    pub tax_code: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
+    pub birth_place: Option<String>,
+    /// `F` or `M`.
+    pub sex: Option<String>,
+    /// `italian`, `foreign` or `not_stated` (default `not_stated`).
+    pub citizenship: Option<String>,
+    pub country: Option<String>,
+    pub address: Option<String>,
+    pub district_id: Option<DistrictId>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Create even though a person with the same codice fiscale, or the same name and
+    /// birth date, exists (after the warning).
+    pub confirm_duplicate: bool,
+    /// On update: the `version` the edit started from.
+    pub version: Option<i32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PersonOut {
+    pub id: PersonId,
+    pub first_name: String,
+    pub last_name: String,
+    pub tax_code: Option<String>,
+    /// No codice fiscale recorded: to be completed.
+    pub missing_tax_code: bool,
+    pub birth_date: Option<String>,
+    pub birth_place: Option<String>,
+    pub sex: Option<String>,
+    pub citizenship: String,
+    pub country: Option<String>,
+    pub address: Option<String>,
+    pub district_id: Option<DistrictId>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub version: i32,
+}
