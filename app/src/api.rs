@@ -658,6 +658,63 @@ pub async fn contact_form_options() -> Result<ContactFormStart, UiError> {
     Ok(ContactFormStart { today: domain::contacts::today(), districts })
 }
 
+/// Persons of the tenant matching `q` (words of the name, or a codice fiscale). A server
+/// function is a POST: what the worker typed stays out of URLs.
+#[server(prefix = "/sf", endpoint = "search_persons")]
+pub async fn search_persons(q: Option<String>, page: Option<u64>) -> Result<Page<types::persons::PersonOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::persons::search_persons(&db, &ctx, q.as_deref(), page.unwrap_or(1)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "person_detail")]
+pub async fn person_detail(id: i64) -> Result<types::persons::PersonOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::persons::get_person(&db, &ctx, types::PersonId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Creates (no `id`) or edits a person; `version` is the one the edit started from.
+#[server(prefix = "/sf", endpoint = "save_person")]
+#[allow(clippy::too_many_arguments)] // one argument per form field
+pub async fn save_person(
+    id: Option<i64>,
+    version: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    tax_code: Option<String>,
+    birth_date: Option<String>,
+    birth_place: Option<String>,
+    sex: Option<String>,
+    citizenship: Option<String>,
+    country: Option<String>,
+    address: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    confirm_duplicate: Option<String>,
+) -> Result<types::persons::PersonOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let form = types::persons::PersonIn {
+        first_name: first_name.unwrap_or_default(),
+        last_name: last_name.unwrap_or_default(),
+        tax_code,
+        birth_date,
+        birth_place,
+        sex,
+        citizenship,
+        country,
+        address,
+        district_id: None,
+        phone,
+        email,
+        confirm_duplicate: confirm_duplicate.is_some_and(|c| c == "on" || c == "true"),
+        version: version.and_then(|v| v.trim().parse().ok()),
+    };
+    match id {
+        None => domain::persons::create_person(&db, &ctx, form).await,
+        Some(id) => domain::persons::update_person(&db, &ctx, types::PersonId(id), form).await,
+    }
+    .map_err(|e| ssr::fail(e, lang))
+}
+
 /// The current tenant's organisations, filtered by `q`, one page at a time.
 #[server(prefix = "/sf", endpoint = "list_organizations")]
 pub async fn list_organizations(
@@ -990,6 +1047,9 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/list_contacts", FnScope::Tenant),
     ("/sf/log_contact", FnScope::Tenant),
     ("/sf/contact_form_options", FnScope::Tenant),
+    ("/sf/search_persons", FnScope::Tenant),
+    ("/sf/person_detail", FnScope::Tenant),
+    ("/sf/save_person", FnScope::Tenant),
 ];
 
 /// Who may call a server function.

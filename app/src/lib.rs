@@ -118,6 +118,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=pages::settings::Settings ssr=SsrMode::Async/>
                     <Route path=path!("/contacts") view=pages::contacts::Contacts ssr=SsrMode::Async/>
                     <Route path=path!("/contacts/new") view=pages::contacts::ContactForm ssr=SsrMode::Async/>
+                    <Route path=path!("/persons") view=pages::persons::Persons ssr=SsrMode::Async/>
+                    <Route path=path!("/persons/new") view=pages::persons::PersonEditor ssr=SsrMode::Async/>
+                    <Route path=path!("/persons/:id") view=pages::persons::PersonEditor ssr=SsrMode::Async/>
                 </Routes>
             </layout::Layout>
         </Router>

@@ -147,6 +147,9 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "facility_choices" => format!("id={}", a.facility_id),
             "list_contacts" => "page=1".into(),
             "contact_form_options" => String::new(),
+            "search_persons" => "q=Riservato".into(),
+            "person_detail" => format!("id={}", a.person_id),
+            "save_person" => format!("id={}&version=1&first_name=Preso&last_name=Preso", a.person_id),
             // The intruder may log in its own tenant; it names A's district, which is refused.
             "log_contact" => format!(
                 "channel=phone&area=anziani&age_band=65%2B&gender=female&citizenship=italian\

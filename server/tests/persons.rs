@@ -97,8 +97,25 @@ async fn persons_of_the_case_record(app: TestApp) {
     // Search in the body, by name words or codice fiscale.
     let search = format!("{base}/search");
     assert_eq!(worker.post(&search, json!({"q": "moretti matteo"})).await.body["total"], 2);
+    // Searches and reads are audited too; the trail below counts this one person's.
     assert_eq!(worker.post(&search, json!({"q": "MRTMTT25D09F205Z"})).await.body["total"], 1);
     assert_eq!(worker.post(&search, json!({"q": "diallo"})).await.body["items"][0]["country"], "Senegal");
+
+    // The staff pages and their server functions (form bodies: nothing typed goes in a URL).
+    assert_eq!(worker.page("/persons").await.status, StatusCode::OK);
+    let page = worker.page(&format!("/persons/{id}")).await;
+    assert!(page.text.contains("Via Brescia 1") && page.text.contains("name=\"version\""), "{}", page.text);
+    let form = "first_name=Matteo&last_name=Moretti&tax_code=MRTMTT25D09F205Z&birth_date=1925-04-09&sex=M\
+                &citizenship=italian";
+    let r = worker.server_fn("/sf/save_person", form).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let r = worker.server_fn("/sf/save_person", &format!("{form}&confirm_duplicate=on")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = worker.server_fn("/sf/search_persons", "q=moretti").await;
+    assert_eq!(r.body["total"], 3);
+    let r =
+        worker.server_fn("/sf/save_person", &format!("id={id}&version=1&first_name=Matteo&last_name=Moretti")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "an old copy: {}", r.text);
 
     // Who may: social workers and tenant admins; not the front desk, not province roles.
     let mut desk = app.signed_in(&app.user(bs, Role::FrontDesk).await).await;
@@ -116,7 +133,7 @@ async fn persons_of_the_case_record(app: TestApp) {
     let trail = domain::audit::trail(&tx, "person", id).await.unwrap();
     tx.commit().await.unwrap();
     let actions: Vec<&str> = trail.iter().rev().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["create", "update", "read", "read"], "{actions:?}");
+    assert_eq!(actions, ["create", "update", "read", "read", "read"], "{actions:?}");
 }
 
 on_both!(persons_of_the_case_record);

@@ -10,6 +10,7 @@ pub mod import;
 pub mod my_facility;
 pub mod organizations;
 pub mod password;
+pub mod persons;
 pub mod settings;
 pub mod sign_in;
 pub mod tenants;

@@ -1,0 +1,187 @@
+//! Persons of the case record: a search (by name words or codice fiscale, sent in the
+//! request body, never in the URL) and the person's form. A possible duplicate is shown as
+//! a warning with a box to confirm that this is someone else; an edit made on an old copy
+//! is refused with the reason. Every look is in the audit log.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use types::contacts::{code_key, CITIZENSHIPS};
+use types::persons::PersonOut;
+
+use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
+use crate::api::{person_detail, SavePerson, SearchPersons, UiError};
+use crate::use_ui;
+
+#[component]
+pub fn Persons() -> impl IntoView {
+    let ui = use_ui();
+    let search = ServerAction::<SearchPersons>::new();
+    view! {
+        <SignedIn>
+            <div class="d-flex justify-content-between align-items-center mb-3 flex-wrap gap-2">
+                <h1 class="h2 m-0">{move || ui.t("persons.title")}</h1>
+                <a class="btn btn-primary" href="/persons/new">{move || ui.t("persons.new")}</a>
+            </div>
+            <ActionForm action=search attr:id="person-search" attr:role="search" attr:class="row g-3 mb-4">
+                <div class="col-md-8 form-group">
+                    <label for="p-q" class="active">{move || ui.t("persons.q")}</label>
+                    <input type="search" id="p-q" name="q" class="form-control" autocomplete="off" required/>
+                </div>
+                <div class="col-md-4 d-flex align-items-end">
+                    <button type="submit" class="btn btn-outline-primary">{move || ui.t("action.search")}</button>
+                </div>
+            </ActionForm>
+            {move || search.value().get().map(|answer| match answer {
+                Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
+                Ok(page) if page.items.is_empty() => view! { <p role="status">{ui.t("persons.none")}</p> }.into_any(),
+                Ok(page) => view! {
+                    <p role="status">{types::i18n::tf(ui.lang(), "persons.count", &[("n", &page.total.to_string())])}</p>
+                    <table class="table" id="persons">
+                        <caption class="visually-hidden">{ui.t("persons.title")}</caption>
+                        <thead><tr>
+                            <th scope="col">{ui.t("field.person_name")}</th>
+                            <th scope="col">{ui.t("field.tax_code")}</th>
+                            <th scope="col">{ui.t("field.birth_date")}</th>
+                        </tr></thead>
+                        <tbody>{page.items.into_iter().map(row).collect_view()}</tbody>
+                    </table>
+                }.into_any(),
+            })}
+        </SignedIn>
+    }
+}
+
+fn row(p: PersonOut) -> impl IntoView {
+    let ui = use_ui();
+    let code = match p.tax_code {
+        Some(code) => view! { <span>{code}</span> }.into_any(),
+        None => view! { <span class="badge bg-warning text-dark">{ui.t("persons.missing_tax_code")}</span> }.into_any(),
+    };
+    view! {
+        <tr>
+            <td><a href=format!("/persons/{}", p.id)>{format!("{} {}", p.last_name, p.first_name)}</a></td>
+            <td>{code}</td>
+            <td>{p.birth_date.unwrap_or_default()}</td>
+        </tr>
+    }
+}
+
+/// `/persons/new` and `/persons/:id`.
+#[component]
+pub fn PersonEditor() -> impl IntoView {
+    let ui = use_ui();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok());
+    let save = ServerAction::<SavePerson>::new();
+    let error = action_error(save);
+    // The saved copy (its version) is what the next edit starts from.
+    let current = Resource::new(
+        move || (id(), save.value().get().and_then(Result::ok).map(|p| p.version)),
+        |(id, _)| async move {
+            match id {
+                Some(id) => person_detail(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    // A new person refused as a conflict is a possible duplicate (an edit's conflict is a
+    // stale version, said by the error itself).
+    let duplicate = move || id().is_none() && error.get().is_some_and(|e| e.0.code == types::ErrorCode::Conflict);
+    view! {
+        <SignedIn>
+            <p><a href="/persons">{move || ui.t("persons.back")}</a></p>
+            <h1 class="h2 mb-4">{move || ui.t(if id().is_some() { "persons.edit" } else { "persons.new" })}</h1>
+            {move || save.value().get().and_then(Result::ok).map(|p| view! {
+                <div class="alert alert-success" role="status" id="person-saved">
+                    {ui.t("persons.saved")} " "
+                    <a href=format!("/persons/{}", p.id)>{format!("{} {}", p.last_name, p.first_name)}</a>
+                </div>
+            })}
+            <ErrorAlert error/>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match current.await {
+                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
+                        Ok(p) => person_form(p, id(), save, error, Signal::derive(duplicate)).into_any(),
+                    }
+                })}
+            </Suspense>
+        </SignedIn>
+    }
+}
+
+fn person_form(
+    p: Option<PersonOut>,
+    id: Option<i64>,
+    save: ServerAction<SavePerson>,
+    error: Signal<Option<UiError>>,
+    duplicate: Signal<bool>,
+) -> impl IntoView {
+    let ui = use_ui();
+    let text = |pick: fn(&PersonOut) -> Option<String>| p.as_ref().and_then(pick).unwrap_or_default();
+    let sex = text(|p| p.sex.clone());
+    let citizenship = p.as_ref().map(|p| p.citizenship.clone()).unwrap_or_else(|| "italian".into());
+    let version = p.as_ref().map(|p| p.version.to_string());
+    let (last_name, first_name) = (text(|p| Some(p.last_name.clone())), text(|p| Some(p.first_name.clone())));
+    let (tax_code, birth_date, birth_place) =
+        (text(|p| p.tax_code.clone()), text(|p| p.birth_date.clone()), text(|p| p.birth_place.clone()));
+    let (country, address) = (text(|p| p.country.clone()), text(|p| p.address.clone()));
+    let (phone, email) = (text(|p| p.phone.clone()), text(|p| p.email.clone()));
+    view! {
+        <ActionForm action=save attr:id="person-form">
+            {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
+            {version.map(|v| view! { <input type="hidden" name="version" value=v/> })}
+            <div class="row">
+                <Field id="last_name" name="last_name" label="field.last_name" error required=true maxlength=80 class="col-md-6"
+                    value=last_name/>
+                <Field id="first_name" name="first_name" label="field.first_name" error required=true maxlength=80 class="col-md-6"
+                    value=first_name/>
+            </div>
+            <div class="row">
+                <Field id="tax_code" name="tax_code" label="field.tax_code" error maxlength=16 class="col-md-4"
+                    value=tax_code/>
+                <Field id="birth_date" name="birth_date" label="field.birth_date" kind="date" error class="col-md-4"
+                    value=birth_date/>
+                <Field id="birth_place" name="birth_place" label="field.birth_place" error maxlength=80 class="col-md-4"
+                    value=birth_place/>
+            </div>
+            <div class="row">
+                <div class="form-group mb-4 col-md-4">
+                    <label for="sex" class="active">{ui.t("field.sex")}</label>
+                    <select id="sex" name="sex" class="form-select" aria-describedby="sex-error">
+                        <option value="">{ui.t("contact.gender.not_stated")}</option>
+                        <option value="F" selected=sex == "F">{ui.t("contact.gender.female")}</option>
+                        <option value="M" selected=sex == "M">{ui.t("contact.gender.male")}</option>
+                    </select>
+                    <FieldMessage error field="sex"/>
+                </div>
+                <div class="form-group mb-4 col-md-4">
+                    <label for="citizenship" class="active">{ui.t("field.citizenship")}</label>
+                    <select id="citizenship" name="citizenship" class="form-select" aria-describedby="citizenship-error">
+                        {CITIZENSHIPS.iter().map(|c| view! {
+                            <option value=*c selected=citizenship == *c>{ui.t(&code_key("citizenship", c))}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage error field="citizenship"/>
+                </div>
+                <Field id="country" name="country" label="field.country" error maxlength=60 class="col-md-4"
+                    value=country/>
+            </div>
+            <div class="row">
+                <Field id="address" name="address" label="field.address" error maxlength=200 class="col-md-6"
+                    value=address/>
+                <Field id="phone" name="phone" label="field.phone" kind="tel" error maxlength=40 class="col-md-3"
+                    value=phone/>
+                <Field id="email" name="email" label="field.email" kind="email" error maxlength=254 class="col-md-3"
+                    value=email/>
+            </div>
+            <Show when=move || duplicate.get()>
+                <div class="form-check mb-4">
+                    <input class="form-check-input" type="checkbox" id="confirm_duplicate" name="confirm_duplicate"/>
+                    <label class="form-check-label" for="confirm_duplicate">{ui.t("persons.confirm_duplicate")}</label>
+                </div>
+            </Show>
+            <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
+        </ActionForm>
+    }
+}
