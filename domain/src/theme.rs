@@ -114,13 +114,16 @@ pub async fn public_theme(db: &DatabaseConnection, slug: &str) -> Result<PublicT
     let lineage = lineage(db, slug).await?;
     let primary = lineage.iter().find_map(|t| t.brand_colour.clone());
     let mut logo = None;
+    // The name goes with the logo (its text alternative): whose emblem it is.
+    let mut name = lineage[0].name.clone();
     for t in &lineage {
         if let Some(path) = own_logo_path(db, slug, t.id).await? {
             logo = Some(path);
+            name = t.name.clone();
             break;
         }
     }
-    Ok(PublicThemeOut { name: lineage[0].name.clone(), primary, logo })
+    Ok(PublicThemeOut { name, primary, logo })
 }
 
 /// The logo `slug`'s widgets show (its own or its nearest ancestor's): content type,

@@ -1130,6 +1130,7 @@ async fn widget_theme_colour_and_logo(app: TestApp) {
     // The comune has none of its own: its widgets show the province's.
     let t = visitor.get(&theme).await.body;
     assert_eq!(t["primary"], "#00586e");
+    assert_eq!(t["name"], "Provincia di Prova", "the logo's text alternative names its owner");
     let src = t["logo"].as_str().unwrap().to_string();
     assert!(src.starts_with(&format!("/api/public/v1/{slug}/logo?v=")), "{src}");
     let req = Request::get(&src).body(Body::empty()).unwrap();

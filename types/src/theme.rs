@@ -38,7 +38,8 @@ pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PublicThemeOut {
-    /// The tenant's name (the logo's text alternative).
+    /// The name of the tenant whose logo is shown (its text alternative), else the
+    /// tenant's own.
     pub name: String,
     /// `#rrggbb`, at least 4.5:1 against white.
     pub primary: Option<String>,
