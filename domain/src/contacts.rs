@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use entity::{contact, district, user_account};
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use entity::{contact, district};
+use sea_orm::{ColumnTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use types::contacts::{
     ContactIn, ContactOut, ContactSearch, AGE_BANDS, CHANNELS, CITIZENSHIPS, GENDERS, OUTCOMES, REQUEST_TYPES,
 };
@@ -110,14 +110,7 @@ fn fill(model: &mut contact::ActiveModel, valid: Valid) {
 async fn outs(tx: &TenantTx, rows: Vec<contact::Model>) -> Result<Vec<ContactOut>> {
     let districts: HashMap<i64, String> =
         tx.select::<district::Entity>().all(tx.conn()).await?.into_iter().map(|d| (d.id, d.name)).collect();
-    let user_ids: Vec<i64> = rows.iter().filter_map(|c| c.recorded_by).collect();
-    let users: HashMap<i64, String> = user_account::Entity::find()
-        .filter(user_account::Column::Id.is_in(user_ids))
-        .all(tx.conn())
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let users = crate::users::display_names(tx.conn(), rows.iter().filter_map(|c| c.recorded_by)).await?;
     Ok(rows
         .into_iter()
         .map(|c| ContactOut {

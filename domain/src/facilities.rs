@@ -8,9 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use entity::{
-    comune, district, facility, facility_change, facility_type, organization, tenant, user_account, zone_comune,
-};
+use entity::{comune, district, facility, facility_change, facility_type, organization, tenant, zone_comune};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
@@ -708,14 +706,7 @@ pub async fn facility_history(
         .limit(500)
         .all(tx.conn())
         .await?;
-    let user_ids: Vec<i64> = rows.iter().filter_map(|r| r.user_id).collect::<HashSet<_>>().into_iter().collect();
-    let names: HashMap<i64, String> = user_account::Entity::find()
-        .filter(user_account::Column::Id.is_in(user_ids))
-        .all(tx.conn())
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = crate::users::display_names(tx.conn(), rows.iter().filter_map(|r| r.user_id)).await?;
     tx.commit().await?;
     Ok(rows
         .into_iter()

@@ -150,6 +150,21 @@ pub async fn remove_member(db: &DatabaseConnection, ctx: &TenantContext, id: Mem
 /// Creates an account (or finds it by email) and sets its password if given.
 /// Trusted callers only: the CLI (`create-admin`) and the demo seed.
 /// The active account with this email (normalised), or `NotFound`.
+/// The display names of `ids` (the recorder of a contact, the author of a change), by id.
+pub async fn display_names<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>> {
+    let ids: std::collections::BTreeSet<i64> = ids.into_iter().collect();
+    Ok(user_account::Entity::find()
+        .filter(user_account::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
 pub async fn user_by_email(db: &DatabaseConnection, email: &str) -> Result<UserId> {
     user_account::Entity::find()
         .filter(user_account::Column::Email.eq(crate::validate::normalise_email(email)))
