@@ -658,6 +658,13 @@ pub async fn contact_form_options() -> Result<ContactFormStart, UiError> {
     Ok(ContactFormStart { today: domain::contacts::today(), districts })
 }
 
+/// One contact of the log (to open a case from it).
+#[server(prefix = "/sf", endpoint = "contact_detail")]
+pub async fn contact_detail(id: i64) -> Result<types::contacts::ContactOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::contacts::get_contact(&db, &ctx, types::ContactId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
 /// Persons of the tenant matching `q` (words of the name, or a codice fiscale). A server
 /// function is a POST: what the worker typed stays out of URLs.
 #[server(prefix = "/sf", endpoint = "search_persons")]
@@ -687,6 +694,7 @@ pub async fn save_person(
     citizenship: Option<String>,
     country: Option<String>,
     address: Option<String>,
+    district_id: Option<String>,
     phone: Option<String>,
     email: Option<String>,
     confirm_duplicate: Option<String>,
@@ -702,7 +710,7 @@ pub async fn save_person(
         citizenship,
         country,
         address,
-        district_id: None,
+        district_id: district_id.and_then(|d| d.trim().parse().ok()).map(types::DistrictId),
         phone,
         email,
         confirm_duplicate: confirm_duplicate.is_some_and(|c| c == "on" || c == "true"),
@@ -713,6 +721,136 @@ pub async fn save_person(
         Some(id) => domain::persons::update_person(&db, &ctx, types::PersonId(id), form).await,
     }
     .map_err(|e| ssr::fail(e, lang))
+}
+
+/// The cases open to the worker (all of the tenant's for a tenant admin), filtered; `q`
+/// (name words or codice fiscale) travels in the body.
+#[server(prefix = "/sf", endpoint = "search_cases")]
+pub async fn search_cases(
+    q: Option<String>,
+    status: Option<String>,
+    area: Option<String>,
+    mine: Option<bool>,
+    page: Option<u64>,
+) -> Result<Page<types::cases::CaseSummary>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let search = types::cases::CaseSearch { q, status, area, mine: mine.unwrap_or(false), page };
+    domain::cases::search_cases(&db, &ctx, search).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "case_detail")]
+pub async fn case_detail(id: i64) -> Result<types::cases::CaseOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::cases::get_case(&db, &ctx, types::CaseId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Who may be responsible for a case or be given access to it.
+#[server(prefix = "/sf", endpoint = "case_workers")]
+pub async fn case_workers() -> Result<Vec<types::cases::CaseMemberOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::cases::workers(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Opens a case for a person, from a front-desk contact when `contact_id` is given.
+#[server(prefix = "/sf", endpoint = "open_case")]
+pub async fn open_case(
+    person_id: Option<i64>,
+    area: Option<String>,
+    opened_on: Option<String>,
+    responsible_id: Option<i64>,
+    contact_id: Option<i64>,
+) -> Result<types::cases::CaseOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::cases::CaseIn {
+        person_id: person_id.map(types::PersonId),
+        area: area.unwrap_or_default(),
+        opened_on,
+        responsible_id: responsible_id.map(types::UserId),
+        contact_id: contact_id.map(types::ContactId),
+    };
+    domain::cases::create_case(&db, &ctx, input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Changes a case's area and dates, or closes it.
+#[server(prefix = "/sf", endpoint = "edit_case")]
+pub async fn edit_case(
+    id: i64,
+    version: Option<i32>,
+    area: Option<String>,
+    opened_on: Option<String>,
+    closed_on: Option<String>,
+    closing_reason: Option<String>,
+) -> Result<types::cases::CaseOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::cases::CaseEdit {
+        area: area.unwrap_or_default(),
+        opened_on: opened_on.unwrap_or_default(),
+        closed_on,
+        closing_reason,
+        version,
+    };
+    domain::cases::update_case(&db, &ctx, types::CaseId(id), input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// One member row of the access form (`members[i][user_id]`, `members[i][restricted]`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccessRow {
+    pub user_id: Option<i64>,
+    /// A ticked box sends `on`.
+    pub restricted: Option<String>,
+}
+
+/// Who works on a case and who sees its restricted sections (tenant admins).
+#[server(prefix = "/sf", endpoint = "set_case_access")]
+pub async fn set_case_access(
+    id: i64,
+    responsible_id: Option<i64>,
+    #[server(default)] members: Vec<AccessRow>,
+) -> Result<types::cases::CaseOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::cases::CaseAccessIn {
+        responsible_id: responsible_id.map(types::UserId),
+        members: members
+            .into_iter()
+            .filter(|m| m.user_id.is_some())
+            .map(|m| types::cases::CaseMemberIn {
+                user_id: m.user_id.map(types::UserId),
+                restricted: m.restricted.is_some(),
+            })
+            .collect(),
+    };
+    domain::cases::set_access(&db, &ctx, types::CaseId(id), input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// A section of a case's record with its history, newest save first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SectionView {
+    pub section: types::cases::SectionOut,
+    pub history: Vec<types::cases::SectionChange>,
+}
+
+#[server(prefix = "/sf", endpoint = "case_section")]
+pub async fn case_section(id: i64, section: String) -> Result<SectionView, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let case = types::CaseId(id);
+    let current = domain::cases::get_section(&db, &ctx, case, &section).await.map_err(|e| ssr::fail(e, lang))?;
+    let history = domain::cases::section_history(&db, &ctx, case, &section).await.map_err(|e| ssr::fail(e, lang))?;
+    Ok(SectionView { section: current, history })
+}
+
+/// Saves all entries of a section (`entries[i][field]`), as an edit of `version`.
+#[server(prefix = "/sf", endpoint = "save_case_section")]
+pub async fn save_case_section(
+    id: i64,
+    section: String,
+    version: Option<i32>,
+    #[server(default)] entries: Vec<types::cases::Entry>,
+) -> Result<types::cases::SectionOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    // The form's "remove this entry" box: that entry is left out of the save.
+    let entries = entries.into_iter().filter(|e| !e.contains_key("_remove")).collect();
+    let input = types::cases::SectionIn { entries, version };
+    domain::cases::save_section(&db, &ctx, types::CaseId(id), &section, input).await.map_err(|e| ssr::fail(e, lang))
 }
 
 /// The current tenant's organisations, filtered by `q`, one page at a time.
@@ -1047,9 +1185,18 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/list_contacts", FnScope::Tenant),
     ("/sf/log_contact", FnScope::Tenant),
     ("/sf/contact_form_options", FnScope::Tenant),
+    ("/sf/contact_detail", FnScope::Tenant),
     ("/sf/search_persons", FnScope::Tenant),
     ("/sf/person_detail", FnScope::Tenant),
     ("/sf/save_person", FnScope::Tenant),
+    ("/sf/search_cases", FnScope::Tenant),
+    ("/sf/case_detail", FnScope::Tenant),
+    ("/sf/case_workers", FnScope::Tenant),
+    ("/sf/open_case", FnScope::Tenant),
+    ("/sf/edit_case", FnScope::Tenant),
+    ("/sf/set_case_access", FnScope::Tenant),
+    ("/sf/case_section", FnScope::Tenant),
+    ("/sf/save_case_section", FnScope::Tenant),
 ];
 
 /// Who may call a server function.

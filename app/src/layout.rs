@@ -176,6 +176,7 @@ fn NavBar() -> impl IntoView {
             links.push(("/contacts", "nav.contacts"));
         }
         if !current.tenant.kind.is_root() && matches!(current.role, Role::TenantAdmin | Role::SocialWorker) {
+            links.push(("/cases", "nav.cases"));
             links.push(("/persons", "nav.persons"));
         }
         if current.tenant.kind.is_root() && current.role.is_province_role() {

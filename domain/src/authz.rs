@@ -26,6 +26,11 @@ pub enum Permission {
     /// Record and read persons of the social case record (special-category data, every
     /// access audited): social workers and tenant admins of a comune or zone.
     ManagePersons,
+    /// Open cases and work on the cases one is a member of (DESIGN.md §4); which case and
+    /// which section is decided per case by `cases::CaseGrant`.
+    WorkCases,
+    /// Decide who works on a case and who sees its restricted sections.
+    ManageCaseAccess,
 }
 
 impl Permission {
@@ -41,7 +46,10 @@ impl Permission {
             Permission::ViewDirectory => true,
             Permission::ManageFacilities => matches!(role, ProvinceAdmin | TenantAdmin),
             Permission::LogContacts => !kind.is_root() && matches!(role, TenantAdmin | SocialWorker | FrontDesk),
-            Permission::ManagePersons => !kind.is_root() && matches!(role, TenantAdmin | SocialWorker),
+            Permission::ManagePersons | Permission::WorkCases => {
+                !kind.is_root() && matches!(role, TenantAdmin | SocialWorker)
+            }
+            Permission::ManageCaseAccess => !kind.is_root() && role == TenantAdmin,
         }
     }
 }
@@ -72,5 +80,10 @@ mod tests {
         assert!(Permission::ManagePersons.granted_to(Role::SocialWorker, TenantKind::Municipality));
         assert!(!Permission::ManagePersons.granted_to(Role::FrontDesk, TenantKind::Municipality));
         assert!(!Permission::ManagePersons.granted_to(Role::ProvinceAdmin, TenantKind::Municipality));
+        assert!(Permission::WorkCases.granted_to(Role::SocialWorker, TenantKind::Zone));
+        assert!(!Permission::WorkCases.granted_to(Role::FrontDesk, TenantKind::Municipality));
+        assert!(!Permission::WorkCases.granted_to(Role::ProvinceAnalyst, TenantKind::Municipality));
+        assert!(!Permission::ManageCaseAccess.granted_to(Role::SocialWorker, TenantKind::Municipality));
+        assert!(Permission::ManageCaseAccess.granted_to(Role::TenantAdmin, TenantKind::Municipality));
     }
 }

@@ -28,39 +28,18 @@ struct Valid {
     fields: ContactIn,
 }
 
-fn code(v: &mut Validator, field: &str, given: &str, list: &[&str]) {
-    if given.trim().is_empty() {
-        v.issue(field, "validation.required", vec![]);
-    } else if !list.contains(&given.trim()) {
-        v.issue(field, "validation.unknown_code", vec![]);
-    }
-}
-
 /// Checks every field, all problems at once; the district must be the tenant's.
 async fn validate(tx: &TenantTx, input: ContactIn) -> Result<Valid> {
     let mut v = Validator::new();
     let today = italian_date(Utc::now());
-    let contacted_on = match input.contacted_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => today,
-        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Ok(day) if day > today => {
-                v.issue("contacted_on", "validation.future_date", vec![]);
-                today
-            }
-            Ok(day) => day,
-            Err(_) => {
-                v.issue("contacted_on", "validation.date", vec![]);
-                today
-            }
-        },
-    };
-    code(&mut v, "channel", &input.channel, &CHANNELS);
-    code(&mut v, "area", &input.area, &AREAS);
-    code(&mut v, "age_band", &input.age_band, &AGE_BANDS);
-    code(&mut v, "gender", &input.gender, &GENDERS);
-    code(&mut v, "citizenship", &input.citizenship, &CITIZENSHIPS);
-    code(&mut v, "request_type", &input.request_type, &REQUEST_TYPES);
-    code(&mut v, "outcome", &input.outcome, &OUTCOMES);
+    let contacted_on = v.date("contacted_on", input.contacted_on.as_deref(), true, today).unwrap_or(today);
+    v.code("channel", &input.channel, &CHANNELS);
+    v.code("area", &input.area, &AREAS);
+    v.code("age_band", &input.age_band, &AGE_BANDS);
+    v.code("gender", &input.gender, &GENDERS);
+    v.code("citizenship", &input.citizenship, &CITIZENSHIPS);
+    v.code("request_type", &input.request_type, &REQUEST_TYPES);
+    v.code("outcome", &input.outcome, &OUTCOMES);
     // A country only says something for a foreign citizen.
     let country = if input.citizenship.trim() == "foreign" {
         v.optional_text("country", input.country.as_deref(), 60)
@@ -128,6 +107,7 @@ async fn outs(tx: &TenantTx, rows: Vec<contact::Model>) -> Result<Vec<ContactOut
             outcome: c.outcome,
             recorded_by: UserId(c.recorded_by.unwrap_or_default()),
             recorded_by_name: c.recorded_by.and_then(|u| users.get(&u).cloned()).unwrap_or_default(),
+            person_id: c.person_id.map(types::PersonId),
             created_at: c.created_at.to_rfc3339(),
         })
         .collect())

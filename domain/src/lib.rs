@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod boundaries;
+pub mod cases;
 pub mod contacts;
 pub mod db;
 pub mod demo;

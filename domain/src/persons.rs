@@ -43,20 +43,7 @@ async fn validate(tx: &TenantTx, input: PersonIn) -> Result<Valid> {
     if tax_code.as_deref().is_some_and(|c| c.len() != 16 || !fiscal::codice_fiscale_ok(c)) {
         v.issue("tax_code", "validation.person_tax_code", vec![]);
     }
-    let birth_date = match input.birth_date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => None,
-        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Ok(day) if day > italian_date(Utc::now()) => {
-                v.issue("birth_date", "validation.future_date", vec![]);
-                None
-            }
-            Ok(day) => Some(day),
-            Err(_) => {
-                v.issue("birth_date", "validation.date", vec![]);
-                None
-            }
-        },
-    };
+    let birth_date = v.date("birth_date", input.birth_date.as_deref(), true, italian_date(Utc::now()));
     let sex = match input.sex.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s @ ("F" | "M")) => Some(s.to_string()),
@@ -110,7 +97,7 @@ fn fill(row: &mut person::ActiveModel, valid: Valid) {
     row.updated_at = Set(Utc::now());
 }
 
-fn out(p: person::Model) -> PersonOut {
+pub(crate) fn out(p: person::Model) -> PersonOut {
     PersonOut {
         id: PersonId(p.id),
         missing_tax_code: p.tax_code.is_none(),

@@ -222,6 +222,51 @@ impl TenantOwned for entity::person::Entity {
     }
 }
 
+impl TenantOwned for entity::social_case::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::social_case::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::social_case::Column::Id
+    }
+}
+
+impl TenantOwned for entity::case_member::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::case_member::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::case_member::Column::Id
+    }
+}
+
+impl TenantOwned for entity::case_section::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::case_section::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::case_section::Column::Id
+    }
+}
+
+impl TenantOwned for entity::case_section_change::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::case_section_change::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::case_section_change::Column::Id
+    }
+}
+
+impl TenantOwned for entity::household_member::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::household_member::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::household_member::Column::Id
+    }
+}
+
 // Append-only: on PostgreSQL no policy lets a row change or go (see the migration).
 impl TenantOwned for entity::audit_entry::Entity {
     fn tenant_column() -> Self::Column {

@@ -147,9 +147,6 @@ pub async fn remove_member(db: &DatabaseConnection, ctx: &TenantContext, id: Mem
     tx.commit().await
 }
 
-/// Creates an account (or finds it by email) and sets its password if given.
-/// Trusted callers only: the CLI (`create-admin`) and the demo seed.
-/// The active account with this email (normalised), or `NotFound`.
 /// The display names of `ids` (the recorder of a contact, the author of a change), by id.
 pub async fn display_names<C: sea_orm::ConnectionTrait>(
     conn: &C,
@@ -165,6 +162,7 @@ pub async fn display_names<C: sea_orm::ConnectionTrait>(
         .collect())
 }
 
+/// The active account with this email (normalised), or `NotFound`.
 pub async fn user_by_email(db: &DatabaseConnection, email: &str) -> Result<UserId> {
     user_account::Entity::find()
         .filter(user_account::Column::Email.eq(crate::validate::normalise_email(email)))
@@ -174,6 +172,8 @@ pub async fn user_by_email(db: &DatabaseConnection, email: &str) -> Result<UserI
         .ok_or(AppError::NotFound)
 }
 
+/// Creates an account (or finds it by email) and sets its password if given.
+/// Trusted callers only: the CLI (`create-admin`) and the demo seed.
 pub async fn ensure_user(db: &DatabaseConnection, email: &str, name: &str, password: Option<&str>) -> Result<UserId> {
     let mut v = Validator::new();
     let email = v.email("email", email);

@@ -78,6 +78,44 @@ impl Validator {
         }
     }
 
+    /// An optional date `YYYY-MM-DD`; with `past`, not after `today`. Blank gives `None`.
+    pub fn date(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        past: bool,
+        today: chrono::NaiveDate,
+    ) -> Option<chrono::NaiveDate> {
+        let value = value.map(str::trim).filter(|d| !d.is_empty())?;
+        match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+            Ok(day) if past && day > today => {
+                self.issue(field, "validation.future_date", vec![]);
+                None
+            }
+            Ok(day) => Some(day),
+            Err(_) => {
+                self.issue(field, "validation.date", vec![]);
+                None
+            }
+        }
+    }
+
+    /// A required code of `list`.
+    pub fn code(&mut self, field: &str, value: &str, list: &[&str]) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.issue(field, "validation.required", vec![]);
+        } else if !list.contains(&value) {
+            self.issue(field, "validation.unknown_code", vec![]);
+        }
+        value.to_string()
+    }
+
+    /// Whether any issue was found so far.
+    pub fn has_issues(&self) -> bool {
+        !self.issues.is_empty()
+    }
+
     pub fn finish(self) -> Result<()> {
         if self.issues.is_empty() {
             Ok(())

@@ -189,6 +189,73 @@ try {
   await page.goto(`${base}/contacts`);
   await page.locator("#contacts td", { hasText: "Assistenza domiciliare" }).first().waitFor();
 
+  step("the social worker opens a case from that contact: the person starts from what the desk recorded");
+  await page.click("#sign-out");
+  await page.waitForURL(`${base}/sign-in`);
+  await page.fill("#email", "assistente.sociale@demo.openwelfare.it");
+  await page.fill("#password", PASSWORD);
+  await page.click("#sign-in-submit");
+  // She chose English above; back to Italian.
+  await page.getByText("Hello, Giulia Ferrari").waitFor();
+  await page.click("button[lang=it]");
+  await page.getByText("Buongiorno, Giulia Ferrari").waitFor();
+  if (!(await page.locator("#tenant-name").innerText()).includes("Comune di Brescia")) {
+    const brescia = await page.locator("#tenant-switch option", { hasText: "Comune di Brescia" }).getAttribute("value");
+    await page.selectOption("#tenant-switch", brescia);
+    await page.locator("#tenant-name", { hasText: "Comune di Brescia" }).waitFor();
+  }
+  await page.goto(`${base}/contacts`);
+  await page.getByRole("link", { name: "Apri presa in carico" }).first().click();
+  await page.waitForSelector("#person-form");
+  await page.waitForSelector("main[data-hydrated=true]");
+  if ((await page.inputValue("#sex")) !== "F") throw new Error("the contact's gender did not reach the form");
+  await page.fill("#last_name", "Bianchi");
+  await page.fill("#first_name", "Rosa");
+  await page.fill("#birth_date", "1941-03-12");
+  await page.locator("#person-form button[type=submit]").click();
+  await page.locator("#person-saved").waitFor();
+  await page.click("#open-case");
+  await page.waitForSelector("#case-form");
+  await page.waitForSelector("main[data-hydrated=true]");
+  if ((await page.inputValue("#area")) !== "anziani") throw new Error("the contact's area did not reach the case");
+  await page.locator("#case-form button[type=submit]").click();
+  await page.locator("#case-title", { hasText: "Bianchi Rosa" }).waitFor();
+
+  step("the worker records needs; a restricted section stays locked without a grant");
+  await page.locator("#case-sections li", { hasText: "Atti giudiziari" }).getByText("Accesso riservato").waitFor();
+  await page.locator("#case-sections a", { hasText: "Bisogni" }).click();
+  await page.waitForSelector("#section-form");
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.selectOption("#e0-need", "care");
+  await page.fill("#e0-notes", "Vive sola, non esce più di casa da sola");
+  await page.locator("#section-form button[type=submit]").click();
+  await page.locator("#section-saved").waitFor();
+  await page.locator("#section-history li", { hasText: "Bisogno, Note" }).waitFor();
+  // A second need goes in the blank entry the saved form offers.
+  await page.selectOption("#e1-need", "economic");
+  await page.locator("#section-form button[type=submit]").click();
+  await page.locator("#section-history li", { hasText: "v2" }).waitFor();
+
+  step("a negative amount is refused on its field; the other answers stay");
+  await page.goto(page.url().replace("/sections/needs", "/sections/socio_economic"));
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.selectOption("#e0-work", "retired");
+  await page.fill("#e0-isee", "-5");
+  await page.locator("#section-form button[type=submit]").click();
+  await page.locator("#e0-isee-error", { hasText: "Importo non valido" }).waitFor();
+  if ((await page.inputValue("#e0-work")) !== "retired") throw new Error("an answer was lost");
+  await page.fill("#e0-isee", "9.360,00");
+  await page.locator("#section-form button[type=submit]").click();
+  await page.locator("#section-saved").waitFor();
+
+  step("on a phone, the case page fits the screen");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(page.url().replace(/\/sections\/.*$/, ""));
+  await page.locator("#case-title", { hasText: "Bianchi Rosa" }).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`the case page is ${overflow}px wider than a phone`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
   console.log("staff.mjs: all steps passed");
 } catch (e) {

@@ -20,6 +20,8 @@ pub struct Model {
     pub request_type: String,
     pub outcome: String,
     pub recorded_by: Option<i64>,
+    /// The person the contact was about, once known (otherwise anonymous).
+    pub person_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -3,17 +3,22 @@
 //! the only way the application reads or writes them.
 
 pub mod audit_entry;
+pub mod case_member;
+pub mod case_section;
+pub mod case_section_change;
 pub mod comune;
 pub mod contact;
 pub mod district;
 pub mod facility;
 pub mod facility_change;
 pub mod facility_type;
+pub mod household_member;
 pub mod login_throttle;
 pub mod membership;
 pub mod organization;
 pub mod password_reset;
 pub mod person;
+pub mod social_case;
 pub mod tenant;
 pub mod tenant_logo;
 pub mod user_account;

@@ -11,6 +11,7 @@ mod m20261125_000005_embedding;
 mod m20261126_000006_theme;
 mod m20261127_000007_front_desk_audit;
 mod m20261128_000008_person;
+mod m20261129_000009_case;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_theme::Migration),
             Box::new(m20261127_000007_front_desk_audit::Migration),
             Box::new(m20261128_000008_person::Migration),
+            Box::new(m20261129_000009_case::Migration),
         ]
     }
 }
@@ -33,5 +35,17 @@ impl MigratorTrait for Migrator {
 /// Tenant-owned tables: each has `tenant_id` and, on PostgreSQL, a row-level security
 /// policy keyed on the per-transaction setting `app.tenant_id` (added by the migration
 /// that creates the table). Tests check every one of them.
-pub const TENANT_TABLES: &[&str] =
-    &["district", "organization", "facility", "facility_change", "contact", "audit_entry", "person"];
+pub const TENANT_TABLES: &[&str] = &[
+    "district",
+    "organization",
+    "facility",
+    "facility_change",
+    "contact",
+    "audit_entry",
+    "person",
+    "social_case",
+    "case_member",
+    "case_section",
+    "case_section_change",
+    "household_member",
+];

@@ -21,6 +21,7 @@ struct Fixture {
     organization_id: i64,
     contact_id: i64,
     person_id: i64,
+    case_id: i64,
 }
 
 const SECRET: &str = "Quartiere Riservato di A";
@@ -51,6 +52,13 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
     let person = json!({"first_name": "Persona", "last_name": SECRET, "tax_code": "MRTMTT25D09F205Z"});
     let pe = a_admin.post(&format!("/api/v1/t/{a_slug}/persons"), person).await;
     assert_eq!(pe.status, StatusCode::CREATED, "{:?}", pe.body);
+    let a_admin_id = domain::users::user_by_email(&app.db, &a_admin_email).await.unwrap();
+    let case = json!({"person_id": pe.body["id"], "area": "anziani", "responsible_id": a_admin_id});
+    let ca = a_admin.post(&format!("/api/v1/t/{a_slug}/cases"), case).await;
+    assert_eq!(ca.status, StatusCode::CREATED, "{:?}", ca.body);
+    let housing = json!({"version": 0, "entries": [{"notes": SECRET}]});
+    let r = a_admin.put(&format!("/api/v1/t/{a_slug}/cases/{}/sections/housing", ca.body["id"]), housing).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let a = Fixture {
         slug: a_slug.clone(),
         district_id: d.body["id"].as_i64().unwrap(),
@@ -59,6 +67,7 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
         organization_id: o.body["id"].as_i64().unwrap(),
         contact_id: c.body["id"].as_i64().unwrap(),
         person_id: pe.body["id"].as_i64().unwrap(),
+        case_id: ca.body["id"].as_i64().unwrap(),
     };
 
     // B's admin: the most privileged local role in another tenant.
@@ -150,6 +159,18 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "search_persons" => "q=Riservato".into(),
             "person_detail" => format!("id={}", a.person_id),
             "save_person" => format!("id={}&version=1&first_name=Preso&last_name=Preso", a.person_id),
+            "contact_detail" => format!("id={}", a.contact_id),
+            "search_cases" => "q=Riservato".into(),
+            "case_workers" => String::new(),
+            "case_detail" => format!("id={}", a.case_id),
+            "case_section" => format!("id={}&section=housing", a.case_id),
+            "save_case_section" => {
+                format!("id={}&section=housing&version=1&entries%5B0%5D%5Bnotes%5D=Preso", a.case_id)
+            }
+            "edit_case" => format!("id={}&version=1&area=anziani&opened_on=2026-01-01", a.case_id),
+            "set_case_access" => format!("id={}&responsible_id=1", a.case_id),
+            // Names A's person and contact: refused, nothing opened in B.
+            "open_case" => format!("person_id={}&area=anziani&contact_id={}", a.person_id, a.contact_id),
             // The intruder may log in its own tenant; it names A's district, which is refused.
             "log_contact" => format!(
                 "channel=phone&area=anziani&age_band=65%2B&gender=female&citizenship=italian\
@@ -211,6 +232,8 @@ fn fill(path: &str, a: &Fixture) -> String {
             "{organization_id}" => out.push_str(&a.organization_id.to_string()),
             "{contact_id}" => out.push_str(&a.contact_id.to_string()),
             "{person_id}" => out.push_str(&a.person_id.to_string()),
+            "{case_id}" => out.push_str(&a.case_id.to_string()),
+            "{section}" => out.push_str("housing"),
             s if s.starts_with('{') => panic!("{path}: no cross-tenant fixture for {s}"),
             s => out.push_str(s),
         }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-use crate::{ContactId, DistrictId, UserId};
+use crate::{ContactId, DistrictId, PersonId, UserId};
 
 /// How the citizen reached the front desk.
 pub const CHANNELS: [&str; 5] = ["in_person", "phone", "email", "letter_pec", "fax"];
@@ -83,6 +83,8 @@ pub struct ContactOut {
     pub outcome: String,
     pub recorded_by: UserId,
     pub recorded_by_name: String,
+    /// The person the contact turned out to be about, once a case was opened from it.
+    pub person_id: Option<PersonId>,
     pub created_at: String,
 }
 

@@ -144,6 +144,18 @@ mod tests {
         keys.extend(SETTINGS.iter().map(|c| setting_key(c)));
         keys.extend(ACCREDITATIONS.iter().map(|c| accreditation_key(c)));
         keys.extend(LEGAL_STATUSES.iter().map(|c| legal_status_key(c)));
+        use crate::cases::{FieldKind, CASE_STATUSES, CLOSING_REASONS, SECTIONS};
+        for s in SECTIONS {
+            keys.push(s.label_key());
+            for f in s.fields {
+                keys.push(s.field_key(f.name));
+                if let FieldKind::Code(list, codes) = f.kind {
+                    keys.extend(codes.iter().map(|c| crate::cases::code_key(list, c)));
+                }
+            }
+        }
+        keys.extend(CASE_STATUSES.iter().map(|c| crate::cases::code_key("status", c)));
+        keys.extend(CLOSING_REASONS.iter().map(|c| crate::cases::code_key("closing_reason", c)));
         for lang in Lang::ALL {
             for k in &keys {
                 assert!(has_key(lang, k), "{k} missing in {lang:?}");

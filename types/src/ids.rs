@@ -35,4 +35,6 @@ typed_id! {
     ContactId,
     /// A person of the social case record.
     PersonId,
+    /// A social case (presa in carico) of a person.
+    CaseId,
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use types::contacts::{code_key, ContactOut, AGE_BANDS, CHANNELS, CITIZENSHIPS, GENDERS, OUTCOMES, REQUEST_TYPES};
 use types::directory::{area_key, AREAS};
+use types::Role;
 
 use super::{action_error, urlencode, ErrorAlert, FieldMessage, Pagination, SignedIn};
 use crate::api::{contact_form_options, list_contacts, LogContact, UiError};
@@ -113,6 +114,14 @@ pub fn Contacts() -> impl IntoView {
 fn row(c: ContactOut) -> impl IntoView {
     let ui = use_ui();
     let district = c.district_name.map(|d| format!(" · {d}")).unwrap_or_default();
+    // Social workers and admins can take the person in charge from here, pre-filled.
+    let may_open =
+        ui.session().and_then(|s| s.current).is_some_and(|m| matches!(m.role, Role::TenantAdmin | Role::SocialWorker));
+    let open = (may_open && c.person_id.is_none()).then(|| {
+        view! {
+            <br/><a href=format!("/persons/new?contact={}", c.id)>{ui.t("cases.open_from_contact")}</a>
+        }
+    });
     view! {
         <tr>
             <td>{c.contacted_on}</td>
@@ -120,7 +129,7 @@ fn row(c: ContactOut) -> impl IntoView {
             <td>{ui.t(&area_key(&c.area))}{district}</td>
             <td>{ui.t(&code_key("request_type", &c.request_type))}</td>
             <td>{age_band_label(&c.age_band)}</td>
-            <td>{ui.t(&code_key("outcome", &c.outcome))}</td>
+            <td>{ui.t(&code_key("outcome", &c.outcome))}{open}</td>
             <td>{c.recorded_by_name}</td>
         </tr>
     }

@@ -24,7 +24,7 @@ pub fn Home() -> impl IntoView {
                     Role::ProvinceAnalyst => vec![("/tenants", "nav.tenants")],
                     Role::TenantAdmin | Role::ProvinceAdmin => vec![("/facilities", "nav.facilities"), ("/facilities?stale=true", "nav.to_verify"), ("/users", "nav.users")],
                     Role::FacilityManager => vec![("/my-facility", "nav.my_facility")],
-                    Role::SocialWorker => vec![("/persons", "nav.persons"), ("/contacts/new", "contacts.new"), ("/contacts", "nav.contacts")],
+                    Role::SocialWorker => vec![("/cases?mine=true&status=open", "nav.cases"), ("/persons", "nav.persons"), ("/contacts/new", "contacts.new"), ("/contacts", "nav.contacts")],
                     Role::FrontDesk => vec![("/contacts/new", "contacts.new"), ("/contacts", "nav.contacts")],
                     _ => vec![],
                 }).unwrap_or_default();

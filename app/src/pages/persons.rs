@@ -4,12 +4,12 @@
 //! is refused with the reason. Every look is in the audit log.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use types::contacts::{code_key, CITIZENSHIPS};
 use types::persons::PersonOut;
 
 use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
-use crate::api::{person_detail, SavePerson, SearchPersons, UiError};
+use crate::api::{contact_detail, contact_form_options, person_detail, SavePerson, SearchPersons, UiError};
 use crate::use_ui;
 
 #[component]
@@ -66,12 +66,31 @@ fn row(p: PersonOut) -> impl IntoView {
     }
 }
 
-/// `/persons/new` and `/persons/:id`.
+/// `/persons/new` and `/persons/:id`; `?contact=…` comes from a front-desk contact: the
+/// new person starts from what the contact recorded, and the case opened next is linked
+/// to it.
 #[component]
 pub fn PersonEditor() -> impl IntoView {
     let ui = use_ui();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok());
+    let contact_id = use_query_map().read_untracked().get("contact").and_then(|c| c.parse::<i64>().ok());
+    let contact = Resource::new(
+        move || contact_id,
+        |id| async move {
+            match id {
+                Some(id) => contact_detail(id).await.ok(),
+                None => None,
+            }
+        },
+    );
+    let districts =
+        Resource::new(|| (), |_| async move { contact_form_options().await.map(|o| o.districts).unwrap_or_default() });
+    // The next step: the case, with the contact's area.
+    let open_case = move |person: i64| {
+        let from = contact.get().flatten().map(|c| format!("&contact={}&area={}", c.id, c.area)).unwrap_or_default();
+        format!("/cases/new?person={person}{from}")
+    };
     let save = ServerAction::<SavePerson>::new();
     let error = action_error(save);
     // The saved copy (its version) is what the next edit starts from.
@@ -95,14 +114,22 @@ pub fn PersonEditor() -> impl IntoView {
                 <div class="alert alert-success" role="status" id="person-saved">
                     {ui.t("persons.saved")} " "
                     <a href=format!("/persons/{}", p.id)>{format!("{} {}", p.last_name, p.first_name)}</a>
+                    " · " <a href=open_case(p.id.0) id="open-case">{ui.t("cases.new")}</a>
                 </div>
+            })}
+            {move || id().filter(|_| save.value().get().is_none()).map(|pid| view! {
+                <p><a class="btn btn-outline-primary" href=open_case(pid) id="open-case">{ui.t("cases.new")}</a></p>
             })}
             <ErrorAlert error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match current.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(p) => person_form(p, id(), save, error, Signal::derive(duplicate)).into_any(),
+                        Ok(p) => {
+                            let prefill = if p.is_none() { contact.await } else { None };
+                            let districts = districts.await;
+                            person_form(p, prefill, districts, id(), save, error, Signal::derive(duplicate)).into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -112,6 +139,8 @@ pub fn PersonEditor() -> impl IntoView {
 
 fn person_form(
     p: Option<PersonOut>,
+    prefill: Option<types::contacts::ContactOut>,
+    districts: Vec<types::dto::DistrictOut>,
     id: Option<i64>,
     save: ServerAction<SavePerson>,
     error: Signal<Option<UiError>>,
@@ -119,13 +148,32 @@ fn person_form(
 ) -> impl IntoView {
     let ui = use_ui();
     let text = |pick: fn(&PersonOut) -> Option<String>| p.as_ref().and_then(pick).unwrap_or_default();
-    let sex = text(|p| p.sex.clone());
-    let citizenship = p.as_ref().map(|p| p.citizenship.clone()).unwrap_or_else(|| "italian".into());
+    // A contact gives sex, citizenship, country and district to start from.
+    let from_contact = |pick: fn(&types::contacts::ContactOut) -> Option<String>| prefill.as_ref().and_then(pick);
+    let sex = p
+        .as_ref()
+        .and_then(|p| p.sex.clone())
+        .or_else(|| {
+            from_contact(|c| match c.gender.as_str() {
+                "female" => Some("F".into()),
+                "male" => Some("M".into()),
+                _ => None,
+            })
+        })
+        .unwrap_or_default();
+    let citizenship = p
+        .as_ref()
+        .map(|p| p.citizenship.clone())
+        .or_else(|| from_contact(|c| Some(c.citizenship.clone())))
+        .unwrap_or_else(|| "italian".into());
+    let district = p.as_ref().and_then(|p| p.district_id).or_else(|| prefill.as_ref().and_then(|c| c.district_id));
     let version = p.as_ref().map(|p| p.version.to_string());
     let (last_name, first_name) = (text(|p| Some(p.last_name.clone())), text(|p| Some(p.first_name.clone())));
     let (tax_code, birth_date, birth_place) =
         (text(|p| p.tax_code.clone()), text(|p| p.birth_date.clone()), text(|p| p.birth_place.clone()));
-    let (country, address) = (text(|p| p.country.clone()), text(|p| p.address.clone()));
+    let country =
+        p.as_ref().and_then(|p| p.country.clone()).or_else(|| from_contact(|c| c.country.clone())).unwrap_or_default();
+    let address = text(|p| p.address.clone());
     let (phone, email) = (text(|p| p.phone.clone()), text(|p| p.email.clone()));
     view! {
         <ActionForm action=save attr:id="person-form">
@@ -170,6 +218,20 @@ fn person_form(
             <div class="row">
                 <Field id="address" name="address" label="field.address" error maxlength=200 class="col-md-6"
                     value=address/>
+                {(!districts.is_empty()).then(|| view! {
+                    <div class="form-group mb-4 col-md-6">
+                        <label for="district_id" class="active">{ui.t("field.district")}</label>
+                        <select id="district_id" name="district_id" class="form-select" aria-describedby="district_id-error">
+                            <option value="">{ui.t("common.choose")}</option>
+                            {districts.iter().map(|d| view! {
+                                <option value=d.id.to_string() selected=district == Some(d.id)>{d.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                        <FieldMessage error field="district_id"/>
+                    </div>
+                })}
+            </div>
+            <div class="row">
                 <Field id="phone" name="phone" label="field.phone" kind="tel" error maxlength=40 class="col-md-3"
                     value=phone/>
                 <Field id="email" name="email" label="field.email" kind="email" error maxlength=254 class="col-md-3"

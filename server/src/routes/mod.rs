@@ -2,6 +2,7 @@
 //! with its OpenAPI description, so `/api/openapi.json` and the cross-tenant test both
 //! see every route. `app_router` adds the staff web app, static assets and middleware.
 
+pub mod cases;
 pub mod contacts;
 pub mod directory;
 pub mod docs;
@@ -49,6 +50,7 @@ struct ApiDoc;
 
 /// Every API route with its OpenAPI description.
 pub fn api() -> OpenApiRouter<AppState> {
+    use self::cases as ca;
     use self::contacts as c;
     use self::directory as d;
     use self::persons as pe;
@@ -88,6 +90,12 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(pe::list_persons, pe::create_person))
         .routes(routes!(pe::search_persons))
         .routes(routes!(pe::get_person, pe::update_person))
+        .routes(routes!(ca::list_cases, ca::create_case))
+        .routes(routes!(ca::search_cases))
+        .routes(routes!(ca::get_case, ca::update_case))
+        .routes(routes!(ca::set_case_access))
+        .routes(routes!(ca::get_section, ca::save_section))
+        .routes(routes!(ca::section_history))
 }
 
 /// The public directory API (also in the OpenAPI document; CORS open for GET).
