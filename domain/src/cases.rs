@@ -78,11 +78,12 @@ impl CaseGrant {
     }
 }
 
-fn day(d: NaiveDate) -> String {
+pub(crate) fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn today() -> NaiveDate {
+/// Today in Italy.
+pub(crate) fn today() -> NaiveDate {
     italian_date(Utc::now())
 }
 

@@ -17,6 +17,7 @@ pub mod hsds;
 pub mod import;
 pub mod organizations;
 pub mod persons;
+pub mod plans;
 pub mod public_directory;
 pub mod reference;
 pub mod tenancy;

@@ -267,6 +267,42 @@ impl TenantOwned for entity::household_member::Entity {
     }
 }
 
+impl TenantOwned for entity::assessment::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::assessment::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::assessment::Column::Id
+    }
+}
+
+impl TenantOwned for entity::care_plan::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::care_plan::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::care_plan::Column::Id
+    }
+}
+
+impl TenantOwned for entity::plan_event::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::plan_event::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::plan_event::Column::Id
+    }
+}
+
+impl TenantOwned for entity::intervention::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::intervention::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::intervention::Column::Id
+    }
+}
+
 // Append-only: on PostgreSQL no policy lets a row change or go (see the migration).
 impl TenantOwned for entity::audit_entry::Entity {
     fn tenant_column() -> Self::Column {

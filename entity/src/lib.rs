@@ -2,7 +2,9 @@
 //! Tenant-owned tables carry `tenant_id`; the scoped helpers in `domain::tenancy` are
 //! the only way the application reads or writes them.
 
+pub mod assessment;
 pub mod audit_entry;
+pub mod care_plan;
 pub mod case_member;
 pub mod case_section;
 pub mod case_section_change;
@@ -13,11 +15,13 @@ pub mod facility;
 pub mod facility_change;
 pub mod facility_type;
 pub mod household_member;
+pub mod intervention;
 pub mod login_throttle;
 pub mod membership;
 pub mod organization;
 pub mod password_reset;
 pub mod person;
+pub mod plan_event;
 pub mod social_case;
 pub mod tenant;
 pub mod tenant_logo;

@@ -12,6 +12,7 @@ mod m20261126_000006_theme;
 mod m20261127_000007_front_desk_audit;
 mod m20261128_000008_person;
 mod m20261129_000009_case;
+mod m20261130_000010_plan;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_front_desk_audit::Migration),
             Box::new(m20261128_000008_person::Migration),
             Box::new(m20261129_000009_case::Migration),
+            Box::new(m20261130_000010_plan::Migration),
         ]
     }
 }
@@ -48,4 +50,8 @@ pub const TENANT_TABLES: &[&str] = &[
     "case_section",
     "case_section_change",
     "household_member",
+    "assessment",
+    "care_plan",
+    "plan_event",
+    "intervention",
 ];

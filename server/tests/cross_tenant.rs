@@ -22,6 +22,8 @@ struct Fixture {
     contact_id: i64,
     person_id: i64,
     case_id: i64,
+    plan_id: i64,
+    intervention_id: i64,
 }
 
 const SECRET: &str = "Quartiere Riservato di A";
@@ -59,6 +61,12 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
     let housing = json!({"version": 0, "entries": [{"notes": SECRET}]});
     let r = a_admin.put(&format!("/api/v1/t/{a_slug}/cases/{}/sections/housing", ca.body["id"]), housing).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let case_uri = format!("/api/v1/t/{a_slug}/cases/{}", ca.body["id"]);
+    let plan = a_admin.post(&format!("{case_uri}/plans"), json!({"goals": SECRET})).await;
+    assert_eq!(plan.status, StatusCode::CREATED, "{:?}", plan.body);
+    let intervention = json!({"kind": "prevenzione", "started_on": "2026-01-01", "description": SECRET});
+    let iv = a_admin.post(&format!("{case_uri}/interventions"), intervention).await;
+    assert_eq!(iv.status, StatusCode::CREATED, "{:?}", iv.body);
     let a = Fixture {
         slug: a_slug.clone(),
         district_id: d.body["id"].as_i64().unwrap(),
@@ -68,6 +76,8 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
         contact_id: c.body["id"].as_i64().unwrap(),
         person_id: pe.body["id"].as_i64().unwrap(),
         case_id: ca.body["id"].as_i64().unwrap(),
+        plan_id: plan.body["id"].as_i64().unwrap(),
+        intervention_id: iv.body["id"].as_i64().unwrap(),
     };
 
     // B's admin: the most privileged local role in another tenant.
@@ -234,6 +244,8 @@ fn fill(path: &str, a: &Fixture) -> String {
             "{person_id}" => out.push_str(&a.person_id.to_string()),
             "{case_id}" => out.push_str(&a.case_id.to_string()),
             "{section}" => out.push_str("housing"),
+            "{plan_id}" => out.push_str(&a.plan_id.to_string()),
+            "{intervention_id}" => out.push_str(&a.intervention_id.to_string()),
             s if s.starts_with('{') => panic!("{path}: no cross-tenant fixture for {s}"),
             s => out.push_str(s),
         }

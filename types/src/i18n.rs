@@ -156,6 +156,10 @@ mod tests {
         }
         keys.extend(CASE_STATUSES.iter().map(|c| crate::cases::code_key("status", c)));
         keys.extend(CLOSING_REASONS.iter().map(|c| crate::cases::code_key("closing_reason", c)));
+        use crate::plans::{funding_key, status_key, unit_key, FUNDING, PLAN_STATUSES, UNITS};
+        keys.extend(PLAN_STATUSES.iter().map(|c| status_key(c)));
+        keys.extend(UNITS.iter().map(|c| unit_key(c)));
+        keys.extend(FUNDING.iter().map(|c| funding_key(c)));
         for lang in Lang::ALL {
             for k in &keys {
                 assert!(has_key(lang, k), "{k} missing in {lang:?}");

@@ -37,4 +37,10 @@ typed_id! {
     PersonId,
     /// A social case (presa in carico) of a person.
     CaseId,
+    /// A social assessment of a case.
+    AssessmentId,
+    /// An individual plan (PAI) of a case.
+    PlanId,
+    /// An intervention delivered on a case.
+    InterventionId,
 }

@@ -12,6 +12,7 @@ pub mod fiscal;
 pub mod i18n;
 pub mod ids;
 pub mod persons;
+pub mod plans;
 pub mod roles;
 pub mod theme;
 

@@ -22,7 +22,7 @@ use crate::state::AppState;
 pub struct CasePath {
     #[allow(dead_code)]
     tenant: String,
-    case_id: i64,
+    pub case_id: i64,
 }
 
 /// `/{tenant}/cases/{case_id}/sections/{section}`

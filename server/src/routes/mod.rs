@@ -9,6 +9,7 @@ pub mod docs;
 pub mod health;
 pub mod hsds;
 pub mod persons;
+pub mod plans;
 pub mod public;
 pub mod session;
 pub mod tenant;
@@ -54,6 +55,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     use self::contacts as c;
     use self::directory as d;
     use self::persons as pe;
+    use self::plans as pl;
     use self::session as s;
     use self::tenant as t;
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -96,6 +98,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ca::set_case_access))
         .routes(routes!(ca::get_section, ca::save_section))
         .routes(routes!(ca::section_history))
+        .routes(routes!(pl::case_work))
+        .routes(routes!(pl::add_assessment))
+        .routes(routes!(pl::create_plan))
+        .routes(routes!(pl::update_plan))
+        .routes(routes!(pl::review_plan))
+        .routes(routes!(pl::record_intervention))
+        .routes(routes!(pl::update_intervention))
+        .routes(routes!(pl::reviews_due))
 }
 
 /// The public directory API (also in the OpenAPI document; CORS open for GET).
