@@ -853,6 +853,122 @@ pub async fn save_case_section(
     domain::cases::save_section(&db, &ctx, types::CaseId(id), &section, input).await.map_err(|e| ssr::fail(e, lang))
 }
 
+/// Assessments, plans, interventions and the total spent on a case.
+#[server(prefix = "/sf", endpoint = "case_work")]
+pub async fn case_work(id: i64) -> Result<types::plans::CaseWorkOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::plans::case_work(&db, &ctx, types::CaseId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "add_assessment")]
+pub async fn add_assessment(
+    id: i64,
+    assessed_on: Option<String>,
+    problems: Option<String>,
+    resources: Option<String>,
+    summary: Option<String>,
+    proposals: Option<String>,
+) -> Result<types::plans::AssessmentOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::plans::AssessmentIn {
+        assessed_on,
+        problems: problems.unwrap_or_default(),
+        resources: resources.unwrap_or_default(),
+        summary: summary.unwrap_or_default(),
+        proposals: proposals.unwrap_or_default(),
+    };
+    domain::plans::add_assessment(&db, &ctx, types::CaseId(id), input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Agrees a plan (no `plan_id`) or changes one, its status included.
+#[server(prefix = "/sf", endpoint = "save_plan")]
+#[allow(clippy::too_many_arguments)] // one argument per form field
+pub async fn save_plan(
+    id: i64,
+    plan_id: Option<i64>,
+    version: Option<i32>,
+    goals: Option<String>,
+    planned: Option<String>,
+    responsibilities: Option<String>,
+    started_on: Option<String>,
+    next_review_on: Option<String>,
+    status: Option<String>,
+    status_note: Option<String>,
+) -> Result<types::plans::PlanOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::plans::PlanIn {
+        goals: goals.unwrap_or_default(),
+        planned: planned.unwrap_or_default(),
+        responsibilities: responsibilities.unwrap_or_default(),
+        started_on,
+        next_review_on,
+        status,
+        status_note,
+        version,
+    };
+    let case = types::CaseId(id);
+    match plan_id {
+        None => domain::plans::create_plan(&db, &ctx, case, input).await,
+        Some(plan) => domain::plans::update_plan(&db, &ctx, case, types::PlanId(plan), input).await,
+    }
+    .map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "review_plan")]
+pub async fn review_plan(
+    id: i64,
+    plan_id: i64,
+    reviewed_on: Option<String>,
+    notes: Option<String>,
+    next_review_on: Option<String>,
+) -> Result<types::plans::PlanOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::plans::ReviewIn { reviewed_on, notes: notes.unwrap_or_default(), next_review_on };
+    domain::plans::review_plan(&db, &ctx, types::CaseId(id), types::PlanId(plan_id), input)
+        .await
+        .map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "record_intervention")]
+#[allow(clippy::too_many_arguments)] // one argument per form field
+pub async fn record_intervention(
+    id: i64,
+    kind: Option<String>,
+    description: Option<String>,
+    started_on: Option<String>,
+    ended_on: Option<String>,
+    quantity: Option<String>,
+    unit: Option<String>,
+    cost: Option<String>,
+    funding: Option<String>,
+    provider_name: Option<String>,
+    plan_id: Option<String>,
+) -> Result<types::plans::InterventionOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::plans::InterventionIn {
+        kind: kind.unwrap_or_default(),
+        description,
+        started_on: started_on.unwrap_or_default(),
+        ended_on,
+        quantity,
+        unit,
+        cost,
+        funding,
+        provider_facility_id: None,
+        provider_name,
+        plan_id: plan_id.and_then(|p| p.trim().parse().ok()).map(types::PlanId),
+        version: None,
+    };
+    domain::plans::record_intervention(&db, &ctx, types::CaseId(id), input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Plan reviews due on the worker's cases (their home page).
+#[server(prefix = "/sf", endpoint = "reviews_due")]
+pub async fn reviews_due() -> Result<Vec<types::plans::ReviewDue>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::plans::reviews_due(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+}
+
 /// The current tenant's organisations, filtered by `q`, one page at a time.
 #[server(prefix = "/sf", endpoint = "list_organizations")]
 pub async fn list_organizations(
@@ -1197,6 +1313,12 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/set_case_access", FnScope::Tenant),
     ("/sf/case_section", FnScope::Tenant),
     ("/sf/save_case_section", FnScope::Tenant),
+    ("/sf/case_work", FnScope::Tenant),
+    ("/sf/add_assessment", FnScope::Tenant),
+    ("/sf/save_plan", FnScope::Tenant),
+    ("/sf/review_plan", FnScope::Tenant),
+    ("/sf/record_intervention", FnScope::Tenant),
+    ("/sf/reviews_due", FnScope::Tenant),
 ];
 
 /// Who may call a server function.

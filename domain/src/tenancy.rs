@@ -108,17 +108,7 @@ impl TenantContext {
 
     /// Opens the scoped transaction every tenant-owned query runs in.
     pub async fn begin(&self, db: &DatabaseConnection) -> Result<TenantTx> {
-        let tx = db.begin().await?;
-        if tx.get_database_backend() == DbBackend::Postgres {
-            // `true`: the setting lives only as long as this transaction.
-            tx.execute(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT set_config('app.tenant_id', $1, true)",
-                [Value::from(self.tenant.id.0.to_string())],
-            ))
-            .await?;
-        }
-        Ok(TenantTx { tx, tenant_id: self.tenant.id.0, directory_written: Default::default() })
+        TenantTx::open(db, self.tenant.id).await
     }
 }
 
@@ -413,14 +403,29 @@ impl TenantTx {
     /// A transaction in `tenant_id` for an operator command of the CLI (`audit verify`):
     /// whoever runs it already holds the database, so no user or role is involved.
     pub async fn for_operator(db: &DatabaseConnection, tenant_id: TenantId) -> Result<TenantTx> {
+        Self::open(db, tenant_id).await
+    }
+
+    async fn open(db: &DatabaseConnection, tenant_id: TenantId) -> Result<TenantTx> {
         let tx = db.begin().await?;
-        if tx.get_database_backend() == DbBackend::Postgres {
-            tx.execute(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT set_config('app.tenant_id', $1, true)",
-                [Value::from(tenant_id.0.to_string())],
-            ))
-            .await?;
+        match tx.get_database_backend() {
+            DbBackend::Postgres => {
+                // `true`: the setting lives only as long as this transaction.
+                tx.execute(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT set_config('app.tenant_id', $1, true)",
+                    [Value::from(tenant_id.0.to_string())],
+                ))
+                .await?;
+            }
+            DbBackend::Sqlite => {
+                // Even a read of personal data appends to the audit log. A SQLite
+                // transaction that read first and writes later fails at once ("database
+                // is locked") when another wrote in between; taking the write lock first
+                // (a write that changes nothing) makes them wait their turn instead.
+                tx.execute_unprepared("UPDATE tenant SET id = id WHERE 0").await?;
+            }
+            _ => {}
         }
         Ok(TenantTx { tx, tenant_id: tenant_id.0, directory_written: Default::default() })
     }

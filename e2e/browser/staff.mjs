@@ -9,6 +9,8 @@ const browser = await launch();
 const page = await browser.newPage({ locale: "it-IT" });
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));
+// A panic in the wasm shows as "unreachable"; its message is in the console.
+page.on("console", (m) => { if (m.type() === "error") console.log(`console: ${m.text().slice(0, 1500)}`); });
 const step = (name) => console.log(`step: ${name}`);
 const PASSWORD = "demo-openwelfare-2026";
 
@@ -255,6 +257,37 @@ try {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (overflow > 0) throw new Error(`the case page is ${overflow}px wider than a phone`);
   await page.setViewportSize({ width: 1280, height: 800 });
+
+  step("assessment, then the plan (PAI), then an intervention with its cost");
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.click("#new-assessment summary");
+  await page.fill("#as-problems", "Non esce più di casa da sola; difficoltà nell'igiene personale");
+  await page.fill("#as-summary", "Parziale non autosufficienza, rete familiare debole");
+  await page.locator("#assessment-form button[type=submit]").click();
+  await page.locator("#assessments article", { hasText: "Parziale non autosufficienza" }).waitFor();
+  await page.click("#new-plan summary");
+  await page.fill("#np-goals", "Restare a casa in sicurezza");
+  const inAWeek = new Date(Date.now() + 7 * 86400e3).toISOString().slice(0, 10);
+  await page.fill("#np-review", inAWeek);
+  await page.locator("#plan-form button[type=submit]").click();
+  await page.locator("#plans .plan-status", { hasText: "Avviato" }).waitFor();
+  await page.click("#new-intervention summary");
+  await page.selectOption("#iv-kind", "interventi_domiciliari");
+  await page.fill("#iv-start", "2026-11-02");
+  await page.fill("#iv-quantity", "20");
+  await page.selectOption("#iv-unit", "hours");
+  await page.fill("#iv-cost", "-5");
+  await page.locator("#intervention-form button[type=submit]").click();
+  await page.locator("#iv-cost-error", { hasText: "Importo non valido" }).waitFor();
+  if ((await page.inputValue("#iv-quantity")) !== "20") throw new Error("an answer was lost");
+  await page.fill("#iv-cost", "450,00");
+  await page.locator("#intervention-form button[type=submit]").click();
+  await page.locator("#total-cost", { hasText: "450,00 €" }).waitFor();
+
+  step("the review falls due on the worker's home");
+  await page.goto(`${base}/`);
+  await page.locator("#reviews-due a", { hasText: "Bianchi Rosa" }).waitFor();
+  await page.locator("#my-cases a", { hasText: "Bianchi Rosa" }).waitFor();
 
   if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
   console.log("staff.mjs: all steps passed");

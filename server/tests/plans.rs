@@ -129,6 +129,22 @@ async fn assessment_plan_and_interventions(app: TestApp) {
     assert_eq!(r.body["interventions"].as_array().unwrap().len(), 2);
     assert_eq!(r.body["assessments"][0]["summary"], "Parziale non autosufficienza");
 
+    // The pages and server functions: the case page shows the work and its total; the
+    // home page the review due.
+    let form = format!("id={}&kind=prevenzione&started_on=2026-05-01&cost=0%2C75&quantity=&unit=", case_ids[0]);
+    assert_eq!(worker.server_fn("/sf/record_intervention", &form).await.status, StatusCode::OK);
+    let form = format!("id={}&kind=prevenzione&started_on=2026-05-01&cost=-1", case_ids[0]);
+    let r = worker.server_fn("/sf/record_intervention", &form).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let form = format!("id={}&goals=Secondo+progetto&next_review_on={}", case_ids[0], days_from_today(3));
+    let r = worker.server_fn("/sf/save_plan", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let page = worker.page(&format!("/cases/{}", case_ids[0])).await;
+    assert!(page.text.contains("1.782,00 €") && page.text.contains("Parziale non autosufficienza"), "{}", page.text);
+    assert!(page.text.contains("Sospeso") && page.text.contains("Ricovero ospedaliero"), "the plan's history shows");
+    let home = worker.page("/").await;
+    assert!(home.text.contains("reviews-due") && home.text.contains(&days_from_today(3)), "{}", home.text);
+
     // Rows of another case are out of reach through this one; the outsider sees nothing.
     assert_eq!(worker.put(&format!("{other}/plans/{plan_id}"), plan.clone()).await.status, StatusCode::NOT_FOUND);
     let r = worker.put(&format!("{other}/interventions/{intervention_id}"), sad.clone()).await;

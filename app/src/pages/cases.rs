@@ -12,15 +12,16 @@ use types::cases::{
 use types::directory::{area_key, AREAS};
 use types::Role;
 
+use super::case_work::{work_view, Actions};
 use super::{action_error, ErrorAlert, FieldMessage, Pagination, SignedIn};
 use crate::api::{
-    case_detail, case_section, case_workers, person_detail, search_cases, EditCase, OpenCase, SaveCaseSection,
-    SearchCases, SetCaseAccess, UiError,
+    case_detail, case_section, case_work, case_workers, person_detail, search_cases, EditCase, OpenCase,
+    SaveCaseSection, SearchCases, SetCaseAccess, UiError,
 };
 use crate::use_ui;
 
 /// Counts an action's successful results, to reload what it changed (and only then).
-fn successes<I, O>(action: ServerAction<I>) -> RwSignal<u32>
+pub(crate) fn successes<I, O>(action: ServerAction<I>) -> RwSignal<u32>
 where
     I: leptos::server_fn::ServerFn<Output = O, Error = UiError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
@@ -239,7 +240,13 @@ pub fn CasePage() -> impl IntoView {
     // Reload after a successful save only: a refused one keeps what was typed.
     let saves = successes(edit);
     let grants = successes(access);
-    let case = Resource::new(move || (id(), saves.get(), grants.get()), |(id, _, _)| case_detail(id));
+    let work_actions = Actions::new();
+    let work_saves = work_actions.successes();
+    // One resource for the case and its work: one round trip, one hydration point.
+    let case = Resource::new(
+        move || (id(), saves.get(), grants.get(), work_saves.get()),
+        |(id, ..)| async move { Ok::<_, UiError>((case_detail(id).await?, case_work(id).await?)) },
+    );
     let workers = Resource::new(|| (), |_| case_workers());
     view! {
         <SignedIn>
@@ -248,9 +255,9 @@ pub fn CasePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match case.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(c) => {
+                        Ok((c, work)) => {
                             let workers = if c.can_manage_access { workers.await.unwrap_or_default() } else { vec![] };
-                            case_view(c, edit, access, workers).into_any()
+                            case_view(c, work, work_actions, edit, access, workers).into_any()
                         }
                     }
                 })}
@@ -261,6 +268,8 @@ pub fn CasePage() -> impl IntoView {
 
 fn case_view(
     c: CaseOut,
+    work: types::plans::CaseWorkOut,
+    work_actions: Actions,
     edit: ServerAction<EditCase>,
     access: ServerAction<SetCaseAccess>,
     workers: Vec<types::cases::CaseMemberOut>,
@@ -363,7 +372,8 @@ fn case_view(
         <p><a href=format!("/persons/{}", c.person.id)>{ui.t("cases.person_record")}</a></p>
         <h2 class="h4">{ui.t("cases.record")}</h2>
         <ul class="list-group mb-4" id="case-sections">{sections}</ul>
-        <h2 class="h4">{ui.t("cases.workers")}</h2>
+        {work_view(c.id.0, work, work_actions)}
+        <h2 class="h4 mt-4">{ui.t("cases.workers")}</h2>
         <ul id="case-members">{members}</ul>
         {access_form}
         <details class="mb-4" id="case-edit">

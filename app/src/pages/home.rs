@@ -9,6 +9,27 @@ use crate::use_ui;
 #[component]
 pub fn Home() -> impl IntoView {
     let ui = use_ui();
+    // Created with the page, not inside `SignedIn` (whose content is rebuilt when the
+    // session loads): keyed on the tenant, a tenant switch reloads it.
+    let desk = Resource::new(
+        move || {
+            ui.session()
+                .and_then(|s| s.current)
+                .filter(|m| !m.tenant.kind.is_root() && matches!(m.role, Role::SocialWorker | Role::TenantAdmin))
+                .map(|m| m.tenant.slug)
+        },
+        |tenant| async move {
+            tenant?;
+            let reviews = crate::api::reviews_due().await.unwrap_or_default();
+            let cases = crate::api::search_cases(None, Some("open".into()), None, Some(true), Some(1)).await;
+            let contacts = crate::api::list_contacts(None, None, None, None, 1).await;
+            Some(Desk {
+                reviews,
+                cases: cases.map(|p| p.items).unwrap_or_default(),
+                contacts: contacts.map(|p| p.items).unwrap_or_default(),
+            })
+        },
+    );
     view! {
         <SignedIn>
             {move || ui.session().map(|s| {
@@ -39,6 +60,72 @@ pub fn Home() -> impl IntoView {
                     </div>
                 }
             })}
+            <WorkerDesk desk/>
         </SignedIn>
+    }
+}
+
+/// What a social worker's desk shows.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Desk {
+    reviews: Vec<types::plans::ReviewDue>,
+    cases: Vec<types::cases::CaseSummary>,
+    contacts: Vec<types::contacts::ContactOut>,
+}
+
+/// A social worker's desk: plan reviews falling due, their open cases, the latest
+/// contacts of the front desk.
+#[component]
+fn WorkerDesk(desk: Resource<Option<Desk>>) -> impl IntoView {
+    let ui = use_ui();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Desk { reviews, cases, contacts } = desk.await?;
+                Some(view! {
+                    <div class="row mt-4">
+                        <section class="col-lg-6 mb-4" id="reviews-due">
+                            <h2 class="h4">{ui.t("home.reviews_due")}</h2>
+                            {if reviews.is_empty() {
+                                view! { <p>{ui.t("home.no_reviews")}</p> }.into_any()
+                            } else {
+                                view! { <ul class="list-group">{reviews.into_iter().map(|r| {
+                                    let overdue = r.overdue.then(|| view! { <span class="badge bg-danger ms-2">{ui.t("home.overdue")}</span> });
+                                    view! {
+                                        <li class="list-group-item">
+                                            <a href=format!("/cases/{}", r.case_id)>{r.person_name}</a>
+                                            " · " {r.next_review_on}{overdue}
+                                        </li>
+                                    }
+                                }).collect_view()}</ul> }.into_any()
+                            }}
+                        </section>
+                        <section class="col-lg-6 mb-4" id="my-cases">
+                            <h2 class="h4">{ui.t("home.my_cases")}</h2>
+                            {if cases.is_empty() {
+                                view! { <p>{ui.t("cases.none")}</p> }.into_any()
+                            } else {
+                                view! { <ul class="list-group">{cases.into_iter().take(10).map(|c| view! {
+                                    <li class="list-group-item">
+                                        <a href=format!("/cases/{}", c.id)>{c.person_name}</a>
+                                        " · " {ui.t(&types::directory::area_key(&c.area))}
+                                    </li>
+                                }).collect_view()}</ul> }.into_any()
+                            }}
+                            <p class="mt-2"><a href="/cases?mine=true&status=open">{ui.t("nav.cases")}</a></p>
+                        </section>
+                        <section class="col-12 mb-4" id="recent-contacts">
+                            <h2 class="h4">{ui.t("contacts.title")}</h2>
+                            <ul class="list-group">{contacts.into_iter().take(5).map(|c| view! {
+                                <li class="list-group-item">
+                                    {c.contacted_on} " · " {ui.t(&types::contacts::code_key("request_type", &c.request_type))}
+                                    " · " {ui.t(&types::contacts::code_key("outcome", &c.outcome))}
+                                </li>
+                            }).collect_view()}</ul>
+                        </section>
+                    </div>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -1,5 +1,6 @@
 //! One file per page, plus the small pieces pages share.
 
+pub mod case_work;
 pub mod cases;
 pub mod contacts;
 pub mod directory;

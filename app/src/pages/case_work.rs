@@ -1,0 +1,332 @@
+//! The work on a case, on its page: assessments, the individual plan (PAI) with its
+//! status history and reviews, and the interventions delivered with the total spent.
+//! Every form keeps what was typed when the server refuses it, and names the field.
+
+use leptos::prelude::*;
+use types::cases::display_cents;
+use types::contacts::code_key;
+use types::plans::{
+    funding_key, status_key, unit_key, CaseWorkOut, InterventionOut, PlanOut, FUNDING, INTERVENTION_TYPES,
+    PLAN_STATUSES, UNITS,
+};
+
+use super::{action_error, ErrorAlert};
+use crate::api::{AddAssessment, RecordIntervention, ReviewPlan, SavePlan, UiError};
+use crate::pages::cases::successes;
+use crate::use_ui;
+
+/// One labelled input or textarea of these forms, with its error message.
+#[component]
+fn Input(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    error: Signal<Option<UiError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] required: bool,
+    #[prop(default = "col-md-6")] class: &'static str,
+) -> impl IntoView {
+    let ui = use_ui();
+    let message_id = format!("{id}-error");
+    let message = move || error.get().and_then(|e| e.field(name));
+    let invalid = move || message().is_some().to_string();
+    let control = if kind == "textarea" {
+        view! {
+            <textarea id=id.clone() name=name class="form-control" rows="3" maxlength="4000" required=required
+                aria-invalid=invalid aria-describedby=message_id.clone()>{value}</textarea>
+        }
+        .into_any()
+    } else {
+        let mode = (name == "cost" || name == "quantity").then_some("decimal");
+        view! {
+            <input type=kind id=id.clone() name=name class="form-control" value=value required=required inputmode=mode
+                aria-invalid=invalid aria-describedby=message_id.clone()/>
+        }
+        .into_any()
+    };
+    view! {
+        <div class=format!("form-group mb-3 {class}")>
+            <label for=id class="active">{move || ui.t(label)}</label>
+            {control}
+            {move || message().map(|m| view! { <div class="invalid-feedback d-block" id=message_id.clone()>{m}</div> })}
+        </div>
+    }
+}
+
+/// A select of codes, "choose" first, with its error message.
+#[component]
+fn Codes(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    codes: &'static [&'static str],
+    key: fn(&str) -> String,
+    error: Signal<Option<UiError>>,
+    #[prop(optional, into)] selected: String,
+    #[prop(default = "col-md-6")] class: &'static str,
+) -> impl IntoView {
+    let ui = use_ui();
+    let message_id = format!("{id}-error");
+    let message = move || error.get().and_then(|e| e.field(name));
+    view! {
+        <div class=format!("form-group mb-3 {class}")>
+            <label for=id.clone() class="active">{move || ui.t(label)}</label>
+            <select id=id name=name class="form-select" aria-describedby=message_id.clone()
+                aria-invalid=move || message().is_some().to_string()>
+                <option value="">{move || ui.t("common.choose")}</option>
+                {codes.iter().map(|c| view! { <option value=*c selected=selected == *c>{ui.t(&key(c))}</option> }).collect_view()}
+            </select>
+            {move || message().map(|m| view! { <div class="invalid-feedback d-block" id=message_id.clone()>{m}</div> })}
+        </div>
+    }
+}
+
+fn intervention_key(code: &str) -> String {
+    code_key("request_type", code)
+}
+
+/// The actions of the work section; the case page reloads after each success.
+#[derive(Clone, Copy)]
+pub struct Actions {
+    pub assess: ServerAction<AddAssessment>,
+    pub plan: ServerAction<SavePlan>,
+    pub review: ServerAction<ReviewPlan>,
+    pub record: ServerAction<RecordIntervention>,
+}
+
+impl Actions {
+    pub fn new() -> Self {
+        Actions {
+            assess: ServerAction::new(),
+            plan: ServerAction::new(),
+            review: ServerAction::new(),
+            record: ServerAction::new(),
+        }
+    }
+
+    /// Counts successful saves of any of them (what the page's data is keyed on).
+    pub fn successes(self) -> Signal<u32> {
+        let counts = [successes(self.assess), successes(self.plan), successes(self.review), successes(self.record)];
+        Signal::derive(move || counts.iter().map(|c| c.get()).sum())
+    }
+}
+
+/// The work section of the case page.
+pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
+    let ui = use_ui();
+    let (assess_error, plan_error) = (action_error(a.assess), action_error(a.plan));
+    let record_error = action_error(a.record);
+    let (id, id_plan, id_record) = (case_id.to_string(), case_id.to_string(), case_id.to_string());
+    let new_plan_fields = plan_fields("np".into(), None, plan_error);
+    let assessments = w.assessments.into_iter().map(|x| view! {
+        <article class="card card-bg mb-3"><div class="card-body">
+            <h4 class="h6">{ui.tf("work.assessment_of", &[("date", &x.assessed_on), ("by", &x.author_name)])}</h4>
+            <dl class="row mb-0">
+                <dt class="col-sm-3">{ui.t("work.problems")}</dt><dd class="col-sm-9">{x.problems}</dd>
+                <dt class="col-sm-3">{ui.t("work.resources")}</dt><dd class="col-sm-9">{x.resources}</dd>
+                <dt class="col-sm-3">{ui.t("work.summary")}</dt><dd class="col-sm-9">{x.summary}</dd>
+                <dt class="col-sm-3">{ui.t("work.proposals")}</dt><dd class="col-sm-9">{x.proposals}</dd>
+            </dl>
+        </div></article>
+    }).collect_view();
+    let plan_ids: Vec<(String, String)> =
+        w.plans.iter().map(|p| (p.id.to_string(), ui.tf("work.plan_of", &[("date", &p.started_on)]))).collect();
+    let plans = w.plans.into_iter().map(|p| plan_view(case_id, p, a)).collect_view();
+    let total = display_cents(w.total_cost_cents);
+    let interventions = w.interventions.into_iter().map(intervention_row).collect_view();
+    view! {
+        <section id="case-work">
+            <h2 class="h4 mt-4">{ui.t("work.assessments")}</h2>
+            <div id="assessments">{assessments}</div>
+            <details class="mb-4" id="new-assessment">
+                <summary class="h6">{ui.t("work.new_assessment")}</summary>
+                <ErrorAlert error=assess_error/>
+                <ActionForm action=a.assess attr:id="assessment-form">
+                    <input type="hidden" name="id" value=id/>
+                    <div class="row">
+                        <Input id="as-date".into() name="assessed_on" label="work.assessed_on" kind="date" error=assess_error/>
+                        <Input id="as-problems".into() name="problems" label="work.problems" kind="textarea" error=assess_error required=true class="col-12"/>
+                        <Input id="as-resources".into() name="resources" label="work.resources" kind="textarea" error=assess_error class="col-12"/>
+                        <Input id="as-summary".into() name="summary" label="work.summary" kind="textarea" error=assess_error required=true class="col-12"/>
+                        <Input id="as-proposals".into() name="proposals" label="work.proposals" kind="textarea" error=assess_error class="col-12"/>
+                    </div>
+                    <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
+                </ActionForm>
+            </details>
+
+            <h2 class="h4 mt-4">{ui.t("work.plans")}</h2>
+            <div id="plans">{plans}</div>
+            <details class="mb-4" id="new-plan">
+                <summary class="h6">{ui.t("work.new_plan")}</summary>
+                <ErrorAlert error=plan_error/>
+                <ActionForm action=a.plan attr:id="plan-form">
+                    <input type="hidden" name="id" value=id_plan/>
+                    {new_plan_fields}
+                    <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
+                </ActionForm>
+            </details>
+
+            <h2 class="h4 mt-4">{ui.t("work.interventions")}</h2>
+            <div class="table-responsive">
+                <table class="table" id="interventions">
+                    <caption class="visually-hidden">{ui.t("work.interventions")}</caption>
+                    <thead><tr>
+                        <th scope="col">{ui.t("work.kind")}</th>
+                        <th scope="col">{ui.t("work.period")}</th>
+                        <th scope="col">{ui.t("work.quantity")}</th>
+                        <th scope="col">{ui.t("work.provider")}</th>
+                        <th scope="col">{ui.t("work.funding")}</th>
+                        <th scope="col" class="text-end">{ui.t("work.cost")}</th>
+                    </tr></thead>
+                    <tbody>{interventions}</tbody>
+                    <tfoot><tr>
+                        <th scope="row" colspan="5">{ui.t("work.total")}</th>
+                        <td class="text-end" id="total-cost"><strong>{total}</strong></td>
+                    </tr></tfoot>
+                </table>
+            </div>
+            <details class="mb-4" id="new-intervention">
+                <summary class="h6">{ui.t("work.new_intervention")}</summary>
+                <ErrorAlert error=record_error/>
+                <ActionForm action=a.record attr:id="intervention-form">
+                    <input type="hidden" name="id" value=id_record/>
+                    <div class="row">
+                        <Codes id="iv-kind".into() name="kind" label="work.kind" codes=&INTERVENTION_TYPES key=intervention_key error=record_error/>
+                        <Input id="iv-description".into() name="description" label="work.description" error=record_error/>
+                        <Input id="iv-start".into() name="started_on" label="work.started_on" kind="date" error=record_error required=true/>
+                        <Input id="iv-end".into() name="ended_on" label="work.ended_on" kind="date" error=record_error/>
+                        <Input id="iv-quantity".into() name="quantity" label="work.quantity" error=record_error class="col-md-3"/>
+                        <Codes id="iv-unit".into() name="unit" label="work.unit" codes=UNITS key=unit_key error=record_error class="col-md-3"/>
+                        <Input id="iv-cost".into() name="cost" label="work.cost" error=record_error class="col-md-3"/>
+                        <Codes id="iv-funding".into() name="funding" label="work.funding" codes=FUNDING key=funding_key error=record_error class="col-md-3"/>
+                        <Input id="iv-provider".into() name="provider_name" label="work.provider" error=record_error/>
+                        <div class="form-group mb-3 col-md-6">
+                            <label for="iv-plan" class="active">{ui.t("work.plan")}</label>
+                            <select id="iv-plan" name="plan_id" class="form-select">
+                                <option value="">{ui.t("common.choose")}</option>
+                                {plan_ids.into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                    <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+/// The fields of a plan's form; `prefix` keeps ids unique on the page.
+fn plan_fields(prefix: String, p: Option<&PlanOut>, error: Signal<Option<UiError>>) -> impl IntoView {
+    let text = |pick: fn(&PlanOut) -> String| p.map(pick).unwrap_or_default();
+    view! {
+        <div class="row">
+            <Input id=format!("{prefix}-goals") name="goals" label="work.goals" kind="textarea" error required=true class="col-12"
+                value=text(|p| p.goals.clone())/>
+            <Input id=format!("{prefix}-planned") name="planned" label="work.planned" kind="textarea" error class="col-12"
+                value=text(|p| p.planned.clone())/>
+            <Input id=format!("{prefix}-resp") name="responsibilities" label="work.responsibilities" kind="textarea" error class="col-12"
+                value=text(|p| p.responsibilities.clone())/>
+            <Input id=format!("{prefix}-start") name="started_on" label="work.started_on" kind="date" error
+                value=text(|p| p.started_on.clone())/>
+            <Input id=format!("{prefix}-review") name="next_review_on" label="work.next_review_on" kind="date" error
+                value=text(|p| p.next_review_on.clone().unwrap_or_default())/>
+        </div>
+    }
+}
+
+fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
+    let ui = use_ui();
+    let plan_error = action_error(a.plan);
+    let review_error = action_error(a.review);
+    let prefix = format!("plan-{}", p.id);
+    let events = p
+        .events
+        .iter()
+        .map(|e| {
+            let what = match (&e.status, e.kind.as_str()) {
+                (Some(s), _) => ui.tf("work.status_changed", &[("status", &ui.t(&status_key(s)))]),
+                (None, _) => ui.t("work.reviewed"),
+            };
+            let note = e.note.clone().map(|n| format!(" — {n}")).unwrap_or_default();
+            view! { <li>{format!("{} · {what} · {}{note}", e.on, e.by_name)}</li> }
+        })
+        .collect_view();
+    let review = p.next_review_on.clone().unwrap_or_else(|| "—".into());
+    let edit_fields = plan_fields(prefix.clone(), Some(&p), plan_error);
+    let (status_id, note_id) = (format!("{prefix}-status"), format!("{prefix}-note"));
+    let (reviewed_id, next_id, notes_id) =
+        (format!("{prefix}-reviewed"), format!("{prefix}-next"), format!("{prefix}-notes"));
+    let (plan_id, version, status) = (p.id.to_string(), p.version.to_string(), p.status.clone());
+    let plan_id_review = plan_id.clone();
+    let title = ui.tf("work.plan_of", &[("date", &p.started_on)]);
+    view! {
+        <article class="card card-bg mb-3" id=prefix><div class="card-body">
+            <div class="d-flex justify-content-between flex-wrap gap-2">
+                <h3 class="h6 m-0">{title}</h3>
+                <span class="badge bg-primary plan-status">{ui.t(&status_key(&p.status))}</span>
+            </div>
+            <dl class="row mb-0 mt-2">
+                <dt class="col-sm-3">{ui.t("work.goals")}</dt><dd class="col-sm-9">{p.goals.clone()}</dd>
+                <dt class="col-sm-3">{ui.t("work.planned")}</dt><dd class="col-sm-9">{p.planned.clone()}</dd>
+                <dt class="col-sm-3">{ui.t("work.responsibilities")}</dt><dd class="col-sm-9">{p.responsibilities.clone()}</dd>
+                <dt class="col-sm-3">{ui.t("work.next_review_on")}</dt><dd class="col-sm-9 plan-review">{review}</dd>
+            </dl>
+            <h4 class="h6 mt-2">{ui.t("work.plan_history")}</h4>
+            <ul class="plan-history">{events}</ul>
+            <details>
+                <summary>{ui.t("work.edit_plan")}</summary>
+                <ErrorAlert error=plan_error/>
+                <ActionForm action=a.plan attr:class="plan-edit">
+                    <input type="hidden" name="id" value=case_id.to_string()/>
+                    <input type="hidden" name="plan_id" value=plan_id/>
+                    <input type="hidden" name="version" value=version/>
+                    {edit_fields}
+                    <div class="row">
+                        <Codes id=status_id name="status" label="work.status" codes=PLAN_STATUSES key=status_key
+                            error=plan_error selected=status/>
+                        <Input id=note_id name="status_note" label="work.status_note" error=plan_error/>
+                    </div>
+                    <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
+                </ActionForm>
+            </details>
+            <details>
+                <summary>{ui.t("work.review")}</summary>
+                <ErrorAlert error=review_error/>
+                <ActionForm action=a.review attr:class="plan-review-form">
+                    <input type="hidden" name="id" value=case_id.to_string()/>
+                    <input type="hidden" name="plan_id" value=plan_id_review/>
+                    <div class="row">
+                        <Input id=reviewed_id name="reviewed_on" label="work.reviewed_on" kind="date" error=review_error/>
+                        <Input id=next_id name="next_review_on" label="work.next_review_on" kind="date" error=review_error/>
+                        <Input id=notes_id name="notes" label="work.review_notes" kind="textarea" error=review_error required=true class="col-12"/>
+                    </div>
+                    <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
+                </ActionForm>
+            </details>
+        </div></article>
+    }
+}
+
+fn intervention_row(i: InterventionOut) -> impl IntoView {
+    let ui = use_ui();
+    let period = match &i.ended_on {
+        Some(end) => format!("{} → {end}", i.started_on),
+        None => ui.tf("work.since", &[("date", &i.started_on)]),
+    };
+    let quantity = match (&i.quantity, &i.unit) {
+        (Some(q), Some(u)) => format!("{} {}", q.trim_end_matches(".00").replace('.', ","), ui.t(&unit_key(u))),
+        _ => String::new(),
+    };
+    let description = i.description.clone().map(|d| format!(" — {d}")).unwrap_or_default();
+    view! {
+        <tr>
+            <td>{ui.t(&intervention_key(&i.kind))}{description}</td>
+            <td>{period}</td>
+            <td>{quantity}</td>
+            <td>{i.provider_name.clone().unwrap_or_default()}</td>
+            <td>{i.funding.as_deref().map(|f| ui.t(&funding_key(f))).unwrap_or_default()}</td>
+            <td class="text-end">{display_cents(i.cost_cents)}</td>
+        </tr>
+    }
+}
