@@ -822,6 +822,13 @@ pub async fn set_case_access(
     domain::cases::set_access(&db, &ctx, types::CaseId(id), input).await.map_err(|e| ssr::fail(e, lang))
 }
 
+/// Who did what to a case and its person (tenant admins).
+#[server(prefix = "/sf", endpoint = "case_audit")]
+pub async fn case_audit(id: i64) -> Result<Vec<types::cases::AuditEntryOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::cases::audit_trail(&db, &ctx, types::CaseId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
 /// A section of a case's record with its history, newest save first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SectionView {
@@ -1314,6 +1321,7 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/case_section", FnScope::Tenant),
     ("/sf/save_case_section", FnScope::Tenant),
     ("/sf/case_work", FnScope::Tenant),
+    ("/sf/case_audit", FnScope::Tenant),
     ("/sf/add_assessment", FnScope::Tenant),
     ("/sf/save_plan", FnScope::Tenant),
     ("/sf/review_plan", FnScope::Tenant),

@@ -125,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/new") view=pages::cases::NewCase ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id") view=pages::cases::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id/sections/:section") view=pages::cases::SectionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id/audit") view=pages::cases::CaseAudit ssr=SsrMode::Async/>
                 </Routes>
             </layout::Layout>
         </Router>

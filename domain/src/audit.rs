@@ -261,6 +261,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_action_has_a_label() {
+        use Action::*;
+        for a in [Read, List, Create, Update, Delete, Export] {
+            assert!(types::cases::AUDIT_ACTIONS.contains(&a.code()), "{a:?}");
+        }
+    }
+
+    #[test]
     fn every_field_is_in_the_hash() {
         let at = DateTime::from_timestamp_micros(1_790_000_000_000_000).unwrap();
         let base = entry_hash(GENESIS, 1, 1, at, Some(7), "read", "contact", Some(3), None);

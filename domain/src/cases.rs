@@ -14,9 +14,9 @@ use entity::{case_member, case_section, case_section_change, contact, membership
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{ColumnTrait, Condition, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use types::cases::{
-    self, CaseAccessIn, CaseEdit, CaseIn, CaseMemberOut, CaseOut, CaseSearch, CaseSummary, Entry, FieldKind,
-    SectionChange, SectionDef, SectionIn, SectionOut, SectionSummary, CASE_STATUSES, CLOSING_REASONS, MAX_ENTRIES,
-    SECTIONS,
+    self, AuditEntryOut, CaseAccessIn, CaseEdit, CaseIn, CaseMemberOut, CaseOut, CaseSearch, CaseSummary, Entry,
+    FieldKind, SectionChange, SectionDef, SectionIn, SectionOut, SectionSummary, CASE_STATUSES, CLOSING_REASONS,
+    MAX_ENTRIES, SECTIONS,
 };
 use types::directory::AREAS;
 use types::dto::Page;
@@ -500,6 +500,31 @@ pub async fn workers(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name).then(a.user_id.cmp(&b.user_id)));
     Ok(out)
+}
+
+/// Who did what to the case and its person, newest first (tenant admins). Looking at the
+/// trail is itself recorded.
+pub async fn audit_trail(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) -> Result<Vec<AuditEntryOut>> {
+    ctx.require(Permission::ManageCaseAccess)?;
+    let tx = ctx.begin(db).await?;
+    let grant = CaseGrant::open(&tx, ctx, id).await?;
+    let mut entries = audit::trail(&tx, OBJECT, grant.case.id).await?;
+    entries.extend(audit::trail(&tx, "person", grant.case.person_id).await?);
+    entries.sort_by(|a, b| b.seq.cmp(&a.seq));
+    let names = crate::users::display_names(tx.conn(), entries.iter().filter_map(|e| e.user_id)).await?;
+    grant.audit(&tx, ctx, Action::Read, Some("audit")).await?;
+    tx.commit().await?;
+    Ok(entries
+        .into_iter()
+        .map(|e| AuditEntryOut {
+            seq: e.seq,
+            at: e.at.to_rfc3339(),
+            user_name: e.user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
+            action: e.action,
+            object: e.object_type,
+            section: e.section,
+        })
+        .collect())
 }
 
 fn parse_entries(content: &str) -> Result<Vec<Entry>> {

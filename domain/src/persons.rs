@@ -4,18 +4,21 @@
 //! already recorded in the tenant is refused with a warning until confirmed. A save based
 //! on an old copy is refused, not merged. Every read and write is audited.
 //!
-//! Who may: social workers and tenant admins of a comune or zone (DESIGN.md §4). Once
-//! cases exist, a social worker will see only the persons of the cases open to them.
+//! Who may: social workers and tenant admins of a comune or zone (DESIGN.md §4). A tenant
+//! admin sees every person of the tenant; a social worker those of the cases open to them
+//! and those nobody has taken in charge yet (to find someone before opening a case). The
+//! duplicate warning still counts every person of the tenant: a second record of the same
+//! person is worse than the hint that one exists.
 
 use chrono::{NaiveDate, Utc};
-use entity::{district, person};
-use sea_orm::sea_query::{Expr, Func};
+use entity::{case_member, district, person, social_case};
+use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{ColumnTrait, Condition, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use types::contacts::CITIZENSHIPS;
 use types::dto::Page;
 use types::fiscal::{self, Sex};
 use types::persons::{PersonIn, PersonOut};
-use types::{DistrictId, PersonId};
+use types::{DistrictId, PersonId, Role};
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
@@ -25,6 +28,44 @@ use crate::validate::Validator;
 use crate::{AppError, DatabaseConnection, Result, TenantContext, PER_PAGE};
 
 const OBJECT: &str = "person";
+
+/// The persons the caller may see (see the module docs); `None` is all of the tenant's.
+pub(crate) fn visible(ctx: &TenantContext, tenant: i64) -> Option<Condition> {
+    if ctx.role() == Role::TenantAdmin {
+        return None;
+    }
+    let taken_in_charge = Query::select()
+        .column(social_case::Column::PersonId)
+        .from(social_case::Entity)
+        .and_where(social_case::Column::TenantId.eq(tenant))
+        .to_owned();
+    let my_cases = Query::select()
+        .column(case_member::Column::CaseId)
+        .from(case_member::Entity)
+        .and_where(case_member::Column::TenantId.eq(tenant))
+        .and_where(case_member::Column::UserId.eq(ctx.user().0))
+        .to_owned();
+    let mine = Query::select()
+        .column(social_case::Column::PersonId)
+        .from(social_case::Entity)
+        .and_where(social_case::Column::TenantId.eq(tenant))
+        .and_where(social_case::Column::Id.in_subquery(my_cases))
+        .to_owned();
+    Some(
+        Condition::any()
+            .add(person::Column::Id.not_in_subquery(taken_in_charge))
+            .add(person::Column::Id.in_subquery(mine)),
+    )
+}
+
+/// Person `id` if the caller may see it, else `NotFound`.
+async fn visible_person(tx: &TenantTx, ctx: &TenantContext, id: PersonId) -> Result<person::Model> {
+    let mut query = tx.select::<person::Entity>().filter(person::Column::Id.eq(id.0));
+    if let Some(cond) = visible(ctx, tx.tenant_id().0) {
+        query = query.filter(cond);
+    }
+    query.one(tx.conn()).await?.ok_or(AppError::NotFound)
+}
 
 struct Valid {
     first_name: String,
@@ -169,7 +210,7 @@ pub async fn update_person(
 ) -> Result<PersonOut> {
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
-    let current = tx.get::<person::Entity>(id.0).await?;
+    let current = visible_person(&tx, ctx, id).await?;
     let Some(base) = input.version else {
         return Err(AppError::field("version", "validation.required"));
     };
@@ -202,7 +243,7 @@ pub async fn update_person(
 pub async fn get_person(db: &DatabaseConnection, ctx: &TenantContext, id: PersonId) -> Result<PersonOut> {
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
-    let row = tx.get::<person::Entity>(id.0).await?;
+    let row = visible_person(&tx, ctx, id).await?;
     let event = Event { action: Action::Read, object_type: OBJECT, object_id: Some(id.0), section: None };
     audit::record(&tx, Some(ctx.user()), event).await?;
     tx.commit().await?;
@@ -219,6 +260,9 @@ pub async fn search_persons(
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
     let mut query = tx.select::<person::Entity>();
+    if let Some(cond) = visible(ctx, tx.tenant_id().0) {
+        query = query.filter(cond);
+    }
     for word in q.unwrap_or_default().split_whitespace().take(5) {
         let like = format!("%{}%", word.to_lowercase().replace(['%', '_'], ""));
         let lower = |c: person::Column| Expr::expr(Func::lower(Expr::col(c)));

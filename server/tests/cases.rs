@@ -147,6 +147,16 @@ async fn cases_and_their_record(app: TestApp) {
         }
     }
     assert_eq!(outsider_c.get(&one).await.status, StatusCode::NOT_FOUND);
+    // The person of a case: for those who work on it (and the tenant admin) only; a person
+    // nobody has taken in charge yet is there for every worker to find.
+    let person = format!("{base}/persons/{}", pe.body["id"]);
+    assert_eq!(outsider_c.get(&person).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(outsider_c.post(&format!("{base}/persons/search"), json!({"q": "ferrari"})).await.body["total"], 0);
+    assert_eq!(colleague_c.get(&person).await.status, StatusCode::OK);
+    assert_eq!(admin_c.get(&person).await.status, StatusCode::OK);
+    let newcomer = worker.post(&format!("{base}/persons"), json!({"first_name": "Nuovo", "last_name": "Arrivo"})).await;
+    let r = outsider_c.get(&format!("{base}/persons/{}", newcomer.body["id"])).await;
+    assert_eq!(r.status, StatusCode::OK, "not yet taken in charge: {:?}", r.body);
     assert_eq!(outsider_c.get(&format!("{base}/cases")).await.body["total"], 0, "not in their list either");
     assert_eq!(colleague_c.get(&format!("{base}/cases")).await.body["total"], 1);
     assert_eq!(province.get(&one).await.status, StatusCode::FORBIDDEN);
@@ -239,6 +249,16 @@ async fn cases_and_their_record(app: TestApp) {
     assert_eq!(r.body["total"], 1, "{}", r.text);
     assert_eq!(worker.page("/cases?status=open&mine=true").await.status, StatusCode::OK);
     assert_eq!(outsider_c.server_fn("/sf/case_detail", &format!("id={id}")).await.status, StatusCode::NOT_FOUND);
+
+    // The tenant admin reads the case's trail (the person's entries too); workers may not.
+    let r = admin_c.get(&format!("{one}/audit")).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let trail = r.body.as_array().unwrap();
+    assert!(trail.iter().any(|e| e["object"] == "person" && e["action"] == "create"));
+    assert!(trail.iter().any(|e| e["section"] == "court" && e["action"] == "update"));
+    assert_eq!(worker.get(&format!("{one}/audit")).await.status, StatusCode::FORBIDDEN);
+    let page = admin_c.page(&format!("/cases/{id}/audit")).await;
+    assert!(page.text.contains("Registro degli accessi") && page.text.contains("Rapporti con l"), "{}", page.text);
 
     // Every access is audited, section by section, and the chain holds.
     let report = domain::audit::verify(&app.db, bs).await.unwrap();

@@ -180,6 +180,7 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "edit_case" => format!("id={}&version=1&area=anziani&opened_on=2026-01-01", a.case_id),
             "set_case_access" => format!("id={}&responsible_id=1", a.case_id),
             "case_work" => format!("id={}", a.case_id),
+            "case_audit" => format!("id={}", a.case_id),
             "add_assessment" => format!("id={}&problems=x&summary=y", a.case_id),
             "save_plan" => format!("id={}&plan_id={}&version=1&goals=Preso", a.case_id, a.plan_id),
             "review_plan" => format!("id={}&plan_id={}&notes=Preso", a.case_id, a.plan_id),

@@ -400,6 +400,26 @@ pub struct SectionChange {
     pub entries: Vec<Entry>,
 }
 
+/// Audit actions (`domain::audit::Action` codes) and the parts of a case other than its
+/// sections that entries name, for their labels (`cases.audit_action.*`, `cases.audit_part.*`).
+pub const AUDIT_ACTIONS: &[&str] = &["read", "list", "create", "update", "delete", "export"];
+pub const AUDIT_PARTS: &[&str] = &["access", "work", "assessment", "plan", "interventions", "audit"];
+
+/// One entry of a case's audit trail: who did what, when, to the case or its person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuditEntryOut {
+    pub seq: i64,
+    pub at: String,
+    pub user_name: String,
+    /// `read`, `list`, `create`, `update`, `delete`, `export`.
+    pub action: String,
+    /// `case` or `person`.
+    pub object: String,
+    /// The section of the record, when one.
+    pub section: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

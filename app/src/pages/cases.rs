@@ -15,7 +15,7 @@ use types::Role;
 use super::case_work::{work_view, Actions};
 use super::{action_error, ErrorAlert, FieldMessage, Pagination, SignedIn};
 use crate::api::{
-    case_detail, case_section, case_work, case_workers, person_detail, search_cases, EditCase, OpenCase,
+    case_audit, case_detail, case_section, case_work, case_workers, person_detail, search_cases, EditCase, OpenCase,
     SaveCaseSection, SearchCases, SetCaseAccess, UiError,
 };
 use crate::use_ui;
@@ -369,7 +369,10 @@ fn case_view(
             {facts.into_iter().map(|(k, v)| view! { <dt class="col-sm-3">{k}</dt><dd class="col-sm-9">{v}</dd> }).collect_view()}
             {closed.map(|d| view! { <dt class="col-sm-3">{ui.t("cases.closed_on")}</dt><dd class="col-sm-9">{d}</dd> })}
         </dl>
-        <p><a href=format!("/persons/{}", c.person.id)>{ui.t("cases.person_record")}</a></p>
+        <p class="d-flex flex-wrap gap-3">
+            <a href=format!("/persons/{}", c.person.id)>{ui.t("cases.person_record")}</a>
+            {c.can_manage_access.then(|| view! { <a href=format!("/cases/{}/audit", c.id) id="audit-link">{ui.t("cases.audit")}</a> })}
+        </p>
         <h2 class="h4">{ui.t("cases.record")}</h2>
         <ul class="list-group mb-4" id="case-sections">{sections}</ul>
         {work_view(c.id.0, work, work_actions)}
@@ -561,5 +564,60 @@ fn entry_fields(def: &'static SectionDef, i: usize, entry: Entry, error: Signal<
             </div>
             {remove}
         </fieldset>
+    }
+}
+
+/// `/cases/:id/audit`: who did what to the case and its person (tenant admins).
+#[component]
+pub fn CaseAudit() -> impl IntoView {
+    let ui = use_ui();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or_default();
+    let trail = Resource::new(id, case_audit);
+    view! {
+        <SignedIn>
+            <p><a href=move || format!("/cases/{}", id())>{move || ui.t("cases.back_to_case")}</a></p>
+            <h1 class="h2 mb-3">{move || ui.t("cases.audit")}</h1>
+            <p>{move || ui.t("cases.audit_intro")}</p>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match trail.await {
+                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
+                        Ok(entries) => view! {
+                            <div class="table-responsive">
+                                <table class="table table-sm" id="audit-trail">
+                                    <caption class="visually-hidden">{ui.t("cases.audit")}</caption>
+                                    <thead><tr>
+                                        <th scope="col">"#"</th>
+                                        <th scope="col">{ui.t("cases.audit_when")}</th>
+                                        <th scope="col">{ui.t("cases.audit_who")}</th>
+                                        <th scope="col">{ui.t("cases.audit_what")}</th>
+                                        <th scope="col">{ui.t("cases.audit_where")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {entries.into_iter().map(|e| {
+                                            let place = match &e.section {
+                                                Some(s) if section(s).is_some() => ui.t(&format!("case.section.{s}")),
+                                                Some(s) => ui.t(&format!("cases.audit_part.{s}")),
+                                                None => ui.t(&format!("cases.audit_object.{}", e.object)),
+                                            };
+                                            view! {
+                                                <tr>
+                                                    <td>{e.seq}</td>
+                                                    <td>{e.at[..19.min(e.at.len())].replace('T', " ")}</td>
+                                                    <td>{e.user_name}</td>
+                                                    <td>{ui.t(&format!("cases.audit_action.{}", e.action))}</td>
+                                                    <td>{place}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </SignedIn>
     }
 }

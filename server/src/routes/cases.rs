@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use domain::cases;
 use serde::Deserialize;
 use types::cases::{
-    CaseAccessIn, CaseEdit, CaseIn, CaseOut, CaseSearch, CaseSummary, SectionChange, SectionIn, SectionOut,
+    AuditEntryOut, CaseAccessIn, CaseEdit, CaseIn, CaseOut, CaseSearch, CaseSummary, SectionChange, SectionIn,
+    SectionOut,
 };
 use types::dto::Page;
 use types::CaseId;
@@ -169,4 +170,18 @@ pub async fn section_history(
     Path(p): Path<SectionPath>,
 ) -> ApiResult<Json<Vec<SectionChange>>> {
     Ok(Json(cases::section_history(&s.db, &ctx, CaseId(p.case_id), &p.section).await?))
+}
+
+/// Who did what to the case and its person, newest first (tenant admins; this look is
+/// recorded too).
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/cases/{case_id}/audit", tag = "case record",
+    params(("tenant" = String, Path), ("case_id" = i64, Path)),
+    responses((status = 200, body = Vec<AuditEntryOut>), (status = 403, body = types::ApiError),
+        (status = 404, body = types::ApiError)))]
+pub async fn case_audit(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Path(p): Path<CasePath>,
+) -> ApiResult<Json<Vec<AuditEntryOut>>> {
+    Ok(Json(cases::audit_trail(&s.db, &ctx, CaseId(p.case_id)).await?))
 }

@@ -98,6 +98,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ca::set_case_access))
         .routes(routes!(ca::get_section, ca::save_section))
         .routes(routes!(ca::section_history))
+        .routes(routes!(ca::case_audit))
         .routes(routes!(pl::case_work))
         .routes(routes!(pl::add_assessment))
         .routes(routes!(pl::create_plan))
