@@ -510,7 +510,7 @@ pub async fn audit_trail(db: &DatabaseConnection, ctx: &TenantContext, id: CaseI
     let grant = CaseGrant::open(&tx, ctx, id).await?;
     let mut entries = audit::trail(&tx, OBJECT, grant.case.id).await?;
     entries.extend(audit::trail(&tx, "person", grant.case.person_id).await?);
-    entries.sort_by(|a, b| b.seq.cmp(&a.seq));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.seq));
     let names = crate::users::display_names(tx.conn(), entries.iter().filter_map(|e| e.user_id)).await?;
     grant.audit(&tx, ctx, Action::Read, Some("audit")).await?;
     tx.commit().await?;
