@@ -976,6 +976,64 @@ pub async fn reviews_due() -> Result<Vec<types::plans::ReviewDue>, UiError> {
     domain::plans::reviews_due(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
 }
 
+#[server(prefix = "/sf", endpoint = "person_household")]
+pub async fn person_household(id: i64) -> Result<Vec<types::persons::HouseholdMemberOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::households::household(&db, &ctx, types::PersonId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Records a new person and adds them to the household of person `id`.
+#[server(prefix = "/sf", endpoint = "add_household_member")]
+#[allow(clippy::too_many_arguments)] // one argument per form field
+pub async fn add_household_member(
+    id: i64,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    tax_code: Option<String>,
+    birth_date: Option<String>,
+    sex: Option<String>,
+    relationship: Option<String>,
+    cohabiting: Option<String>,
+    confirm_duplicate: Option<String>,
+) -> Result<Vec<types::persons::HouseholdMemberOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let member = types::persons::PersonIn {
+        first_name: first_name.unwrap_or_default(),
+        last_name: last_name.unwrap_or_default(),
+        tax_code,
+        birth_date,
+        sex,
+        confirm_duplicate: confirm_duplicate.is_some(),
+        ..Default::default()
+    };
+    let relationship = relationship.unwrap_or_default();
+    domain::households::add_new_member(&db, &ctx, types::PersonId(id), member, &relationship, cohabiting.is_some())
+        .await
+        .map_err(|e| ssr::fail(e, lang))
+}
+
+/// Takes `member_id` out of the household of person `id`.
+#[server(prefix = "/sf", endpoint = "remove_household_member")]
+pub async fn remove_household_member(
+    id: i64,
+    member_id: i64,
+) -> Result<Vec<types::persons::HouseholdMemberOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let person = types::PersonId(id);
+    let current = domain::households::household(&db, &ctx, person).await.map_err(|e| ssr::fail(e, lang))?;
+    let members = current
+        .into_iter()
+        .filter(|m| m.member_id.0 != member_id)
+        .map(|m| types::persons::HouseholdMemberIn {
+            member_id: Some(m.member_id),
+            relationship: m.relationship,
+            cohabiting: m.cohabiting,
+        })
+        .collect();
+    let input = types::persons::HouseholdIn { members };
+    domain::households::set_household(&db, &ctx, person, input).await.map_err(|e| ssr::fail(e, lang))
+}
+
 /// The current tenant's organisations, filtered by `q`, one page at a time.
 #[server(prefix = "/sf", endpoint = "list_organizations")]
 pub async fn list_organizations(
@@ -1310,6 +1368,9 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/contact_form_options", FnScope::Tenant),
     ("/sf/contact_detail", FnScope::Tenant),
     ("/sf/search_persons", FnScope::Tenant),
+    ("/sf/person_household", FnScope::Tenant),
+    ("/sf/add_household_member", FnScope::Tenant),
+    ("/sf/remove_household_member", FnScope::Tenant),
     ("/sf/person_detail", FnScope::Tenant),
     ("/sf/save_person", FnScope::Tenant),
     ("/sf/search_cases", FnScope::Tenant),

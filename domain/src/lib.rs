@@ -13,6 +13,7 @@ pub mod demo;
 pub mod districts;
 pub mod error;
 pub mod facilities;
+pub mod households;
 pub mod hsds;
 pub mod import;
 pub mod organizations;

@@ -59,7 +59,7 @@ pub(crate) fn visible(ctx: &TenantContext, tenant: i64) -> Option<Condition> {
 }
 
 /// Person `id` if the caller may see it, else `NotFound`.
-async fn visible_person(tx: &TenantTx, ctx: &TenantContext, id: PersonId) -> Result<person::Model> {
+pub(crate) async fn visible_person(tx: &TenantTx, ctx: &TenantContext, id: PersonId) -> Result<person::Model> {
     let mut query = tx.select::<person::Entity>().filter(person::Column::Id.eq(id.0));
     if let Some(cond) = visible(ctx, tx.tenant_id().0) {
         query = query.filter(cond);
@@ -186,9 +186,16 @@ async fn duplicates(tx: &TenantTx, valid: &Valid, except: Option<i64>) -> Result
 pub async fn create_person(db: &DatabaseConnection, ctx: &TenantContext, input: PersonIn) -> Result<PersonOut> {
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
+    let out = insert_person(&tx, ctx, input).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Validates and records a person in `tx`, with the duplicate warning and its audit entry.
+pub(crate) async fn insert_person(tx: &TenantTx, ctx: &TenantContext, input: PersonIn) -> Result<PersonOut> {
     let confirmed = input.confirm_duplicate;
-    let valid = validate(&tx, input).await?;
-    if !confirmed && duplicates(&tx, &valid, None).await? > 0 {
+    let valid = validate(tx, input).await?;
+    if !confirmed && duplicates(tx, &valid, None).await? > 0 {
         return Err(AppError::Conflict("conflict.person_duplicate"));
     }
     let now = Utc::now();
@@ -196,8 +203,7 @@ pub async fn create_person(db: &DatabaseConnection, ctx: &TenantContext, input: 
     fill(&mut row, valid);
     let saved = tx.insert(row).await?;
     let event = Event { action: Action::Create, object_type: OBJECT, object_id: Some(saved.id), section: None };
-    audit::record(&tx, Some(ctx.user()), event).await?;
-    tx.commit().await?;
+    audit::record(tx, Some(ctx.user()), event).await?;
     Ok(out(saved))
 }
 

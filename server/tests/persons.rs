@@ -133,7 +133,57 @@ async fn persons_of_the_case_record(app: TestApp) {
     let trail = domain::audit::trail(&tx, "person", id).await.unwrap();
     tx.commit().await.unwrap();
     let actions: Vec<&str> = trail.iter().rev().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["create", "update", "read", "read", "read"], "{actions:?}");
+    // Reads: the API, the page (the person and their household), the admin.
+    assert_eq!(actions, ["create", "update", "read", "read", "read", "read"], "{actions:?}");
 }
 
-on_both!(persons_of_the_case_record);
+async fn households(app: TestApp) {
+    app.load_comuni().await;
+    let p = app.province("Provincia di Prova", "017").await;
+    let (bs, slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
+    let mut worker = app.signed_in(&app.user(bs, Role::SocialWorker).await).await;
+    let base = format!("/api/v1/t/{slug}/persons");
+    let mother = worker.post(&base, json!({"first_name": "Sara", "last_name": "Colombo"})).await.body["id"].clone();
+    let son =
+        worker.post(&base, json!({"first_name": "Luca", "last_name": "Colombo", "birth_date": "2012-05-04"})).await;
+    let son = son.body["id"].clone();
+    let household = format!("{base}/{mother}/household");
+
+    // Bad input, each on its field: the person herself, twice the same, an unknown code.
+    let bad = json!({"members": [{"member_id": mother, "relationship": "child"}, {"member_id": son, "relationship": "cousin"},
+        {"member_id": son, "relationship": "child"}, {"member_id": 999_999, "relationship": "child"}]});
+    assert_eq!(
+        fields(&worker.put(&household, bad).await),
+        ["members.0.member_id", "members.1.relationship", "members.2.member_id", "members.3.member_id"]
+    );
+    let r = worker
+        .put(&household, json!({"members": [{"member_id": son, "relationship": "child", "cohabiting": true}]}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = worker.get(&household).await;
+    assert_eq!((r.body[0]["name"].as_str(), r.body[0]["cohabiting"].as_bool()), (Some("Colombo Luca"), Some(true)));
+
+    // From the person's page: a new member recorded and added in one go; a wrong
+    // relationship and a missing name come back together, and nothing is saved.
+    let r = worker.server_fn("/sf/add_household_member", &format!("id={mother}&first_name=&relationship=aunt")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("first_name") && r.text.contains("relationship"), "{}", r.text);
+    let form = format!("id={mother}&first_name=Marco&last_name=Colombo&relationship=spouse");
+    let r = worker.server_fn("/sf/add_household_member", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body.as_array().unwrap().len(), 2);
+    assert_eq!(r.body[1]["cohabiting"], false, "an unticked box");
+    let page = worker.page(&format!("/persons/{mother}")).await;
+    assert!(page.text.contains("Colombo Marco") && page.text.contains("Coniuge"), "{}", page.text);
+    let r = worker.server_fn("/sf/remove_household_member", &format!("id={mother}&member_id={son}")).await;
+    assert_eq!(r.body.as_array().unwrap().len(), 1, "{}", r.text);
+
+    // Audited as the person's household.
+    let tx = domain::tenancy::TenantTx::for_operator(&app.db, bs).await.unwrap();
+    let trail = domain::audit::trail(&tx, "person", mother.as_i64().unwrap()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(trail.iter().any(|e| e.action == "update" && e.section.as_deref() == Some("household")));
+    assert!(trail.iter().any(|e| e.action == "read" && e.section.as_deref() == Some("household")));
+}
+
+on_both!(persons_of_the_case_record, households);

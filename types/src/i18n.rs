@@ -156,6 +156,7 @@ mod tests {
         }
         keys.extend(CASE_STATUSES.iter().map(|c| crate::cases::code_key("status", c)));
         keys.extend(CLOSING_REASONS.iter().map(|c| crate::cases::code_key("closing_reason", c)));
+        keys.extend(crate::persons::RELATIONSHIPS.iter().map(|r| crate::persons::relationship_key(r)));
         keys.extend(crate::cases::AUDIT_ACTIONS.iter().map(|a| format!("cases.audit_action.{a}")));
         keys.extend(crate::cases::AUDIT_PARTS.iter().map(|p| format!("cases.audit_part.{p}")));
         keys.extend(["case", "person"].iter().map(|o| format!("cases.audit_object.{o}")));

@@ -56,3 +56,51 @@ pub struct PersonOut {
     pub email: Option<String>,
     pub version: i32,
 }
+
+/// How a member of the household relates to the person.
+pub const RELATIONSHIPS: &[&str] = &[
+    "spouse",
+    "partner",
+    "child",
+    "parent",
+    "sibling",
+    "grandparent",
+    "grandchild",
+    "other_relative",
+    "cohabitant",
+    "other",
+];
+
+pub fn relationship_key(code: &str) -> String {
+    format!("person.relationship.{code}")
+}
+
+/// A member of the household (nucleo), a person of the tenant.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(default)]
+pub struct HouseholdMemberIn {
+    pub member_id: Option<PersonId>,
+    /// A `RELATIONSHIPS` code.
+    pub relationship: String,
+    /// Lives with the person.
+    pub cohabiting: bool,
+}
+
+/// The whole household of a person (replaces the previous list).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(default)]
+pub struct HouseholdIn {
+    pub members: Vec<HouseholdMemberIn>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HouseholdMemberOut {
+    pub member_id: PersonId,
+    pub name: String,
+    pub birth_date: Option<String>,
+    pub relationship: String,
+    pub cohabiting: bool,
+}

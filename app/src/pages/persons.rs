@@ -9,7 +9,11 @@ use types::contacts::{code_key, CITIZENSHIPS};
 use types::persons::PersonOut;
 
 use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
-use crate::api::{contact_detail, contact_form_options, person_detail, SavePerson, SearchPersons, UiError};
+use crate::api::{
+    contact_detail, contact_form_options, person_detail, person_household, AddHouseholdMember, RemoveHouseholdMember,
+    SavePerson, SearchPersons, UiError,
+};
+use crate::pages::cases::successes;
 use crate::use_ui;
 
 #[component]
@@ -86,6 +90,18 @@ pub fn PersonEditor() -> impl IntoView {
     );
     let districts =
         Resource::new(|| (), |_| async move { contact_form_options().await.map(|o| o.districts).unwrap_or_default() });
+    let add_member = ServerAction::<AddHouseholdMember>::new();
+    let remove_member = ServerAction::<RemoveHouseholdMember>::new();
+    let (added, removed) = (successes(add_member), successes(remove_member));
+    let household = Resource::new(
+        move || (id(), added.get(), removed.get()),
+        |(id, ..)| async move {
+            match id {
+                Some(id) => person_household(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     // The next step: the case, with the contact's area.
     let open_case = move |person: i64| {
         let from = contact.get().flatten().map(|c| format!("&contact={}&area={}", c.id, c.area)).unwrap_or_default();
@@ -133,7 +149,98 @@ pub fn PersonEditor() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let members = household.await.ok().flatten()?;
+                    Some(household_view(id()?, members, add_member, remove_member))
+                })}
+            </Suspense>
         </SignedIn>
+    }
+}
+
+fn household_view(
+    person: i64,
+    members: Vec<types::persons::HouseholdMemberOut>,
+    add: ServerAction<AddHouseholdMember>,
+    remove: ServerAction<RemoveHouseholdMember>,
+) -> impl IntoView {
+    use types::persons::{relationship_key, RELATIONSHIPS};
+    let ui = use_ui();
+    let error = action_error(add);
+    let list = if members.is_empty() {
+        view! { <p>{ui.t("household.none")}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="list-group mb-3" id="household">
+                {members.into_iter().map(|m| {
+                    let living = if m.cohabiting { ui.t("household.cohabiting") } else { ui.t("household.not_cohabiting") };
+                    let label = format!("{} — {}", ui.t("household.remove"), m.name);
+                    view! {
+                        <li class="list-group-item d-flex justify-content-between align-items-center flex-wrap gap-2">
+                            <span>
+                                <a href=format!("/persons/{}", m.member_id)>{m.name.clone()}</a>
+                                {format!(" · {} · {living}", ui.t(&relationship_key(&m.relationship)))}
+                            </span>
+                            <ActionForm action=remove>
+                                <input type="hidden" name="id" value=person.to_string()/>
+                                <input type="hidden" name="member_id" value=m.member_id.to_string()/>
+                                <button type="submit" class="btn btn-sm btn-outline-danger" aria-label=label>{ui.t("action.remove")}</button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }.into_any()
+    };
+    let duplicate = move || error.get().is_some_and(|e| e.0.code == types::ErrorCode::Conflict);
+    view! {
+        <section class="mt-5" id="household-section">
+            <h2 class="h4">{ui.t("household.title")}</h2>
+            {list}
+            <details>
+                <summary class="h6">{ui.t("household.add")}</summary>
+                <ErrorAlert error/>
+                <ActionForm action=add attr:id="household-form">
+                    <input type="hidden" name="id" value=person.to_string()/>
+                    <div class="row">
+                        <Field id="hm-last_name" name="last_name" label="field.last_name" error required=true maxlength=80 class="col-md-6"/>
+                        <Field id="hm-first_name" name="first_name" label="field.first_name" error required=true maxlength=80 class="col-md-6"/>
+                        <Field id="hm-tax_code" name="tax_code" label="field.tax_code" error maxlength=16 class="col-md-4"/>
+                        <Field id="hm-birth_date" name="birth_date" label="field.birth_date" kind="date" error class="col-md-4"/>
+                        <div class="form-group mb-4 col-md-4">
+                            <label for="hm-sex" class="active">{ui.t("field.sex")}</label>
+                            <select id="hm-sex" name="sex" class="form-select">
+                                <option value="">{ui.t("contact.gender.not_stated")}</option>
+                                <option value="F">{ui.t("contact.gender.female")}</option>
+                                <option value="M">{ui.t("contact.gender.male")}</option>
+                            </select>
+                        </div>
+                        <div class="form-group mb-4 col-md-6">
+                            <label for="hm-relationship" class="active">{ui.t("household.relationship")}</label>
+                            <select id="hm-relationship" name="relationship" class="form-select" aria-describedby="relationship-error">
+                                <option value="">{ui.t("common.choose")}</option>
+                                {RELATIONSHIPS.iter().map(|r| view! { <option value=*r>{ui.t(&relationship_key(r))}</option> }).collect_view()}
+                            </select>
+                            <FieldMessage error field="relationship"/>
+                        </div>
+                        <div class="col-md-6 d-flex align-items-center">
+                            <div class="form-check">
+                                <input class="form-check-input" type="checkbox" id="hm-cohabiting" name="cohabiting" checked=true/>
+                                <label class="form-check-label" for="hm-cohabiting">{ui.t("household.cohabiting")}</label>
+                            </div>
+                        </div>
+                    </div>
+                    <Show when=duplicate>
+                        <div class="form-check mb-4">
+                            <input class="form-check-input" type="checkbox" id="hm-confirm" name="confirm_duplicate"/>
+                            <label class="form-check-label" for="hm-confirm">{ui.t("persons.confirm_duplicate")}</label>
+                        </div>
+                    </Show>
+                    <button type="submit" class="btn btn-outline-primary">{ui.t("household.add")}</button>
+                </ActionForm>
+            </details>
+        </section>
     }
 }
 

@@ -92,6 +92,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(pe::list_persons, pe::create_person))
         .routes(routes!(pe::search_persons))
         .routes(routes!(pe::get_person, pe::update_person))
+        .routes(routes!(pe::get_household, pe::set_household))
         .routes(routes!(ca::list_cases, ca::create_case))
         .routes(routes!(ca::search_cases))
         .routes(routes!(ca::get_case, ca::update_case))

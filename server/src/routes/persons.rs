@@ -4,10 +4,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::persons;
+use domain::{households, persons};
 use serde::Deserialize;
 use types::dto::Page;
-use types::persons::{PersonIn, PersonOut};
+use types::persons::{HouseholdIn, HouseholdMemberOut, PersonIn, PersonOut};
 use types::PersonId;
 use utoipa::IntoParams;
 
@@ -102,4 +102,30 @@ pub async fn update_person(
     Json(input): Json<PersonIn>,
 ) -> ApiResult<Json<PersonOut>> {
     Ok(Json(persons::update_person(&s.db, &ctx, PersonId(p.person_id), input).await?))
+}
+
+/// The person's household: members, their relationship, whether they live together.
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/persons/{person_id}/household", tag = "case record",
+    params(("tenant" = String, Path), ("person_id" = i64, Path)),
+    responses((status = 200, body = Vec<HouseholdMemberOut>), (status = 404, body = types::ApiError)))]
+pub async fn get_household(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Path(p): Path<PersonPath>,
+) -> ApiResult<Json<Vec<HouseholdMemberOut>>> {
+    Ok(Json(households::household(&s.db, &ctx, PersonId(p.person_id)).await?))
+}
+
+/// Replaces the household with `members` (persons of the tenant).
+#[utoipa::path(put, path = "/api/v1/t/{tenant}/persons/{person_id}/household", tag = "case record",
+    request_body = HouseholdIn, params(("tenant" = String, Path), ("person_id" = i64, Path)),
+    responses((status = 200, body = Vec<HouseholdMemberOut>), (status = 404, body = types::ApiError),
+        (status = 422, body = types::ApiError)))]
+pub async fn set_household(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Path(p): Path<PersonPath>,
+    Json(input): Json<HouseholdIn>,
+) -> ApiResult<Json<Vec<HouseholdMemberOut>>> {
+    Ok(Json(households::set_household(&s.db, &ctx, PersonId(p.person_id), input).await?))
 }
