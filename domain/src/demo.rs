@@ -49,7 +49,7 @@ const BRESCIA_ZONES: &[(&str, &[&str])] = &[
 const BRESCIA_MUNICIPALITIES: &[&str] = &["017029", "017081", "017161"];
 
 /// Bologna's nine quartieri before the 2016 reform, as in the Open Welfare 2014 tables.
-const BOLOGNA_QUARTIERI: &[&str] =
+pub(crate) const BOLOGNA_QUARTIERI: &[&str] =
     &["Borgo Panigale", "Navile", "Porto", "Reno", "San Donato", "Santo Stefano", "San Vitale", "Saragozza", "Savena"];
 
 async fn slug_of(db: &DatabaseConnection, kind: TenantKind, istat: &str) -> Result<String> {
@@ -177,6 +177,30 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
             Err(e) => return Err(e),
         }
     }
+    // Bologna's social workers and the synthetic caseload that follows the 2014 tables.
+    let mut bo_workers = vec![];
+    for (email, name) in [
+        ("assistente.bologna@demo.openwelfare.it", "Chiara Marchetti"),
+        ("assistente2.bologna@demo.openwelfare.it", "Paolo Bassi"),
+        ("assistente3.bologna@demo.openwelfare.it", "Ilaria Venturi"),
+    ] {
+        let id = users::ensure_user(db, email, name, Some(DEMO_PASSWORD)).await?;
+        users::grant(db, id, TenantId(comune_bo.id), Role::SocialWorker).await?;
+        bo_workers.push(id);
+    }
+    logins.push(DemoLogin {
+        email: "assistente.bologna@demo.openwelfare.it",
+        name: "Chiara Marchetti",
+        role: Role::SocialWorker,
+        tenant: comune_bo.name.to_string(),
+    });
+    let by_name: std::collections::HashMap<String, types::DistrictId> =
+        districts::all_districts(db, &ctx).await?.into_iter().map(|d| (d.name, d.id)).collect();
+    let quartieri: Vec<types::DistrictId> = BOLOGNA_QUARTIERI.iter().filter_map(|q| by_name.get(*q).copied()).collect();
+    let tx = ctx.begin(db).await?;
+    crate::demo_caseload::seed_bologna(&tx, &quartieri, &bo_workers).await?;
+    tx.commit().await?;
+
     // The real RSA register of Regione Lombardia: Brescia's 105 go to the municipality,
     // zone or province tenant that covers their comune.
     let mut rsa = import::lombardia_rsa();
@@ -197,6 +221,10 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
         let manager = users::user_by_email(db, "struttura@demo.openwelfare.it").await?;
         users::set_managed_facility(db, &bs_ctx, manager, f.facility.id).await?;
     }
+    // A smaller caseload for the Comune di Brescia's social worker.
+    let tx = bs_ctx.begin(db).await?;
+    crate::demo_caseload::seed_small(&tx, "Porto", 40, &[worker], 17029).await?;
+    tx.commit().await?;
     Ok(logins)
 }
 

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod contacts;
 pub mod db;
 pub mod demo;
+pub mod demo_caseload;
 pub mod districts;
 pub mod error;
 pub mod facilities;
