@@ -1034,6 +1034,24 @@ pub async fn remove_household_member(
     domain::households::set_household(&db, &ctx, person, input).await.map_err(|e| ssr::fail(e, lang))
 }
 
+/// Everything held about a person (tenant admins).
+#[server(prefix = "/sf", endpoint = "person_export")]
+pub async fn person_export(id: i64) -> Result<types::persons::PersonExport, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::subject_rights::export_person(&db, &ctx, types::PersonId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Erases or anonymises a person (tenant admins); `confirm` must be ticked.
+#[server(prefix = "/sf", endpoint = "erase_person")]
+pub async fn erase_person(id: i64, mode: Option<String>, confirm: Option<String>) -> Result<(), UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    if confirm.is_none() {
+        return Err(ssr::fail(domain::AppError::field("confirm", "validation.required"), lang));
+    }
+    let input = types::persons::ErasureIn { mode: mode.unwrap_or_default() };
+    domain::subject_rights::erase_person(&db, &ctx, types::PersonId(id), input).await.map_err(|e| ssr::fail(e, lang))
+}
+
 /// The current tenant's organisations, filtered by `q`, one page at a time.
 #[server(prefix = "/sf", endpoint = "list_organizations")]
 pub async fn list_organizations(
@@ -1369,6 +1387,8 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/contact_detail", FnScope::Tenant),
     ("/sf/search_persons", FnScope::Tenant),
     ("/sf/person_household", FnScope::Tenant),
+    ("/sf/person_export", FnScope::Tenant),
+    ("/sf/erase_person", FnScope::Tenant),
     ("/sf/add_household_member", FnScope::Tenant),
     ("/sf/remove_household_member", FnScope::Tenant),
     ("/sf/person_detail", FnScope::Tenant),

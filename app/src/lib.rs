@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/persons") view=pages::persons::Persons ssr=SsrMode::Async/>
                     <Route path=path!("/persons/new") view=pages::persons::PersonEditor ssr=SsrMode::Async/>
                     <Route path=path!("/persons/:id") view=pages::persons::PersonEditor ssr=SsrMode::Async/>
+                    <Route path=path!("/persons/:id/export") view=pages::subject_rights::PersonExportPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases") view=pages::cases::Cases ssr=SsrMode::Async/>
                     <Route path=path!("/cases/new") view=pages::cases::NewCase ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id") view=pages::cases::CasePage ssr=SsrMode::Async/>

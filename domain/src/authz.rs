@@ -31,6 +31,8 @@ pub enum Permission {
     WorkCases,
     /// Decide who works on a case and who sees its restricted sections.
     ManageCaseAccess,
+    /// Export everything about a person, erase or anonymise them (GDPR arts. 15–20).
+    DataSubjectRights,
 }
 
 impl Permission {
@@ -49,7 +51,7 @@ impl Permission {
             Permission::ManagePersons | Permission::WorkCases => {
                 !kind.is_root() && matches!(role, TenantAdmin | SocialWorker)
             }
-            Permission::ManageCaseAccess => !kind.is_root() && role == TenantAdmin,
+            Permission::ManageCaseAccess | Permission::DataSubjectRights => !kind.is_root() && role == TenantAdmin,
         }
     }
 }

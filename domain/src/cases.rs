@@ -542,7 +542,7 @@ pub async fn get_section(db: &DatabaseConnection, ctx: &TenantContext, id: CaseI
     Ok(out)
 }
 
-async fn section_out(tx: &TenantTx, case_id: i64, section: &SectionDef) -> Result<SectionOut> {
+pub(crate) async fn section_out(tx: &TenantTx, case_id: i64, section: &SectionDef) -> Result<SectionOut> {
     let row = current_section(tx, case_id, section).await?;
     let by = row.as_ref().and_then(|r| r.updated_by);
     let names = crate::users::display_names(tx.conn(), by).await?;

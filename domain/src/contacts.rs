@@ -86,7 +86,7 @@ fn fill(model: &mut contact::ActiveModel, valid: Valid) {
 }
 
 /// The names that go with contacts: their districts' and their recorders'.
-async fn outs(tx: &TenantTx, rows: Vec<contact::Model>) -> Result<Vec<ContactOut>> {
+pub(crate) async fn outs(tx: &TenantTx, rows: Vec<contact::Model>) -> Result<Vec<ContactOut>> {
     let districts: HashMap<i64, String> =
         tx.select::<district::Entity>().all(tx.conn()).await?.into_iter().map(|d| (d.id, d.name)).collect();
     let users = crate::users::display_names(tx.conn(), rows.iter().filter_map(|c| c.recorded_by)).await?;

@@ -19,7 +19,7 @@ use crate::{AppError, DatabaseConnection, Result, TenantContext};
 
 const SECTION: &str = "household";
 
-async fn members_out(tx: &TenantTx, person: i64) -> Result<Vec<HouseholdMemberOut>> {
+pub(crate) async fn members_out(tx: &TenantTx, person: i64) -> Result<Vec<HouseholdMemberOut>> {
     let links = tx
         .select::<household_member::Entity>()
         .filter(household_member::Column::PersonId.eq(person))

@@ -22,6 +22,7 @@ pub mod persons;
 pub mod plans;
 pub mod public_directory;
 pub mod reference;
+pub mod subject_rights;
 pub mod tenancy;
 pub mod tenants;
 pub mod theme;

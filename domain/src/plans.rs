@@ -40,7 +40,14 @@ async fn open_for_change(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Resu
 pub async fn case_work(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) -> Result<CaseWorkOut> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open(&tx, ctx, id).await?;
-    let case_id = grant.case.id;
+    let out = work_of(&tx, grant.case.id).await?;
+    grant.audit(&tx, ctx, Action::Read, Some("work")).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// The work on case `case_id` (the caller has opened the case).
+pub(crate) async fn work_of(tx: &TenantTx, case_id: i64) -> Result<CaseWorkOut> {
     let assessments = tx
         .select::<assessment::Entity>()
         .filter(assessment::Column::CaseId.eq(case_id))
@@ -70,14 +77,12 @@ pub async fn case_work(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId)
         .limit(1000)
         .all(tx.conn())
         .await?;
-    let total = total_cost(&tx, case_id).await?;
+    let total = total_cost(tx, case_id).await?;
     let names = crate::users::display_names(
         tx.conn(),
         assessments.iter().filter_map(|a| a.author_id).chain(events.iter().filter_map(|e| e.by_id)),
     )
     .await?;
-    grant.audit(&tx, ctx, Action::Read, Some("work")).await?;
-    tx.commit().await?;
     let mut by_plan: HashMap<i64, Vec<PlanEventOut>> = HashMap::new();
     for e in events {
         by_plan.entry(e.plan_id).or_default().push(event_out(e, &names));

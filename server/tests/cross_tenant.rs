@@ -180,6 +180,8 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "edit_case" => format!("id={}&version=1&area=anziani&opened_on=2026-01-01", a.case_id),
             "set_case_access" => format!("id={}&responsible_id=1", a.case_id),
             "person_household" => format!("id={}", a.person_id),
+            "person_export" => format!("id={}", a.person_id),
+            "erase_person" => format!("id={}&mode=anonymise&confirm=on", a.person_id),
             "add_household_member" => format!("id={}&first_name=A&last_name=B&relationship=child", a.person_id),
             "remove_household_member" => format!("id={}&member_id=1", a.person_id),
             "case_work" => format!("id={}", a.case_id),

@@ -403,7 +403,18 @@ pub struct SectionChange {
 /// Audit actions (`domain::audit::Action` codes) and the parts of a case other than its
 /// sections that entries name, for their labels (`cases.audit_action.*`, `cases.audit_part.*`).
 pub const AUDIT_ACTIONS: &[&str] = &["read", "list", "create", "update", "delete", "export"];
-pub const AUDIT_PARTS: &[&str] = &["access", "work", "assessment", "plan", "interventions", "audit"];
+pub const AUDIT_PARTS: &[&str] = &[
+    "access",
+    "work",
+    "assessment",
+    "plan",
+    "interventions",
+    "audit",
+    "household",
+    "subject_access",
+    "erasure",
+    "anonymisation",
+];
 
 /// One entry of a case's audit trail: who did what, when, to the case or its person.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

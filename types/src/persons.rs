@@ -104,3 +104,46 @@ pub struct HouseholdMemberOut {
     pub relationship: String,
     pub cohabiting: bool,
 }
+
+/// One case in a person's data export: the case, every section, the work on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseExport {
+    pub id: crate::CaseId,
+    pub area: String,
+    pub status: String,
+    pub opened_on: String,
+    pub closed_on: Option<String>,
+    pub closing_reason: Option<String>,
+    pub responsible_name: String,
+    /// Every section that holds something, restricted ones included.
+    pub sections: Vec<crate::cases::SectionOut>,
+    pub work: crate::plans::CaseWorkOut,
+}
+
+/// Everything the tenant holds about a person (GDPR art. 15 and 20), in one document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PersonExport {
+    pub exported_at: String,
+    /// The controller: the tenant holding the data.
+    pub tenant: String,
+    pub person: PersonOut,
+    pub household: Vec<HouseholdMemberOut>,
+    pub cases: Vec<CaseExport>,
+    /// Front-desk contacts linked to the person.
+    pub contacts: Vec<crate::contacts::ContactOut>,
+    /// Who read or changed the person's data, and when.
+    pub accesses: Vec<crate::cases::AuditEntryOut>,
+}
+
+/// Erasing (only a person with no case) or anonymising a person.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(default)]
+pub struct ErasureIn {
+    /// `erase` (only a person never taken in charge) or `anonymise`.
+    pub mode: String,
+}
+
+pub const ERASURE_MODES: &[&str] = &["erase", "anonymise"];

@@ -15,6 +15,7 @@ pub mod password;
 pub mod persons;
 pub mod settings;
 pub mod sign_in;
+pub mod subject_rights;
 pub mod tenants;
 pub mod users;
 

@@ -149,6 +149,10 @@ pub fn PersonEditor() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            {move || {
+                let admin = ui.session().and_then(|s| s.current).is_some_and(|m| m.role == types::Role::TenantAdmin);
+                id().filter(|_| admin).map(|person| view! { <super::subject_rights::SubjectRights person/> })
+            }}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let members = household.await.ok().flatten()?;

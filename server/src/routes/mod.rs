@@ -93,6 +93,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(pe::search_persons))
         .routes(routes!(pe::get_person, pe::update_person))
         .routes(routes!(pe::get_household, pe::set_household))
+        .routes(routes!(pe::export_person))
+        .routes(routes!(pe::erase_person))
         .routes(routes!(ca::list_cases, ca::create_case))
         .routes(routes!(ca::search_cases))
         .routes(routes!(ca::get_case, ca::update_case))

@@ -4,10 +4,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::{households, persons};
+use domain::{households, persons, subject_rights};
 use serde::Deserialize;
 use types::dto::Page;
-use types::persons::{HouseholdIn, HouseholdMemberOut, PersonIn, PersonOut};
+use types::persons::{ErasureIn, HouseholdIn, HouseholdMemberOut, PersonExport, PersonIn, PersonOut};
 use types::PersonId;
 use utoipa::IntoParams;
 
@@ -128,4 +128,34 @@ pub async fn set_household(
     Json(input): Json<HouseholdIn>,
 ) -> ApiResult<Json<Vec<HouseholdMemberOut>>> {
     Ok(Json(households::set_household(&s.db, &ctx, PersonId(p.person_id), input).await?))
+}
+
+/// Everything the tenant holds about the person, in one document (tenant admins; GDPR
+/// arts. 15 and 20). Recorded in the audit log.
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/persons/{person_id}/export", tag = "case record",
+    params(("tenant" = String, Path), ("person_id" = i64, Path)),
+    responses((status = 200, body = PersonExport), (status = 403, body = types::ApiError),
+        (status = 404, body = types::ApiError)))]
+pub async fn export_person(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Path(p): Path<PersonPath>,
+) -> ApiResult<Json<PersonExport>> {
+    Ok(Json(subject_rights::export_person(&s.db, &ctx, PersonId(p.person_id)).await?))
+}
+
+/// Erases a person never taken in charge, or anonymises one who was (tenant admins;
+/// GDPR art. 17 within the duty to keep social-service records).
+#[utoipa::path(post, path = "/api/v1/t/{tenant}/persons/{person_id}/erasure", tag = "case record",
+    request_body = ErasureIn, params(("tenant" = String, Path), ("person_id" = i64, Path)),
+    responses((status = 204), (status = 403, body = types::ApiError), (status = 404, body = types::ApiError),
+        (status = 409, body = types::ApiError), (status = 422, body = types::ApiError)))]
+pub async fn erase_person(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+    Path(p): Path<PersonPath>,
+    Json(input): Json<ErasureIn>,
+) -> ApiResult<StatusCode> {
+    subject_rights::erase_person(&s.db, &ctx, PersonId(p.person_id), input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
