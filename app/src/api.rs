@@ -731,10 +731,12 @@ pub async fn search_cases(
     status: Option<String>,
     area: Option<String>,
     mine: Option<bool>,
+    person_id: Option<i64>,
     page: Option<u64>,
 ) -> Result<Page<types::cases::CaseSummary>, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
-    let search = types::cases::CaseSearch { q, status, area, mine: mine.unwrap_or(false), page };
+    let person_id = person_id.map(types::PersonId);
+    let search = types::cases::CaseSearch { q, status, area, mine: mine.unwrap_or(false), person_id, page };
     domain::cases::search_cases(&db, &ctx, search).await.map_err(|e| ssr::fail(e, lang))
 }
 

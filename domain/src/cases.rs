@@ -414,6 +414,9 @@ pub async fn search_cases(
     if search.mine {
         query = query.filter(social_case::Column::ResponsibleId.eq(ctx.user().0));
     }
+    if let Some(person) = search.person_id {
+        query = query.filter(social_case::Column::PersonId.eq(person.0));
+    }
     if let Some(s) = status {
         query = query.filter(social_case::Column::Status.eq(s));
     }

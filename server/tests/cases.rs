@@ -245,6 +245,10 @@ async fn cases_and_their_record(app: TestApp) {
     let r = worker.server_fn("/sf/save_case_section", &format!("id={id}&{bad}")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.text.contains("entries.0.need"), "{}", r.text);
+    let r = worker.get(&format!("{base}/cases?person_id={}", pe.body["id"])).await;
+    assert_eq!(r.body["total"], 1, "{:?}", r.body);
+    let page = worker.page(&format!("/persons/{}", pe.body["id"])).await;
+    assert!(page.text.contains("person-cases") && page.text.contains(&format!("/cases/{id}")), "{}", page.text);
     let r = worker.server_fn("/sf/search_cases", "q=ferrari").await;
     assert_eq!(r.body["total"], 1, "{}", r.text);
     assert_eq!(worker.page("/cases?status=open&mine=true").await.status, StatusCode::OK);

@@ -364,6 +364,8 @@ pub struct CaseSearch {
     pub area: Option<String>,
     /// Only the cases the caller is responsible for.
     pub mine: bool,
+    /// Only the cases of this person.
+    pub person_id: Option<PersonId>,
     pub page: Option<u64>,
 }
 

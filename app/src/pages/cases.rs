@@ -80,7 +80,7 @@ pub fn Cases() -> impl IntoView {
     let mine = move || get("mine").is_some_and(|m| m == "true" || m == "on");
     let list = Resource::new(
         move || (get("status"), get("area"), mine(), page()),
-        |(status, area, mine, page)| search_cases(None, status, area, Some(mine), Some(page)),
+        |(status, area, mine, page)| search_cases(None, status, area, Some(mine), None, Some(page)),
     );
     let search = ServerAction::<SearchCases>::new();
     view! {

@@ -21,7 +21,7 @@ pub fn Home() -> impl IntoView {
         |tenant| async move {
             tenant?;
             let reviews = crate::api::reviews_due().await.unwrap_or_default();
-            let cases = crate::api::search_cases(None, Some("open".into()), None, Some(true), Some(1)).await;
+            let cases = crate::api::search_cases(None, Some("open".into()), None, Some(true), None, Some(1)).await;
             let contacts = crate::api::list_contacts(None, None, None, None, 1).await;
             Some(Desk {
                 reviews,

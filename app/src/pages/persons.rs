@@ -102,6 +102,13 @@ pub fn PersonEditor() -> impl IntoView {
             }
         },
     );
+    // The person's cases (those the worker may open).
+    let cases = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => crate::api::search_cases(None, None, None, None, Some(id), None).await.map(|p| p.items),
+            None => Ok(vec![]),
+        }
+    });
     // The next step: the case, with the contact's area.
     let open_case = move |person: i64| {
         let from = contact.get().flatten().map(|c| format!("&contact={}&area={}", c.id, c.area)).unwrap_or_default();
@@ -147,6 +154,24 @@ pub fn PersonEditor() -> impl IntoView {
                             person_form(p, prefill, districts, id(), save, error, Signal::derive(duplicate)).into_any()
                         }
                     }
+                })}
+            </Suspense>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let cases = cases.await.unwrap_or_default();
+                    (!cases.is_empty()).then(|| view! {
+                        <section class="mt-5" id="person-cases">
+                            <h2 class="h4">{ui.t("cases.of_person")}</h2>
+                            <ul class="list-group">
+                                {cases.into_iter().map(|c| view! {
+                                    <li class="list-group-item">
+                                        <a href=format!("/cases/{}", c.id)>{ui.t(&types::directory::area_key(&c.area))}</a>
+                                        {format!(" · {} · {}", c.opened_on, ui.t(&types::cases::code_key("status", &c.status)))}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })
                 })}
             </Suspense>
             {move || {

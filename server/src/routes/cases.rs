@@ -44,6 +44,8 @@ pub struct CaseFilters {
     pub area: Option<String>,
     /// Only the cases the caller is responsible for.
     pub mine: Option<bool>,
+    /// Only the cases of this person.
+    pub person_id: Option<i64>,
     /// 1-based page number.
     pub page: Option<u64>,
 }
@@ -58,7 +60,14 @@ pub async fn list_cases(
     Tenant(ctx): Tenant,
     Query(q): Query<CaseFilters>,
 ) -> ApiResult<Json<Page<CaseSummary>>> {
-    let search = CaseSearch { q: None, status: q.status, area: q.area, mine: q.mine.unwrap_or(false), page: q.page };
+    let search = CaseSearch {
+        q: None,
+        status: q.status,
+        area: q.area,
+        mine: q.mine.unwrap_or(false),
+        person_id: q.person_id.map(types::PersonId),
+        page: q.page,
+    };
     Ok(Json(cases::search_cases(&s.db, &ctx, search).await?))
 }
 
