@@ -300,17 +300,7 @@ async fn save_case(tx: &TenantTx, mut row: social_case::ActiveModel, base: i32) 
     let id = row.id.clone().unwrap();
     row.version = Set(base + 1);
     row.updated_at = Set(Utc::now());
-    let updated = tx
-        .update_many::<social_case::Entity>()
-        .set(row)
-        .filter(social_case::Column::Id.eq(id))
-        .filter(social_case::Column::Version.eq(base))
-        .exec(tx.conn())
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(AppError::Conflict("conflict.stale_version"));
-    }
-    Ok(())
+    tx.save_versioned(row, id, base).await
 }
 
 /// Sets who works on a case (tenant admins only): the responsible worker and the others,
@@ -673,19 +663,13 @@ pub async fn save_section(
             1
         }
         Some(row) if row.version == base => {
-            let updated = tx
-                .update_many::<case_section::Entity>()
-                .col_expr(case_section::Column::Content, Expr::value(content.clone()))
-                .col_expr(case_section::Column::Version, Expr::value(base + 1))
-                .col_expr(case_section::Column::UpdatedBy, Expr::value(ctx.user().0))
-                .col_expr(case_section::Column::UpdatedAt, Expr::value(now))
-                .filter(case_section::Column::Id.eq(row.id))
-                .filter(case_section::Column::Version.eq(base))
-                .exec(tx.conn())
-                .await?;
-            if updated.rows_affected != 1 {
-                return Err(AppError::Conflict("conflict.stale_version"));
-            }
+            let id = row.id;
+            let mut row = row.into_active_model();
+            row.content = Set(content.clone());
+            row.version = Set(base + 1);
+            row.updated_by = Set(Some(ctx.user().0));
+            row.updated_at = Set(now);
+            tx.save_versioned(row, id, base).await?;
             base + 1
         }
         _ => return Err(AppError::Conflict("conflict.stale_version")),

@@ -228,17 +228,7 @@ pub async fn update_person(
     let mut row = current.into_active_model();
     fill(&mut row, valid);
     row.version = Set(version);
-    // The version in the filter too: two saves racing from one copy cannot both win.
-    let updated = tx
-        .update_many::<person::Entity>()
-        .set(row)
-        .filter(person::Column::Id.eq(id.0))
-        .filter(person::Column::Version.eq(base))
-        .exec(tx.conn())
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(AppError::Conflict("conflict.stale_version"));
-    }
+    tx.save_versioned(row, id.0, base).await?;
     let saved = tx.get::<person::Entity>(id.0).await?;
     let event = Event { action: Action::Update, object_type: OBJECT, object_id: Some(id.0), section: None };
     audit::record(&tx, Some(ctx.user()), event).await?;

@@ -340,16 +340,7 @@ pub async fn update_plan(
     row.status = Set(status.clone());
     row.version = Set(base + 1);
     row.updated_at = Set(Utc::now());
-    let updated = tx
-        .update_many::<care_plan::Entity>()
-        .set(row)
-        .filter(care_plan::Column::Id.eq(plan_id.0))
-        .filter(care_plan::Column::Version.eq(base))
-        .exec(tx.conn())
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(AppError::Conflict("conflict.stale_version"));
-    }
+    tx.save_versioned(row, plan_id.0, base).await?;
     if changed_status {
         add_event(&tx, ctx, plan_id.0, "status", today(), Some(status), note).await?;
     }
@@ -520,16 +511,7 @@ pub async fn update_intervention(
     let mut row = current.into_active_model();
     fill_intervention(&mut row, valid);
     row.version = Set(base + 1);
-    let updated = tx
-        .update_many::<intervention::Entity>()
-        .set(row)
-        .filter(intervention::Column::Id.eq(intervention_id.0))
-        .filter(intervention::Column::Version.eq(base))
-        .exec(tx.conn())
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(AppError::Conflict("conflict.stale_version"));
-    }
+    tx.save_versioned(row, intervention_id.0, base).await?;
     grant.audit(&tx, ctx, Action::Update, Some("interventions")).await?;
     let saved = tx.get::<intervention::Entity>(intervention_id.0).await?;
     tx.commit().await?;

@@ -303,6 +303,25 @@ impl TenantOwned for entity::audit_entry::Entity {
     }
 }
 
+/// A tenant table whose rows count their saves in `version`: an edit names the version it
+/// started from, and a save made meanwhile turns it into a conflict instead of being
+/// silently overwritten ([`TenantTx::save_versioned`]).
+pub trait Versioned: TenantOwned {
+    fn version_column() -> Self::Column;
+}
+
+macro_rules! versioned {
+    ($($m:ident),*) => {$(
+        impl Versioned for entity::$m::Entity {
+            fn version_column() -> Self::Column {
+                entity::$m::Column::Version
+            }
+        }
+    )*};
+}
+
+versioned!(person, social_case, case_section, care_plan, intervention);
+
 /// Tenant tables that are public by nature (the directory): readable across a subtree
 /// through a [`DirectoryScope`]. Case data never implements this.
 pub trait DirectoryShared: TenantOwned {}
@@ -494,6 +513,26 @@ impl TenantTx {
     pub fn update_many<E: TenantOwned>(&self) -> UpdateMany<E> {
         self.note_write::<E>();
         E::update_many().filter(E::tenant_column().eq(self.tenant_id))
+    }
+
+    /// Saves `row` (the row `id`, its `version` set to `base + 1` by the caller) only if
+    /// the stored row is still at `base`: two saves racing from one copy cannot both win.
+    pub async fn save_versioned<E, A>(&self, row: A, id: i64, base: i32) -> Result<()>
+    where
+        E: Versioned,
+        A: ActiveModelTrait<Entity = E> + Send,
+    {
+        let updated = self
+            .update_many::<E>()
+            .set(row)
+            .filter(E::id_column().eq(id))
+            .filter(E::version_column().eq(base))
+            .exec(&self.tx)
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(AppError::Conflict("conflict.stale_version"));
+        }
+        Ok(())
     }
 
     /// `DELETE … WHERE tenant_id = ?`; add the rest of the filter.
