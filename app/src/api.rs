@@ -732,11 +732,19 @@ pub async fn search_cases(
     area: Option<String>,
     mine: Option<bool>,
     person_id: Option<i64>,
+    district_id: Option<i64>,
     page: Option<u64>,
 ) -> Result<Page<types::cases::CaseSummary>, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
-    let person_id = person_id.map(types::PersonId);
-    let search = types::cases::CaseSearch { q, status, area, mine: mine.unwrap_or(false), person_id, page };
+    let search = types::cases::CaseSearch {
+        q,
+        status,
+        area,
+        mine: mine.unwrap_or(false),
+        person_id: person_id.map(types::PersonId),
+        district_id: district_id.map(types::DistrictId),
+        page,
+    };
     domain::cases::search_cases(&db, &ctx, search).await.map_err(|e| ssr::fail(e, lang))
 }
 
@@ -976,6 +984,125 @@ pub async fn record_intervention(
 pub async fn reviews_due() -> Result<Vec<types::plans::ReviewDue>, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
     domain::plans::reviews_due(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Whom a case may be handed on to (operators, organisations, other tenants).
+#[server(prefix = "/sf", endpoint = "handover_choices")]
+pub async fn handover_choices() -> Result<types::referrals::HandoverChoices, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::referrals::handover_choices(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// The referrals and transfers of a case.
+#[server(prefix = "/sf", endpoint = "case_handovers")]
+pub async fn case_handovers(id: i64) -> Result<types::referrals::CaseHandovers, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::referrals::case_handovers(&db, &ctx, types::CaseId(id)).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Refers case `id` to a third-sector operator; `sections` are the ticked codes.
+#[server(prefix = "/sf", endpoint = "refer_case")]
+pub async fn refer_case(
+    id: i64,
+    organization_id: Option<i64>,
+    user_id: Option<i64>,
+    #[server(default)] sections: Vec<String>,
+    reason: Option<String>,
+) -> Result<types::referrals::ReferralOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::referrals::ReferralIn {
+        organization_id: organization_id.map(types::OrganizationId),
+        user_id: user_id.map(types::UserId),
+        sections,
+        reason: reason.unwrap_or_default(),
+    };
+    domain::referrals::refer(&db, &ctx, types::CaseId(id), input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Ends a referral of case `id`.
+#[server(prefix = "/sf", endpoint = "end_referral")]
+pub async fn end_referral(id: i64, referral_id: i64) -> Result<types::referrals::ReferralOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::referrals::end_referral(&db, &ctx, types::CaseId(id), types::ReferralId(referral_id))
+        .await
+        .map_err(|e| ssr::fail(e, lang))
+}
+
+/// Proposes case `id` to another tenant.
+#[server(prefix = "/sf", endpoint = "propose_transfer")]
+pub async fn propose_transfer(
+    id: i64,
+    to_tenant: Option<String>,
+    #[server(default)] sections: Vec<String>,
+    reason: Option<String>,
+) -> Result<types::referrals::TransferOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let input = types::referrals::TransferIn {
+        to_tenant: to_tenant.unwrap_or_default(),
+        sections,
+        reason: reason.unwrap_or_default(),
+    };
+    domain::transfers::propose_transfer(&db, &ctx, types::CaseId(id), input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// The referrals made to the signed-in third-sector operator.
+#[server(prefix = "/sf", endpoint = "received_referrals")]
+pub async fn received_referrals() -> Result<Vec<types::referrals::ReferralOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::referrals::received_referrals(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// The decision form: `decision` is `accept` or `decline`.
+#[cfg(feature = "ssr")]
+fn decision_in(
+    decision: Option<String>,
+    note: Option<String>,
+    responsible_id: Option<i64>,
+) -> types::referrals::DecisionIn {
+    types::referrals::DecisionIn {
+        accept: decision.as_deref() == Some("accept"),
+        note,
+        responsible_id: responsible_id.map(types::UserId),
+    }
+}
+
+#[server(prefix = "/sf", endpoint = "decide_referral")]
+pub async fn decide_referral(
+    referral_id: i64,
+    decision: Option<String>,
+    note: Option<String>,
+) -> Result<types::referrals::ReferralOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    if !matches!(decision.as_deref(), Some("accept" | "decline")) {
+        return Err(ssr::fail(domain::AppError::field("decision", "validation.required"), lang));
+    }
+    domain::referrals::decide_referral(&db, &ctx, types::ReferralId(referral_id), decision_in(decision, note, None))
+        .await
+        .map_err(|e| ssr::fail(e, lang))
+}
+
+/// Cases other tenants propose to transfer here (tenant admins).
+#[server(prefix = "/sf", endpoint = "incoming_transfers")]
+pub async fn incoming_transfers() -> Result<Vec<types::referrals::TransferOut>, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::transfers::incoming_transfers(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "decide_transfer")]
+pub async fn decide_transfer(
+    transfer_id: i64,
+    decision: Option<String>,
+    note: Option<String>,
+    responsible_id: Option<i64>,
+) -> Result<types::referrals::TransferOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    if !matches!(decision.as_deref(), Some("accept" | "decline")) {
+        return Err(ssr::fail(domain::AppError::field("decision", "validation.required"), lang));
+    }
+    let input = decision_in(decision, note, responsible_id);
+    domain::transfers::decide_transfer(&db, &ctx, types::TransferId(transfer_id), input)
+        .await
+        .map_err(|e| ssr::fail(e, lang))
 }
 
 #[server(prefix = "/sf", endpoint = "person_household")]
@@ -1410,6 +1537,15 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/review_plan", FnScope::Tenant),
     ("/sf/record_intervention", FnScope::Tenant),
     ("/sf/reviews_due", FnScope::Tenant),
+    ("/sf/handover_choices", FnScope::Tenant),
+    ("/sf/case_handovers", FnScope::Tenant),
+    ("/sf/refer_case", FnScope::Tenant),
+    ("/sf/end_referral", FnScope::Tenant),
+    ("/sf/propose_transfer", FnScope::Tenant),
+    ("/sf/received_referrals", FnScope::Tenant),
+    ("/sf/decide_referral", FnScope::Tenant),
+    ("/sf/incoming_transfers", FnScope::Tenant),
+    ("/sf/decide_transfer", FnScope::Tenant),
 ];
 
 /// Who may call a server function.

@@ -179,6 +179,12 @@ fn NavBar() -> impl IntoView {
             links.push(("/cases", "nav.cases"));
             links.push(("/persons", "nav.persons"));
         }
+        if !current.tenant.kind.is_root() && current.role == Role::ThirdSector {
+            links.push(("/referrals", "nav.referrals"));
+        }
+        if !current.tenant.kind.is_root() && current.role == Role::TenantAdmin {
+            links.push(("/transfers", "nav.transfers"));
+        }
         if current.tenant.kind.is_root() && current.role.is_province_role() {
             links.push(("/tenants", "nav.tenants"));
         }

@@ -29,7 +29,11 @@ pub enum Permission {
     /// Open cases and work on the cases one is a member of (DESIGN.md §4); which case and
     /// which section is decided per case by `cases::CaseGrant`.
     WorkCases,
-    /// Decide who works on a case and who sees its restricted sections.
+    /// See the cases referred to oneself, accept or decline them, and open the sections
+    /// named by an accepted referral (accredited third-sector operators).
+    ReceiveReferrals,
+    /// Decide who works on a case and who sees its restricted sections; decide on cases
+    /// other tenants propose to transfer here.
     ManageCaseAccess,
     /// Export everything about a person, erase or anonymise them (GDPR arts. 15–20).
     DataSubjectRights,
@@ -51,6 +55,7 @@ impl Permission {
             Permission::ManagePersons | Permission::WorkCases => {
                 !kind.is_root() && matches!(role, TenantAdmin | SocialWorker)
             }
+            Permission::ReceiveReferrals => !kind.is_root() && role == ThirdSector,
             Permission::ManageCaseAccess | Permission::DataSubjectRights => !kind.is_root() && role == TenantAdmin,
         }
     }
@@ -87,5 +92,8 @@ mod tests {
         assert!(!Permission::WorkCases.granted_to(Role::ProvinceAnalyst, TenantKind::Municipality));
         assert!(!Permission::ManageCaseAccess.granted_to(Role::SocialWorker, TenantKind::Municipality));
         assert!(Permission::ManageCaseAccess.granted_to(Role::TenantAdmin, TenantKind::Municipality));
+        assert!(Permission::ReceiveReferrals.granted_to(Role::ThirdSector, TenantKind::Municipality));
+        assert!(!Permission::ReceiveReferrals.granted_to(Role::SocialWorker, TenantKind::Municipality));
+        assert!(!Permission::WorkCases.granted_to(Role::ThirdSector, TenantKind::Municipality));
     }
 }

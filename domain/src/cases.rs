@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{NaiveDate, Utc};
-use entity::{case_member, case_section, case_section_change, contact, membership, person, social_case};
+use entity::{case_member, case_referral, case_section, case_section_change, contact, membership, person, social_case};
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{ColumnTrait, Condition, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use types::cases::{
@@ -36,12 +36,27 @@ pub struct CaseGrant {
     pub case: social_case::Model,
     /// The caller's own membership of the case, if any.
     member: Option<case_member::Model>,
+    /// For a third-sector operator: the accepted referral naming the sections they see.
+    referral: Option<case_referral::Model>,
 }
 
 impl CaseGrant {
-    /// Opens case `id` for the caller: a member, or a tenant admin; else `NotFound`.
+    /// Opens case `id` for the caller: a member, a tenant admin, or a third-sector
+    /// operator who accepted a referral of it; else `NotFound`.
     pub async fn open(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
-        ctx.require(Permission::WorkCases)?;
+        if ctx.require(Permission::WorkCases).is_err() {
+            ctx.require(Permission::ReceiveReferrals)?;
+            let case = tx.get::<social_case::Entity>(id.0).await?;
+            let referral = tx
+                .select::<case_referral::Entity>()
+                .filter(case_referral::Column::CaseId.eq(case.id))
+                .filter(case_referral::Column::UserId.eq(ctx.user().0))
+                .filter(case_referral::Column::Status.eq("accepted"))
+                .one(tx.conn())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return Ok(CaseGrant { case, member: None, referral: Some(referral) });
+        }
         let case = tx.get::<social_case::Entity>(id.0).await?;
         let member = tx
             .select::<case_member::Entity>()
@@ -52,12 +67,30 @@ impl CaseGrant {
         if member.is_none() && ctx.role() != Role::TenantAdmin {
             return Err(AppError::NotFound);
         }
-        Ok(CaseGrant { case, member })
+        Ok(CaseGrant { case, member, referral: None })
+    }
+
+    /// Opens case `id` for one who works on it (assessment, plan, interventions, the
+    /// case itself, referrals): a referred operator is `Forbidden` here.
+    pub async fn open_for_work(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
+        let grant = Self::open(tx, ctx, id).await?;
+        if !grant.is_worker() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(grant)
+    }
+
+    /// The caller works on the case (rather than seeing what was referred to them).
+    pub fn is_worker(&self) -> bool {
+        self.referral.is_none()
     }
 
     /// Whether the caller may read and edit `section`.
     pub fn may_open(&self, section: &SectionDef) -> bool {
-        !section.restricted || self.member.as_ref().is_some_and(|m| m.restricted)
+        match &self.referral {
+            Some(r) => r.sections.split(',').any(|c| c == section.code),
+            None => !section.restricted || self.member.as_ref().is_some_and(|m| m.restricted),
+        }
     }
 
     /// The section `code` if the caller may open it: unknown is `NotFound`, restricted
@@ -88,7 +121,7 @@ pub(crate) fn today() -> NaiveDate {
 }
 
 /// A user who may be given a case: a social worker or tenant admin of this tenant.
-async fn check_worker(tx: &TenantTx, v: &mut Validator, field: &str, user: UserId) -> Result<()> {
+pub(crate) async fn check_worker(tx: &TenantTx, v: &mut Validator, field: &str, user: UserId) -> Result<()> {
     let role = tx
         .select::<membership::Entity>()
         .filter(membership::Column::UserId.eq(user.0))
@@ -144,15 +177,40 @@ pub async fn create_case(db: &DatabaseConnection, ctx: &TenantContext, input: Ca
     v.finish()?;
     let person = person.ok_or(AppError::NotFound)?;
 
+    let case = insert_case(&tx, ctx, person.id, area, opened_on, responsible, contact.as_ref().map(|c| c.id)).await?;
+    let now = Utc::now();
+    if let Some(c) = contact {
+        let mut row = c.into_active_model();
+        row.person_id = Set(Some(person.id));
+        row.outcome = Set("case_opened".into());
+        row.updated_at = Set(now);
+        tx.update(row).await?;
+    }
+    let grant = CaseGrant::open(&tx, ctx, CaseId(case.id)).await?;
+    let out = case_out(&tx, ctx, &grant).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Inserts an open case with its responsible worker as its first member, audited.
+pub(crate) async fn insert_case(
+    tx: &TenantTx,
+    ctx: &TenantContext,
+    person_id: i64,
+    area: String,
+    opened_on: NaiveDate,
+    responsible: UserId,
+    contact_id: Option<i64>,
+) -> Result<social_case::Model> {
     let now = Utc::now();
     let case = tx
         .insert(social_case::ActiveModel {
-            person_id: Set(person.id),
+            person_id: Set(person_id),
             area: Set(area),
             status: Set("open".into()),
             opened_on: Set(opened_on),
             responsible_id: Set(responsible.0),
-            contact_id: Set(contact.as_ref().map(|c| c.id)),
+            contact_id: Set(contact_id),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -169,19 +227,9 @@ pub async fn create_case(db: &DatabaseConnection, ctx: &TenantContext, input: Ca
         ..Default::default()
     })
     .await?;
-    if let Some(c) = contact {
-        let mut row = c.into_active_model();
-        row.person_id = Set(Some(person.id));
-        row.outcome = Set("case_opened".into());
-        row.updated_at = Set(now);
-        tx.update(row).await?;
-    }
     let event = Event { action: Action::Create, object_type: OBJECT, object_id: Some(case.id), section: None };
-    audit::record(&tx, Some(ctx.user()), event).await?;
-    let grant = CaseGrant::open(&tx, ctx, CaseId(case.id)).await?;
-    let out = case_out(&tx, ctx, &grant).await?;
-    tx.commit().await?;
-    Ok(out)
+    audit::record(tx, Some(ctx.user()), event).await?;
+    Ok(case)
 }
 
 async fn case_out(tx: &TenantTx, ctx: &TenantContext, grant: &CaseGrant) -> Result<CaseOut> {
@@ -235,6 +283,7 @@ async fn case_out(tx: &TenantTx, ctx: &TenantContext, grant: &CaseGrant) -> Resu
             })
             .collect(),
         can_manage_access: ctx.require(Permission::ManageCaseAccess).is_ok(),
+        is_worker: grant.is_worker(),
         version: c.version,
     })
 }
@@ -252,7 +301,7 @@ pub async fn get_case(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) 
 /// Changes a case's area and dates, or closes it (closing date and reason).
 pub async fn update_case(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId, input: CaseEdit) -> Result<CaseOut> {
     let tx = ctx.begin(db).await?;
-    let grant = CaseGrant::open(&tx, ctx, id).await?;
+    let grant = CaseGrant::open_for_work(&tx, ctx, id).await?;
     let Some(base) = input.version else {
         return Err(AppError::field("version", "validation.required"));
     };
@@ -407,6 +456,18 @@ pub async fn search_cases(
     if let Some(person) = search.person_id {
         query = query.filter(social_case::Column::PersonId.eq(person.0));
     }
+    if let Some(district) = search.district_id {
+        query = query.filter(
+            social_case::Column::PersonId.in_subquery(
+                Query::select()
+                    .column(person::Column::Id)
+                    .from(person::Entity)
+                    .and_where(person::Column::TenantId.eq(tenant))
+                    .and_where(person::Column::DistrictId.eq(district.0))
+                    .to_owned(),
+            ),
+        );
+    }
     if let Some(s) = status {
         query = query.filter(social_case::Column::Status.eq(s));
     }
@@ -555,6 +616,47 @@ pub(crate) async fn section_out(tx: &TenantTx, case_id: i64, section: &SectionDe
             updated_by_name: by.and_then(|u| names.get(&u).cloned()),
         },
     })
+}
+
+/// A section's current entries (none when never recorded).
+pub(crate) async fn current_entries(tx: &TenantTx, case_id: i64, section: &SectionDef) -> Result<Vec<Entry>> {
+    match current_section(tx, case_id, section).await? {
+        Some(row) => parse_entries(&row.content),
+        None => Ok(vec![]),
+    }
+}
+
+/// Writes the first version of a section of a new case, with its history entry.
+pub(crate) async fn insert_section(
+    tx: &TenantTx,
+    user: UserId,
+    case_id: i64,
+    section: &SectionDef,
+    entries: &[Entry],
+) -> Result<()> {
+    let content = serde_json::to_string(entries).map_err(|e| AppError::Internal(e.to_string()))?;
+    let now = Utc::now();
+    tx.insert(case_section::ActiveModel {
+        case_id: Set(case_id),
+        section: Set(section.code.into()),
+        content: Set(content.clone()),
+        version: Set(1),
+        updated_by: Set(Some(user.0)),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .await?;
+    tx.insert(case_section_change::ActiveModel {
+        case_id: Set(case_id),
+        section: Set(section.code.into()),
+        version: Set(1),
+        content: Set(content),
+        changed_by: Set(Some(user.0)),
+        changed_at: Set(now),
+        ..Default::default()
+    })
+    .await?;
+    Ok(())
 }
 
 async fn current_section(tx: &TenantTx, case_id: i64, section: &SectionDef) -> Result<Option<case_section::Model>> {

@@ -7,7 +7,7 @@ use entity::tenant;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use types::directory::FacilitySearch;
 use types::dto::{DistrictIn, MunicipalityIn, ZoneIn};
-use types::{Lang, Role, TenantId, TenantKind};
+use types::{Lang, Role, TenantId, TenantKind, UserId};
 
 use crate::{districts, facilities, import, reference, tenants, users, AppError, Result, TenantContext};
 
@@ -225,7 +225,42 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
     let tx = bs_ctx.begin(db).await?;
     crate::demo_caseload::seed_small(&tx, "Porto", 40, &[worker], 17029).await?;
     tx.commit().await?;
+    refer_one_case(db, &bs_ctx, &comune_bs, worker).await?;
     Ok(logins)
+}
+
+/// The Brescia worker's first case, referred to the demo third-sector operator's
+/// cooperative (housing and needs) and accepted: what `terzo.settore@…` sees.
+async fn refer_one_case(db: &DatabaseConnection, admin: &TenantContext, slug: &str, worker: UserId) -> Result<()> {
+    let coop = types::directory::OrganizationIn {
+        name: "Cooperativa sociale Il Ponte".into(),
+        tax_code: None,
+        vat_number: None,
+        legal_status: "private".into(),
+        email: None,
+        phone: None,
+        website: None,
+    };
+    let coop = crate::organizations::create_organization(db, admin, coop).await?;
+    let worker = TenantContext::resolve(db, worker, slug).await?;
+    let search = types::cases::CaseSearch { mine: true, status: Some("open".into()), ..Default::default() };
+    let Some(case) = crate::cases::search_cases(db, &worker, search).await?.items.pop() else { return Ok(()) };
+    let operator = users::user_by_email(db, "terzo.settore@demo.openwelfare.it").await?;
+    let referral = types::referrals::ReferralIn {
+        organization_id: Some(coop.id),
+        user_id: Some(operator),
+        sections: vec!["housing".into(), "needs".into()],
+        reason: "Accompagnamento nella ricerca di un alloggio e orientamento ai servizi del territorio.".into(),
+    };
+    let referral = crate::referrals::refer(db, &worker, case.id, referral).await?;
+    let operator = TenantContext::resolve(db, operator, slug).await?;
+    let accept = types::referrals::DecisionIn {
+        accept: true,
+        note: Some("Presa in carico dal 1° dicembre.".into()),
+        responsible_id: None,
+    };
+    crate::referrals::decide_referral(db, &operator, referral.id, accept).await?;
+    Ok(())
 }
 
 async fn tenant_by_slug(db: &DatabaseConnection, slug: &str) -> Result<tenant::Model> {

@@ -22,10 +22,12 @@ pub mod persons;
 pub mod plans;
 pub mod public_directory;
 pub mod reference;
+pub mod referrals;
 pub mod subject_rights;
 pub mod tenancy;
 pub mod tenants;
 pub mod theme;
+pub mod transfers;
 pub mod users;
 pub mod validate;
 

@@ -29,7 +29,7 @@ const REVIEW_HORIZON_DAYS: i64 = 14;
 
 /// Opens the case for a change: closed cases are kept as they were.
 async fn open_for_change(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
-    let grant = CaseGrant::open(tx, ctx, id).await?;
+    let grant = CaseGrant::open_for_work(tx, ctx, id).await?;
     if grant.case.closed_on.is_some() {
         return Err(AppError::Conflict("conflict.case_closed"));
     }
@@ -39,7 +39,7 @@ async fn open_for_change(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Resu
 /// Everything done on a case, newest first, and the total spent on it.
 pub async fn case_work(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) -> Result<CaseWorkOut> {
     let tx = ctx.begin(db).await?;
-    let grant = CaseGrant::open(&tx, ctx, id).await?;
+    let grant = CaseGrant::open_for_work(&tx, ctx, id).await?;
     let out = work_of(&tx, grant.case.id).await?;
     grant.audit(&tx, ctx, Action::Read, Some("work")).await?;
     tx.commit().await?;

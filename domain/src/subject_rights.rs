@@ -12,8 +12,8 @@
 
 use chrono::{Datelike, NaiveDate, Utc};
 use entity::{
-    assessment, care_plan, case_section, case_section_change, contact, household_member, intervention, person,
-    plan_event, social_case,
+    assessment, care_plan, case_referral, case_section, case_section_change, case_transfer, contact, household_member,
+    intervention, person, plan_event, social_case,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
@@ -89,6 +89,7 @@ pub async fn export_person(db: &DatabaseConnection, ctx: &TenantContext, id: Per
             responsible_name: names.get(&c.responsible_id).cloned().unwrap_or_default(),
             sections,
             work: crate::plans::work_of(&tx, c.id).await?,
+            handovers: crate::referrals::of_case(&tx, c.id).await?,
         });
     }
     let contacts = tx.select::<contact::Entity>().filter(contact::Column::PersonId.eq(row.id)).all(tx.conn()).await?;
@@ -236,7 +237,22 @@ async fn anonymise(tx: &TenantTx, row: person::Model, cases: &[social_case::Mode
         .await?;
     tx.update_many::<intervention::Entity>()
         .col_expr(intervention::Column::Description, Expr::value(Option::<String>::None))
-        .filter(intervention::Column::CaseId.is_in(ids))
+        .filter(intervention::Column::CaseId.is_in(ids.clone()))
+        .exec(tx.conn())
+        .await?;
+    // Referrals and transfers keep who, when and which sections; their words and any
+    // copy still waiting for the other tenant go.
+    tx.update_many::<case_referral::Entity>()
+        .col_expr(case_referral::Column::Reason, text(REDACTED))
+        .col_expr(case_referral::Column::DecisionNote, Expr::value(Option::<String>::None))
+        .filter(case_referral::Column::CaseId.is_in(ids.clone()))
+        .exec(tx.conn())
+        .await?;
+    tx.update_many::<case_transfer::Entity>()
+        .col_expr(case_transfer::Column::Reason, text(REDACTED))
+        .col_expr(case_transfer::Column::DecisionNote, Expr::value(Option::<String>::None))
+        .col_expr(case_transfer::Column::Payload, Expr::value(Option::<String>::None))
+        .filter(case_transfer::Column::CaseId.is_in(ids))
         .exec(tx.conn())
         .await?;
     Ok(())

@@ -293,6 +293,26 @@ impl TenantOwned for entity::intervention::Entity {
     }
 }
 
+impl TenantOwned for entity::case_referral::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::case_referral::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::case_referral::Column::Id
+    }
+}
+
+// Owned by the sending tenant; the receiving one reaches its rows only through
+// `TenantTx::incoming_transfers` and `TenantTx::decide_incoming_transfer`.
+impl TenantOwned for entity::case_transfer::Entity {
+    fn tenant_column() -> Self::Column {
+        entity::case_transfer::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::case_transfer::Column::Id
+    }
+}
+
 // Append-only: on PostgreSQL no policy lets a row change or go (see the migration).
 impl TenantOwned for entity::audit_entry::Entity {
     fn tenant_column() -> Self::Column {
@@ -477,6 +497,26 @@ impl TenantTx {
         model.insert(&self.tx).await
     }
 
+    /// Inserts many rows in one statement, each with this tenant's `tenant_id` (bulk
+    /// loads of operator commands: the benchmark's data).
+    pub async fn insert_many<A>(&self, models: Vec<A>) -> Result<()>
+    where
+        A: ActiveModelTrait + Send,
+        A::Entity: TenantOwned,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        if models.is_empty() {
+            return Ok(());
+        }
+        let models = models.into_iter().map(|mut m| {
+            m.set(<A::Entity as TenantOwned>::tenant_column(), self.tenant_id.into());
+            m
+        });
+        self.note_write::<A::Entity>();
+        <A::Entity as EntityTrait>::insert_many(models).exec_without_returning(&self.tx).await?;
+        Ok(())
+    }
+
     /// Updates a row this context owns; a row of another tenant is `RecordNotFound`.
     pub async fn update<A>(&self, model: A) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
     where
@@ -496,17 +536,65 @@ impl TenantTx {
     /// spans a province's municipalities commits or fails as a whole. Needs the
     /// context, so the same authorisation as `begin` applies.
     pub async fn switch_to(&mut self, ctx: &TenantContext) -> Result<()> {
+        self.bind(ctx.tenant.id.0).await
+    }
+
+    async fn bind(&mut self, tenant_id: i64) -> Result<()> {
         if self.tx.get_database_backend() == DbBackend::Postgres {
             self.tx
                 .execute(Statement::from_sql_and_values(
                     DbBackend::Postgres,
                     "SELECT set_config('app.tenant_id', $1, true)",
-                    [Value::from(ctx.tenant.id.0.to_string())],
+                    [Value::from(tenant_id.to_string())],
                 ))
                 .await?;
         }
-        self.tenant_id = ctx.tenant.id.0;
+        self.tenant_id = tenant_id;
         Ok(())
+    }
+
+    /// Transfers addressed to this tenant (rows of the sending tenants): the one way a
+    /// tenant reads another's row.
+    pub fn incoming_transfers(&self) -> Select<entity::case_transfer::Entity> {
+        use entity::case_transfer::{Column, Entity};
+        Entity::find().filter(Column::ToTenantId.eq(self.tenant_id))
+    }
+
+    /// Records this tenant's decision on a pending transfer addressed to it; `false` when
+    /// it is no longer pending (decided meanwhile).
+    pub async fn decide_incoming_transfer(&self, id: i64, row: entity::case_transfer::ActiveModel) -> Result<bool> {
+        use entity::case_transfer::{Column, Entity};
+        let done = Entity::update_many()
+            .set(row)
+            .filter(Column::Id.eq(id))
+            .filter(Column::ToTenantId.eq(self.tenant_id))
+            .filter(Column::Status.eq("pending"))
+            .exec(&self.tx)
+            .await?;
+        Ok(done.rows_affected == 1)
+    }
+
+    /// Appends to the *sending* tenant's audit chain the decision this tenant took on a
+    /// transfer addressed to it, in the same transaction as the decision.
+    pub(crate) async fn audit_transfer_sender(
+        &mut self,
+        transfer: &entity::case_transfer::Model,
+        user: UserId,
+    ) -> Result<()> {
+        if transfer.to_tenant_id != self.tenant_id {
+            return Err(AppError::NotFound);
+        }
+        let receiving = self.tenant_id;
+        self.bind(transfer.tenant_id).await?;
+        let event = crate::audit::Event {
+            action: crate::audit::Action::Update,
+            object_type: "case",
+            object_id: Some(transfer.case_id),
+            section: Some("transfer"),
+        };
+        let recorded = crate::audit::record(self, Some(user), event).await;
+        self.bind(receiving).await?;
+        recorded
     }
 
     /// `UPDATE … WHERE tenant_id = ?`; add the values and the rest of the filter.

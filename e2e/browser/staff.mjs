@@ -222,6 +222,7 @@ try {
   if ((await page.inputValue("#area")) !== "anziani") throw new Error("the contact's area did not reach the case");
   await page.locator("#case-form button[type=submit]").click();
   await page.locator("#case-title", { hasText: "Bianchi Rosa" }).waitFor();
+  const caseUrl = page.url();
 
   step("the worker records needs; a restricted section stays locked without a grant");
   await page.locator("#case-sections li", { hasText: "Atti giudiziari" }).getByText("Accesso riservato").waitFor();
@@ -288,6 +289,37 @@ try {
   await page.goto(`${base}/`);
   await page.locator("#reviews-due a", { hasText: "Bianchi Rosa" }).waitFor();
   await page.locator("#my-cases a", { hasText: "Bianchi Rosa" }).waitFor();
+
+  step("the worker refers the case to a cooperative; a missing operator is named on its field");
+  await page.goto(caseUrl);
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.click("#new-referral summary");
+  await page.selectOption("#ref-organization", { label: "Cooperativa sociale Il Ponte" });
+  await page.click("label[for=ref-sec-needs]");
+  await page.fill("#ref-reason", "Assistenza domiciliare tre mattine a settimana");
+  await page.locator("#referral-form button[type=submit]").click();
+  await page.locator("#ref-operator-error").waitFor();
+  if ((await page.inputValue("#ref-reason")) === "") throw new Error("the request was lost");
+  await page.selectOption("#ref-operator", { label: "Davide Bertoli" });
+  await page.locator("#referral-form button[type=submit]").click();
+  await page.locator("#referrals tr", { hasText: "In attesa di risposta" }).waitFor();
+
+  step("the operator accepts it and sees the shared section, nothing else");
+  await page.click("#sign-out");
+  await page.waitForURL(`${base}/sign-in`);
+  await signIn("terzo.settore@demo.openwelfare.it");
+  await page.click("a[href='/referrals']");
+  const referral = page.locator("article.referral", { hasText: "Assistenza domiciliare tre mattine" });
+  await referral.waitFor();
+  await page.waitForSelector("main[data-hydrated=true]");
+  if (await referral.getByText("Bianchi Rosa").count()) throw new Error("the person was named before accepting");
+  await referral.locator("label", { hasText: "Accetto" }).click();
+  await referral.locator("button[type=submit]").click();
+  await page.locator("article.referral a", { hasText: "Bianchi Rosa" }).click();
+  await page.locator("#case-title", { hasText: "Bianchi Rosa" }).waitFor();
+  await page.locator("#case-sections a", { hasText: "Bisogni" }).waitFor();
+  if (await page.locator("#case-sections a", { hasText: "Abitazione" }).count()) throw new Error("an unshared section is open");
+  if (await page.locator("#case-work").count()) throw new Error("the operator sees the work on the case");
 
   if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
   console.log("staff.mjs: all steps passed");

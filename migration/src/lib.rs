@@ -13,6 +13,7 @@ mod m20261127_000007_front_desk_audit;
 mod m20261128_000008_person;
 mod m20261129_000009_case;
 mod m20261130_000010_plan;
+mod m20261201_000011_handover;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_person::Migration),
             Box::new(m20261129_000009_case::Migration),
             Box::new(m20261130_000010_plan::Migration),
+            Box::new(m20261201_000011_handover::Migration),
         ]
     }
 }
@@ -54,4 +56,6 @@ pub const TENANT_TABLES: &[&str] = &[
     "care_plan",
     "plan_event",
     "intervention",
+    "case_referral",
+    "case_transfer",
 ];

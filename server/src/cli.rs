@@ -61,6 +61,16 @@ pub enum Command {
         #[arg(long, default_value_t = 1000)]
         per_tenant: usize,
     },
+    /// Load the case-record benchmark's tenant (`cargo xtask bench`); prints its slug and
+    /// writes the signing-in worker's case ids, one per line, to `ids_file`.
+    SeedBenchCases {
+        #[arg(long, default_value_t = 100_000)]
+        cases: usize,
+        #[arg(long, default_value_t = 10)]
+        per_case: usize,
+        #[arg(long)]
+        ids_file: std::path::PathBuf,
+    },
     /// Serve the sample council website that embeds the widgets (another origin).
     SampleSite {
         #[arg(long, default_value = "127.0.0.1:3001")]
@@ -166,6 +176,14 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::SeedBench { tenants, per_tenant } => {
             ensure_migrated(&conn).await?;
             println!("{}", crate::bench::seed(&conn, tenants, per_tenant).await?);
+            Ok(())
+        }
+        Command::SeedBenchCases { cases, per_case, ids_file } => {
+            ensure_migrated(&conn).await?;
+            let (slug, ids) = crate::bench::seed_cases(&conn, cases, per_case).await?;
+            let lines: Vec<String> = ids.iter().map(i64::to_string).collect();
+            std::fs::write(&ids_file, lines.join("\n"))?;
+            println!("{slug}");
             Ok(())
         }
         Command::ResetPassword { email } => {

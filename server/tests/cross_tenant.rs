@@ -24,6 +24,9 @@ struct Fixture {
     case_id: i64,
     plan_id: i64,
     intervention_id: i64,
+    referral_id: i64,
+    transfer_id: i64,
+    operator_id: i64,
 }
 
 const SECRET: &str = "Quartiere Riservato di A";
@@ -67,6 +70,18 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
     let intervention = json!({"kind": "prevenzione", "started_on": "2026-01-01", "description": SECRET});
     let iv = a_admin.post(&format!("{case_uri}/interventions"), intervention).await;
     assert_eq!(iv.status, StatusCode::CREATED, "{:?}", iv.body);
+    // A referral to A's operator, and a transfer to a third municipality (B, the
+    // intruder, is no party to either).
+    let operator = app.user(a, Role::ThirdSector).await;
+    let operator_id = domain::users::user_by_email(&app.db, &operator).await.unwrap().0;
+    let referral = json!({"organization_id": o.body["id"], "user_id": operator_id, "sections": ["housing"],
+        "reason": SECRET});
+    let re = a_admin.post(&format!("{case_uri}/referrals"), referral).await;
+    assert_eq!(re.status, StatusCode::CREATED, "{:?}", re.body);
+    let (_, c_slug) = app.municipality_of(p, "Comune C", None).await;
+    let transfer = json!({"to_tenant": c_slug, "sections": ["housing"], "reason": SECRET});
+    let tr = a_admin.post(&format!("{case_uri}/transfers"), transfer).await;
+    assert_eq!(tr.status, StatusCode::CREATED, "{:?}", tr.body);
     let a = Fixture {
         slug: a_slug.clone(),
         district_id: d.body["id"].as_i64().unwrap(),
@@ -78,6 +93,9 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
         case_id: ca.body["id"].as_i64().unwrap(),
         plan_id: plan.body["id"].as_i64().unwrap(),
         intervention_id: iv.body["id"].as_i64().unwrap(),
+        referral_id: re.body["id"].as_i64().unwrap(),
+        transfer_id: tr.body["id"].as_i64().unwrap(),
+        operator_id,
     };
 
     // B's admin: the most privileged local role in another tenant.
@@ -191,6 +209,17 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "review_plan" => format!("id={}&plan_id={}&notes=Preso", a.case_id, a.plan_id),
             "record_intervention" => format!("id={}&kind=prevenzione&started_on=2026-01-01", a.case_id),
             "reviews_due" => String::new(),
+            "handover_choices" | "received_referrals" | "incoming_transfers" => String::new(),
+            "case_handovers" => format!("id={}", a.case_id),
+            "refer_case" => format!(
+                "id={}&organization_id={}&user_id={}&sections%5B0%5D=housing&reason=Preso",
+                a.case_id, a.organization_id, a.operator_id
+            ),
+            "end_referral" => format!("id={}&referral_id={}", a.case_id, a.referral_id),
+            "propose_transfer" => format!("id={}&to_tenant={}&sections%5B0%5D=housing&reason=Preso", a.case_id, a.slug),
+            // Named by id in B's session: not B's to decide (B's operator and admin see none).
+            "decide_referral" => format!("referral_id={}&decision=accept", a.referral_id),
+            "decide_transfer" => format!("transfer_id={}&decision=accept&responsible_id=1", a.transfer_id),
             // Names A's person and contact: refused, nothing opened in B.
             "open_case" => format!("person_id={}&area=anziani&contact_id={}", a.person_id, a.contact_id),
             // The intruder may log in its own tenant; it names A's district, which is refused.
@@ -225,7 +254,11 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let still = a_admin.get(&format!("/api/v1/t/{}/districts/{}", a.slug, a.district_id)).await;
     assert_eq!(still.body["name"], SECRET);
-    assert_eq!(a_admin.get(&format!("/api/v1/t/{}/members", a.slug)).await.body["total"], 1);
+    assert_eq!(
+        a_admin.get(&format!("/api/v1/t/{}/members", a.slug)).await.body["total"],
+        2,
+        "the admin and the operator"
+    );
     // A's facility is a draft: the public directory shows nothing of it, by list or by id.
     let mut anonymous = app.client();
     for uri in [
@@ -258,6 +291,8 @@ fn fill(path: &str, a: &Fixture) -> String {
             "{section}" => out.push_str("housing"),
             "{plan_id}" => out.push_str(&a.plan_id.to_string()),
             "{intervention_id}" => out.push_str(&a.intervention_id.to_string()),
+            "{referral_id}" => out.push_str(&a.referral_id.to_string()),
+            "{transfer_id}" => out.push_str(&a.transfer_id.to_string()),
             s if s.starts_with('{') => panic!("{path}: no cross-tenant fixture for {s}"),
             s => out.push_str(s),
         }

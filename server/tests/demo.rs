@@ -42,6 +42,24 @@ async fn the_demo_caseload_follows_the_tables(app: TestApp) {
     // Brescia's smaller caseload.
     let brescia = "(SELECT id FROM tenant WHERE istat_code = '017029' AND kind = 'municipality')";
     assert_eq!(q(format!("SELECT COUNT(*) FROM social_case WHERE tenant_id = {brescia}")).await, 40);
+
+    // The third-sector operator of Brescia has one accepted referral.
+    assert_eq!(q("SELECT COUNT(*) FROM case_referral WHERE status = 'accepted'".into()).await, 1);
+
+    // Bologna's admin finds Navile's cases by district.
+    let mut admin = app.client();
+    let body =
+        serde_json::json!({"email": "admin.bologna@demo.openwelfare.it", "password": domain::demo::DEMO_PASSWORD});
+    assert_eq!(admin.post("/api/v1/session", body).await.status, axum::http::StatusCode::OK);
+    let bologna = "(SELECT slug FROM tenant WHERE istat_code = '037006' AND kind = 'municipality')";
+    let slug: String = {
+        use sea_orm::ConnectionTrait;
+        let row = db.query_one(sea_orm::Statement::from_string(db.get_database_backend(), format!("SELECT {bologna}")));
+        row.await.unwrap().unwrap().try_get_by_index(0).unwrap()
+    };
+    let navile = q(format!("SELECT {navile}")).await;
+    let r = admin.get(&format!("/api/v1/t/{slug}/cases?district_id={navile}")).await;
+    assert_eq!(r.body["total"], 142, "{:?}", r.body);
 }
 
 on_both!(the_demo_caseload_follows_the_tables);

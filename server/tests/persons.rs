@@ -8,17 +8,9 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::TestApp;
+use common::{Reply, TestApp};
 use serde_json::{json, Value};
 use types::Role;
-
-fn fields(r: &common::Reply) -> Vec<String> {
-    let mut out: Vec<String> = r.body["fields"]
-        .as_array()
-        .map_or_else(Vec::new, |a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect());
-    out.sort();
-    out
-}
 
 /// The Agenzia delle Entrate's specimen: Matteo Moretti, born 9 April 1925.
 fn moretti() -> Value {
@@ -63,18 +55,18 @@ async fn persons_of_the_case_record(app: TestApp) {
     // Bad input: every problem on its field, nothing saved.
     let before = worker.get(&base).await.body["total"].as_u64().unwrap();
     let r = worker.post(&base, json!({"first_name": " ", "tax_code": "MRTMTT25D09F205A", "email": "nope"})).await;
-    assert_eq!(fields(&r), ["email", "first_name", "last_name", "tax_code"]);
+    assert_eq!(Reply::fields(&r), ["email", "first_name", "last_name", "tax_code"]);
     // A valid code that says another birth date and sex than the ones stated.
     let mut wrong = moretti();
     wrong["birth_date"] = json!("1925-04-10");
     wrong["sex"] = json!("F");
     wrong["confirm_duplicate"] = json!(true);
     let r = worker.post(&base, wrong).await;
-    assert_eq!(fields(&r), ["birth_date", "sex"]);
+    assert_eq!(Reply::fields(&r), ["birth_date", "sex"]);
     assert!(r.text.contains("codice fiscale"), "{}", r.text);
     let r =
         worker.post(&base, json!({"first_name": "A", "last_name": "B", "birth_date": "2999-01-01", "sex": "X"})).await;
-    assert_eq!(fields(&r), ["birth_date", "sex"]);
+    assert_eq!(Reply::fields(&r), ["birth_date", "sex"]);
     assert_eq!(worker.get(&base).await.body["total"].as_u64().unwrap(), before, "nothing saved");
 
     // Edits carry the version they started from; a stale one is refused, not merged.
@@ -90,7 +82,7 @@ async fn persons_of_the_case_record(app: TestApp) {
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text.contains("ricarica"), "{}", r.text);
     edit.as_object_mut().unwrap().remove("version");
-    assert_eq!(fields(&worker.put(&one, edit).await), ["version"]);
+    assert_eq!(Reply::fields(&worker.put(&one, edit).await), ["version"]);
     let r = worker.get(&one).await;
     assert_eq!((r.body["address"].as_str(), r.body["phone"].as_str()), (Some("Via Brescia 1"), Some("030 123456")));
 
@@ -153,7 +145,7 @@ async fn households(app: TestApp) {
     let bad = json!({"members": [{"member_id": mother, "relationship": "child"}, {"member_id": son, "relationship": "cousin"},
         {"member_id": son, "relationship": "child"}, {"member_id": 999_999, "relationship": "child"}]});
     assert_eq!(
-        fields(&worker.put(&household, bad).await),
+        Reply::fields(&worker.put(&household, bad).await),
         ["members.0.member_id", "members.1.relationship", "members.2.member_id", "members.3.member_id"]
     );
     let r = worker

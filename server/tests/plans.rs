@@ -9,17 +9,9 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
-use common::TestApp;
+use common::{Reply, TestApp};
 use serde_json::json;
 use types::Role;
-
-fn fields(r: &common::Reply) -> Vec<String> {
-    let mut out: Vec<String> = r.body["fields"]
-        .as_array()
-        .map_or_else(Vec::new, |a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect());
-    out.sort();
-    out
-}
 
 fn days_from_today(n: i64) -> String {
     (domain::contacts::italian_date(Utc::now()) + Duration::days(n)).format("%Y-%m-%d").to_string()
@@ -45,7 +37,7 @@ async fn assessment_plan_and_interventions(app: TestApp) {
 
     // Assessment.
     let r = worker.post(&format!("{one}/assessments"), json!({"problems": " ", "assessed_on": "2999-01-01"})).await;
-    assert_eq!(fields(&r), ["assessed_on", "problems", "summary"]);
+    assert_eq!(Reply::fields(&r), ["assessed_on", "problems", "summary"]);
     let assessment = json!({"problems": "Non esce di casa; difficoltà nell'igiene personale",
         "resources": "Figlia presente nel fine settimana", "summary": "Parziale non autosufficienza",
         "proposals": "Assistenza domiciliare tre volte a settimana"});
@@ -56,7 +48,7 @@ async fn assessment_plan_and_interventions(app: TestApp) {
     // PAI: a review in the past is refused; created "avviato", with its first status event.
     let plan = json!({"goals": "Restare a casa in sicurezza", "planned": "SAD 3 volte a settimana",
         "responsibilities": "Assistente sociale: verifica mensile; figlia: spesa", "next_review_on": days_from_today(-1)});
-    assert_eq!(fields(&worker.post(&format!("{one}/plans"), plan.clone()).await), ["next_review_on"]);
+    assert_eq!(Reply::fields(&worker.post(&format!("{one}/plans"), plan.clone()).await), ["next_review_on"]);
     let mut plan = plan;
     plan["next_review_on"] = json!(days_from_today(7));
     let r = worker.post(&format!("{one}/plans"), plan.clone()).await;
@@ -77,7 +69,7 @@ async fn assessment_plan_and_interventions(app: TestApp) {
     assert_eq!(worker.put(&format!("{one}/plans/{plan_id}"), edit.clone()).await.status, StatusCode::CONFLICT);
     edit["status"] = json!("archiviato");
     edit["version"] = json!(2);
-    assert_eq!(fields(&worker.put(&format!("{one}/plans/{plan_id}"), edit.clone()).await), ["status"]);
+    assert_eq!(Reply::fields(&worker.put(&format!("{one}/plans/{plan_id}"), edit.clone()).await), ["status"]);
     edit["status"] = json!("sospeso");
     edit["status_note"] = json!("Ricovero ospedaliero");
     let r = worker.put(&format!("{one}/plans/{plan_id}"), edit).await;
@@ -90,7 +82,7 @@ async fn assessment_plan_and_interventions(app: TestApp) {
     // A review: dated, noted, next one not in the past.
     let review = json!({"notes": "Situazione stabile", "next_review_on": days_from_today(-3)});
     let r = worker.post(&format!("{one}/plans/{plan_id}/reviews"), review).await;
-    assert_eq!(fields(&r), ["next_review_on"]);
+    assert_eq!(Reply::fields(&r), ["next_review_on"]);
     let review = json!({"notes": "Situazione stabile", "next_review_on": days_from_today(60)});
     let r = worker.post(&format!("{one}/plans/{plan_id}/reviews"), review).await;
     assert_eq!((r.status, r.body["events"][0]["kind"].as_str()), (StatusCode::CREATED, Some("review")));
@@ -100,7 +92,7 @@ async fn assessment_plan_and_interventions(app: TestApp) {
     let bad = json!({"kind": "teleportation", "started_on": "2026-03-01", "ended_on": "2026-02-01",
         "cost": "-120", "quantity": "dieci", "funding": "lottery"});
     let r = worker.post(&format!("{one}/interventions"), bad).await;
-    assert_eq!(fields(&r), ["cost", "ended_on", "funding", "kind", "quantity", "unit"]);
+    assert_eq!(Reply::fields(&r), ["cost", "ended_on", "funding", "kind", "quantity", "unit"]);
     assert!(r.text.contains("precedente alla data di inizio"), "{}", r.text);
     let sad = json!({"kind": "interventi_domiciliari", "description": "Igiene personale", "started_on": "2026-03-01",
         "quantity": "12,5", "unit": "hours", "cost": "281,25", "funding": "fna", "provider_name": "Coop. La Rete",
@@ -114,7 +106,7 @@ async fn assessment_plan_and_interventions(app: TestApp) {
     // Another case's plan cannot be named.
     let mut stray = sad.clone();
     stray["plan_id"] = json!(plan_id);
-    assert_eq!(fields(&worker.post(&format!("{other}/interventions"), stray).await), ["plan_id"]);
+    assert_eq!(Reply::fields(&worker.post(&format!("{other}/interventions"), stray).await), ["plan_id"]);
     // Ending it; a stale copy is refused.
     let mut end = sad.clone();
     end["ended_on"] = json!("2026-06-30");

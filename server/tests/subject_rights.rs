@@ -8,7 +8,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::TestApp;
+use common::{Reply, TestApp};
 use serde_json::json;
 use types::Role;
 
@@ -39,6 +39,10 @@ async fn export_erase_and_anonymise(app: TestApp) {
     let cost = json!({"kind": "contributi_economici", "started_on": "2026-02-01", "cost": "300",
         "description": "Affitto di Marta"});
     assert_eq!(admin.post(&format!("{case}/interventions"), cost).await.status, StatusCode::CREATED);
+    // A pending transfer carries a copy of the person; a referral words the request.
+    let (_, other_slug) = app.municipality_of(p, "Comune di Rezzato", None).await;
+    let transfer = json!({"to_tenant": other_slug, "sections": ["needs"], "reason": "Marta va a vivere dalla figlia"});
+    assert_eq!(admin.post(&format!("{case}/transfers"), transfer).await.status, StatusCode::CREATED);
 
     // The export: everything, restricted sections included, and the accesses; workers may not.
     let export = format!("{base}/persons/{pid}/export");
@@ -51,13 +55,14 @@ async fn export_erase_and_anonymise(app: TestApp) {
     assert_eq!(sections, ["needs", "court"]);
     assert_eq!(r.body["cases"][0]["work"]["total_cost_cents"], 30_000);
     assert!(!r.body["accesses"].as_array().unwrap().is_empty());
+    assert_eq!(r.body["cases"][0]["handovers"]["transfers"][0]["to_tenant"], "Comune di Rezzato");
     let page = admin.page(&format!("/persons/{pid}/export")).await;
     assert!(page.text.contains("Dati personali di Zanetti Marta") && page.text.contains("Sfratto"), "{}", page.text);
 
     // Someone taken in charge is not erased, but anonymised.
     let erase = format!("{base}/persons/{pid}/erasure");
     assert_eq!(worker.post(&erase, json!({"mode": "anonymise"})).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(fields(&admin.post(&erase, json!({"mode": "forget"})).await), ["mode"]);
+    assert_eq!(Reply::fields(&admin.post(&erase, json!({"mode": "forget"})).await), ["mode"]);
     let r = admin.post(&erase, json!({"mode": "erase"})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text.contains("anonimizzare"), "{}", r.text);
@@ -69,6 +74,10 @@ async fn export_erase_and_anonymise(app: TestApp) {
     {
         assert!(!text.contains(gone), "{gone} is still there: {text}");
     }
+    // Nor in the copy the other comune would have received.
+    let owner = app.owner_connection().await;
+    let copies = "SELECT COUNT(*) FROM case_transfer WHERE payload IS NOT NULL OR reason LIKE '%Marta%'";
+    assert_eq!(common::scalar_i64(&owner, copies).await, 0);
     // The coded facts stay for the statistics.
     assert_eq!(r.body["cases"][0]["sections"][0]["entries"][0]["need"], "housing");
     assert_eq!(r.body["cases"][0]["area"], "anziani");
@@ -97,12 +106,6 @@ async fn export_erase_and_anonymise(app: TestApp) {
     for s in ["subject_access", "anonymisation", "erasure"] {
         assert!(sections.contains(&s), "{s} in {sections:?}");
     }
-}
-
-fn fields(r: &common::Reply) -> Vec<String> {
-    r.body["fields"]
-        .as_array()
-        .map_or_else(Vec::new, |a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect())
 }
 
 on_both!(export_erase_and_anonymise);

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::persons::PersonOut;
-use crate::{CaseId, ContactId, PersonId, UserId};
+use crate::{CaseId, ContactId, DistrictId, PersonId, UserId};
 
 /// What a field holds; values travel as text in a canonical form (dates `YYYY-MM-DD`,
 /// amounts `1234.50` in euros).
@@ -336,6 +336,9 @@ pub struct CaseOut {
     pub sections: Vec<SectionSummary>,
     /// The caller may change who works on the case.
     pub can_manage_access: bool,
+    /// The caller works on the case (assessment, plan, interventions, referrals); false
+    /// for a third-sector operator who sees only the sections referred to them.
+    pub is_worker: bool,
     pub version: i32,
 }
 
@@ -366,6 +369,8 @@ pub struct CaseSearch {
     pub mine: bool,
     /// Only the cases of this person.
     pub person_id: Option<PersonId>,
+    /// Only the cases of persons living in this district (quartiere).
+    pub district_id: Option<DistrictId>,
     pub page: Option<u64>,
 }
 
@@ -416,6 +421,8 @@ pub const AUDIT_PARTS: &[&str] = &[
     "subject_access",
     "erasure",
     "anonymisation",
+    "referral",
+    "transfer",
 ];
 
 /// One entry of a case's audit trail: who did what, when, to the case or its person.

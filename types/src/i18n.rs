@@ -160,6 +160,7 @@ mod tests {
         keys.extend(crate::cases::AUDIT_ACTIONS.iter().map(|a| format!("cases.audit_action.{a}")));
         keys.extend(crate::cases::AUDIT_PARTS.iter().map(|p| format!("cases.audit_part.{p}")));
         keys.extend(["case", "person"].iter().map(|o| format!("cases.audit_object.{o}")));
+        keys.extend(crate::referrals::HANDOVER_STATUSES.iter().map(|s| format!("handover.status.{s}")));
         use crate::plans::{funding_key, status_key, unit_key, FUNDING, PLAN_STATUSES, UNITS};
         keys.extend(PLAN_STATUSES.iter().map(|c| status_key(c)));
         keys.extend(UNITS.iter().map(|c| unit_key(c)));

@@ -43,4 +43,8 @@ typed_id! {
     PlanId,
     /// An intervention delivered on a case.
     InterventionId,
+    /// A referral of a case to a third-sector operator.
+    ReferralId,
+    /// A proposal to hand a case over to another tenant.
+    TransferId,
 }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod ids;
 pub mod persons;
 pub mod plans;
+pub mod referrals;
 pub mod roles;
 pub mod theme;
 

@@ -119,6 +119,8 @@ pub struct CaseExport {
     /// Every section that holds something, restricted ones included.
     pub sections: Vec<crate::cases::SectionOut>,
     pub work: crate::plans::CaseWorkOut,
+    /// To whom the case was referred or proposed, with which sections.
+    pub handovers: crate::referrals::CaseHandovers,
 }
 
 /// Everything the tenant holds about a person (GDPR art. 15 and 20), in one document.

@@ -17,7 +17,7 @@ const USAGE: &str = "usage:
   cargo xtask test                                run every test (set OW_TEST_POSTGRES_URL for PostgreSQL)
   cargo xtask build [--release]                   build the wasm bundle, assets and server
   cargo xtask dist                                build the wasm bundle and assets only
-  cargo xtask bench                               search benchmark with wrk (OW_BENCH_POSTGRES_URL adds PostgreSQL)";
+  cargo xtask bench [directory|cases]             benchmarks with wrk (OW_BENCH_POSTGRES_URL adds PostgreSQL)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("build") => build(args.iter().any(|a| a == "--release")),
         Some("dist") => site(),
-        Some("bench") => bench(),
+        Some("bench") => bench(args.get(1).map(String::as_str)),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -442,7 +442,14 @@ fn ensure_chromium() {
 /// when `OW_BENCH_POSTGRES_URL` is set), serves it on loopback and runs `wrk` (64
 /// connections) against the search endpoint and `/healthz` in one run. Prints the
 /// throughput ratio search/healthz, p50/p99 latency and errors.
-fn bench() -> Result {
+/// `which`: `directory` (the public search), `cases` (the case record), or both.
+fn bench(which: Option<&str>) -> Result {
+    let (directory, cases) = match which {
+        None => (true, true),
+        Some("directory") => (true, false),
+        Some("cases") => (false, true),
+        Some(other) => return Err(format!("unknown benchmark {other}\n{USAGE}")),
+    };
     ensure_wrk()?;
     run(cargo().args(["build", "--release", "-p", "server"]))?;
     let bin = target_dir().join("release/openwelfare");
@@ -464,6 +471,7 @@ fn bench() -> Result {
         backends.push(("postgres", owner, format!("{app}/{name}")));
     }
     let mut report = Vec::new();
+    let mut case_report = Vec::new();
     for (i, (label, owner_url, serve_url)) in backends.iter().enumerate() {
         let addr = format!("127.0.0.1:{}", 39_100 + i);
         let openwelfare_on = |url: &str, args: &[&str]| {
@@ -475,6 +483,15 @@ fn bench() -> Result {
         run(&mut openwelfare(&["migrate", "up"]))?;
         if *label == "postgres" {
             run(Command::new("psql").args([owner_url.as_str(), "-qc", &bench_role_sql()]))?;
+        }
+        if cases {
+            let addr = format!("127.0.0.1:{}", 39_200 + i);
+            let seed = openwelfare(&[]);
+            let serve = openwelfare_on(serve_url, &[]);
+            case_report.extend(bench_cases(label, seed, serve, &addr, &dir)?);
+        }
+        if !directory {
+            continue;
         }
         let started = Instant::now();
         let out = openwelfare(&["seed-bench", "--tenants", "50", "--per-tenant", "1000"])
@@ -506,10 +523,10 @@ fn bench() -> Result {
         http_get(&addr, &format!("{path}&near=45.5397,10.2196"))?;
         println!("{label}: first search (builds the in-memory directory) {:.0} ms", cold.elapsed().as_secs_f64() * 1e3);
         // Warm up, then measure all three in the same run.
-        let _ = wrk(&search, 3, None);
-        let h = wrk(&health, 15, None)?;
-        let s = wrk(&search, 15, None)?;
-        let v = wrk(&search, 15, Some(&script))?;
+        let _ = wrk(&search, 3, None, 64, None);
+        let h = wrk(&health, 15, None, 64, None)?;
+        let s = wrk(&search, 15, None, 64, None)?;
+        let v = wrk(&search, 15, Some(&script), 64, None)?;
         let _ = server.kill();
         let _ = server.wait();
         report.push((format!("{label} same query"), s, h.rps));
@@ -521,6 +538,23 @@ fn bench() -> Result {
             "-qc",
             &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
         ]))?;
+    }
+    if !case_report.is_empty() {
+        println!("\n== case record benchmark (wrk, 8 connections, 2 threads, loopback; 100,000 cases, 1,000,000 interventions) ==");
+        println!(
+            "{:<34} {:>9} {:>12} {:>7} {:>9} {:>9} {:>7}",
+            "backend / page", "rps", "healthz rps", "ratio", "p50 ms", "p99 ms", "errors"
+        );
+        for (label, r, h) in &case_report {
+            let ratio = r.rps / h.max(1.0);
+            println!(
+                "{label:<34} {:>9.0} {h:>12.0} {ratio:>7.3} {:>9.2} {:>9.2} {:>7}",
+                r.rps, r.p50_ms, r.p99_ms, r.errors
+            );
+        }
+    }
+    if report.is_empty() {
+        return Ok(());
     }
     println!("\n== search benchmark (wrk, 64 connections, 2 threads, loopback; search = q + area + near) ==");
     println!(
@@ -562,11 +596,14 @@ struct WrkResult {
     errors: u64,
 }
 
-fn wrk(url: &str, seconds: u32, script: Option<&Path>) -> Result<WrkResult> {
+fn wrk(url: &str, seconds: u32, script: Option<&Path>, connections: u32, header: Option<&str>) -> Result<WrkResult> {
     let mut cmd = Command::new("wrk");
-    cmd.args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency"]);
+    cmd.args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency"]);
     if let Some(s) = script {
         cmd.arg("-s").arg(s);
+    }
+    if let Some(h) = header {
+        cmd.args(["-H", h]);
     }
     let out = cmd.arg(url).output().map_err(|e| format!("cannot run wrk: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
@@ -596,15 +633,118 @@ fn wrk(url: &str, seconds: u32, script: Option<&Path>) -> Result<WrkResult> {
     })
 }
 
-/// One GET on a fresh connection; fails unless the answer is 200.
-fn http_get(addr: &str, path: &str) -> Result {
+/// The case record benchmark on one backend: loads 100 000 cases with 10 interventions
+/// each, signs in as one of the 25 social workers (4 000 cases) and measures, with the
+/// session cookie, the server-rendered case list (filtered, paginated) and case pages,
+/// against `/healthz` in the same run. Every case page read is audited, as in real use.
+fn bench_cases(
+    label: &str,
+    mut seed: Command,
+    mut serve: Command,
+    addr: &str,
+    dir: &Path,
+) -> Result<Vec<(String, WrkResult, f64)>> {
+    let ids_file = dir.join(format!("case-ids-{label}.txt"));
+    let started = Instant::now();
+    let out = seed
+        .args(["seed-bench-cases", "--cases", "100000", "--per-case", "10", "--ids-file"])
+        .arg(&ids_file)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("seed-bench-cases failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    println!("{label}: 100,000 cases and 1,000,000 interventions loaded in {:.0} s", started.elapsed().as_secs_f64());
+    let ids: Vec<String> =
+        fs::read_to_string(&ids_file).map_err(|e| e.to_string())?.lines().map(String::from).collect();
+    let mut server = serve.args(["serve", "--addr", addr]).stdout(Stdio::null()).spawn().map_err(|e| e.to_string())?;
+    let result = (|| {
+        wait_ready(&format!("http://{addr}/healthz"))?;
+        let cookie = sign_in(addr, "bench.worker0@openwelfare.invalid", "bench-password-2026")?;
+        let header = format!("Cookie: {cookie}");
+        // The pages measured are the real ones: the worker's case, rendered in full.
+        let first = ids.first().ok_or("the worker has no cases")?;
+        let page = http_get_with(addr, &format!("/cases/{first}"), &header)?;
+        if !page.contains("case-title") || !page.contains("case-work") {
+            return Err(format!("{label}: /cases/{first} did not render the case"));
+        }
+        // A random case of the worker's per request; a random area and page of the list.
+        let pages = dir.join(format!("case-pages-{label}.lua"));
+        let lua = format!(
+            "math.randomseed(7)\nlocal ids = {{{}}}\nrequest = function()\n  \
+             return wrk.format(\"GET\", \"/cases/\" .. ids[math.random(#ids)])\nend\n",
+            ids.join(",")
+        );
+        fs::write(&pages, lua).map_err(|e| e.to_string())?;
+        let lists = dir.join(format!("case-lists-{label}.lua"));
+        let lua = "math.randomseed(7)\nlocal areas = {\"anziani\", \"disabili\", \"famiglia_minori\", \"poverta\"}\n\
+             request = function()\n  return wrk.format(\"GET\", string.format(\"/cases?mine=true&status=open&area=%s&page=%d\", \
+             areas[math.random(#areas)], math.random(5)))\nend\n";
+        fs::write(&lists, lua).map_err(|e| e.to_string())?;
+        let base = format!("http://{addr}");
+        let _ = wrk(&format!("{base}/cases"), 3, Some(&pages), 8, Some(&header));
+        let h = wrk(&format!("{base}/healthz"), 10, None, 8, None)?;
+        let list = wrk(&format!("{base}/cases"), 15, Some(&lists), 8, Some(&header))?;
+        let page = wrk(&format!("{base}/cases"), 15, Some(&pages), 8, Some(&header))?;
+        for (what, r) in [("case list", &list), ("case page", &page)] {
+            if r.rps < 1.0 || r.errors > 0 {
+                return Err(format!("{label} {what}: {} errors, {:.1} rps", r.errors, r.rps));
+            }
+        }
+        Ok(vec![
+            (format!("{label} case list (mine, open, area)"), list, h.rps),
+            (format!("{label} case page"), page, h.rps),
+        ])
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    result
+}
+
+/// Signs in through the API; returns the session cookie (`name=value`).
+fn sign_in(addr: &str, email: &str, password: &str) -> Result<String> {
     use std::io::{Read, Write};
+    let body = format!("{{\"email\":\"{email}\",\"password\":\"{password}\"}}");
     let mut conn = std::net::TcpStream::connect(addr).map_err(|e| e.to_string())?;
-    write!(conn, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    write!(
+        conn,
+        "POST /api/v1/session HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| e.to_string())?;
     let mut answer = String::new();
     conn.read_to_string(&mut answer).map_err(|e| e.to_string())?;
+    if !answer.lines().next().is_some_and(|l| l.contains(" 200 ")) {
+        return Err(format!("sign-in refused: {}", answer.lines().next().unwrap_or_default()));
+    }
+    answer
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("set-cookie")
+                .then(|| value.trim().split(';').next().unwrap_or_default().to_string())
+        })
+        .ok_or_else(|| "sign-in set no cookie".to_string())
+}
+
+/// One GET on a fresh connection; fails unless the answer is 200.
+fn http_get(addr: &str, path: &str) -> Result {
+    http_get_with(addr, path, "").map(drop)
+}
+
+/// One GET with an extra header line (or none); the answer when it is 200.
+fn http_get_with(addr: &str, path: &str, header: &str) -> Result<String> {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    let extra = if header.is_empty() { String::new() } else { format!("{header}\r\n") };
+    write!(conn, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut answer = Vec::new();
+    conn.read_to_end(&mut answer).map_err(|e| e.to_string())?;
+    let answer = String::from_utf8_lossy(&answer).to_string();
     match answer.lines().next() {
-        Some(status) if status.contains(" 200 ") => Ok(()),
+        Some(status) if status.contains(" 200 ") => Ok(answer),
         other => Err(format!("GET {path}: {other:?}")),
     }
 }

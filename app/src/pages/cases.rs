@@ -13,10 +13,12 @@ use types::directory::{area_key, AREAS};
 use types::Role;
 
 use super::case_work::{work_view, Actions};
+use super::handovers::{handovers_view, HandoverActions};
 use super::{action_error, ErrorAlert, FieldMessage, Pagination, SignedIn};
 use crate::api::{
-    case_audit, case_detail, case_section, case_work, case_workers, person_detail, search_cases, EditCase, OpenCase,
-    SaveCaseSection, SearchCases, SetCaseAccess, UiError,
+    case_audit, case_detail, case_handovers, case_section, case_work, case_workers, contact_form_options,
+    handover_choices, person_detail, search_cases, EditCase, OpenCase, SaveCaseSection, SearchCases, SetCaseAccess,
+    UiError,
 };
 use crate::use_ui;
 
@@ -78,10 +80,12 @@ pub fn Cases() -> impl IntoView {
     let get = move |k: &str| query.read().get(k).filter(|v| !v.trim().is_empty());
     let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).max(1);
     let mine = move || get("mine").is_some_and(|m| m == "true" || m == "on");
+    let district = move || get("district").and_then(|d| d.parse::<i64>().ok());
     let list = Resource::new(
-        move || (get("status"), get("area"), mine(), page()),
-        |(status, area, mine, page)| search_cases(None, status, area, Some(mine), None, Some(page)),
+        move || (get("status"), get("area"), mine(), district(), page()),
+        |(status, area, mine, district, page)| search_cases(None, status, area, Some(mine), None, district, Some(page)),
     );
+    let districts = Resource::new(|| (), |_| contact_form_options());
     let search = ServerAction::<SearchCases>::new();
     view! {
         <SignedIn>
@@ -113,6 +117,23 @@ pub fn Cases() -> impl IntoView {
                 <div class="col-sm-4 form-group">
                     <super::AreaFilter id="cs-area" current=Signal::derive(move || get("area"))/>
                 </div>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let districts = districts.await.map(|o| o.districts).unwrap_or_default();
+                        (!districts.is_empty()).then(|| view! {
+                            <div class="col-sm-4 form-group">
+                                <label for="cs-district" class="active">{ui.t("field.district")}</label>
+                                <select id="cs-district" name="district" class="form-select">
+                                    <option value="">{ui.t("common.all")}</option>
+                                    {districts.into_iter().map(|d| {
+                                        let selected = district() == Some(d.id.0);
+                                        view! { <option value=d.id.to_string() selected=selected>{d.name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        })
+                    })}
+                </Suspense>
                 <div class="col-sm-2 d-flex align-items-end">
                     <div class="form-check">
                         <input class="form-check-input" type="checkbox" id="cs-mine" name="mine" value="true" checked=mine/>
@@ -130,7 +151,7 @@ pub fn Cases() -> impl IntoView {
                         Ok(list) if list.items.is_empty() => view! { <p role="status">{ui.t("cases.none")}</p> }.into_any(),
                         Ok(list) => {
                             let (current, pages) = (list.page, list.pages());
-                            let filter = ["status", "area", "mine"]
+                            let filter = ["status", "area", "mine", "district"]
                                 .iter()
                                 .filter_map(|k| get(k).map(|v| format!("{k}={}", super::urlencode(&v))))
                                 .collect::<Vec<_>>()
@@ -242,12 +263,20 @@ pub fn CasePage() -> impl IntoView {
     let grants = successes(access);
     let work_actions = Actions::new();
     let work_saves = work_actions.successes();
-    // One resource for the case and its work: one round trip, one hydration point.
+    let handover_actions = HandoverActions::new();
+    let handover_saves = handover_actions.successes();
+    // One resource for the case and its work: one round trip, one hydration point. An
+    // operator it was referred to sees the case and its named sections only.
     let case = Resource::new(
-        move || (id(), saves.get(), grants.get(), work_saves.get()),
-        |(id, ..)| async move { Ok::<_, UiError>((case_detail(id).await?, case_work(id).await?)) },
+        move || (id(), saves.get(), grants.get(), work_saves.get(), handover_saves.get()),
+        |(id, ..)| async move {
+            let c = case_detail(id).await?;
+            let work = if c.is_worker { Some((case_work(id).await?, case_handovers(id).await?)) } else { None };
+            Ok::<_, UiError>((c, work))
+        },
     );
     let workers = Resource::new(|| (), |_| case_workers());
+    let choices = Resource::new(|| (), |_| handover_choices());
     view! {
         <SignedIn>
             <p><a href="/cases">{move || ui.t("cases.back")}</a></p>
@@ -257,7 +286,9 @@ pub fn CasePage() -> impl IntoView {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
                         Ok((c, work)) => {
                             let workers = if c.can_manage_access { workers.await.unwrap_or_default() } else { vec![] };
-                            case_view(c, work, work_actions, edit, access, workers).into_any()
+                            let choices = if c.is_worker { choices.await.unwrap_or_default() } else { Default::default() };
+                            let actions = CaseActions { work: work_actions, handover: handover_actions, edit, access };
+                            case_view(c, work, actions, workers, choices).into_any()
                         }
                     }
                 })}
@@ -266,16 +297,24 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
-fn case_view(
-    c: CaseOut,
-    work: types::plans::CaseWorkOut,
-    work_actions: Actions,
+/// Everything the case page can do.
+#[derive(Clone, Copy)]
+struct CaseActions {
+    work: Actions,
+    handover: HandoverActions,
     edit: ServerAction<EditCase>,
     access: ServerAction<SetCaseAccess>,
+}
+
+fn case_view(
+    c: CaseOut,
+    work: Option<(types::plans::CaseWorkOut, types::referrals::CaseHandovers)>,
+    actions: CaseActions,
     workers: Vec<types::cases::CaseMemberOut>,
+    choices: types::referrals::HandoverChoices,
 ) -> impl IntoView {
     let ui = use_ui();
-    let edit_error = action_error(edit);
+    let CaseActions { work: work_actions, handover, edit, access } = actions;
     let access_error = action_error(access);
     let p = &c.person;
     let title = format!("{} {}", p.last_name, p.first_name);
@@ -311,7 +350,6 @@ fn case_view(
             view! { <li>{m.name.clone()}" — "{role}{restricted}</li> }
         })
         .collect_view();
-    let area = c.area.clone();
     let access_form = c.can_manage_access.then(|| {
         let responsible = c.members.iter().find(|m| m.responsible).map(|m| m.user_id);
         let members = c.members.clone();
@@ -370,21 +408,39 @@ fn case_view(
             {closed.map(|d| view! { <dt class="col-sm-3">{ui.t("cases.closed_on")}</dt><dd class="col-sm-9">{d}</dd> })}
         </dl>
         <p class="d-flex flex-wrap gap-3">
-            <a href=format!("/persons/{}", c.person.id)>{ui.t("cases.person_record")}</a>
+            {c.is_worker.then(|| view! { <a href=format!("/persons/{}", c.person.id)>{ui.t("cases.person_record")}</a> })}
             {c.can_manage_access.then(|| view! { <a href=format!("/cases/{}/audit", c.id) id="audit-link">{ui.t("cases.audit")}</a> })}
         </p>
         <h2 class="h4">{ui.t("cases.record")}</h2>
         <ul class="list-group mb-4" id="case-sections">{sections}</ul>
-        {work_view(c.id.0, work, work_actions)}
+        {work.map(|(work, handovers)| {
+            let readable = c.sections.iter().filter(|s| s.readable).map(|s| s.code.clone()).collect();
+            view! {
+                {work_view(c.id.0, work, work_actions)}
+                {handovers_view(c.id.0, readable, handovers, choices, handover)}
+            }
+        })}
         <h2 class="h4 mt-4">{ui.t("cases.workers")}</h2>
         <ul id="case-members">{members}</ul>
         {access_form}
+        {c.is_worker.then(|| edit_view(&c, edit))}
+    }
+}
+
+/// Changing the case's area and dates, or closing it (its workers).
+fn edit_view(c: &CaseOut, edit: ServerAction<EditCase>) -> impl IntoView {
+    let ui = use_ui();
+    let edit_error = action_error(edit);
+    let (id, version, area) = (c.id.to_string(), c.version.to_string(), c.area.clone());
+    let (opened_on, closed_on, reason) =
+        (c.opened_on.clone(), c.closed_on.clone().unwrap_or_default(), c.closing_reason.clone());
+    view! {
         <details class="mb-4" id="case-edit">
             <summary class="h5">{ui.t("cases.edit")}</summary>
             <ErrorAlert error=edit_error/>
             <ActionForm action=edit attr:id="case-edit-form">
-                <input type="hidden" name="id" value=c.id.to_string()/>
-                <input type="hidden" name="version" value=c.version.to_string()/>
+                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="version" value=version/>
                 <div class="row">
                     <div class="form-group mb-4 col-md-6">
                         <label for="edit-area" class="active">{ui.t("field.area")}</label>
@@ -393,17 +449,17 @@ fn case_view(
                         </select>
                     </div>
                     <super::Field id="edit-opened_on" name="opened_on" label="cases.opened_on" kind="date" error=edit_error
-                        value=c.opened_on.clone() class="col-md-6"/>
+                        value=opened_on class="col-md-6"/>
                 </div>
                 <div class="row">
                     <super::Field id="edit-closed_on" name="closed_on" label="cases.closed_on" kind="date" error=edit_error
-                        value=c.closed_on.clone().unwrap_or_default() class="col-md-6"/>
+                        value=closed_on class="col-md-6"/>
                     <div class="form-group mb-4 col-md-6">
                         <label for="closing_reason" class="active">{ui.t("cases.closing_reason")}</label>
                         <select id="closing_reason" name="closing_reason" class="form-select" aria-describedby="closing_reason-error">
                             <option value="">{ui.t("common.choose")}</option>
                             {CLOSING_REASONS.iter().map(|r| view! {
-                                <option value=*r selected=c.closing_reason.as_deref() == Some(*r)>{ui.t(&code_key("closing_reason", r))}</option>
+                                <option value=*r selected=reason.as_deref() == Some(*r)>{ui.t(&code_key("closing_reason", r))}</option>
                             }).collect_view()}
                         </select>
                         <FieldMessage error=edit_error field="closing_reason"/>

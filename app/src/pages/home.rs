@@ -21,7 +21,8 @@ pub fn Home() -> impl IntoView {
         |tenant| async move {
             tenant?;
             let reviews = crate::api::reviews_due().await.unwrap_or_default();
-            let cases = crate::api::search_cases(None, Some("open".into()), None, Some(true), None, Some(1)).await;
+            let cases =
+                crate::api::search_cases(None, Some("open".into()), None, Some(true), None, None, Some(1)).await;
             let contacts = crate::api::list_contacts(None, None, None, None, 1).await;
             Some(Desk {
                 reviews,
@@ -47,7 +48,7 @@ pub fn Home() -> impl IntoView {
                     Role::FacilityManager => vec![("/my-facility", "nav.my_facility")],
                     Role::SocialWorker => vec![("/cases?mine=true&status=open", "nav.cases"), ("/persons", "nav.persons"), ("/contacts/new", "contacts.new"), ("/contacts", "nav.contacts")],
                     Role::FrontDesk => vec![("/contacts/new", "contacts.new"), ("/contacts", "nav.contacts")],
-                    _ => vec![],
+                    Role::ThirdSector => vec![("/referrals", "nav.referrals")],
                 }).unwrap_or_default();
                 view! {
                     <h1 class="h2" id="home-title">{greeting}</h1>

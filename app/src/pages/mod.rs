@@ -7,6 +7,7 @@ pub mod directory;
 pub mod districts;
 pub mod facilities;
 pub mod facility_form;
+pub mod handovers;
 pub mod home;
 pub mod import;
 pub mod my_facility;

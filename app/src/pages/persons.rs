@@ -105,7 +105,7 @@ pub fn PersonEditor() -> impl IntoView {
     // The person's cases (those the worker may open).
     let cases = Resource::new(id, |id| async move {
         match id {
-            Some(id) => crate::api::search_cases(None, None, None, None, Some(id), None).await.map(|p| p.items),
+            Some(id) => crate::api::search_cases(None, None, None, None, Some(id), None, None).await.map(|p| p.items),
             None => Ok(vec![]),
         }
     });

@@ -46,6 +46,8 @@ pub struct CaseFilters {
     pub mine: Option<bool>,
     /// Only the cases of this person.
     pub person_id: Option<i64>,
+    /// Only the cases of persons living in this district.
+    pub district_id: Option<i64>,
     /// 1-based page number.
     pub page: Option<u64>,
 }
@@ -66,6 +68,7 @@ pub async fn list_cases(
         area: q.area,
         mine: q.mine.unwrap_or(false),
         person_id: q.person_id.map(types::PersonId),
+        district_id: q.district_id.map(types::DistrictId),
         page: q.page,
     };
     Ok(Json(cases::search_cases(&s.db, &ctx, search).await?))

@@ -11,6 +11,7 @@ pub mod hsds;
 pub mod persons;
 pub mod plans;
 pub mod public;
+pub mod referrals;
 pub mod session;
 pub mod tenant;
 
@@ -56,6 +57,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     use self::directory as d;
     use self::persons as pe;
     use self::plans as pl;
+    use self::referrals as re;
     use self::session as s;
     use self::tenant as t;
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -110,6 +112,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(pl::record_intervention))
         .routes(routes!(pl::update_intervention))
         .routes(routes!(pl::reviews_due))
+        .routes(routes!(re::handover_choices))
+        .routes(routes!(re::case_handovers, re::refer_case))
+        .routes(routes!(re::end_referral))
+        .routes(routes!(re::propose_transfer))
+        .routes(routes!(re::received_referrals))
+        .routes(routes!(re::decide_referral))
+        .routes(routes!(re::incoming_transfers))
+        .routes(routes!(re::decide_transfer))
 }
 
 /// The public directory API (also in the OpenAPI document; CORS open for GET).

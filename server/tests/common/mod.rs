@@ -245,6 +245,17 @@ pub struct Reply {
     pub set_cookie: Option<String>,
 }
 
+impl Reply {
+    /// The fields a validation error names, sorted.
+    pub fn fields(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.body["fields"]
+            .as_array()
+            .map_or_else(Vec::new, |a| a.iter().map(|f| f["field"].as_str().unwrap().to_string()).collect());
+        out.sort();
+        out
+    }
+}
+
 /// A client that keeps the session cookie, like a browser on our own origin.
 pub struct Client {
     router: Router,
