@@ -748,10 +748,11 @@ pub async fn search_cases(
     domain::cases::search_cases(&db, &ctx, search).await.map_err(|e| ssr::fail(e, lang))
 }
 
-#[server(prefix = "/sf", endpoint = "case_detail")]
-pub async fn case_detail(id: i64) -> Result<types::cases::CaseOut, UiError> {
+/// Everything the case page shows, in one call.
+#[server(prefix = "/sf", endpoint = "case_page")]
+pub async fn case_page(id: i64) -> Result<types::cases::CasePage, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
-    domain::cases::get_case(&db, &ctx, types::CaseId(id)).await.map_err(|e| ssr::fail(e, lang))
+    domain::cases::case_page(&db, &ctx, types::CaseId(id)).await.map_err(|e| ssr::fail(e, lang))
 }
 
 /// Who may be responsible for a case or be given access to it.
@@ -870,13 +871,6 @@ pub async fn save_case_section(
     domain::cases::save_section(&db, &ctx, types::CaseId(id), &section, input).await.map_err(|e| ssr::fail(e, lang))
 }
 
-/// Assessments, plans, interventions and the total spent on a case.
-#[server(prefix = "/sf", endpoint = "case_work")]
-pub async fn case_work(id: i64) -> Result<types::plans::CaseWorkOut, UiError> {
-    let (db, ctx, lang) = ssr::tenant().await?;
-    domain::plans::case_work(&db, &ctx, types::CaseId(id)).await.map_err(|e| ssr::fail(e, lang))
-}
-
 #[server(prefix = "/sf", endpoint = "add_assessment")]
 pub async fn add_assessment(
     id: i64,
@@ -984,20 +978,6 @@ pub async fn record_intervention(
 pub async fn reviews_due() -> Result<Vec<types::plans::ReviewDue>, UiError> {
     let (db, ctx, lang) = ssr::tenant().await?;
     domain::plans::reviews_due(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
-}
-
-/// Whom a case may be handed on to (operators, organisations, other tenants).
-#[server(prefix = "/sf", endpoint = "handover_choices")]
-pub async fn handover_choices() -> Result<types::referrals::HandoverChoices, UiError> {
-    let (db, ctx, lang) = ssr::tenant().await?;
-    domain::referrals::handover_choices(&db, &ctx).await.map_err(|e| ssr::fail(e, lang))
-}
-
-/// The referrals and transfers of a case.
-#[server(prefix = "/sf", endpoint = "case_handovers")]
-pub async fn case_handovers(id: i64) -> Result<types::referrals::CaseHandovers, UiError> {
-    let (db, ctx, lang) = ssr::tenant().await?;
-    domain::referrals::case_handovers(&db, &ctx, types::CaseId(id)).await.map_err(|e| ssr::fail(e, lang))
 }
 
 /// Refers case `id` to a third-sector operator; `sections` are the ticked codes.
@@ -1523,22 +1503,19 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/person_detail", FnScope::Tenant),
     ("/sf/save_person", FnScope::Tenant),
     ("/sf/search_cases", FnScope::Tenant),
-    ("/sf/case_detail", FnScope::Tenant),
+    ("/sf/case_page", FnScope::Tenant),
     ("/sf/case_workers", FnScope::Tenant),
     ("/sf/open_case", FnScope::Tenant),
     ("/sf/edit_case", FnScope::Tenant),
     ("/sf/set_case_access", FnScope::Tenant),
     ("/sf/case_section", FnScope::Tenant),
     ("/sf/save_case_section", FnScope::Tenant),
-    ("/sf/case_work", FnScope::Tenant),
     ("/sf/case_audit", FnScope::Tenant),
     ("/sf/add_assessment", FnScope::Tenant),
     ("/sf/save_plan", FnScope::Tenant),
     ("/sf/review_plan", FnScope::Tenant),
     ("/sf/record_intervention", FnScope::Tenant),
     ("/sf/reviews_due", FnScope::Tenant),
-    ("/sf/handover_choices", FnScope::Tenant),
-    ("/sf/case_handovers", FnScope::Tenant),
     ("/sf/refer_case", FnScope::Tenant),
     ("/sf/end_referral", FnScope::Tenant),
     ("/sf/propose_transfer", FnScope::Tenant),

@@ -14,8 +14,8 @@ use entity::{case_member, case_referral, case_section, case_section_change, cont
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{ColumnTrait, Condition, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use types::cases::{
-    self, AuditEntryOut, CaseAccessIn, CaseEdit, CaseIn, CaseMemberOut, CaseOut, CaseSearch, CaseSummary, Entry,
-    FieldKind, SectionChange, SectionDef, SectionIn, SectionOut, SectionSummary, CASE_STATUSES, CLOSING_REASONS,
+    self, AuditEntryOut, CaseAccessIn, CaseEdit, CaseIn, CaseMemberOut, CaseOut, CasePage, CaseSearch, CaseSummary,
+    Entry, FieldKind, SectionChange, SectionDef, SectionIn, SectionOut, SectionSummary, CASE_STATUSES, CLOSING_REASONS,
     MAX_ENTRIES, SECTIONS,
 };
 use types::directory::AREAS;
@@ -438,7 +438,8 @@ pub async fn search_cases(
     let tx = ctx.begin(db).await?;
     let tenant = tx.tenant_id().0;
     let mut query = tx.select::<social_case::Entity>();
-    if ctx.role() != Role::TenantAdmin {
+    // The responsible worker is always a member: "mine" needs no membership lookup.
+    if ctx.role() != Role::TenantAdmin && !search.mine {
         query = query.filter(
             social_case::Column::Id.in_subquery(
                 Query::select()
@@ -533,6 +534,12 @@ pub async fn search_cases(
 pub async fn workers(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec<CaseMemberOut>> {
     ctx.require(Permission::WorkCases)?;
     let tx = ctx.begin(db).await?;
+    let out = workers_in(&tx).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn workers_in(tx: &TenantTx) -> Result<Vec<CaseMemberOut>> {
     let ids: Vec<i64> = tx
         .select::<membership::Entity>()
         .filter(membership::Column::Role.is_in([Role::SocialWorker.code(), Role::TenantAdmin.code()]))
@@ -542,7 +549,6 @@ pub async fn workers(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec
         .map(|m| m.user_id)
         .collect();
     let names = crate::users::display_names(tx.conn(), ids.iter().copied()).await?;
-    tx.commit().await?;
     let mut out: Vec<CaseMemberOut> = ids
         .into_iter()
         .map(|id| CaseMemberOut {
@@ -554,6 +560,29 @@ pub async fn workers(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name).then(a.user_id.cmp(&b.user_id)));
     Ok(out)
+}
+
+/// Everything the case page shows, read in one transaction: the case; for its workers
+/// the work on it, its referrals and transfers and whom it could be handed on to; for
+/// tenant admins the staff who could work on it.
+pub async fn case_page(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) -> Result<CasePage> {
+    let tx = ctx.begin(db).await?;
+    let grant = CaseGrant::open(&tx, ctx, id).await?;
+    grant.audit(&tx, ctx, Action::Read, None).await?;
+    let case = case_out(&tx, ctx, &grant).await?;
+    let mut page = CasePage { case, work: None, handovers: None, choices: None, workers: vec![] };
+    if grant.is_worker() {
+        page.work = Some(crate::plans::work_of(&tx, grant.case.id).await?);
+        grant.audit(&tx, ctx, Action::Read, Some("work")).await?;
+        page.handovers = Some(crate::referrals::of_case(&tx, grant.case.id).await?);
+        grant.audit(&tx, ctx, Action::Read, Some("referral")).await?;
+        page.choices = Some(crate::referrals::choices_in(&tx, ctx).await?);
+    }
+    if page.case.can_manage_access {
+        page.workers = workers_in(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(page)
 }
 
 /// Who did what to the case and its person, newest first (tenant admins). Looking at the

@@ -8,7 +8,7 @@ use migration::{Migrator, MigratorTrait, SchemaManager};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
 
 /// Opens a pool. For SQLite the file and its folder are created, WAL is on (readers do
-/// not block the writer) and foreign keys are enforced.
+/// not block the writer), commits sync at checkpoints and foreign keys are enforced.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
     if let Some(path) = sqlite_path(url) {
         if let Some(dir) = std::path::Path::new(path).parent() {
@@ -27,6 +27,21 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
         o.create_if_missing(true)
             .foreign_keys(true)
             .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+            // With WAL, NORMAL syncs at checkpoints rather than at every commit: a power
+            // cut may lose the last commits but never corrupts the file (SQLite's own
+            // advice). Every page view appends to the audit log, so this decides how
+            // many views a second the embedded database serves.
+            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+            // Reads through the OS page cache without a system call per page, and a
+            // larger page cache per connection: a caseload of 100 000 cases is ~200 MB.
+            .pragma("mmap_size", "268435456")
+            .pragma("cache_size", "-16384")
+            // Statistics for the query planner, refreshed as each pooled connection opens
+            // (SQLite's advice for short-lived connections), within a bounded effort.
+            // Without them SQLite reads a 100 000-row tenant through the tenant index for
+            // `tenant_id = ? AND id IN (…)` instead of looking the ids up.
+            .pragma("analysis_limit", "1000")
+            .pragma("optimize", "0x10002")
             .busy_timeout(Duration::from_secs(10))
     });
     Database::connect(opts).await

@@ -49,6 +49,12 @@ pub(crate) fn split_sections(text: &str) -> Vec<String> {
 pub async fn handover_choices(db: &DatabaseConnection, ctx: &TenantContext) -> Result<HandoverChoices> {
     ctx.require(Permission::WorkCases)?;
     let tx = ctx.begin(db).await?;
+    let out = choices_in(&tx, ctx).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub(crate) async fn choices_in(tx: &TenantTx, ctx: &TenantContext) -> Result<HandoverChoices> {
     let operator_ids: Vec<i64> = tx
         .select::<membership::Entity>()
         .filter(membership::Column::Role.eq(Role::ThirdSector.code()))
@@ -78,7 +84,6 @@ pub async fn handover_choices(db: &DatabaseConnection, ctx: &TenantContext) -> R
         .into_iter()
         .map(|t| TransferTarget { slug: t.slug, name: t.name })
         .collect();
-    tx.commit().await?;
     Ok(HandoverChoices { operators, organizations, tenants })
 }
 

@@ -436,7 +436,18 @@ pub struct TenantTx {
     tenant_id: i64,
     /// A directory table was written: committing moves the directory generation.
     directory_written: std::sync::atomic::AtomicBool,
+    /// SQLite: this process's turn to write, held until the transaction ends (declared
+    /// after `tx`, so it is released after the transaction is).
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
+
+/// SQLite has one writer at a time, and every tenant transaction may write (reads of
+/// personal data append to the audit log). Left to SQLite's busy timeout, waiting
+/// transactions poll for the lock and some starve under load; queueing them here, first
+/// come first served, keeps the wait short and fair. Another process (the CLI) still
+/// meets the busy timeout.
+static SQLITE_TURN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
 
 impl TenantTx {
     /// A transaction in `tenant_id` for an operator command of the CLI (`audit verify`):
@@ -446,6 +457,10 @@ impl TenantTx {
     }
 
     async fn open(db: &DatabaseConnection, tenant_id: TenantId) -> Result<TenantTx> {
+        let turn = match db.get_database_backend() {
+            DbBackend::Sqlite => Some(SQLITE_TURN.clone().lock_owned().await),
+            _ => None,
+        };
         let tx = db.begin().await?;
         match tx.get_database_backend() {
             DbBackend::Postgres => {
@@ -466,7 +481,7 @@ impl TenantTx {
             }
             _ => {}
         }
-        Ok(TenantTx { tx, tenant_id: tenant_id.0, directory_written: Default::default() })
+        Ok(TenantTx { tx, tenant_id: tenant_id.0, directory_written: Default::default(), _turn: turn })
     }
 
     /// The tenant this transaction is bound to.

@@ -14,6 +14,7 @@ mod m20261128_000008_person;
 mod m20261129_000009_case;
 mod m20261130_000010_plan;
 mod m20261201_000011_handover;
+mod m20261202_000012_indexes_at_scale;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_case::Migration),
             Box::new(m20261130_000010_plan::Migration),
             Box::new(m20261201_000011_handover::Migration),
+            Box::new(m20261202_000012_indexes_at_scale::Migration),
         ]
     }
 }

@@ -290,6 +290,10 @@ pub async fn seed_cases(db: &DatabaseConnection, cases: usize, per_case: usize) 
         tx.commit().await?;
         eprintln!("  {} cases ({:.0} s)", chunk + n, started.elapsed().as_secs_f64());
     }
+    // Planner statistics after a bulk load, as an operator would (autovacuum would get
+    // there later on PostgreSQL; SQLite keeps none until asked).
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("ANALYZE").await?;
     Ok((tenant.slug, mine))
 }
 

@@ -190,7 +190,7 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "contact_detail" => format!("id={}", a.contact_id),
             "search_cases" => "q=Riservato".into(),
             "case_workers" => String::new(),
-            "case_detail" => format!("id={}", a.case_id),
+            "case_page" => format!("id={}", a.case_id),
             "case_section" => format!("id={}&section=housing", a.case_id),
             "save_case_section" => {
                 format!("id={}&section=housing&version=1&entries%5B0%5D%5Bnotes%5D=Preso", a.case_id)
@@ -202,15 +202,13 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             "erase_person" => format!("id={}&mode=anonymise&confirm=on", a.person_id),
             "add_household_member" => format!("id={}&first_name=A&last_name=B&relationship=child", a.person_id),
             "remove_household_member" => format!("id={}&member_id=1", a.person_id),
-            "case_work" => format!("id={}", a.case_id),
             "case_audit" => format!("id={}", a.case_id),
             "add_assessment" => format!("id={}&problems=x&summary=y", a.case_id),
             "save_plan" => format!("id={}&plan_id={}&version=1&goals=Preso", a.case_id, a.plan_id),
             "review_plan" => format!("id={}&plan_id={}&notes=Preso", a.case_id, a.plan_id),
             "record_intervention" => format!("id={}&kind=prevenzione&started_on=2026-01-01", a.case_id),
             "reviews_due" => String::new(),
-            "handover_choices" | "received_referrals" | "incoming_transfers" => String::new(),
-            "case_handovers" => format!("id={}", a.case_id),
+            "received_referrals" | "incoming_transfers" => String::new(),
             "refer_case" => format!(
                 "id={}&organization_id={}&user_id={}&sections%5B0%5D=housing&reason=Preso",
                 a.case_id, a.organization_id, a.operator_id

@@ -342,6 +342,18 @@ pub struct CaseOut {
     pub version: i32,
 }
 
+/// What the case page shows, in one answer (one transaction on the server).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub case: CaseOut,
+    /// For those who work on the case (not for a referred operator).
+    pub work: Option<crate::plans::CaseWorkOut>,
+    pub handovers: Option<crate::referrals::CaseHandovers>,
+    pub choices: Option<crate::referrals::HandoverChoices>,
+    /// For tenant admins: who could be given the case.
+    pub workers: Vec<CaseMemberOut>,
+}
+
 /// A line of a case list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

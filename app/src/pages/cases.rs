@@ -16,9 +16,8 @@ use super::case_work::{work_view, Actions};
 use super::handovers::{handovers_view, HandoverActions};
 use super::{action_error, ErrorAlert, FieldMessage, Pagination, SignedIn};
 use crate::api::{
-    case_audit, case_detail, case_handovers, case_section, case_work, case_workers, contact_form_options,
-    handover_choices, person_detail, search_cases, EditCase, OpenCase, SaveCaseSection, SearchCases, SetCaseAccess,
-    UiError,
+    case_audit, case_page, case_section, case_workers, contact_form_options, person_detail, search_cases, EditCase,
+    OpenCase, SaveCaseSection, SearchCases, SetCaseAccess, UiError,
 };
 use crate::use_ui;
 
@@ -265,18 +264,12 @@ pub fn CasePage() -> impl IntoView {
     let work_saves = work_actions.successes();
     let handover_actions = HandoverActions::new();
     let handover_saves = handover_actions.successes();
-    // One resource for the case and its work: one round trip, one hydration point. An
-    // operator it was referred to sees the case and its named sections only.
+    // One resource, one round trip, one transaction: the case, and what its workers or
+    // admins need. An operator it was referred to gets the case and its named sections.
     let case = Resource::new(
         move || (id(), saves.get(), grants.get(), work_saves.get(), handover_saves.get()),
-        |(id, ..)| async move {
-            let c = case_detail(id).await?;
-            let work = if c.is_worker { Some((case_work(id).await?, case_handovers(id).await?)) } else { None };
-            Ok::<_, UiError>((c, work))
-        },
+        |(id, ..)| case_page(id),
     );
-    let workers = Resource::new(|| (), |_| case_workers());
-    let choices = Resource::new(|| (), |_| handover_choices());
     view! {
         <SignedIn>
             <p><a href="/cases">{move || ui.t("cases.back")}</a></p>
@@ -284,11 +277,10 @@ pub fn CasePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match case.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok((c, work)) => {
-                            let workers = if c.can_manage_access { workers.await.unwrap_or_default() } else { vec![] };
-                            let choices = if c.is_worker { choices.await.unwrap_or_default() } else { Default::default() };
+                        Ok(page) => {
                             let actions = CaseActions { work: work_actions, handover: handover_actions, edit, access };
-                            case_view(c, work, actions, workers, choices).into_any()
+                            let work = page.work.zip(page.handovers);
+                            case_view(page.case, work, actions, page.workers, page.choices.unwrap_or_default()).into_any()
                         }
                     }
                 })}

@@ -1,0 +1,308 @@
+//! Reasons in words, in Italian or English: "ISEE 12.300 € supera di 2.160 € la soglia
+//! di 10.140 €". Kept in the engine so that the widget and the server say the same thing.
+
+use crate::date::Date;
+use crate::facts::{FactDef, Kind, Value};
+use crate::rules::{Condition, Op};
+use crate::Lang;
+
+/// What a fact was compared with.
+pub enum Limit {
+    Num(f64),
+    Date(Date),
+    Codes(Vec<String>),
+    Value(Value),
+}
+
+/// `12.300 €` / `€12,300`; cents only when there are some.
+pub fn money(lang: Lang, x: f64) -> String {
+    match lang {
+        Lang::It => format!("{} €", number(lang, x)),
+        Lang::En => format!("€{}", number(lang, x)),
+    }
+}
+
+/// A number with the language's separators: `12.300,5` / `12,300.5`.
+pub fn number(lang: Lang, x: f64) -> String {
+    let (group, decimal) = match lang {
+        Lang::It => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let negative = x < 0.0;
+    let cents = (x.abs() * 100.0).round() as u64;
+    let (units, fraction) = (cents / 100, cents % 100);
+    let digits = units.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(group);
+        }
+        out.push(c);
+    }
+    if fraction > 0 {
+        out.push(decimal);
+        out.push_str(format!("{fraction:02}").trim_end_matches('0'));
+        if fraction % 10 == 0 && x.abs() >= 1.0 {
+            // 12.300,5 € reads oddly for money: keep two decimals.
+            out.push('0');
+        }
+    }
+    if negative {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+fn amount(lang: Lang, fact: &FactDef, x: f64) -> String {
+    if fact.kind == Kind::Money {
+        money(lang, x)
+    } else {
+        number(lang, x)
+    }
+}
+
+/// A code as people read it.
+pub fn code_label(lang: Lang, code: &str) -> String {
+    let it = lang == Lang::It;
+    let label = match code {
+        "owner" => ("proprietà", "owner"),
+        "rent" => ("affitto", "rent"),
+        "public_housing" => ("casa popolare", "public housing"),
+        "free_use" => ("comodato d'uso", "free use"),
+        "homeless" => ("senza dimora", "homeless"),
+        "applicant" => ("chi chiede", "applicant"),
+        "spouse" => ("coniuge", "spouse"),
+        "child" => ("figlio o figlia", "child"),
+        "parent" => ("genitore", "parent"),
+        "sibling" => ("fratello o sorella", "sibling"),
+        "italian" => ("italiana", "Italian"),
+        "eu" => ("di un paese UE", "EU"),
+        "non_eu_long_term" => ("permesso UE di lungo periodo", "EU long-term permit"),
+        "non_eu_permit" => ("altro permesso di soggiorno", "other residence permit"),
+        "protection" => ("protezione internazionale", "international protection"),
+        "employed" => ("lavoro dipendente", "employed"),
+        "self_employed" => ("lavoro autonomo", "self-employed"),
+        "unemployed" => ("disoccupazione", "unemployed"),
+        "student" => ("studio", "student"),
+        "retired" => ("pensione", "retired"),
+        "homemaker" => ("casalinga/o", "homemaker"),
+        "other" => ("altro", "other"),
+        other => return other.to_string(),
+    };
+    if it { label.0 } else { label.1 }.to_string()
+}
+
+fn yes_no(lang: Lang, b: bool) -> &'static str {
+    match (lang, b) {
+        (Lang::It, true) => "sì",
+        (Lang::It, false) => "no",
+        (Lang::En, true) => "yes",
+        (Lang::En, false) => "no",
+    }
+}
+
+fn show(lang: Lang, fact: &FactDef, v: &Value) -> String {
+    match v {
+        Value::Num(n) => amount(lang, fact, *n),
+        Value::Bool(b) => yes_no(lang, *b).to_string(),
+        Value::Text(t) => code_label(lang, t),
+        Value::Date(d) => d.to_string(),
+    }
+}
+
+fn either(lang: Lang, codes: &[String]) -> String {
+    let or = if lang == Lang::It { " o " } else { " or " };
+    codes.iter().map(|c| code_label(lang, c)).collect::<Vec<_>>().join(or)
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if !s.starts_with("ISEE") => f.to_lowercase().chain(c).collect(),
+        _ => s.to_string(),
+    }
+}
+
+/// One comparison of a fact, in words.
+#[allow(clippy::too_many_arguments)] // one per part of the sentence
+pub fn compare(
+    lang: Lang,
+    fact: &FactDef,
+    member: Option<usize>,
+    actual: &Value,
+    op: Op,
+    limit: &Limit,
+    holds: bool,
+    gap: Option<f64>,
+) -> String {
+    let it = lang == Lang::It;
+    let label = fact.label(lang);
+    let a = show(lang, fact, actual);
+    let text = match limit {
+        Limit::Num(l) => {
+            let l = amount(lang, fact, *l);
+            let g = gap.map(|g| amount(lang, fact, g)).unwrap_or_default();
+            let zero = gap.is_some_and(|g| g.abs() < 1e-9);
+            match (op, holds, it) {
+                (Op::Le | Op::Lt, true, true) => format!("{label} {a} entro la soglia di {l}"),
+                (Op::Le | Op::Lt, true, false) => format!("{label} {a} is within the {l} threshold"),
+                (Op::Le | Op::Lt, false, true) if zero => format!("{label} {a} non è inferiore alla soglia di {l}"),
+                (Op::Le | Op::Lt, false, false) if zero => format!("{label} {a} is not below the {l} threshold"),
+                (Op::Le | Op::Lt, false, true) => format!("{label} {a} supera di {g} la soglia di {l}"),
+                (Op::Le | Op::Lt, false, false) => format!("{label} {a} is {g} above the {l} threshold"),
+                (Op::Ge | Op::Gt, true, true) => format!("{label} {a}, almeno {l} come richiesto"),
+                (Op::Ge | Op::Gt, true, false) => format!("{label} {a} meets the minimum of {l}"),
+                (Op::Ge | Op::Gt, false, true) if zero => format!("{label} {a} non supera il minimo di {l}"),
+                (Op::Ge | Op::Gt, false, false) if zero => format!("{label} {a} is not above the minimum of {l}"),
+                (Op::Ge | Op::Gt, false, true) => format!("{label} {a}: mancano {g} al minimo di {l}"),
+                (Op::Ge | Op::Gt, false, false) => format!("{label} {a} is {g} below the minimum of {l}"),
+                (_, _, true) => format!("{label} {a} (richiesto {} {l})", op.symbol()),
+                (_, _, false) => format!("{label} {a} (required {} {l})", op.symbol()),
+            }
+        }
+        Limit::Date(d) => {
+            if it {
+                format!("{label} {a} (richiesto {} {d})", op.symbol())
+            } else {
+                format!("{label} {a} (required {} {d})", op.symbol())
+            }
+        }
+        Limit::Codes(codes) => {
+            let want = either(lang, codes);
+            match (holds, op == Op::In, it) {
+                (true, _, _) => format!("{label}: {a}"),
+                (false, true, true) => format!("{label}: {a} (richiesto: {want})"),
+                (false, true, false) => format!("{label}: {a} (required: {want})"),
+                (false, false, true) => format!("{label}: {a} (escluso: {want})"),
+                (false, false, false) => format!("{label}: {a} (excluded: {want})"),
+            }
+        }
+        Limit::Value(v) => {
+            let want = match (v, op) {
+                (Value::Bool(b), Op::Ne) => yes_no(lang, !b).to_string(),
+                _ => show(lang, fact, v),
+            };
+            if holds {
+                format!("{label}: {a}")
+            } else if it {
+                format!("{label}: {a} (richiesto: {want})")
+            } else {
+                format!("{label}: {a} (required: {want})")
+            }
+        }
+    };
+    match (member.filter(|_| fact.scope == crate::facts::Scope::Member), it) {
+        (None, _) => text,
+        (Some(i), true) => format!("Componente {}: {}", i + 1, lower_first(&text)),
+        (Some(i), false) => format!("Member {}: {}", i + 1, lower_first(&text)),
+    }
+}
+
+/// A member condition in a few words: `età < 18`, `disabilità certificata`.
+pub fn describe(lang: Lang, c: &Condition) -> String {
+    let it = lang == Lang::It;
+    match c {
+        Condition::Compare(cmp) => {
+            let label = lower_first(cmp.fact.label(lang));
+            match &cmp.rhs {
+                crate::rules::Operand::Value(Value::Bool(b)) => {
+                    let positive = *b == (cmp.op == Op::Eq);
+                    match (positive, it) {
+                        (true, _) => label,
+                        (false, true) => format!("{label}: no"),
+                        (false, false) => format!("{label}: no"),
+                    }
+                }
+                crate::rules::Operand::Value(v) => format!("{label} {} {}", cmp.op.symbol(), show(lang, cmp.fact, v)),
+                crate::rules::Operand::Param(p) => format!("{label} {} {p}", cmp.op.symbol()),
+                crate::rules::Operand::Expr(_) => format!("{label} {} …", cmp.op.symbol()),
+                crate::rules::Operand::Codes(codes) => {
+                    let list = either(lang, codes);
+                    match (cmp.op == Op::In, it) {
+                        (true, _) => format!("{label}: {list}"),
+                        (false, true) => format!("{label} diversa da {list}"),
+                        (false, false) => format!("{label} other than {list}"),
+                    }
+                }
+            }
+        }
+        Condition::All(parts) => {
+            parts.iter().map(|p| describe(lang, p)).collect::<Vec<_>>().join(if it { " e " } else { " and " })
+        }
+        Condition::Any(parts) => {
+            let joined =
+                parts.iter().map(|p| describe(lang, p)).collect::<Vec<_>>().join(if it { " o " } else { " or " });
+            format!("({joined})")
+        }
+        // Member quantifiers do not nest (the loader refuses it).
+        _ => String::new(),
+    }
+}
+
+fn unknown_suffix(lang: Lang, unknown: usize) -> String {
+    match (unknown, lang) {
+        (0, _) => String::new(),
+        (u, Lang::It) => format!(" ({u} da verificare)"),
+        (u, Lang::En) => format!(" ({u} not known)"),
+    }
+}
+
+/// `any_member` / `all_members`, summed up.
+pub fn members(lang: Lang, of: &Condition, any: bool, yes: usize, unknown: usize, n: usize) -> String {
+    let d = describe(lang, of);
+    let no = n - yes - unknown;
+    let it = lang == Lang::It;
+    let text = match (any, yes, no, it) {
+        (true, 0, _, true) if unknown == 0 => format!("Nessun componente con {d}"),
+        (true, 0, _, false) if unknown == 0 => format!("No member with {d}"),
+        (true, y, _, true) => format!("Componenti con {d}: {y}"),
+        (true, y, _, false) => format!("Members with {d}: {y}"),
+        (false, _, 0, true) => format!("Tutti i componenti con {d}"),
+        (false, _, 0, false) => format!("All members with {d}"),
+        (false, _, x, true) => format!("Componenti senza {d}: {x}"),
+        (false, _, x, false) => format!("Members without {d}: {x}"),
+    };
+    format!("{text}{}", unknown_suffix(lang, unknown))
+}
+
+/// `count_members`, with what was required.
+pub fn count(lang: Lang, of: &Condition, yes: usize, unknown: usize, op: Op, limit: f64) -> String {
+    let d = describe(lang, of);
+    let l = number(lang, limit);
+    let text = match lang {
+        Lang::It => format!("Componenti con {d}: {yes} (richiesto {} {l})", op.symbol()),
+        Lang::En => format!("Members with {d}: {yes} (required {} {l})", op.symbol()),
+    };
+    format!("{text}{}", unknown_suffix(lang, unknown))
+}
+
+pub fn composition_unknown(lang: Lang) -> String {
+    match lang {
+        Lang::It => "Serve sapere chi fa parte del nucleo familiare".into(),
+        Lang::En => "The household's members are needed".into(),
+    }
+}
+
+pub fn not_in_force(lang: Lang, from: Option<Date>, until: Option<Date>) -> String {
+    let (f, u) = (from.map(|d| d.to_string()).unwrap_or_default(), until.map(|d| d.to_string()).unwrap_or_default());
+    match lang {
+        Lang::It => format!("Misura non in vigore alla data (valida {f} – {u})"),
+        Lang::En => format!("Not in force on this date (valid {f} – {u})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(money(Lang::It, 12300.0), "12.300 €");
+        assert_eq!(money(Lang::En, 12300.0), "€12,300");
+        assert_eq!(money(Lang::It, 1234567.5), "1.234.567,50 €");
+        assert_eq!(money(Lang::En, 57.5), "€57.50");
+        assert_eq!(number(Lang::It, 0.25), "0,25");
+        assert_eq!(number(Lang::En, 18.0), "18");
+    }
+}
