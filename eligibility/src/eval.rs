@@ -73,7 +73,10 @@ struct Ctx<'a> {
     s: &'a Situation,
     date: Date,
     lang: Lang,
-    missing: BTreeSet<String>,
+    missing: BTreeSet<&'static str>,
+    /// Inside a member quantifier or an amount: the reasons would be dropped, so none
+    /// are written (most of the cost of an evaluation is writing them).
+    quiet: bool,
 }
 
 /// Evaluates every benefit of `book` for the household on `date`.
@@ -88,7 +91,7 @@ pub fn evaluate_one(
     date: Date,
     lang: Lang,
 ) -> Result<Outcome, EvalError> {
-    let mut ctx = Ctx { book, s, date, lang, missing: BTreeSet::new() };
+    let mut ctx = Ctx { book, s, date, lang, missing: BTreeSet::new(), quiet: false };
     let outside = b.valid_from.is_some_and(|d| date < d) || b.valid_until.is_some_and(|d| date > d);
     if outside {
         let text = explain::not_in_force(lang, b.valid_from, b.valid_until);
@@ -113,14 +116,17 @@ pub fn evaluate_one(
         ctx.missing.clear();
     }
     let (amount, per) = match (&b.amount, status) {
-        (Some(a), Status::Eligible | Status::Unknown) => (ctx.expr(&a.value, None)?.map(round_cents), Some(a.per)),
+        (Some(a), Status::Eligible | Status::Unknown) => {
+            ctx.quiet = true;
+            (ctx.expr(&a.value, None)?.map(round_cents), Some(a.per))
+        }
         _ => (None, None),
     };
     Ok(Outcome {
         benefit: b.id.clone(),
         status,
         reasons: found.reasons,
-        missing: ctx.missing.into_iter().collect(),
+        missing: ctx.missing.into_iter().map(String::from).collect(),
         amount,
         per,
     })
@@ -130,7 +136,7 @@ fn round_cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     fn param(&self, name: &str) -> Result<f64, EvalError> {
         self.book
             .parameters
@@ -141,15 +147,18 @@ impl Ctx<'_> {
 
     /// The value of `fact` for the household or member `m`; the age comes from the birth
     /// date when not stated.
-    fn value(&self, fact: &FactDef, m: Option<usize>) -> Option<Value> {
+    fn value(&self, fact: &FactDef, m: Option<usize>) -> Option<std::borrow::Cow<'a, Value>> {
+        use std::borrow::Cow;
+        // The answers outlive this context: borrowing them does not borrow `self`.
+        let s: &'a Situation = self.s;
         let map = match (fact.scope, m) {
-            (crate::facts::Scope::Household, _) | (_, None) => &self.s.household,
-            (crate::facts::Scope::Member, Some(i)) => self.s.members.as_ref()?.get(i)?,
+            (crate::facts::Scope::Household, _) | (_, None) => &s.household,
+            (crate::facts::Scope::Member, Some(i)) => s.members.as_ref()?.get(i)?,
         };
         match (map.get(fact.name), fact.name) {
-            (Some(v), _) => Some(v.clone()),
+            (Some(v), _) => Some(Cow::Borrowed(v)),
             (None, "age") => match map.get("birth_date") {
-                Some(Value::Date(born)) => Some(Value::Num(f64::from(born.years_to(self.date).max(0)))),
+                Some(Value::Date(born)) => Some(Cow::Owned(Value::Num(f64::from(born.years_to(self.date).max(0))))),
                 _ => None,
             },
             _ => None,
@@ -189,11 +198,13 @@ impl Ctx<'_> {
                 let Some(n) = self.members() else { return Ok(self.composition_unknown()) };
                 let mut truths = Vec::with_capacity(n);
                 let mut local = BTreeSet::new();
+                let loud = std::mem::replace(&mut self.quiet, true);
                 for i in 0..n {
                     let before = std::mem::take(&mut self.missing);
                     truths.push(self.condition(of, Some(i))?.truth);
                     local.extend(std::mem::replace(&mut self.missing, before));
                 }
+                self.quiet = loud;
                 let (yes, no) = (
                     truths.iter().filter(|t| **t == Truth::Yes).count(),
                     truths.iter().filter(|t| **t == Truth::No).count(),
@@ -217,7 +228,7 @@ impl Ctx<'_> {
                 let limit = match rhs {
                     Operand::Param(p) => self.param(p)?,
                     Operand::Value(Value::Num(n)) => *n,
-                    Operand::Expr(e) => match self.expr(e, None)? {
+                    Operand::Expr(e) => match self.quietly(|ctx| ctx.expr(e, None))? {
                         Some(l) => l,
                         None => return Ok(Found { truth: Truth::Unknown, reasons: vec![] }),
                     },
@@ -226,6 +237,7 @@ impl Ctx<'_> {
                 let Some(n) = self.members() else { return Ok(self.composition_unknown()) };
                 let (mut yes, mut unknown) = (0usize, 0usize);
                 let mut local = BTreeSet::new();
+                let loud = std::mem::replace(&mut self.quiet, true);
                 for i in 0..n {
                     let before = std::mem::take(&mut self.missing);
                     match self.condition(of, Some(i))?.truth {
@@ -235,6 +247,7 @@ impl Ctx<'_> {
                     }
                     local.extend(std::mem::replace(&mut self.missing, before));
                 }
+                self.quiet = loud;
                 // The count lies between `yes` and `yes + unknown`: decided only if the
                 // comparison gives the same answer across that range.
                 let outcomes: BTreeSet<bool> = (yes..=yes + unknown).map(|k| op.holds(k as f64, limit)).collect();
@@ -246,6 +259,9 @@ impl Ctx<'_> {
                 if truth == Truth::Unknown {
                     self.missing.extend(local);
                 }
+                if self.quiet {
+                    return Ok(Found { truth, reasons: vec![] });
+                }
                 let text = explain::count(self.lang, of, yes, unknown, *op, limit);
                 let reason =
                     Reason { holds: truth == Truth::Yes, fact: "members".into(), member: None, gap: None, text };
@@ -254,8 +270,18 @@ impl Ctx<'_> {
         }
     }
 
+    fn quietly<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        let loud = std::mem::replace(&mut self.quiet, true);
+        let out = f(self);
+        self.quiet = loud;
+        out
+    }
+
     fn composition_unknown(&mut self) -> Found {
-        self.missing.insert("members".into());
+        self.missing.insert("members");
+        if self.quiet {
+            return Found { truth: Truth::Unknown, reasons: vec![] };
+        }
         let text = explain::composition_unknown(self.lang);
         Found {
             truth: Truth::Unknown,
@@ -265,15 +291,15 @@ impl Ctx<'_> {
 
     fn compare(&mut self, c: &Compare, m: Option<usize>) -> Result<Found, EvalError> {
         let Some(actual) = self.value(c.fact, m) else {
-            self.missing.insert(c.fact.name.to_string());
+            self.missing.insert(c.fact.name);
             return Ok(Found { truth: Truth::Unknown, reasons: vec![] });
         };
-        let (holds, gap, limit) = match (&actual, &c.rhs) {
+        let (holds, gap, limit) = match (actual.as_ref(), &c.rhs) {
             (Value::Num(a), rhs) => {
                 let limit = match rhs {
                     Operand::Param(p) => self.param(p)?,
                     Operand::Value(Value::Num(n)) => *n,
-                    Operand::Expr(e) => match self.expr(e, None)? {
+                    Operand::Expr(e) => match self.quietly(|ctx| ctx.expr(e, None))? {
                         Some(l) => l,
                         // The limit itself needs a fact nobody stated (now in `missing`).
                         None => return Ok(Found { truth: Truth::Unknown, reasons: vec![] }),
@@ -296,19 +322,23 @@ impl Ctx<'_> {
                 (holds, None, explain::Limit::Date(*b))
             }
             (_, Operand::Codes(codes)) => {
-                let Value::Text(t) = &actual else { return Ok(Found { truth: Truth::No, reasons: vec![] }) };
+                let Value::Text(t) = actual.as_ref() else { return Ok(Found { truth: Truth::No, reasons: vec![] }) };
                 let inside = codes.iter().any(|c| c == t);
-                (inside == (c.op == Op::In), None, explain::Limit::Codes(codes.clone()))
+                (inside == (c.op == Op::In), None, explain::Limit::Codes(codes))
             }
             (a, Operand::Value(b)) => {
                 let same = a == b;
-                (same == (c.op == Op::Eq), None, explain::Limit::Value(b.clone()))
+                (same == (c.op == Op::Eq), None, explain::Limit::Value(b))
             }
             (_, Operand::Param(_) | Operand::Expr(_)) => (false, None, explain::Limit::Num(f64::NAN)),
         };
+        let truth = if holds { Truth::Yes } else { Truth::No };
+        if self.quiet {
+            return Ok(Found { truth, reasons: vec![] });
+        }
         let text = explain::compare(self.lang, c.fact, m, &actual, c.op, &limit, holds, gap);
         let reason = Reason { holds, fact: c.fact.name.to_string(), member: m, gap, text };
-        Ok(Found { truth: if holds { Truth::Yes } else { Truth::No }, reasons: vec![reason] })
+        Ok(Found { truth, reasons: vec![reason] })
     }
 
     /// The amount, or `None` while a fact it needs is unknown (added to `missing`).
@@ -331,10 +361,10 @@ impl Ctx<'_> {
                 Some(e) => self.expr(e, m)?,
                 None => None,
             },
-            Expr::Fact(f) => match self.value(f, m) {
-                Some(Value::Num(n)) => Some(n),
+            Expr::Fact(f) => match self.value(f, m).as_deref() {
+                Some(Value::Num(n)) => Some(*n),
                 _ => {
-                    self.missing.insert(f.name.to_string());
+                    self.missing.insert(f.name);
                     None
                 }
             },
@@ -358,7 +388,7 @@ impl Ctx<'_> {
             },
             Expr::CountMembers(of) => {
                 let Some(n) = self.members() else {
-                    self.missing.insert("members".into());
+                    self.missing.insert("members");
                     return Ok(None);
                 };
                 let mut count = 0.0;
@@ -373,7 +403,7 @@ impl Ctx<'_> {
             }
             Expr::SumMembers { of, value } => {
                 let Some(n) = self.members() else {
-                    self.missing.insert("members".into());
+                    self.missing.insert("members");
                     return Ok(None);
                 };
                 let mut sum = 0.0;

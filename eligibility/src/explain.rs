@@ -7,11 +7,11 @@ use crate::rules::{Condition, Op};
 use crate::Lang;
 
 /// What a fact was compared with.
-pub enum Limit {
+pub enum Limit<'a> {
     Num(f64),
     Date(Date),
-    Codes(Vec<String>),
-    Value(Value),
+    Codes(&'a [String]),
+    Value(&'a Value),
 }
 
 /// `12.300 €` / `€12,300`; cents only when there are some.
@@ -132,7 +132,7 @@ pub fn compare(
     member: Option<usize>,
     actual: &Value,
     op: Op,
-    limit: &Limit,
+    limit: &Limit<'_>,
     holds: bool,
     gap: Option<f64>,
 ) -> String {
@@ -179,7 +179,7 @@ pub fn compare(
             }
         }
         Limit::Value(v) => {
-            let want = match (v, op) {
+            let want = match (*v, op) {
                 (Value::Bool(b), Op::Ne) => yes_no(lang, !b).to_string(),
                 _ => show(lang, fact, v),
             };
