@@ -252,7 +252,14 @@ async fn anonymise(tx: &TenantTx, row: person::Model, cases: &[social_case::Mode
         .col_expr(case_transfer::Column::Reason, text(REDACTED))
         .col_expr(case_transfer::Column::DecisionNote, Expr::value(Option::<String>::None))
         .col_expr(case_transfer::Column::Payload, Expr::value(Option::<String>::None))
+        .filter(case_transfer::Column::CaseId.is_in(ids.clone()))
+        .exec(tx.conn())
+        .await?;
+    // A proposal whose copy is gone can no longer be accepted: it is withdrawn.
+    tx.update_many::<case_transfer::Entity>()
+        .col_expr(case_transfer::Column::Status, Expr::value("ended"))
         .filter(case_transfer::Column::CaseId.is_in(ids))
+        .filter(case_transfer::Column::Status.eq("pending"))
         .exec(tx.conn())
         .await?;
     Ok(())

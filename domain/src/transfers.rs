@@ -225,8 +225,10 @@ async fn accept(
     transfer: &case_transfer::Model,
     responsible: UserId,
 ) -> Result<i64> {
-    let payload: Payload = serde_json::from_str(transfer.payload.as_deref().unwrap_or_default())
-        .map_err(|e| AppError::Internal(format!("transfer payload: {e}")))?;
+    // No copy left (withdrawn by an anonymisation): nothing to accept.
+    let Some(text) = transfer.payload.as_deref() else { return Err(AppError::Conflict("conflict.already_decided")) };
+    let payload: Payload =
+        serde_json::from_str(text).map_err(|e| AppError::Internal(format!("transfer payload: {e}")))?;
     let known = match &payload.person.tax_code {
         Some(code) => {
             tx.select::<person::Entity>().filter(person::Column::TaxCode.eq(code.as_str())).one(tx.conn()).await?

@@ -78,6 +78,9 @@ async fn export_erase_and_anonymise(app: TestApp) {
     let owner = app.owner_connection().await;
     let copies = "SELECT COUNT(*) FROM case_transfer WHERE payload IS NOT NULL OR reason LIKE '%Marta%'";
     assert_eq!(common::scalar_i64(&owner, copies).await, 0);
+    // … and the proposal, its copy gone, is withdrawn: the other comune cannot accept it.
+    let pending = "SELECT COUNT(*) FROM case_transfer WHERE status = 'pending'";
+    assert_eq!(common::scalar_i64(&owner, pending).await, 0);
     // The coded facts stay for the statistics.
     assert_eq!(r.body["cases"][0]["sections"][0]["entries"][0]["need"], "housing");
     assert_eq!(r.body["cases"][0]["area"], "anziani");

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::{CaseId, OrganizationId, ReferralId, TransferId, UserId};
 
 /// Where a referral or transfer stands. `ended`: a referral whose access the case's
-/// workers took back.
+/// workers took back, or a transfer withdrawn (its person anonymised).
 pub const HANDOVER_STATUSES: &[&str] = &["pending", "accepted", "declined", "ended"];
 
 /// Referring a case to a third-sector operator.
