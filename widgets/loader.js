@@ -63,5 +63,17 @@ class OwMap extends HTMLElement {
   }
 }
 
+class OwBenefitsChecker extends HTMLElement {
+  connectedCallback() {
+    if (this.shadowRoot) return;
+    const root = this.attachShadow({ mode: "open" });
+    this.dataset.state = "loading";
+    load("benefits")
+      .then((m) => m.mount_benefits(this, root, here.origin, url(assets.benefits.css)))
+      .catch(() => showFailure(this, root));
+  }
+}
+
 if (!customElements.get("ow-service-finder")) customElements.define("ow-service-finder", OwServiceFinder);
 if (!customElements.get("ow-map")) customElements.define("ow-map", OwMap);
+if (!customElements.get("ow-benefits-checker")) customElements.define("ow-benefits-checker", OwBenefitsChecker);

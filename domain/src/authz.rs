@@ -37,6 +37,10 @@ pub enum Permission {
     ManageCaseAccess,
     /// Export everything about a person, erase or anonymise them (GDPR arts. 15–20).
     DataSubjectRights,
+    /// Edit, test and publish this tenant's benefits and their rules.
+    ManageBenefits,
+    /// Edit, test and publish the deployment's shared catalogue (national measures).
+    ManageSharedBenefits,
 }
 
 impl Permission {
@@ -57,6 +61,8 @@ impl Permission {
             }
             Permission::ReceiveReferrals => !kind.is_root() && role == ThirdSector,
             Permission::ManageCaseAccess | Permission::DataSubjectRights => !kind.is_root() && role == TenantAdmin,
+            Permission::ManageBenefits => matches!(role, ProvinceAdmin | TenantAdmin),
+            Permission::ManageSharedBenefits => kind.is_root() && role == ProvinceAdmin,
         }
     }
 }
@@ -95,5 +101,11 @@ mod tests {
         assert!(Permission::ReceiveReferrals.granted_to(Role::ThirdSector, TenantKind::Municipality));
         assert!(!Permission::ReceiveReferrals.granted_to(Role::SocialWorker, TenantKind::Municipality));
         assert!(!Permission::WorkCases.granted_to(Role::ThirdSector, TenantKind::Municipality));
+        assert!(Permission::ManageBenefits.granted_to(Role::TenantAdmin, TenantKind::Municipality));
+        assert!(!Permission::ManageBenefits.granted_to(Role::SocialWorker, TenantKind::Municipality));
+        assert!(!Permission::ManageBenefits.granted_to(Role::ProvinceAnalyst, TenantKind::Province));
+        assert!(Permission::ManageSharedBenefits.granted_to(Role::ProvinceAdmin, TenantKind::Province));
+        assert!(!Permission::ManageSharedBenefits.granted_to(Role::ProvinceAdmin, TenantKind::Municipality));
+        assert!(!Permission::ManageSharedBenefits.granted_to(Role::TenantAdmin, TenantKind::Municipality));
     }
 }

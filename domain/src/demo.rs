@@ -226,6 +226,17 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
     crate::demo_caseload::seed_small(&tx, "Porto", 40, &[worker], 17029).await?;
     tx.commit().await?;
     refer_one_case(db, &bs_ctx, &comune_bs, worker).await?;
+
+    // Benefits: the national catalogue, and regional and municipal measures on both trees
+    // (Lombardy's kept by the Province of Brescia, Emilia-Romagna's by the Città
+    // metropolitana di Bologna, for want of region tenants in the demo).
+    use crate::benefits::{install, install_national, COMUNE_BOLOGNA, COMUNE_BRESCIA, EMILIA_ROMAGNA, LOMBARDIA};
+    use crate::tenancy::CatalogueOwner::Tenant;
+    install_national(db).await?;
+    install(db, Tenant(TenantId(brescia.id)), &LOMBARDIA).await?;
+    install(db, Tenant(TenantId(bs.id)), &COMUNE_BRESCIA).await?;
+    install(db, Tenant(TenantId(bo_root.id)), &EMILIA_ROMAGNA).await?;
+    install(db, Tenant(TenantId(comune_bo.id)), &COMUNE_BOLOGNA).await?;
     Ok(logins)
 }
 

@@ -41,6 +41,9 @@ pub enum AppError {
     /// 429 — locked out for a while after repeated failures.
     #[error("too many attempts")]
     TooManyAttempts,
+    /// 429 — this client asked too often; a public endpoint's rate limit.
+    #[error("too many requests")]
+    TooManyRequests,
     /// 503 — database unreachable or not migrated.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -60,6 +63,7 @@ impl AppError {
             AppError::Validation(_) => ErrorCode::Validation,
             AppError::BadCredentials => ErrorCode::BadCredentials,
             AppError::TooManyAttempts => ErrorCode::TooManyAttempts,
+            AppError::TooManyRequests => ErrorCode::TooManyRequests,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
             AppError::Internal(_) => ErrorCode::Internal,
         }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod benefits;
 pub mod boundaries;
 pub mod cases;
 pub mod contacts;

@@ -430,6 +430,41 @@ impl DirectoryTx {
     }
 }
 
+/// A transaction that may write: on PostgreSQL with `setting` set to `value` for its
+/// length (what the row-level security policies key on); on SQLite holding this
+/// process's turn to write and the write lock from the start.
+async fn begin_writing(
+    db: &DatabaseConnection,
+    setting: &str,
+    value: &str,
+) -> Result<(DatabaseTransaction, Option<tokio::sync::OwnedMutexGuard<()>>)> {
+    let turn = match db.get_database_backend() {
+        DbBackend::Sqlite => Some(SQLITE_TURN.clone().lock_owned().await),
+        _ => None,
+    };
+    let tx = db.begin().await?;
+    match tx.get_database_backend() {
+        DbBackend::Postgres => {
+            // `true`: the setting lives only as long as this transaction.
+            tx.execute(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config($1, $2, true)",
+                [Value::from(setting), Value::from(value)],
+            ))
+            .await?;
+        }
+        DbBackend::Sqlite => {
+            // Even a read of personal data appends to the audit log. A SQLite
+            // transaction that read first and writes later fails at once ("database
+            // is locked") when another wrote in between; taking the write lock first
+            // (a write that changes nothing) makes them wait their turn instead.
+            tx.execute_unprepared("UPDATE tenant SET id = id WHERE 0").await?;
+        }
+        _ => {}
+    }
+    Ok((tx, turn))
+}
+
 /// A transaction bound to one tenant. See the module docs.
 pub struct TenantTx {
     tx: DatabaseTransaction,
@@ -457,30 +492,7 @@ impl TenantTx {
     }
 
     async fn open(db: &DatabaseConnection, tenant_id: TenantId) -> Result<TenantTx> {
-        let turn = match db.get_database_backend() {
-            DbBackend::Sqlite => Some(SQLITE_TURN.clone().lock_owned().await),
-            _ => None,
-        };
-        let tx = db.begin().await?;
-        match tx.get_database_backend() {
-            DbBackend::Postgres => {
-                // `true`: the setting lives only as long as this transaction.
-                tx.execute(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT set_config('app.tenant_id', $1, true)",
-                    [Value::from(tenant_id.0.to_string())],
-                ))
-                .await?;
-            }
-            DbBackend::Sqlite => {
-                // Even a read of personal data appends to the audit log. A SQLite
-                // transaction that read first and writes later fails at once ("database
-                // is locked") when another wrote in between; taking the write lock first
-                // (a write that changes nothing) makes them wait their turn instead.
-                tx.execute_unprepared("UPDATE tenant SET id = id WHERE 0").await?;
-            }
-            _ => {}
-        }
+        let (tx, turn) = begin_writing(db, "app.tenant_id", &tenant_id.0.to_string()).await?;
         Ok(TenantTx { tx, tenant_id: tenant_id.0, directory_written: Default::default(), _turn: turn })
     }
 
@@ -662,5 +674,187 @@ impl TenantTx {
         if E::IN_DIRECTORY {
             self.directory_written.store(true, std::sync::atomic::Ordering::Relaxed);
         }
+    }
+}
+
+/// Tables of the benefits catalogue: a row belongs to one tenant or, with `tenant_id`
+/// NULL, to the deployment's shared catalogue (national measures). Reached only through
+/// [`CatalogueTx`] (one owner, to edit) and [`CatalogueScope`] (public reads).
+pub trait CatalogueTable: EntityTrait {
+    fn owner_column() -> Self::Column;
+    fn id_column() -> Self::Column;
+}
+
+impl CatalogueTable for entity::benefit::Entity {
+    fn owner_column() -> Self::Column {
+        entity::benefit::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::benefit::Column::Id
+    }
+}
+
+impl CatalogueTable for entity::benefit_rulebook::Entity {
+    fn owner_column() -> Self::Column {
+        entity::benefit_rulebook::Column::TenantId
+    }
+    fn id_column() -> Self::Column {
+        entity::benefit_rulebook::Column::Id
+    }
+}
+
+/// Whose benefits catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatalogueOwner {
+    /// The deployment's, offered under every tenant (national measures).
+    Shared,
+    Tenant(TenantId),
+}
+
+/// A transaction over one owner's catalogue: every query is limited to the owner's rows,
+/// every insert gets the owner. On PostgreSQL a tenant's catalogue sets `app.tenant_id`
+/// and the shared one `app.shared_catalogue`, which the policies require for writing
+/// rows without a tenant.
+pub struct CatalogueTx {
+    tx: DatabaseTransaction,
+    owner: Option<i64>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl CatalogueTx {
+    /// Staff editing: their own tenant's catalogue (`ManageBenefits`), or the shared one
+    /// (`ManageSharedBenefits`, province admins).
+    pub async fn begin(db: &DatabaseConnection, ctx: &TenantContext, owner: CatalogueOwner) -> Result<CatalogueTx> {
+        match owner {
+            CatalogueOwner::Shared => ctx.require(Permission::ManageSharedBenefits)?,
+            CatalogueOwner::Tenant(id) if id == ctx.tenant_id() => ctx.require(Permission::ManageBenefits)?,
+            CatalogueOwner::Tenant(_) => return Err(AppError::NotFound),
+        }
+        Self::open(db, owner).await
+    }
+
+    /// For operator commands and start-up (installing the shipped catalogues): whoever
+    /// runs them already holds the database.
+    pub async fn for_operator(db: &DatabaseConnection, owner: CatalogueOwner) -> Result<CatalogueTx> {
+        Self::open(db, owner).await
+    }
+
+    async fn open(db: &DatabaseConnection, owner: CatalogueOwner) -> Result<CatalogueTx> {
+        let ((tx, turn), owner) = match owner {
+            CatalogueOwner::Shared => (begin_writing(db, "app.shared_catalogue", "on").await?, None),
+            CatalogueOwner::Tenant(id) => (begin_writing(db, "app.tenant_id", &id.0.to_string()).await?, Some(id.0)),
+        };
+        Ok(CatalogueTx { tx, owner, _turn: turn })
+    }
+
+    /// The owning tenant; `None` for the shared catalogue.
+    pub fn owner(&self) -> Option<i64> {
+        self.owner
+    }
+
+    /// `SELECT … WHERE tenant_id = ?` (or `IS NULL` for the shared catalogue).
+    pub fn select<E: CatalogueTable>(&self) -> Select<E> {
+        E::find().filter(self.owned::<E>())
+    }
+
+    fn owned<E: CatalogueTable>(&self) -> sea_orm::sea_query::SimpleExpr {
+        match self.owner {
+            Some(id) => E::owner_column().eq(id),
+            None => E::owner_column().is_null(),
+        }
+    }
+
+    /// Inserts with the owner set, whatever the caller put there.
+    pub async fn insert<A>(&self, mut model: A) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
+    where
+        A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+        A::Entity: CatalogueTable,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        model.set(<A::Entity as CatalogueTable>::owner_column(), self.owner.into());
+        model.insert(&self.tx).await
+    }
+
+    /// `UPDATE … WHERE tenant_id = ?`; add the values and the rest of the filter.
+    pub fn update_many<E: CatalogueTable>(&self) -> UpdateMany<E> {
+        E::update_many().filter(self.owned::<E>())
+    }
+
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    /// Commits; the public catalogue (cached with the directory) changes at once.
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        data_changed();
+        Ok(())
+    }
+}
+
+/// Public reads of the catalogue that applies to one tenant: the shared catalogue, the
+/// tenant's ancestors' and its own, from the widest down.
+pub struct CatalogueScope {
+    /// Root first, the tenant last.
+    lineage: Vec<tenant::Model>,
+}
+
+impl CatalogueScope {
+    /// Unknown slug → `NotFound`.
+    pub async fn public(db: &DatabaseConnection, slug: &str) -> Result<CatalogueScope> {
+        let mut current =
+            tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)?;
+        let mut lineage = vec![];
+        for _ in 0..MAX_DEPTH {
+            let parent = current.parent_id;
+            lineage.push(current);
+            let Some(parent) = parent else { break };
+            current = tenant::Entity::find_by_id(parent).one(db).await?.ok_or(AppError::NotFound)?;
+        }
+        lineage.reverse();
+        Ok(CatalogueScope { lineage })
+    }
+
+    /// Root first, the tenant asked for last.
+    pub fn lineage(&self) -> &[tenant::Model] {
+        &self.lineage
+    }
+
+    /// A read transaction that sees the shared rows and those of the lineage (on
+    /// PostgreSQL through `app.tenant_scope` and the `directory_scope` policies).
+    pub async fn begin(&self, db: &DatabaseConnection) -> Result<CatalogueReadTx> {
+        let tx = db.begin().await?;
+        let ids: Vec<i64> = self.lineage.iter().map(|t| t.id).collect();
+        if tx.get_database_backend() == DbBackend::Postgres {
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            tx.execute(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config('app.tenant_scope', $1, true)",
+                [Value::from(list.join(","))],
+            ))
+            .await?;
+        }
+        Ok(CatalogueReadTx { tx, ids })
+    }
+}
+
+/// See [`CatalogueScope::begin`].
+pub struct CatalogueReadTx {
+    tx: DatabaseTransaction,
+    ids: Vec<i64>,
+}
+
+impl CatalogueReadTx {
+    /// `SELECT … WHERE tenant_id IN (lineage) OR tenant_id IS NULL`.
+    pub fn select<E: CatalogueTable>(&self) -> Select<E> {
+        E::find().filter(E::owner_column().is_in(self.ids.clone()).or(E::owner_column().is_null()))
+    }
+
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.tx.commit().await?)
     }
 }

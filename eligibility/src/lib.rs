@@ -5,12 +5,15 @@
 //! - [`rules`]: benefit rules as data — conditions over facts and over the members,
 //!   amounts, parameters with dated values — checked on load, errors by line.
 //! - [`eval`]: three-valued evaluation with the reasons and the facts that would decide.
+//! - [`catalogue`]: the published catalogue of a tenant (rules and entries of each
+//!   administration above it) evaluated as a whole — by the server and by the widget.
 //! - [`cases`]: test cases in the spirit of OpenFisca's YAML tests (situation and date →
 //!   expected outcome and amount per benefit).
 //!
 //! Pure Rust without I/O: the server and the widget (wasm) run this same code.
 
 pub mod cases;
+pub mod catalogue;
 pub mod date;
 pub mod eval;
 pub mod explain;

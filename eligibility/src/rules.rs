@@ -13,7 +13,7 @@
 //!     "amount": { "per": "month", "value": { "mul": [ 50, { "count_members": { "fact": "age", "op": "<", "value": 18 } } ] } } } ] }
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::date::Date;
 use crate::facts::{fact, FactDef, Kind, Scope, Value};
@@ -400,9 +400,26 @@ impl Rulebook {
             }
         }
         if let Some(f) = get(members, "formulas") {
-            for (name, node) in object(f, &[], "")? {
-                let e = expr(node, &book, Scope::Household)?;
-                book.formulas.insert(name.clone(), e);
+            // A formula may use another written after it (keys have no order), but never
+            // itself, even through others: each pass adds those whose formulas are known;
+            // what no pass can add names an unknown formula or is part of a cycle.
+            let mut pending: Vec<&(String, Node)> = object(f, &[], "")?.iter().collect();
+            while !pending.is_empty() {
+                let before = pending.len();
+                let mut last_error = None;
+                pending.retain(|(name, node)| match expr(node, &book, Scope::Household) {
+                    Ok(e) => {
+                        book.formulas.insert(name.clone(), e);
+                        false
+                    }
+                    Err(e) => {
+                        last_error = Some(e);
+                        true
+                    }
+                });
+                if pending.len() == before {
+                    return Err(last_error.unwrap_or(RuleError { line: f.line, problem: Problem::Expected("{ … }") }));
+                }
             }
         }
         let benefits =
@@ -429,6 +446,77 @@ impl Rulebook {
 
     pub fn benefit(&self, id: &str) -> Option<&BenefitRule> {
         self.benefits.iter().find(|b| b.id == id)
+    }
+
+    /// Every fact some benefit's condition or amount reads (through formulas too).
+    pub fn facts_used(&self) -> BTreeSet<&'static str> {
+        let mut out = BTreeSet::new();
+        for e in self.formulas.values() {
+            e.facts(&mut out);
+        }
+        for b in &self.benefits {
+            b.eligible_if.facts(&mut out);
+            if let Some(a) = &b.amount {
+                a.value.facts(&mut out);
+            }
+        }
+        out
+    }
+}
+
+impl Condition {
+    fn facts(&self, out: &mut BTreeSet<&'static str>) {
+        match self {
+            Condition::All(list) | Condition::Any(list) => list.iter().for_each(|c| c.facts(out)),
+            Condition::Compare(c) => {
+                out.insert(c.fact.name);
+                if let Operand::Expr(e) = &c.rhs {
+                    e.facts(out);
+                }
+            }
+            Condition::AnyMember(c) | Condition::AllMembers(c) => c.facts(out),
+            Condition::CountMembers { of, rhs, .. } => {
+                of.facts(out);
+                if let Operand::Expr(e) = rhs {
+                    e.facts(out);
+                }
+            }
+        }
+    }
+}
+
+impl Expr {
+    fn facts(&self, out: &mut BTreeSet<&'static str>) {
+        match self {
+            Expr::Num(_) | Expr::Param(_) | Expr::Formula(_) => {}
+            Expr::Fact(f) => {
+                out.insert(f.name);
+            }
+            Expr::Add(list) | Expr::Mul(list) | Expr::Min(list) | Expr::Max(list) => {
+                list.iter().for_each(|e| e.facts(out))
+            }
+            Expr::Sub(a, b) | Expr::Div(a, b) => {
+                a.facts(out);
+                b.facts(out);
+            }
+            Expr::If { cond, then, otherwise } => {
+                cond.facts(out);
+                then.facts(out);
+                otherwise.facts(out);
+            }
+            Expr::CountMembers(c) => c.facts(out),
+            Expr::SumMembers { of, value } => {
+                of.facts(out);
+                value.facts(out);
+            }
+            Expr::Interpolate { x, points } => {
+                x.facts(out);
+                for (a, b) in points {
+                    a.facts(out);
+                    b.facts(out);
+                }
+            }
+        }
     }
 }
 
@@ -678,7 +766,13 @@ fn expr(node: &Node, book: &Rulebook, scope: Scope) -> Res<Expr> {
         Json::Obj(m) => m,
         _ => return err(node.line, Problem::Expected("a number or { … }")),
     };
-    let (key, inner) = m.first().ok_or(RuleError { line: node.line, problem: Problem::Expected(EXPR_KEYS) })?;
+    // The operator is whichever key names one, wherever it stands: a JSON object has no
+    // order, and a rulebook re-serialized (keys sorted) must read the same.
+    let (key, inner) = m
+        .iter()
+        .find(|(k, _)| EXPR_KEYS.split(", ").any(|op| op == k))
+        .or(m.first())
+        .ok_or(RuleError { line: node.line, problem: Problem::Expected(EXPR_KEYS) })?;
     let exprs = |n: &Node| list(n, |e| expr(e, book, scope));
     let only = |keys: &[&str]| object(node, keys, EXPR_KEYS).map(drop);
     Ok(match key.as_str() {
@@ -808,6 +902,21 @@ mod tests {
         let missing = e.check_on(Date::parse("2024-06-01").unwrap());
         assert_eq!(missing[0].message(Lang::It), "riga 2: il parametro «max» non ha un valore in vigore al 2024-06-01");
         assert!(e.check_on(Date::parse("2026-06-01").unwrap()).is_empty());
+    }
+
+    #[test]
+    fn key_order_does_not_matter() {
+        // What `serde_json::Value` gives back: keys sorted, `else` before `if`.
+        let sorted = r#"{"benefits": [{"amount": {"per": "month", "value": {"else": 0, "if":
+            {"fact": "isee", "op": "<", "value": 1000}, "then": 50}}, "eligible_if": {"all": []}, "id": "x"}]}"#;
+        let book = Rulebook::parse(sorted).unwrap();
+        assert!(matches!(book.benefits[0].amount.as_ref().map(|a| &a.value), Some(Expr::If { .. })));
+        // A formula may use one written after it, but not itself, even in a loop.
+        let later = r#"{"formulas": {"a": {"formula": "b"}, "b": {"add": [1, 2]}}, "benefits": []}"#;
+        assert_eq!(Rulebook::parse(later).unwrap().formulas.len(), 2);
+        let cycle = r#"{"formulas": {"a": {"formula": "b"},
+            "b": {"formula": "a"}}, "benefits": []}"#;
+        assert!(matches!(problem(cycle), (1 | 2, m) if m.contains("formula")));
     }
 
     #[test]

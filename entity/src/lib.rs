@@ -4,6 +4,8 @@
 
 pub mod assessment;
 pub mod audit_entry;
+pub mod benefit;
+pub mod benefit_rulebook;
 pub mod care_plan;
 pub mod case_member;
 pub mod case_referral;

@@ -15,6 +15,7 @@ mod m20261129_000009_case;
 mod m20261130_000010_plan;
 mod m20261201_000011_handover;
 mod m20261202_000012_indexes_at_scale;
+mod m20261203_000013_benefits;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_plan::Migration),
             Box::new(m20261201_000011_handover::Migration),
             Box::new(m20261202_000012_indexes_at_scale::Migration),
+            Box::new(m20261203_000013_benefits::Migration),
         ]
     }
 }
@@ -60,4 +62,7 @@ pub const TENANT_TABLES: &[&str] = &[
     "intervention",
     "case_referral",
     "case_transfer",
+    // Owned by a tenant, or shared by the deployment (`tenant_id` NULL, national measures).
+    "benefit_rulebook",
+    "benefit",
 ];

@@ -81,6 +81,9 @@ pub enum Command {
         /// Slug of the tenant whose directory the finder searches.
         #[arg(long, default_value = "provincia-di-brescia")]
         tenant: String,
+        /// Slug of the tenant whose benefits the checker offers (page `/aiuti`).
+        #[arg(long, default_value = "comune-di-brescia")]
+        benefits_tenant: String,
     },
     /// Import data from files.
     Import {
@@ -154,8 +157,8 @@ pub enum MigrateAction {
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     // The sample site needs no database.
-    if let Command::SampleSite { addr, widget_origin, tenant } = &cli.command {
-        return crate::sample_site::serve(*addr, widget_origin, tenant).await;
+    if let Command::SampleSite { addr, widget_origin, tenant, benefits_tenant } = &cli.command {
+        return crate::sample_site::serve(*addr, widget_origin, tenant, benefits_tenant).await;
     }
     let conn = db::connect(&config.database_url).await.context("cannot open the database")?;
     match cli.command {
@@ -221,8 +224,17 @@ async fn ensure_migrated(conn: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The national benefits ship with the product: installed once, then kept by staff.
+async fn install_catalogue(conn: &DatabaseConnection) -> anyhow::Result<()> {
+    if domain::benefits::install_national(conn).await? {
+        println!("National benefits catalogue installed.");
+    }
+    Ok(())
+}
+
 async fn serve(conn: DatabaseConnection, mut config: Config, addr: Option<std::net::SocketAddr>) -> anyhow::Result<()> {
     ensure_migrated(&conn).await?;
+    install_catalogue(&conn).await?;
     if let Some(addr) = addr {
         config.addr = addr;
     }
@@ -238,6 +250,8 @@ async fn serve(conn: DatabaseConnection, mut config: Config, addr: Option<std::n
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "serving");
     println!("OpenWelfare listening on http://{addr}");
+    // The client's address feeds the rate limit of public evaluations.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
@@ -263,6 +277,7 @@ async fn migrate(conn: &DatabaseConnection, action: MigrateAction) -> anyhow::Re
             Migrator::up(conn, None).await?;
             AnyStore::for_db(conn).migrate().await.context("cannot create the session table")?;
             println!("Migrations applied.");
+            install_catalogue(conn).await?;
         }
         MigrateAction::Down => {
             Migrator::down(conn, Some(1)).await?;

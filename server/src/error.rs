@@ -34,7 +34,12 @@ impl From<JsonRejection> for ApiFailure {
     fn from(rejection: JsonRejection) -> Self {
         // Only the status: serde's message can quote the (personal) values sent.
         tracing::debug!(status = %rejection.status(), "rejected JSON body");
-        ApiFailure(AppError::field("body", "validation.bad_body"))
+        let key = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            "validation.body_too_large"
+        } else {
+            "validation.bad_body"
+        };
+        ApiFailure(AppError::field("body", key))
     }
 }
 

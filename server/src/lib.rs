@@ -12,6 +12,7 @@ pub mod export;
 pub mod extract;
 pub mod middleware;
 pub mod public_cache;
+pub mod rate_limit;
 pub mod routes;
 pub mod sample_site;
 pub mod sessions;

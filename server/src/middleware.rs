@@ -38,7 +38,7 @@ pub async fn language(mut req: Request, next: Next) -> Response {
 /// on such requests; a request with neither is not from a browser and carries no
 /// ambient cookie risk.
 pub async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_stateless_public(req.uri().path()) {
         return next.run(req).await;
     }
     if origin_allowed(req.headers(), &state.config.public_origin) {
@@ -47,6 +47,12 @@ pub async fn check_origin(State(state): State<AppState>, req: Request, next: Nex
         tracing::warn!(method = %req.method(), path = %req.uri().path(), "state-changing request from a foreign origin");
         ApiFailure(AppError::BadOrigin).into_response()
     }
+}
+
+/// Public POSTs that change nothing and read no session (the benefits evaluation): any
+/// site may call them, so the Origin check does not apply.
+fn is_stateless_public(path: &str) -> bool {
+    path.starts_with("/api/public/v1/") && path.ends_with("/benefits/evaluate")
 }
 
 fn origin_allowed(headers: &HeaderMap, public_origin: &str) -> bool {

@@ -8,6 +8,11 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
 
+/// Benefits evaluations a client may ask for at once, and then per second: a portal
+/// checking its users one by one stays well within; a script looping does not.
+pub const EVALUATIONS_BURST: u32 = 60;
+pub const EVALUATIONS_PER_SECOND: f64 = 1.0;
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -16,6 +21,8 @@ pub struct AppState {
     pub public_cache: Arc<crate::public_cache::PublicCache>,
     /// Published facilities in memory, for the public search (see `domain::public_directory`).
     pub directory: domain::public_directory::PublicDirectory,
+    /// Public benefits evaluations per client.
+    pub evaluations: Arc<crate::rate_limit::RateLimit>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -39,6 +46,7 @@ impl AppState {
             .site_addr(config.addr)
             .build();
         let directory = domain::public_directory::PublicDirectory::new(db.clone());
-        AppState { db, config: Arc::new(config), leptos, public_cache: Arc::default(), directory }
+        let evaluations = Arc::new(crate::rate_limit::RateLimit::new(EVALUATIONS_BURST, EVALUATIONS_PER_SECOND));
+        AppState { db, config: Arc::new(config), leptos, public_cache: Arc::default(), directory, evaluations }
     }
 }

@@ -24,6 +24,8 @@ pub enum ErrorCode {
     BadCredentials,
     /// 429: too many failed attempts; try again later.
     TooManyAttempts,
+    /// 429: too many requests from this client; try again shortly.
+    TooManyRequests,
     /// 503: the database is not reachable or not migrated.
     Unavailable,
     /// 500: our fault; details are in the server log.
@@ -38,7 +40,7 @@ impl ErrorCode {
             ErrorCode::Forbidden | ErrorCode::BadOrigin => 403,
             ErrorCode::Conflict => 409,
             ErrorCode::Validation => 422,
-            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::TooManyAttempts | ErrorCode::TooManyRequests => 429,
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
         }
@@ -55,6 +57,7 @@ impl ErrorCode {
             ErrorCode::Validation => "error.validation",
             ErrorCode::BadCredentials => "error.bad_credentials",
             ErrorCode::TooManyAttempts => "error.too_many_attempts",
+            ErrorCode::TooManyRequests => "error.too_many_requests",
             ErrorCode::Unavailable => "error.unavailable",
             ErrorCode::Internal => "error.internal",
         }

@@ -79,6 +79,21 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     text
 }
 
+/// The message key of a problem `eligibility::Answers::check` found with an answer
+/// (the server's evaluation and the checker in the browser say the same).
+pub fn answer_problem_key(problem: &str) -> &'static str {
+    match problem {
+        "unknown_fact" => "validation.answer_unknown_fact",
+        "wrong_type" => "validation.answer_wrong_type",
+        "out_of_range" => "validation.answer_out_of_range",
+        "unknown_code" => "validation.answer_unknown_code",
+        "bad_date" => "validation.date",
+        "too_many_members" => "validation.too_many_members",
+        "no_members" => "validation.no_members",
+        _ => "validation.invalid",
+    }
+}
+
 /// Whether `key` exists in `lang`'s catalogue (used by tests of other crates).
 pub fn has_key(lang: Lang, key: &str) -> bool {
     lang.catalogue().contains_key(key)
@@ -131,6 +146,7 @@ mod tests {
                 ErrorCode::Validation,
                 ErrorCode::BadCredentials,
                 ErrorCode::TooManyAttempts,
+                ErrorCode::TooManyRequests,
                 ErrorCode::Unavailable,
                 ErrorCode::Internal,
             ]

@@ -3,6 +3,8 @@
 //! not control: everything lives in the element's shadow root, text goes in as text
 //! (never as HTML), and the only requests go to the widget's own origin, without cookies.
 
+#[cfg(feature = "benefits")]
+pub mod benefits;
 mod dom;
 #[cfg(feature = "finder")]
 pub mod finder;

@@ -228,7 +228,7 @@ fn widgets(tools: &Tools) -> Result {
 
     let mut manifest = Vec::new();
     let mut sizes = Vec::new();
-    for widget in ["finder", "map"] {
+    for widget in ["finder", "map", "benefits"] {
         run(cargo()
             .args(["build", "-p", "widgets", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])
             .args(["--no-default-features", "--features", widget]))?;

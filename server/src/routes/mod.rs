@@ -2,6 +2,7 @@
 //! with its OpenAPI description, so `/api/openapi.json` and the cross-tenant test both
 //! see every route. `app_router` adds the staff web app, static assets and middleware.
 
+pub mod benefits;
 pub mod cases;
 pub mod contacts;
 pub mod directory;
@@ -15,7 +16,7 @@ pub mod referrals;
 pub mod session;
 pub mod tenant;
 
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
@@ -124,6 +125,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 
 /// The public directory API (also in the OpenAPI document; CORS open for GET).
 pub fn public_api() -> OpenApiRouter<AppState> {
+    use self::benefits as b;
     use self::hsds as h;
     use self::public as p;
     OpenApiRouter::new()
@@ -136,6 +138,8 @@ pub fn public_api() -> OpenApiRouter<AppState> {
         .routes(routes!(p::public_boundaries))
         .routes(routes!(p::public_theme))
         .routes(routes!(p::public_logo))
+        .routes(routes!(b::public_benefits))
+        .routes(routes!(b::evaluate_benefits))
         .routes(routes!(h::hsds_root))
         .routes(routes!(h::hsds_services))
         .routes(routes!(h::hsds_service))
@@ -160,10 +164,12 @@ async fn not_found() -> ApiFailure {
 pub fn app_router(state: AppState) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::HEAD])
-        .allow_headers([header::IF_NONE_MATCH, header::ACCEPT_LANGUAGE])
+        // POST: the stateless benefits evaluation, callable from any site.
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
+        .allow_headers([header::IF_NONE_MATCH, header::ACCEPT_LANGUAGE, header::CONTENT_TYPE])
         .expose_headers([header::ETAG, HeaderName::from_static("x-data-attribution")]);
-    let (api, doc) = api().merge(public_api().layer(cors)).split_for_parts();
+    let public = public_api().layer(cors).layer(DefaultBodyLimit::max(benefits::EVALUATE_MAX_BYTES));
+    let (api, doc) = api().merge(public).split_for_parts();
     let doc = std::sync::Arc::new(doc);
     let leptos_options = state.leptos.clone();
     let site_root = std::path::PathBuf::from(&state.config.site_root);

@@ -59,7 +59,7 @@ pub struct PublicFacilityPath {
 
 #[derive(Deserialize)]
 pub struct TenantPath {
-    tenant: String,
+    pub tenant: String,
 }
 
 /// Search filters of the public directory.
