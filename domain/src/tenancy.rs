@@ -430,12 +430,17 @@ impl DirectoryTx {
     }
 }
 
-/// A transaction that may write: on PostgreSQL with `setting` set to `value` for its
-/// length (what the row-level security policies key on); on SQLite holding this
-/// process's turn to write and the write lock from the start.
+/// The settings the PostgreSQL row-level security policies key on, set for one
+/// transaction (`true`): the tenant, or the right to write the shared catalogue.
+const SET_TENANT: &str = "SELECT set_config('app.tenant_id', $1, true)";
+const SET_SHARED_CATALOGUE: &str = "SELECT set_config('app.shared_catalogue', $1, true)";
+
+/// A transaction that may write: on PostgreSQL with `set` (one of the statements above)
+/// applied to `value`; on SQLite holding this process's turn to write and the write lock
+/// from the start.
 async fn begin_writing(
     db: &DatabaseConnection,
-    setting: &str,
+    set: &'static str,
     value: &str,
 ) -> Result<(DatabaseTransaction, Option<tokio::sync::OwnedMutexGuard<()>>)> {
     let turn = match db.get_database_backend() {
@@ -445,13 +450,7 @@ async fn begin_writing(
     let tx = db.begin().await?;
     match tx.get_database_backend() {
         DbBackend::Postgres => {
-            // `true`: the setting lives only as long as this transaction.
-            tx.execute(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT set_config($1, $2, true)",
-                [Value::from(setting), Value::from(value)],
-            ))
-            .await?;
+            tx.execute(Statement::from_sql_and_values(DbBackend::Postgres, set, [Value::from(value)])).await?;
         }
         DbBackend::Sqlite => {
             // Even a read of personal data appends to the audit log. A SQLite
@@ -492,7 +491,7 @@ impl TenantTx {
     }
 
     async fn open(db: &DatabaseConnection, tenant_id: TenantId) -> Result<TenantTx> {
-        let (tx, turn) = begin_writing(db, "app.tenant_id", &tenant_id.0.to_string()).await?;
+        let (tx, turn) = begin_writing(db, SET_TENANT, &tenant_id.0.to_string()).await?;
         Ok(TenantTx { tx, tenant_id: tenant_id.0, directory_written: Default::default(), _turn: turn })
     }
 
@@ -741,8 +740,8 @@ impl CatalogueTx {
 
     async fn open(db: &DatabaseConnection, owner: CatalogueOwner) -> Result<CatalogueTx> {
         let ((tx, turn), owner) = match owner {
-            CatalogueOwner::Shared => (begin_writing(db, "app.shared_catalogue", "on").await?, None),
-            CatalogueOwner::Tenant(id) => (begin_writing(db, "app.tenant_id", &id.0.to_string()).await?, Some(id.0)),
+            CatalogueOwner::Shared => (begin_writing(db, SET_SHARED_CATALOGUE, "on").await?, None),
+            CatalogueOwner::Tenant(id) => (begin_writing(db, SET_TENANT, &id.0.to_string()).await?, Some(id.0)),
         };
         Ok(CatalogueTx { tx, owner, _turn: turn })
     }
