@@ -1199,6 +1199,103 @@ pub async fn save_organization(
     .map_err(|e| ssr::fail(e, lang))
 }
 
+/// The current tenant's benefits catalogue (or, `shared`, the deployment's national one).
+#[server(prefix = "/sf", endpoint = "benefit_catalogue")]
+pub async fn benefit_catalogue(shared: bool) -> Result<types::benefits::CatalogueOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::benefits::staff::catalogue(&db, &ctx, shared, lang).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Saves the draft rules and test cases and answers how they check.
+#[server(prefix = "/sf", endpoint = "save_benefit_rules")]
+pub async fn save_benefit_rules(
+    shared: bool,
+    version: i32,
+    draft: String,
+    tests: String,
+) -> Result<types::benefits::RulebookCheck, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::benefits::staff::save_rulebook(&db, &ctx, shared, version, &draft, &tests, lang)
+        .await
+        .map_err(|e| ssr::fail(e, lang))
+}
+
+/// Publishes the saved draft (at `version`).
+#[server(prefix = "/sf", endpoint = "publish_benefit_rules")]
+pub async fn publish_benefit_rules(shared: bool, version: i32) -> Result<types::benefits::RulebookCheck, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::benefits::staff::publish_rulebook(&db, &ctx, shared, version, lang).await.map_err(|e| ssr::fail(e, lang))
+}
+
+#[server(prefix = "/sf", endpoint = "benefit_entry")]
+pub async fn benefit_entry(id: i64, shared: bool) -> Result<types::benefits::EntryOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::benefits::staff::entry(&db, &ctx, shared, id).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Creates (no `id`) or edits a catalogue entry; the year arrives as typed and is read
+/// here, so a word in it is reported on its field.
+#[server(prefix = "/sf", endpoint = "save_benefit_entry")]
+#[allow(clippy::too_many_arguments)] // one argument per form field
+pub async fn save_benefit_entry(
+    id: Option<i64>,
+    shared: bool,
+    version: i32,
+    code: String,
+    level: String,
+    category: String,
+    to_verify: Option<String>,
+    figures_year: Option<String>,
+    name_it: String,
+    name_en: Option<String>,
+    summary_it: String,
+    summary_en: Option<String>,
+    who_it: String,
+    who_en: Option<String>,
+    amount_it: String,
+    amount_en: Option<String>,
+    how_to_apply_it: String,
+    how_to_apply_en: Option<String>,
+    apply_url: Option<String>,
+    legal_reference: String,
+) -> Result<types::benefits::EntryOut, UiError> {
+    use domain::AppError;
+    let (db, ctx, lang) = ssr::tenant().await?;
+    let figures_year = match figures_year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => None,
+        Some(y) => {
+            Some(y.parse::<i32>().map_err(|_| ssr::fail(AppError::field("figures_year", "validation.number"), lang))?)
+        }
+    };
+    let input = types::benefits::EntryIn {
+        code,
+        level,
+        category,
+        to_verify: to_verify.is_some(),
+        figures_year,
+        name_it,
+        name_en,
+        summary_it,
+        summary_en,
+        who_it,
+        who_en,
+        amount_it,
+        amount_en,
+        how_to_apply_it,
+        how_to_apply_en,
+        apply_url,
+        legal_reference,
+    };
+    domain::benefits::staff::save_entry(&db, &ctx, shared, id, version, input).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// Publishes, retires or sets back to draft one entry.
+#[server(prefix = "/sf", endpoint = "set_benefit_status")]
+pub async fn set_benefit_status(id: i64, shared: bool, status: String) -> Result<types::benefits::EntryOut, UiError> {
+    let (db, ctx, lang) = ssr::tenant().await?;
+    domain::benefits::staff::set_entry_status(&db, &ctx, shared, id, &status).await.map_err(|e| ssr::fail(e, lang))
+}
+
 /// The facility the signed-in facility manager keeps.
 #[server(prefix = "/sf", endpoint = "my_facility")]
 pub async fn my_facility() -> Result<StaffFacilityOut, UiError> {
@@ -1411,6 +1508,36 @@ pub async fn import_facilities(
     Ok(leptos::server_fn::codec::TextStream::new(lines.map(Ok)))
 }
 
+/// What the public checker page shows of a tenant's catalogue: the published entries by
+/// administration, without the rules (the checker widget downloads those itself).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicBenefitsOut {
+    pub tenant: String,
+    pub name: String,
+    pub administrations: Vec<(String, Vec<eligibility::catalogue::Entry>)>,
+}
+
+/// Tenants citizens can check benefits for (no login).
+#[server(prefix = "/sf", endpoint = "checker_tenants")]
+pub async fn checker_tenants() -> Result<Vec<types::directory::PublicTenantOut>, UiError> {
+    let db = ssr::db()?;
+    let lang = ssr::lang(&ssr::session().await?).await;
+    domain::benefits::checker_tenants(&db).await.map_err(|e| ssr::fail(e, lang))
+}
+
+/// `tenant`'s published benefits catalogue (no login).
+#[server(prefix = "/sf", endpoint = "public_benefits")]
+pub async fn public_benefits(tenant: String) -> Result<PublicBenefitsOut, UiError> {
+    let db = ssr::db()?;
+    let lang = ssr::lang(&ssr::session().await?).await;
+    let c = domain::benefits::public_catalogue(&db, &tenant, lang).await.map_err(|e| ssr::fail(e, lang))?;
+    Ok(PublicBenefitsOut {
+        tenant: c.tenant,
+        name: c.name,
+        administrations: c.administrations.into_iter().map(|a| (a.name, a.benefits)).collect(),
+    })
+}
+
 /// Tenants with a public directory (no login).
 #[server(prefix = "/sf", endpoint = "public_tenants")]
 pub async fn public_tenants() -> Result<Vec<types::directory::PublicTenantOut>, UiError> {
@@ -1482,6 +1609,8 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/import_facilities", FnScope::Tenant),
     ("/sf/public_search", FnScope::Public),
     ("/sf/public_facility", FnScope::Public),
+    ("/sf/checker_tenants", FnScope::Public),
+    ("/sf/public_benefits", FnScope::Public),
     ("/sf/my_facility", FnScope::Tenant),
     ("/sf/save_facility", FnScope::Tenant),
     ("/sf/update_my_facility", FnScope::Tenant),
@@ -1490,6 +1619,12 @@ pub const SERVER_FN_SCOPES: &[(&str, FnScope)] = &[
     ("/sf/list_organizations", FnScope::Tenant),
     ("/sf/organization_detail", FnScope::Tenant),
     ("/sf/save_organization", FnScope::Tenant),
+    ("/sf/benefit_catalogue", FnScope::Tenant),
+    ("/sf/save_benefit_rules", FnScope::Tenant),
+    ("/sf/publish_benefit_rules", FnScope::Tenant),
+    ("/sf/benefit_entry", FnScope::Tenant),
+    ("/sf/save_benefit_entry", FnScope::Tenant),
+    ("/sf/set_benefit_status", FnScope::Tenant),
     ("/sf/list_contacts", FnScope::Tenant),
     ("/sf/log_contact", FnScope::Tenant),
     ("/sf/contact_form_options", FnScope::Tenant),

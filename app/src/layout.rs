@@ -164,7 +164,9 @@ fn CenterHeader() -> impl IntoView {
 fn NavBar() -> impl IntoView {
     let ui = use_ui();
     let links = move || {
-        let Some(current) = ui.session().and_then(|s| s.current) else { return vec![("/directory", "nav.directory")] };
+        let Some(current) = ui.session().and_then(|s| s.current) else {
+            return vec![("/directory", "nav.directory"), ("/checker", "nav.checker")];
+        };
         let admin = matches!(current.role, Role::TenantAdmin | Role::ProvinceAdmin);
         let mut links = vec![("/", "nav.home"), ("/facilities", "nav.facilities"), ("/directory", "nav.directory")];
         if current.role == Role::FacilityManager {
@@ -192,6 +194,7 @@ fn NavBar() -> impl IntoView {
             links.push(("/facilities?stale=true", "nav.to_verify"));
             links.push(("/organizations", "nav.organizations"));
             links.push(("/users", "nav.users"));
+            links.push(("/benefits", "nav.benefits"));
         }
         if current.tenant.kind == TenantKind::Municipality {
             links.push(("/districts", "nav.districts"));

@@ -104,6 +104,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/directory") view=pages::directory::DirectoryIndex ssr=SsrMode::Async/>
                     <Route path=path!("/directory/:tenant") view=pages::directory::DirectorySearch ssr=SsrMode::Async/>
                     <Route path=path!("/directory/:tenant/:id") view=pages::directory::DirectoryFacility ssr=SsrMode::Async/>
+                    <Route path=path!("/checker") view=pages::checker::CheckerIndex ssr=SsrMode::Async/>
+                    <Route path=path!("/checker/:tenant") view=pages::checker::CheckerPage ssr=SsrMode::Async/>
                     <Route path=path!("/facilities") view=pages::facilities::Facilities ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/new") view=pages::facility_form::FacilityEditor ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/import") view=pages::import::ImportPage ssr=SsrMode::Async/>
@@ -113,6 +115,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations") view=pages::organizations::Organizations ssr=SsrMode::Async/>
                     <Route path=path!("/organizations/new") view=pages::organizations::OrganizationEditor ssr=SsrMode::Async/>
                     <Route path=path!("/organizations/:id/edit") view=pages::organizations::OrganizationEditor ssr=SsrMode::Async/>
+                    <Route path=path!("/benefits") view=pages::benefits::BenefitCatalogue ssr=SsrMode::Async/>
+                    <Route path=path!("/benefits/rules") view=pages::benefits::BenefitRules ssr=SsrMode::Async/>
+                    <Route path=path!("/benefits/entries/new") view=pages::benefits::BenefitEntryEditor ssr=SsrMode::Async/>
+                    <Route path=path!("/benefits/entries/:id") view=pages::benefits::BenefitEntryEditor ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=pages::users::Users ssr=SsrMode::Async/>
                     <Route path=path!("/tenants") view=pages::tenants::Tenants ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=pages::settings::Settings ssr=SsrMode::Async/>

@@ -392,18 +392,25 @@ impl DirectoryScope {
     /// A read-only transaction over the scope (on PostgreSQL, `app.tenant_scope` lets the
     /// `directory_scope` policies show exactly these tenants' rows).
     pub async fn begin(&self, db: &DatabaseConnection) -> Result<DirectoryTx> {
-        let tx = db.begin().await?;
-        if tx.get_database_backend() == DbBackend::Postgres {
-            let ids: Vec<String> = self.tenant_ids.iter().map(i64::to_string).collect();
-            tx.execute(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT set_config('app.tenant_scope', $1, true)",
-                [Value::from(ids.join(","))],
-            ))
-            .await?;
-        }
+        let tx = begin_scoped_read(db, &self.tenant_ids).await?;
         Ok(DirectoryTx { tx, tenant_ids: self.tenant_ids.clone() })
     }
+}
+
+/// A read transaction in which, on PostgreSQL, the `directory_scope` policies show the
+/// rows of `tenant_ids` (through `app.tenant_scope`).
+async fn begin_scoped_read(db: &DatabaseConnection, tenant_ids: &[i64]) -> Result<DatabaseTransaction> {
+    let tx = db.begin().await?;
+    if tx.get_database_backend() == DbBackend::Postgres {
+        let ids: Vec<String> = tenant_ids.iter().map(i64::to_string).collect();
+        tx.execute(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT set_config('app.tenant_scope', $1, true)",
+            [Value::from(ids.join(","))],
+        ))
+        .await?;
+    }
+    Ok(tx)
 }
 
 /// A read transaction over a directory scope. See [`DirectoryScope`].
@@ -717,6 +724,7 @@ pub enum CatalogueOwner {
 pub struct CatalogueTx {
     tx: DatabaseTransaction,
     owner: Option<i64>,
+    written: std::sync::atomic::AtomicBool,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
@@ -743,7 +751,7 @@ impl CatalogueTx {
             CatalogueOwner::Shared => (begin_writing(db, SET_SHARED_CATALOGUE, "on").await?, None),
             CatalogueOwner::Tenant(id) => (begin_writing(db, SET_TENANT, &id.0.to_string()).await?, Some(id.0)),
         };
-        Ok(CatalogueTx { tx, owner, _turn: turn })
+        Ok(CatalogueTx { tx, owner, written: false.into(), _turn: turn })
     }
 
     /// The owning tenant; `None` for the shared catalogue.
@@ -771,11 +779,13 @@ impl CatalogueTx {
         <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
     {
         model.set(<A::Entity as CatalogueTable>::owner_column(), self.owner.into());
+        self.written.store(true, std::sync::atomic::Ordering::Relaxed);
         model.insert(&self.tx).await
     }
 
     /// `UPDATE … WHERE tenant_id = ?`; add the values and the rest of the filter.
     pub fn update_many<E: CatalogueTable>(&self) -> UpdateMany<E> {
+        self.written.store(true, std::sync::atomic::Ordering::Relaxed);
         E::update_many().filter(self.owned::<E>())
     }
 
@@ -783,10 +793,13 @@ impl CatalogueTx {
         &self.tx
     }
 
-    /// Commits; the public catalogue (cached with the directory) changes at once.
+    /// Commits; after a write the public catalogue (cached with the directory) changes
+    /// at once.
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
-        data_changed();
+        if self.written.load(std::sync::atomic::Ordering::Relaxed) {
+            data_changed();
+        }
         Ok(())
     }
 }
@@ -822,17 +835,8 @@ impl CatalogueScope {
     /// A read transaction that sees the shared rows and those of the lineage (on
     /// PostgreSQL through `app.tenant_scope` and the `directory_scope` policies).
     pub async fn begin(&self, db: &DatabaseConnection) -> Result<CatalogueReadTx> {
-        let tx = db.begin().await?;
         let ids: Vec<i64> = self.lineage.iter().map(|t| t.id).collect();
-        if tx.get_database_backend() == DbBackend::Postgres {
-            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            tx.execute(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT set_config('app.tenant_scope', $1, true)",
-                [Value::from(list.join(","))],
-            ))
-            .await?;
-        }
+        let tx = begin_scoped_read(db, &ids).await?;
         Ok(CatalogueReadTx { tx, ids })
     }
 }

@@ -36,6 +36,16 @@ try {
   await page.locator("#places", { hasText: "Posti autorizzati: 56" }).waitFor();
   if ((await page.title()) !== "RSA - EVARISTO ALMICI") throw new Error(`title: ${await page.title()}`);
 
+  step("a citizen reaches the benefits checker directly: the catalogue is server-rendered, the questionnaire starts");
+  const served = await (await fetch(`${base}/checker/comune-di-brescia`, { headers: { "accept-language": "it" } })).text();
+  if (!served.includes('data-code="assegno_unico"') || !served.includes("Assegno unico")) throw new Error("the catalogue is not in the served page");
+  await page.goto(`${base}/checker`);
+  await page.locator("#checker-tenants a", { hasText: "Comune di Brescia" }).click();
+  await page.locator("#all-benefits li[data-code=brescia_trasporto_sociale]").waitFor();
+  await page.locator("ow-benefits-checker[data-state=ready]").waitFor();
+  await page.locator("#all-benefits li[data-code=assegno_unico] summary").click();
+  await page.locator("#all-benefits li[data-code=assegno_unico] dl").waitFor();
+
   step("unsigned visitors are sent to the sign-in page");
   await page.goto(`${base}/`);
   await page.waitForURL(`${base}/sign-in`);
@@ -161,6 +171,51 @@ try {
   await page.getByRole("link", { name: "Centro diurno Prova E2E" }).click();
   await page.locator("main dl", { hasText: "Cooperativa Sociale Prova E2E" }).waitFor();
   await page.locator("main dl", { hasText: "Bolognina" }).waitFor();
+
+  step("the tenant admin keeps the benefits catalogue: a broken rule is saved and named by its line, never published");
+  await page.click("a[href='/benefits']");
+  await page.locator("#benefit-entries tr[data-code=bologna_contributo_affitto]").waitFor();
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.getByRole("link", { name: "Modifica regole e casi di prova" }).click();
+  await page.locator("#rules-check [data-check=ok]").waitFor();
+  await page.waitForSelector("main[data-hydrated=true]");
+  const rules = await page.inputValue("#rules-draft");
+  await page.fill("#rules-draft", rules.replace('"parameters": {', '"parameters": {,'));
+  await page.getByRole("button", { name: "Salva e verifica" }).click();
+  await page.locator("#rules-check [data-check=broken]", { hasText: "riga 2" }).waitFor();
+  if (!(await page.inputValue("#rules-draft")).includes('{,')) throw new Error("the broken draft was not kept");
+  if (await page.getByRole("button", { name: "Pubblica le regole" }).isEnabled()) throw new Error("a broken draft can be published");
+
+  step("… corrected, checked against its test cases and published");
+  await page.fill("#rules-draft", rules.replace("not read on comune.bologna.it", "not yet read on comune.bologna.it"));
+  await page.getByRole("button", { name: "Salva e verifica" }).click();
+  await page.locator("#rules-check [data-check=ok]", { hasText: "non superati: 0" }).waitFor();
+  await page.getByRole("button", { name: "Pubblica le regole" }).click();
+  await page.getByText("Regole pubblicate: il verificatore le usa da subito.").waitFor();
+
+  step("… retires a benefit and publishes it again; a blank name is refused on its field");
+  await page.goto(`${base}/benefits`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  const meals = page.locator("#benefit-entries tr[data-code=bologna_pasti_gratuiti_mense_bio]");
+  await meals.getByRole("button", { name: /^Ritira/ }).click();
+  await meals.locator(".badge", { hasText: "Ritirata" }).waitFor();
+  await meals.getByRole("button", { name: /^Ripristina come bozza/ }).click();
+  await meals.getByRole("button", { name: /^Pubblica/ }).click();
+  await meals.locator(".badge", { hasText: "Pubblicata" }).waitFor();
+  await meals.locator("a").first().click();
+  await page.waitForSelector("#entry-form");
+  await page.waitForSelector("main[data-hydrated=true]");
+  const mealsName = await page.inputValue("#name_it");
+  await page.fill("#name_it", "");
+  await page.getByRole("button", { name: "Salva", exact: true }).click();
+  await page.locator("#name_it-error", { hasText: "Campo obbligatorio" }).waitFor();
+  if ((await page.inputValue("#be-legal_reference")) === "") throw new Error("the other fields were lost");
+  await page.fill("#name_it", `${mealsName} (rivisto)`);
+  await page.getByRole("button", { name: "Salva", exact: true }).click();
+  await page.getByText("Prestazione salvata:").waitFor();
+  const published = await (await fetch(`${base}/api/public/v1/comune-di-bologna/benefits`)).json();
+  const names = published.administrations.flatMap((a) => a.benefits.map((b) => b.name));
+  if (!names.includes(`${mealsName} (rivisto)`)) throw new Error(`the public catalogue: ${names}`);
 
   step("the front desk logs a contact: five choices, then Enter on the button");
   await page.click("#sign-out");

@@ -51,60 +51,107 @@ pub struct Failure {
     pub message: String,
 }
 
-/// Runs every test of `file` against `book`; the failures (none when all pass). A test
-/// file that cannot be read is one failure naming the problem.
-pub fn run(book: &Rulebook, file: &str) -> Vec<Failure> {
+/// Runs every test of `file` against `book`; the failures (none when all pass), in
+/// `lang`. A test file that cannot be read is one failure naming the problem.
+pub fn run(book: &Rulebook, file: &str, lang: Lang) -> Vec<Failure> {
+    let it = lang == Lang::It;
     let tests: TestFile = match serde_json::from_str(file) {
         Ok(t) => t,
-        Err(e) => return vec![failure("(file)", "", format!("line {}: {e}", e.line()))],
+        Err(e) => {
+            let at = if it { "riga" } else { "line" };
+            return vec![failure("(file)", "", format!("{at} {}: {e}", e.line()))];
+        }
     };
     let mut failures = Vec::new();
     for t in &tests.tests {
         let Some(date) = Date::parse(&t.date) else {
-            failures.push(failure(&t.name, "", format!("`{}` is not a YYYY-MM-DD date", t.date)));
+            let message = if it {
+                format!("«{}» non è una data AAAA-MM-GG", t.date)
+            } else {
+                format!("`{}` is not a YYYY-MM-DD date", t.date)
+            };
+            failures.push(failure(&t.name, "", message));
             continue;
         };
         let situation = match t.answers.check() {
             Ok(s) => s,
             Err(errors) => {
                 let list: Vec<String> = errors.iter().map(|e| format!("{} ({})", e.field, e.problem)).collect();
-                failures.push(failure(&t.name, "", format!("invalid answers: {}", list.join(", "))));
+                let what = if it { "risposte non valide" } else { "invalid answers" };
+                failures.push(failure(&t.name, "", format!("{what}: {}", list.join(", "))));
                 continue;
             }
         };
         for (id, want) in &t.expect {
             let Some(rule) = book.benefit(id) else {
-                failures.push(failure(&t.name, id, "no such benefit in the rulebook".into()));
+                let message =
+                    if it { "la prestazione non è nel regolamento" } else { "no such benefit in the rulebook" };
+                failures.push(failure(&t.name, id, message.into()));
                 continue;
             };
-            let got = match evaluate_one(book, rule, &situation, date, Lang::En) {
+            let got = match evaluate_one(book, rule, &situation, date, lang) {
                 Ok(o) => o,
                 Err(e) => {
-                    failures.push(failure(&t.name, id, format!("no value of `{}` on {}", e.parameter, e.date)));
+                    let message = if it {
+                        format!("«{}» non ha un valore al {}", e.parameter, e.date)
+                    } else {
+                        format!("no value of `{}` on {}", e.parameter, e.date)
+                    };
+                    failures.push(failure(&t.name, id, message));
                     continue;
                 }
             };
             if got.status != want.status {
                 let why: Vec<&str> = got.reasons.iter().filter(|r| !r.holds).map(|r| r.text.as_str()).collect();
-                failures.push(failure(
-                    &t.name,
-                    id,
-                    format!(
-                        "expected {:?}, got {:?} ({}; missing: {:?})",
-                        want.status,
-                        got.status,
-                        why.join("; "),
-                        got.missing
-                    ),
-                ));
+                let (expected, outcome, missing) =
+                    if it { ("atteso", "risulta", "mancano") } else { ("expected", "got", "missing") };
+                let mut message = format!(
+                    "{expected} «{}», {outcome} «{}»",
+                    status_words(want.status, lang),
+                    status_words(got.status, lang)
+                );
+                if !why.is_empty() {
+                    message.push_str(&format!(" ({})", why.join("; ")));
+                }
+                if !got.missing.is_empty() {
+                    message.push_str(&format!("; {missing}: {}", got.missing.join(", ")));
+                }
+                failures.push(failure(&t.name, id, message));
             } else if let Some(amount) = want.amount {
                 if got.amount.is_none_or(|a| (a - amount).abs() > 0.005) {
-                    failures.push(failure(&t.name, id, format!("expected amount {amount}, got {:?}", got.amount)));
+                    let got = got.amount.map(|a| a.to_string()).unwrap_or_else(|| "—".into());
+                    let message = if it {
+                        format!("importo atteso {amount}, risulta {got}")
+                    } else {
+                        format!("expected amount {amount}, got {got}")
+                    };
+                    failures.push(failure(&t.name, id, message));
                 }
             }
         }
     }
     failures
+}
+
+/// How many test cases `file` has and which benefits they check (empty when the file
+/// cannot be read: `run` reports that).
+pub fn coverage(file: &str) -> (usize, Vec<String>) {
+    let Ok(tests) = serde_json::from_str::<TestFile>(file) else { return (0, vec![]) };
+    let mut checked: Vec<String> = tests.tests.iter().flat_map(|t| t.expect.keys().cloned()).collect();
+    checked.sort();
+    checked.dedup();
+    (tests.tests.len(), checked)
+}
+
+fn status_words(status: Status, lang: Lang) -> &'static str {
+    match (status, lang) {
+        (Status::Eligible, Lang::It) => "ammesso",
+        (Status::NotEligible, Lang::It) => "non ammesso",
+        (Status::Unknown, Lang::It) => "non determinabile",
+        (Status::Eligible, Lang::En) => "eligible",
+        (Status::NotEligible, Lang::En) => "not eligible",
+        (Status::Unknown, Lang::En) => "can't tell",
+    }
 }
 
 fn failure(test: &str, benefit: &str, message: String) -> Failure {
@@ -134,14 +181,20 @@ mod tests {
             {"name": "no such benefit", "date": "2026-01-01", "answers": {}, "expect": {"c": {"status": "unknown"}}}
         ]}"#;
         let failures: Vec<String> =
-            run(&book, file).into_iter().map(|f| format!("{}: {}", f.test, f.message)).collect();
+            run(&book, file, Lang::En).into_iter().map(|f| format!("{}: {}", f.test, f.message)).collect();
         assert_eq!(failures.len(), 4, "{failures:?}");
-        assert!(
-            failures[0].starts_with("wrong status: expected Eligible, got NotEligible (ISEE €12,000 is €2,000 above")
-        );
-        assert!(failures[1].starts_with("wrong amount: expected amount 99.99, got Some(100.0)"));
+        assert!(failures[0]
+            .starts_with("wrong status: expected «eligible», got «not eligible» (ISEE €12,000 is €2,000 above"));
+        assert!(failures[1].starts_with("wrong amount: expected amount 99.99, got 100"));
         assert!(failures[2].contains("household.isee (out_of_range)"));
         assert!(failures[3].contains("no such benefit"));
-        assert_eq!(run(&book, "{\"tests\": [}")[0].message, "line 1: expected value at line 1 column 12");
+        assert_eq!(run(&book, "{\"tests\": [}", Lang::En)[0].message, "line 1: expected value at line 1 column 12");
+        let italian = run(
+            &book,
+            r#"{"tests": [{"name": "x", "date": "2026-01-01", "answers": {"household": {"isee": 12000}},
+             "expect": {"b": {"status": "eligible"}}}]}"#,
+            Lang::It,
+        );
+        assert!(italian[0].message.starts_with("atteso «ammesso», risulta «non ammesso» (ISEE"), "{italian:?}");
     }
 }

@@ -25,7 +25,7 @@ fn shipped_rulebooks_pass_their_cases() {
             .unwrap_or_else(|e| panic!("{name}: {}", e.message(Lang::En)));
         let tests_path = path.with_extension("tests.json");
         let tests = std::fs::read_to_string(&tests_path).unwrap_or_else(|_| panic!("{name} has no test cases"));
-        let failures = run(&book, &tests);
+        let failures = run(&book, &tests, Lang::En);
         assert!(
             failures.is_empty(),
             "{name}:\n{}",

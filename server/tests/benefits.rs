@@ -279,3 +279,237 @@ async fn the_catalogue_is_in_the_openapi_document() {
     assert!(doc["paths"]["/api/public/v1/{tenant}/benefits"]["get"].is_object());
     assert!(doc["paths"]["/api/public/v1/{tenant}/benefits/evaluate"]["post"].is_object());
 }
+
+/// A form body for a server function.
+fn form(pairs: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(pairs).unwrap()
+}
+
+/// The shipped Brescia rules with one more benefit, `bs_prova`: 100 € a month up to an
+/// ISEE of 10 000 €.
+fn rules_with_a_new_benefit() -> String {
+    let mut rules: Value = serde_json::from_str(COMUNE_BRESCIA.rules).unwrap();
+    rules["benefits"].as_array_mut().unwrap().push(json!({
+        "id": "bs_prova", "eligible_if": {"fact": "isee", "op": "<=", "value": 10000},
+        "amount": {"per": "month", "value": 100}
+    }));
+    serde_json::to_string_pretty(&rules).unwrap()
+}
+
+/// The shipped Brescia test cases plus `extra` cases.
+fn tests_with(extra: &[Value]) -> String {
+    let mut tests: Value = serde_json::from_str(COMUNE_BRESCIA.tests).unwrap();
+    tests["tests"].as_array_mut().unwrap().extend(extra.iter().cloned());
+    serde_json::to_string_pretty(&tests).unwrap()
+}
+
+fn prova_case(isee: u32, status: &str) -> Value {
+    json!({"name": format!("Prova, ISEE {isee}"), "date": "2026-03-01",
+           "answers": {"household": {"isee": isee}}, "expect": {"bs_prova": {"status": status}}})
+}
+
+fn public_codes(r: &Reply) -> Vec<String> {
+    let mut all = vec![];
+    for a in r.body["administrations"].as_array().unwrap() {
+        all.extend(a["benefits"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap().to_string()));
+    }
+    all
+}
+
+fn entry_form(id: Option<&str>, version: &str, code: &str, name: &str, year: &str) -> String {
+    let mut pairs = vec![];
+    if let Some(id) = id {
+        pairs.push(("id", id));
+    }
+    pairs.extend([
+        ("shared", "false"),
+        ("version", version),
+        ("code", code),
+        ("level", "municipality"),
+        ("category", "income_support"),
+        ("to_verify", "true"),
+        ("figures_year", year),
+        ("name_it", name),
+        ("name_en", "Trial grant"),
+        ("summary_it", "Un contributo di prova."),
+        ("summary_en", ""),
+        ("who_it", "Famiglie con ISEE fino a 10 000 €."),
+        ("amount_it", "100 € al mese."),
+        ("how_to_apply_it", "Allo sportello sociale."),
+        ("apply_url", "https://www.comune.brescia.it/prova"),
+        ("legal_reference", "Delibera di prova"),
+    ]);
+    form(&pairs)
+}
+
+/// A tenant admin edits the rules and their test cases (a broken draft is saved and its
+/// line named, never published), publishes them once every case passes, then writes,
+/// publishes and retires an entry; citizens see each step at once. Stale editors,
+/// other roles and the shared catalogue are refused; the province admin keeps that.
+async fn staff_keep_their_catalogue(app: TestApp) {
+    let p = app.province("Provincia di Brescia", "017").await;
+    let (bs, bs_slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
+    install_national(&app.db).await.unwrap();
+    install(&app.db, CatalogueOwner::Tenant(bs), &COMUNE_BRESCIA).await.unwrap();
+    let mut admin = app.signed_in(&app.user(bs, types::Role::TenantAdmin).await).await;
+    let mut citizen = app.client();
+    let public = format!("/api/public/v1/{bs_slug}/benefits");
+
+    let c = admin.server_fn("/sf/benefit_catalogue", "shared=false").await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+    assert_eq!(c.body["owner_name"], "Comune di Brescia");
+    assert_eq!(c.body["can_manage_shared"], false);
+    assert_eq!(c.body["rulebook"]["version"], 1);
+    assert!(c.body["check"]["error"].is_null() && c.body["check"]["failures"].as_array().unwrap().is_empty());
+    assert_eq!(c.body["entries"].as_array().unwrap().len(), 2);
+
+    // A broken draft is kept, with its line; citizens still get the published rules.
+    let broken = COMUNE_BRESCIA.rules.replacen("\"parameters\": {", "\"parameters\": {,", 1);
+    let r = admin
+        .server_fn(
+            "/sf/save_benefit_rules",
+            &form(&[("shared", "false"), ("version", "1"), ("draft", &broken), ("tests", COMUNE_BRESCIA.tests)]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["version"], 2);
+    assert!(r.body["error"].as_str().unwrap().starts_with("riga 2"), "{}", r.body["error"]);
+    let c = admin.server_fn("/sf/benefit_catalogue", "shared=false").await;
+    assert_eq!(c.body["rulebook"]["draft"], broken.as_str(), "the broken draft is not lost");
+    assert_eq!(c.body["rulebook"]["unpublished_changes"], true);
+    let r = admin.server_fn("/sf/publish_benefit_rules", "shared=false&version=2").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.fields(), ["draft"]);
+    assert!(public_codes(&citizen.get(&public).await).contains(&"brescia_trasporto_sociale".to_string()));
+    // An editor still on version 1 cannot overwrite version 2.
+    let r = admin
+        .server_fn(
+            "/sf/save_benefit_rules",
+            &form(&[
+                ("shared", "false"),
+                ("version", "1"),
+                ("draft", COMUNE_BRESCIA.rules),
+                ("tests", COMUNE_BRESCIA.tests),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+
+    // A new benefit without cases, then with a wrong case: checked, not publishable.
+    let rules = rules_with_a_new_benefit();
+    let save = |version: &str, tests: &str| {
+        form(&[("shared", "false"), ("version", version), ("draft", &rules), ("tests", tests)])
+    };
+    let r = admin.server_fn("/sf/save_benefit_rules", &save("2", COMUNE_BRESCIA.tests)).await;
+    assert_eq!(r.body["untested"], json!(["bs_prova"]), "{}", r.text);
+    let wrong = tests_with(&[prova_case(9000, "eligible"), prova_case(12000, "eligible")]);
+    let r = admin.server_fn("/sf/save_benefit_rules", &save("3", &wrong)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let failures = r.body["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(failures[0]["test"], "Prova, ISEE 12000");
+    assert!(failures[0]["message"].as_str().unwrap().starts_with("atteso «ammesso», risulta «non ammesso»"));
+    assert_eq!(
+        admin.server_fn("/sf/publish_benefit_rules", "shared=false&version=4").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let right =
+        tests_with(&[prova_case(9000, "eligible"), prova_case(12000, "not_eligible"), prova_case(10000, "eligible")]);
+    let r = admin.server_fn("/sf/save_benefit_rules", &save("4", &right)).await;
+    assert!(
+        r.body["failures"].as_array().unwrap().is_empty() && r.body["untested"].as_array().unwrap().is_empty(),
+        "{}",
+        r.text
+    );
+    let r = admin.server_fn("/sf/publish_benefit_rules", "shared=false&version=5").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    // The entry: field errors in Italian, the typed text kept by the page; then a draft
+    // citizens do not see until it is published, and no longer once retired.
+    let r = admin.server_fn("/sf/save_benefit_entry", &entry_form(None, "0", "nessuna", "", "duemila")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.fields(), ["figures_year"]);
+    let r = admin.server_fn("/sf/save_benefit_entry", &entry_form(None, "0", "nessuna", "", "2026")).await;
+    assert_eq!(r.fields(), ["code", "name_it"], "{}", r.text);
+    assert!(r.text.contains("Campo obbligatorio"), "{}", r.text);
+    let r = admin
+        .server_fn("/sf/save_benefit_entry", &entry_form(None, "0", "brescia_trasporto_sociale", "Doppione", "2026"))
+        .await;
+    assert_eq!(r.fields(), ["code"], "one entry per benefit: {}", r.text);
+    let r = admin
+        .server_fn("/sf/save_benefit_entry", &entry_form(None, "0", "bs_prova", "Contributo di prova", "2026"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["status"], "draft");
+    assert_eq!(r.body["summary_en"], Value::Null, "a blank translation is absent");
+    let id = r.body["id"].as_i64().unwrap().to_string();
+    assert!(!public_codes(&citizen.get(&public).await).contains(&"bs_prova".to_string()));
+    let r = admin.server_fn("/sf/set_benefit_status", &format!("id={id}&shared=false&status=published")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = citizen.get(&public).await;
+    let prova =
+        r.body["administrations"][1]["benefits"].as_array().unwrap().iter().find(|b| b["code"] == "bs_prova").cloned();
+    assert_eq!(prova.unwrap()["name"], "Contributo di prova");
+    let r = admin
+        .server_fn("/sf/save_benefit_entry", &entry_form(Some(&id), "2", "bs_prova", "Contributo rinominato", "2026"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = admin
+        .server_fn("/sf/save_benefit_entry", &entry_form(Some(&id), "2", "bs_prova", "Da una copia vecchia", "2026"))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let r = admin.server_fn("/sf/set_benefit_status", &format!("id={id}&shared=false&status=sospesa")).await;
+    assert_eq!(r.fields(), ["status"]);
+    admin.server_fn("/sf/set_benefit_status", &format!("id={id}&shared=false&status=retired")).await;
+    assert!(!public_codes(&citizen.get(&public).await).contains(&"bs_prova".to_string()));
+
+    // Publishing rules that drop a published entry's benefit is refused.
+    let r = admin
+        .server_fn(
+            "/sf/save_benefit_rules",
+            &form(&[
+                ("shared", "false"),
+                ("version", "5"),
+                ("draft", &rules.replace("brescia_trasporto_sociale", "altro")),
+                ("tests", &right),
+            ]),
+        )
+        .await;
+    assert_eq!(r.body["orphaned"], json!(["brescia_trasporto_sociale"]), "{}", r.text);
+
+    // Other roles, and the shared catalogue for a tenant admin: refused.
+    let mut worker = app.signed_in(&app.user(bs, types::Role::SocialWorker).await).await;
+    assert_eq!(worker.server_fn("/sf/benefit_catalogue", "shared=false").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(admin.server_fn("/sf/benefit_catalogue", "shared=true").await.status, StatusCode::FORBIDDEN);
+
+    // The province admin keeps the national catalogue: retiring a measure removes it
+    // from every tenant's checker.
+    let mut province = app.signed_in(&app.user(p, types::Role::ProvinceAdmin).await).await;
+    let c = province.server_fn("/sf/benefit_catalogue", "shared=true").await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+    assert_eq!(c.body["can_manage_shared"], true);
+    let assegno = c.body["entries"].as_array().unwrap().iter().find(|e| e["code"] == "assegno_unico").unwrap();
+    let r =
+        province.server_fn("/sf/set_benefit_status", &format!("id={}&shared=true&status=retired", assegno["id"])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(!public_codes(&citizen.get(&public).await).contains(&"assegno_unico".to_string()));
+    // Its own catalogue is empty (nothing installed) and names no Brescia entry.
+    let c = province.server_fn("/sf/benefit_catalogue", "shared=false").await;
+    assert_eq!(c.body["entries"], json!([]));
+    assert_eq!(c.body["rulebook"]["version"], 0);
+    // Brescia's entry, named by id in the province's own catalogue: not found.
+    let r = province.server_fn("/sf/benefit_entry", &format!("id={id}&shared=false")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn staff_keep_their_catalogue_sqlite() {
+    staff_keep_their_catalogue(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn staff_keep_their_catalogue_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        staff_keep_their_catalogue(app).await;
+    }
+}

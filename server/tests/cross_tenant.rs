@@ -27,6 +27,7 @@ struct Fixture {
     referral_id: i64,
     transfer_id: i64,
     operator_id: i64,
+    benefit_id: i64,
 }
 
 const SECRET: &str = "Quartiere Riservato di A";
@@ -82,6 +83,27 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
     let transfer = json!({"to_tenant": c_slug, "sections": ["housing"], "reason": SECRET});
     let tr = a_admin.post(&format!("{case_uri}/transfers"), transfer).await;
     assert_eq!(tr.status, StatusCode::CREATED, "{:?}", tr.body);
+    // A's own benefits catalogue: a rule and a draft entry.
+    let rules = r#"{"benefits": [{"id": "segreto", "eligible_if": {"fact": "isee", "op": "<=", "value": 1}}]}"#;
+    let tests = r#"{"tests": []}"#;
+    let form = serde_urlencoded::to_string([("shared", "false"), ("version", "0"), ("draft", rules), ("tests", tests)]);
+    let r = a_admin.server_fn("/sf/save_benefit_rules", &form.unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let entry = serde_urlencoded::to_string([
+        ("shared", "false"),
+        ("version", "0"),
+        ("code", "segreto"),
+        ("level", "municipality"),
+        ("category", "housing"),
+        ("name_it", SECRET),
+        ("summary_it", SECRET),
+        ("who_it", SECRET),
+        ("amount_it", SECRET),
+        ("how_to_apply_it", SECRET),
+        ("legal_reference", SECRET),
+    ]);
+    let be = a_admin.server_fn("/sf/save_benefit_entry", &entry.unwrap()).await;
+    assert_eq!(be.status, StatusCode::OK, "{}", be.text);
     let a = Fixture {
         slug: a_slug.clone(),
         district_id: d.body["id"].as_i64().unwrap(),
@@ -96,6 +118,7 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
         referral_id: re.body["id"].as_i64().unwrap(),
         transfer_id: tr.body["id"].as_i64().unwrap(),
         operator_id,
+        benefit_id: be.body["id"].as_i64().unwrap(),
     };
 
     // B's admin: the most privileged local role in another tenant.
@@ -226,6 +249,17 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
                  &request_type=prevenzione&outcome=pending&district_id={}",
                 a.district_id
             ),
+            // B's own catalogue: A's rules and entries are not in it.
+            "benefit_catalogue" => "shared=false".into(),
+            "save_benefit_rules" => "shared=false&version=0&draft=%7B%7D&tests=%7B%7D".into(),
+            "publish_benefit_rules" => "shared=false&version=1".into(),
+            "benefit_entry" => format!("id={}&shared=false", a.benefit_id),
+            "save_benefit_entry" => format!(
+                "id={}&shared=false&version=1&code=segreto&level=municipality&category=housing&name_it=Preso\
+                 &summary_it=x&who_it=x&amount_it=x&how_to_apply_it=x&legal_reference=x",
+                a.benefit_id
+            ),
+            "set_benefit_status" => format!("id={}&shared=false&status=retired", a.benefit_id),
             other => panic!("server function {other}: add its cross-tenant arguments to this test"),
         };
         let r = intruder.server_fn(path, &form).await;
@@ -269,6 +303,8 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
     }
     let still = a_admin.get(&format!("/api/v1/t/{}/facilities/{}", a.slug, a.facility_id)).await;
     assert_eq!(still.body["facility"]["name"], SECRET);
+    let still = a_admin.server_fn("/sf/benefit_entry", &format!("id={}&shared=false", a.benefit_id)).await;
+    assert_eq!((still.body["name_it"].as_str(), still.body["status"].as_str()), (Some(SECRET), Some("draft")));
 }
 
 /// Replaces path parameters with tenant A's objects; an unknown parameter fails the test

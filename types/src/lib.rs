@@ -2,6 +2,7 @@
 //! stable error codes and the translation catalogues. Used by the server, the hydrated
 //! staff app and (later) the widgets, so it depends on serde only.
 
+pub mod benefits;
 pub mod cases;
 pub mod contacts;
 pub mod directory;

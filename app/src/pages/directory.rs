@@ -8,7 +8,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{accreditation_key, area_key, setting_key, FacilityOut};
 
-use super::{AreaFilter, Pagination, Public, TypeFilter};
+use super::{tenant_links, AreaFilter, Pagination, Public, TypeFilter};
 use crate::api::{public_facility, public_search, public_tenants};
 use crate::use_ui;
 
@@ -24,17 +24,7 @@ pub fn DirectoryIndex() -> impl IntoView {
             <h1 class="h2 mb-4">{move || ui.t("directory.title")}</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let list = tenants.await.unwrap_or_default();
-                    view! {
-                        <ul class="list-unstyled" id="directory-tenants">
-                            {list.into_iter().map(|t| view! {
-                                <li class="mb-2">
-                                    <a href=format!("/directory/{}", t.slug)>{t.name}</a>
-                                    " " <span class="text-muted small">{ui.t(&t.kind.label_key())}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }
+                    tenant_links(tenants.await.unwrap_or_default(), "directory-tenants", "/directory")
                 })}
             </Suspense>
         </Public>

@@ -1,7 +1,9 @@
 //! One file per page, plus the small pieces pages share.
 
+pub mod benefits;
 pub mod case_work;
 pub mod cases;
+pub mod checker;
 pub mod contacts;
 pub mod directory;
 pub mod districts;
@@ -64,6 +66,25 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
 #[component]
 pub fn Public(children: ChildrenFn) -> impl IntoView {
     view! { <Transition fallback=|| ()>{children()}</Transition> }
+}
+
+/// A public index of tenants, each linked to `<base>/<slug>`.
+pub fn tenant_links(
+    list: Vec<types::directory::PublicTenantOut>,
+    id: &'static str,
+    base: &'static str,
+) -> impl IntoView {
+    let ui = use_ui();
+    view! {
+        <ul class="list-unstyled" id=id>
+            {list.into_iter().map(|t| view! {
+                <li class="mb-2">
+                    <a href=format!("{base}/{}", t.slug)>{t.name}</a>
+                    " " <span class="text-muted small">{ui.t(&t.kind.label_key())}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
 }
 
 /// The general message of a failed action, as an alert.

@@ -5,7 +5,10 @@
 //!
 //! The shipped rulebooks (`eligibility/rules/`) are installed published: the national one
 //! at start-up, the regional and municipal ones of the demo by the demo seed. An owner
-//! that already has a rulebook keeps it (staff edits are never overwritten).
+//! that already has a rulebook keeps it (staff edits are never overwritten). Staff keep
+//! their catalogue through `staff`.
+
+pub mod staff;
 
 use chrono::Utc;
 use eligibility::catalogue::{Administration, BenefitResult, Catalogue, Entry, CATEGORIES, LEVELS};
@@ -32,9 +35,9 @@ macro_rules! shipped {
     ($name:literal) => {
         Shipped {
             name: $name,
-            rules: include_str!(concat!("../../eligibility/rules/", $name, ".json")),
-            tests: include_str!(concat!("../../eligibility/rules/", $name, ".tests.json")),
-            catalogue: include_str!(concat!("../../eligibility/rules/catalogue/", $name, ".json")),
+            rules: include_str!(concat!("../../../eligibility/rules/", $name, ".json")),
+            tests: include_str!(concat!("../../../eligibility/rules/", $name, ".tests.json")),
+            catalogue: include_str!(concat!("../../../eligibility/rules/catalogue/", $name, ".json")),
         }
     };
 }
@@ -46,9 +49,6 @@ pub const LOMBARDIA: Shipped = shipped!("lombardia");
 pub const COMUNE_BRESCIA: Shipped = shipped!("comune-brescia");
 pub const EMILIA_ROMAGNA: Shipped = shipped!("emilia-romagna");
 pub const COMUNE_BOLOGNA: Shipped = shipped!("comune-bologna");
-
-/// Entry statuses: only `published` ones reach citizens.
-pub const STATUSES: &[&str] = &["draft", "published", "retired"];
 
 /// A catalogue file: the entries of one rulebook, texts in Italian and English.
 #[derive(Deserialize)]
@@ -88,7 +88,7 @@ pub async fn install_national(db: &DatabaseConnection) -> Result<bool> {
 pub async fn install(db: &DatabaseConnection, owner: CatalogueOwner, shipped: &Shipped) -> Result<bool> {
     let broken = |what: String| AppError::Internal(format!("shipped rulebook {}: {what}", shipped.name));
     let book = Rulebook::parse(shipped.rules).map_err(|e| broken(e.message(RulesLang::En)))?;
-    let failures = eligibility::cases::run(&book, shipped.tests);
+    let failures = eligibility::cases::run(&book, shipped.tests, RulesLang::En);
     if let Some(f) = failures.first() {
         return Err(broken(format!("{} / {}: {}", f.test, f.benefit, f.message)));
     }
@@ -192,6 +192,24 @@ pub async fn public_catalogue(db: &DatabaseConnection, slug: &str, lang: Lang) -
         administrations.push(Administration { owner, name, istat_code, rules, benefits });
     }
     Ok(Catalogue { tenant: tenant.slug.clone(), name: tenant.name.clone(), administrations })
+}
+
+/// Every tenant by name, for the public checker's index: each has at least the national
+/// catalogue to check against.
+pub async fn checker_tenants(db: &DatabaseConnection) -> Result<Vec<types::directory::PublicTenantOut>> {
+    use sea_orm::EntityTrait;
+    let all = entity::tenant::Entity::find().order_by_asc(entity::tenant::Column::Name).all(db).await?;
+    let slug_of = |id: i64| all.iter().find(|t| t.id == id).map(|t| t.slug.clone());
+    Ok(all
+        .iter()
+        .map(|t| types::directory::PublicTenantOut {
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            kind: types::TenantKind::from_code(&t.kind).unwrap_or(types::TenantKind::Municipality),
+            parent: t.parent_id.and_then(slug_of),
+            istat_code: t.istat_code.clone(),
+        })
+        .collect())
 }
 
 fn entry(e: &benefit::Model, rule: &eligibility::rules::BenefitRule, lang: Lang) -> Entry {
