@@ -1,6 +1,7 @@
 //! `cargo bench -p eligibility`: one household against 200 benefits (goal < 100 µs), and
 //! a batch of 100 000 households against the national catalogue (the future
-//! re-evaluation of subscribers). The 200 benefits are the national rulebook's, repeated
+//! re-evaluation of subscribers); each with the reasons in words (what the checker shows)
+//! and without (`decide`: statuses and amounts). The 200 benefits are the national rulebook's, repeated
 //! under other names; households vary in size, ages, ISEE and tenure.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a failed unwrap is a failed run
@@ -9,7 +10,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use eligibility::facts::Answers;
-use eligibility::{evaluate, Date, Lang, Rulebook, Situation};
+use eligibility::{decide, evaluate, Date, Lang, Rulebook, Situation};
 use serde_json::json;
 
 const NATIONAL: &str = include_str!("../rules/national.json");
@@ -53,6 +54,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("one household, 200 benefits", |b| {
         b.iter(|| evaluate(black_box(&book200), black_box(&one), date, Lang::It).unwrap())
     });
+    c.bench_function("one household, 200 benefits, no reasons", |b| {
+        b.iter(|| decide(black_box(&book200), black_box(&one), date).unwrap())
+    });
     let national = catalogue(7);
     let households: Vec<Situation> = (0..100_000).map(household).collect();
     let mut group = c.benchmark_group("batch");
@@ -62,6 +66,16 @@ fn bench(c: &mut Criterion) {
             let mut eligible = 0usize;
             for s in &households {
                 let out = evaluate(&national, s, date, Lang::It).unwrap();
+                eligible += out.iter().filter(|o| o.status == eligibility::Status::Eligible).count();
+            }
+            black_box(eligible)
+        })
+    });
+    group.bench_function("100 000 households, national catalogue, no reasons", |b| {
+        b.iter(|| {
+            let mut eligible = 0usize;
+            for s in &households {
+                let out = decide(&national, s, date).unwrap();
                 eligible += out.iter().filter(|o| o.status == eligibility::Status::Eligible).count();
             }
             black_box(eligible)

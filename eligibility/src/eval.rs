@@ -4,7 +4,7 @@
 //! with the reasons — which conditions hold, which fail and by how much — and the facts
 //! that would decide it, and its amount where the rules define one.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -68,20 +68,46 @@ struct Found {
     reasons: Vec<Reason>,
 }
 
+impl Found {
+    fn add(&mut self, reasons: Vec<Reason>) {
+        if self.reasons.is_empty() {
+            self.reasons = reasons;
+        } else {
+            self.reasons.extend(reasons);
+        }
+    }
+}
+
+/// One household on one date against one rulebook.
 struct Ctx<'a> {
     book: &'a Rulebook,
     s: &'a Situation,
     date: Date,
     lang: Lang,
-    missing: BTreeSet<&'static str>,
+    /// What the benefit being evaluated would need to be decided (repeats allowed:
+    /// sorted and deduplicated once, in the outcome).
+    missing: Vec<&'static str>,
     /// Inside a member quantifier or an amount: the reasons would be dropped, so none
     /// are written (most of the cost of an evaluation is writing them).
     quiet: bool,
+    /// Whether reasons are written at all (`decide` needs none).
+    explain: bool,
+    /// Household formulas already computed (the same household and date throughout), with
+    /// the facts their computation found missing.
+    formulas: HashMap<&'a str, (Option<f64>, Vec<&'static str>)>,
 }
 
 /// Evaluates every benefit of `book` for the household on `date`.
 pub fn evaluate(book: &Rulebook, s: &Situation, date: Date, lang: Lang) -> Result<Vec<Outcome>, EvalError> {
-    book.benefits.iter().map(|b| evaluate_one(book, b, s, date, lang)).collect()
+    let mut ctx = Ctx::new(book, s, date, lang);
+    book.benefits.iter().map(|b| ctx.benefit(b)).collect()
+}
+
+/// `evaluate` without the reasons: status, amount and missing facts only, for
+/// re-evaluating many households where only a change of outcome matters.
+pub fn decide(book: &Rulebook, s: &Situation, date: Date) -> Result<Vec<Outcome>, EvalError> {
+    let mut ctx = Ctx { explain: false, ..Ctx::new(book, s, date, Lang::It) };
+    book.benefits.iter().map(|b| ctx.benefit(b)).collect()
 }
 
 pub fn evaluate_one(
@@ -91,45 +117,7 @@ pub fn evaluate_one(
     date: Date,
     lang: Lang,
 ) -> Result<Outcome, EvalError> {
-    let mut ctx = Ctx { book, s, date, lang, missing: BTreeSet::new(), quiet: false };
-    let outside = b.valid_from.is_some_and(|d| date < d) || b.valid_until.is_some_and(|d| date > d);
-    if outside {
-        let text = explain::not_in_force(lang, b.valid_from, b.valid_until);
-        let reason = Reason { holds: false, fact: "date".into(), member: None, gap: None, text };
-        return Ok(Outcome {
-            benefit: b.id.clone(),
-            status: Status::NotEligible,
-            reasons: vec![reason],
-            missing: vec![],
-            amount: None,
-            per: None,
-        });
-    }
-    let found = ctx.condition(&b.eligible_if, None)?;
-    let status = match found.truth {
-        Truth::Yes => Status::Eligible,
-        Truth::No => Status::NotEligible,
-        Truth::Unknown => Status::Unknown,
-    };
-    if status == Status::NotEligible {
-        // What is still unknown cannot change a no.
-        ctx.missing.clear();
-    }
-    let (amount, per) = match (&b.amount, status) {
-        (Some(a), Status::Eligible | Status::Unknown) => {
-            ctx.quiet = true;
-            (ctx.expr(&a.value, None)?.map(round_cents), Some(a.per))
-        }
-        _ => (None, None),
-    };
-    Ok(Outcome {
-        benefit: b.id.clone(),
-        status,
-        reasons: found.reasons,
-        missing: ctx.missing.into_iter().map(String::from).collect(),
-        amount,
-        per,
-    })
+    Ctx::new(book, s, date, lang).benefit(b)
 }
 
 fn round_cents(x: f64) -> f64 {
@@ -137,6 +125,62 @@ fn round_cents(x: f64) -> f64 {
 }
 
 impl<'a> Ctx<'a> {
+    fn new(book: &'a Rulebook, s: &'a Situation, date: Date, lang: Lang) -> Ctx<'a> {
+        Ctx { book, s, date, lang, missing: Vec::new(), quiet: false, explain: true, formulas: HashMap::new() }
+    }
+
+    fn benefit(&mut self, b: &BenefitRule) -> Result<Outcome, EvalError> {
+        self.missing.clear();
+        self.quiet = !self.explain;
+        let (lang, date) = (self.lang, self.date);
+        let outside = b.valid_from.is_some_and(|d| date < d) || b.valid_until.is_some_and(|d| date > d);
+        if outside {
+            let reasons = if self.explain {
+                let text = explain::not_in_force(lang, b.valid_from, b.valid_until);
+                vec![Reason { holds: false, fact: "date".into(), member: None, gap: None, text }]
+            } else {
+                vec![]
+            };
+            return Ok(Outcome {
+                benefit: b.id.clone(),
+                status: Status::NotEligible,
+                reasons,
+                missing: vec![],
+                amount: None,
+                per: None,
+            });
+        }
+        let found = self.condition(&b.eligible_if, None)?;
+        let status = match found.truth {
+            Truth::Yes => Status::Eligible,
+            Truth::No => Status::NotEligible,
+            Truth::Unknown => Status::Unknown,
+        };
+        if status == Status::NotEligible {
+            // What is still unknown cannot change a no.
+            self.missing.clear();
+        }
+        let (amount, per) = match (&b.amount, status) {
+            (Some(a), Status::Eligible | Status::Unknown) => {
+                self.quiet = true;
+                (self.expr(&a.value, None)?.map(round_cents), Some(a.per))
+            }
+            _ => (None, None),
+        };
+        Ok(Outcome {
+            benefit: b.id.clone(),
+            status,
+            reasons: found.reasons,
+            missing: {
+                self.missing.sort_unstable();
+                self.missing.dedup();
+                self.missing.iter().map(|f| f.to_string()).collect()
+            },
+            amount,
+            per,
+        })
+    }
+
     fn param(&self, name: &str) -> Result<f64, EvalError> {
         self.book
             .parameters
@@ -151,13 +195,13 @@ impl<'a> Ctx<'a> {
         use std::borrow::Cow;
         // The answers outlive this context: borrowing them does not borrow `self`.
         let s: &'a Situation = self.s;
-        let map = match (fact.scope, m) {
+        let facts = match (fact.scope, m) {
             (crate::facts::Scope::Household, _) | (_, None) => &s.household,
             (crate::facts::Scope::Member, Some(i)) => s.members.as_ref()?.get(i)?,
         };
-        match (map.get(fact.name), fact.name) {
+        match (facts.get(fact), fact.name) {
             (Some(v), _) => Some(Cow::Borrowed(v)),
-            (None, "age") => match map.get("birth_date") {
+            (None, "age") => match crate::facts::fact("birth_date").and_then(|born| facts.get(born)) {
                 Some(Value::Date(born)) => Some(Cow::Owned(Value::Num(f64::from(born.years_to(self.date).max(0))))),
                 _ => None,
             },
@@ -172,43 +216,56 @@ impl<'a> Ctx<'a> {
     fn condition(&mut self, c: &Condition, m: Option<usize>) -> Result<Found, EvalError> {
         match c {
             Condition::All(parts) => {
-                let found = parts.iter().map(|p| self.condition(p, m)).collect::<Result<Vec<_>, _>>()?;
-                let truth = if found.iter().any(|f| f.truth == Truth::No) {
-                    Truth::No
-                } else if found.iter().any(|f| f.truth == Truth::Unknown) {
-                    Truth::Unknown
-                } else {
-                    Truth::Yes
-                };
-                Ok(Found { truth, reasons: found.into_iter().flat_map(|f| f.reasons).collect() })
+                let mut all = Found { truth: Truth::Yes, reasons: vec![] };
+                for p in parts {
+                    let f = self.condition(p, m)?;
+                    all.truth = match (all.truth, f.truth) {
+                        (Truth::No, _) | (_, Truth::No) => Truth::No,
+                        (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
+                        _ => Truth::Yes,
+                    };
+                    all.add(f.reasons);
+                }
+                Ok(all)
             }
             Condition::Any(parts) => {
-                let found = parts.iter().map(|p| self.condition(p, m)).collect::<Result<Vec<_>, _>>()?;
-                if let Some(yes) = found.iter().position(|f| f.truth == Truth::Yes) {
-                    // One way in is enough; the others do not matter.
-                    let mut found = found;
-                    return Ok(Found { truth: Truth::Yes, reasons: found.swap_remove(yes).reasons });
+                // Every part is evaluated (what is missing anywhere is named), but one
+                // way in is enough: then only its reasons count.
+                let mut any = Found { truth: Truth::No, reasons: vec![] };
+                let mut way_in = None;
+                for p in parts {
+                    let f = self.condition(p, m)?;
+                    match f.truth {
+                        Truth::Yes => way_in = way_in.or(Some(f.reasons)),
+                        Truth::Unknown => {
+                            any.truth = Truth::Unknown;
+                            any.add(f.reasons);
+                        }
+                        Truth::No => any.add(f.reasons),
+                    }
                 }
-                let truth = if found.iter().any(|f| f.truth == Truth::Unknown) { Truth::Unknown } else { Truth::No };
-                Ok(Found { truth, reasons: found.into_iter().flat_map(|f| f.reasons).collect() })
+                Ok(match way_in {
+                    Some(reasons) => Found { truth: Truth::Yes, reasons },
+                    None => any,
+                })
             }
             Condition::Compare(cmp) => self.compare(cmp, m),
             Condition::AnyMember(of) | Condition::AllMembers(of) => {
                 let any = matches!(c, Condition::AnyMember(_));
                 let Some(n) = self.members() else { return Ok(self.composition_unknown()) };
-                let mut truths = Vec::with_capacity(n);
-                let mut local = BTreeSet::new();
+                let (mut yes, mut no) = (0, 0);
+                let mut local = Vec::new();
                 let loud = std::mem::replace(&mut self.quiet, true);
                 for i in 0..n {
                     let before = std::mem::take(&mut self.missing);
-                    truths.push(self.condition(of, Some(i))?.truth);
+                    match self.condition(&of.of, Some(i))?.truth {
+                        Truth::Yes => yes += 1,
+                        Truth::No => no += 1,
+                        Truth::Unknown => {}
+                    }
                     local.extend(std::mem::replace(&mut self.missing, before));
                 }
                 self.quiet = loud;
-                let (yes, no) = (
-                    truths.iter().filter(|t| **t == Truth::Yes).count(),
-                    truths.iter().filter(|t| **t == Truth::No).count(),
-                );
                 let truth = match (any, yes, no) {
                     (true, y, _) if y > 0 => Truth::Yes,
                     (true, _, x) if x == n => Truth::No,
@@ -218,6 +275,9 @@ impl<'a> Ctx<'a> {
                 };
                 if truth == Truth::Unknown {
                     self.missing.extend(local);
+                }
+                if self.quiet {
+                    return Ok(Found { truth, reasons: vec![] });
                 }
                 let text = explain::members(self.lang, of, any, yes, n - yes - no, n);
                 let reason =
@@ -236,11 +296,11 @@ impl<'a> Ctx<'a> {
                 };
                 let Some(n) = self.members() else { return Ok(self.composition_unknown()) };
                 let (mut yes, mut unknown) = (0usize, 0usize);
-                let mut local = BTreeSet::new();
+                let mut local = Vec::new();
                 let loud = std::mem::replace(&mut self.quiet, true);
                 for i in 0..n {
                     let before = std::mem::take(&mut self.missing);
-                    match self.condition(of, Some(i))?.truth {
+                    match self.condition(&of.of, Some(i))?.truth {
                         Truth::Yes => yes += 1,
                         Truth::Unknown => unknown += 1,
                         Truth::No => {}
@@ -278,7 +338,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn composition_unknown(&mut self) -> Found {
-        self.missing.insert("members");
+        self.missing.push("members");
         if self.quiet {
             return Found { truth: Truth::Unknown, reasons: vec![] };
         }
@@ -291,7 +351,7 @@ impl<'a> Ctx<'a> {
 
     fn compare(&mut self, c: &Compare, m: Option<usize>) -> Result<Found, EvalError> {
         let Some(actual) = self.value(c.fact, m) else {
-            self.missing.insert(c.fact.name);
+            self.missing.push(c.fact.name);
             return Ok(Found { truth: Truth::Unknown, reasons: vec![] });
         };
         let (holds, gap, limit) = match (actual.as_ref(), &c.rhs) {
@@ -341,37 +401,52 @@ impl<'a> Ctx<'a> {
         Ok(Found { truth, reasons: vec![reason] })
     }
 
+    /// A household formula, computed once per evaluation: the facts it found missing
+    /// are named again wherever it is used.
+    fn household_formula(&mut self, name: &'a str, e: &'a Expr) -> Result<Option<f64>, EvalError> {
+        if let Some((value, missing)) = self.formulas.get(name) {
+            self.missing.extend(missing.iter().copied());
+            return Ok(*value);
+        }
+        let outer = std::mem::take(&mut self.missing);
+        let value = self.expr(e, None);
+        let found = std::mem::replace(&mut self.missing, outer);
+        let value = value?;
+        self.missing.extend_from_slice(&found);
+        self.formulas.insert(name, (value, found));
+        Ok(value)
+    }
+
     /// The amount, or `None` while a fact it needs is unknown (added to `missing`).
     fn expr(&mut self, e: &Expr, m: Option<usize>) -> Result<Option<f64>, EvalError> {
-        let many = |ctx: &mut Self, list: &[Expr]| -> Result<Option<Vec<f64>>, EvalError> {
-            let mut out = Vec::with_capacity(list.len());
-            let mut known = true;
+        // Every term is computed (each unknown fact is named); the result only when all are known.
+        let fold = |ctx: &mut Self, list: &[Expr], init: f64, f: fn(f64, f64) -> f64| {
+            let mut acc = Some(init);
             for x in list {
-                match ctx.expr(x, m)? {
-                    Some(v) => out.push(v),
-                    None => known = false,
-                }
+                let term = ctx.expr(x, m)?;
+                acc = acc.zip(term).map(|(a, t)| f(a, t));
             }
-            Ok(known.then_some(out))
+            Ok::<_, EvalError>(acc)
         };
         Ok(match e {
             Expr::Num(n) => Some(*n),
             Expr::Param(p) => Some(self.param(p)?),
-            Expr::Formula(f) => match self.book.formulas.get(f) {
-                Some(e) => self.expr(e, m)?,
+            Expr::Formula(f) => match self.book.formulas.get_key_value(f) {
+                Some((name, e)) if m.is_none() => self.household_formula(name, e)?,
+                Some((_, e)) => self.expr(e, m)?,
                 None => None,
             },
             Expr::Fact(f) => match self.value(f, m).as_deref() {
                 Some(Value::Num(n)) => Some(*n),
                 _ => {
-                    self.missing.insert(f.name);
+                    self.missing.push(f.name);
                     None
                 }
             },
-            Expr::Add(list) => many(self, list)?.map(|v| v.iter().sum()),
-            Expr::Mul(list) => many(self, list)?.map(|v| v.iter().product()),
-            Expr::Min(list) => many(self, list)?.map(|v| v.iter().copied().fold(f64::INFINITY, f64::min)),
-            Expr::Max(list) => many(self, list)?.map(|v| v.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
+            Expr::Add(list) => fold(self, list, 0.0, |a, b| a + b)?,
+            Expr::Mul(list) => fold(self, list, 1.0, |a, b| a * b)?,
+            Expr::Min(list) => fold(self, list, f64::INFINITY, f64::min)?,
+            Expr::Max(list) => fold(self, list, f64::NEG_INFINITY, f64::max)?,
             Expr::Sub(a, b) => match (self.expr(a, m)?, self.expr(b, m)?) {
                 (Some(a), Some(b)) => Some(a - b),
                 _ => None,
@@ -388,7 +463,7 @@ impl<'a> Ctx<'a> {
             },
             Expr::CountMembers(of) => {
                 let Some(n) = self.members() else {
-                    self.missing.insert("members");
+                    self.missing.push("members");
                     return Ok(None);
                 };
                 let mut count = 0.0;
@@ -403,7 +478,7 @@ impl<'a> Ctx<'a> {
             }
             Expr::SumMembers { of, value } => {
                 let Some(n) = self.members() else {
-                    self.missing.insert("members");
+                    self.missing.push("members");
                     return Ok(None);
                 };
                 let mut sum = 0.0;
@@ -523,6 +598,25 @@ mod tests {
         // A no stays a no whatever is unknown.
         let out = run(json!({"household": {"isee": 50000}}), "2026-01-01");
         assert_eq!((out[0].status, out[0].missing.len()), (Status::NotEligible, 0));
+    }
+
+    #[test]
+    fn deciding_gives_the_same_outcomes_without_reasons() {
+        let book = Rulebook::parse(BOOK).unwrap();
+        for answers in [
+            json!({"household": {"isee": 12300}, "members": [{"age": 40}, {"age": 8}]}),
+            json!({"household": {"isee": 5000}, "members": [{"age": 30}, {}]}),
+            json!({"members": [{"age": 70}]}),
+        ] {
+            let s = serde_json::from_value::<Answers>(answers).unwrap().check().unwrap();
+            let date = Date::parse("2026-03-01").unwrap();
+            let explained = evaluate(&book, &s, date, Lang::It).unwrap();
+            let decided = decide(&book, &s, date).unwrap();
+            for (e, d) in explained.iter().zip(&decided) {
+                assert!(d.reasons.is_empty());
+                assert_eq!((&e.status, e.amount, &e.missing), (&d.status, d.amount, &d.missing));
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::date::Date;
 use crate::facts::{FactDef, Kind, Value};
-use crate::rules::{Condition, Op};
+use crate::rules::{Condition, MemberCondition, Op};
 use crate::Lang;
 
 /// What a fact was compared with.
@@ -16,41 +16,59 @@ pub enum Limit<'a> {
 
 /// `12.300 €` / `€12,300`; cents only when there are some.
 pub fn money(lang: Lang, x: f64) -> String {
-    match lang {
-        Lang::It => format!("{} €", number(lang, x)),
-        Lang::En => format!("€{}", number(lang, x)),
+    let mut out = String::with_capacity(20);
+    if lang == Lang::En {
+        out.push('€');
     }
+    push_number(&mut out, lang, x);
+    if lang == Lang::It {
+        out.push_str(" €");
+    }
+    out
 }
 
 /// A number with the language's separators: `12.300,5` / `12,300.5`.
 pub fn number(lang: Lang, x: f64) -> String {
+    let mut out = String::with_capacity(16);
+    push_number(&mut out, lang, x);
+    out
+}
+
+/// `number`, written at the end of `out` (reasons are written by the thousand).
+fn push_number(out: &mut String, lang: Lang, x: f64) {
     let (group, decimal) = match lang {
         Lang::It => ('.', ','),
         Lang::En => (',', '.'),
     };
-    let negative = x < 0.0;
+    if x < 0.0 {
+        out.push('-');
+    }
     let cents = (x.abs() * 100.0).round() as u64;
-    let (units, fraction) = (cents / 100, cents % 100);
-    let digits = units.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+    let (mut units, fraction) = (cents / 100, cents % 100);
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    loop {
+        digits[len] = (units % 10) as u8;
+        len += 1;
+        units /= 10;
+        if units == 0 {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        out.push(char::from(b'0' + digits[i]));
+        if i > 0 && i % 3 == 0 {
             out.push(group);
         }
-        out.push(c);
     }
     if fraction > 0 {
         out.push(decimal);
-        out.push_str(format!("{fraction:02}").trim_end_matches('0'));
-        if fraction % 10 == 0 && x.abs() >= 1.0 {
-            // 12.300,5 € reads oddly for money: keep two decimals.
-            out.push('0');
+        let (tenths, hundredths) = ((fraction / 10) as u8, (fraction % 10) as u8);
+        out.push(char::from(b'0' + tenths));
+        // 12.300,5 € reads oddly for money: two decimals from one euro up.
+        if hundredths > 0 || x.abs() >= 1.0 {
+            out.push(char::from(b'0' + hundredths));
         }
-    }
-    if negative {
-        format!("-{out}")
-    } else {
-        out
     }
 }
 
@@ -240,17 +258,20 @@ pub fn describe(lang: Lang, c: &Condition) -> String {
     }
 }
 
-fn unknown_suffix(lang: Lang, unknown: usize) -> String {
-    match (unknown, lang) {
-        (0, _) => String::new(),
-        (u, Lang::It) => format!(" ({u} da verificare)"),
-        (u, Lang::En) => format!(" ({u} not known)"),
-    }
+/// Adds how many members could not be checked, if any.
+fn with_unknown(mut text: String, lang: Lang, unknown: usize) -> String {
+    use std::fmt::Write;
+    let _ = match (unknown, lang) {
+        (0, _) => Ok(()),
+        (u, Lang::It) => write!(text, " ({u} da verificare)"),
+        (u, Lang::En) => write!(text, " ({u} not known)"),
+    };
+    text
 }
 
 /// `any_member` / `all_members`, summed up.
-pub fn members(lang: Lang, of: &Condition, any: bool, yes: usize, unknown: usize, n: usize) -> String {
-    let d = describe(lang, of);
+pub fn members(lang: Lang, of: &MemberCondition, any: bool, yes: usize, unknown: usize, n: usize) -> String {
+    let d = of.described(lang);
     let no = n - yes - unknown;
     let it = lang == Lang::It;
     let text = match (any, yes, no, it) {
@@ -263,18 +284,18 @@ pub fn members(lang: Lang, of: &Condition, any: bool, yes: usize, unknown: usize
         (false, _, x, true) => format!("Componenti senza {d}: {x}"),
         (false, _, x, false) => format!("Members without {d}: {x}"),
     };
-    format!("{text}{}", unknown_suffix(lang, unknown))
+    with_unknown(text, lang, unknown)
 }
 
 /// `count_members`, with what was required.
-pub fn count(lang: Lang, of: &Condition, yes: usize, unknown: usize, op: Op, limit: f64) -> String {
-    let d = describe(lang, of);
+pub fn count(lang: Lang, of: &MemberCondition, yes: usize, unknown: usize, op: Op, limit: f64) -> String {
+    let d = of.described(lang);
     let l = number(lang, limit);
     let text = match lang {
         Lang::It => format!("Componenti con {d}: {yes} (richiesto {} {l})", op.symbol()),
         Lang::En => format!("Members with {d}: {yes} (required {} {l})", op.symbol()),
     };
-    format!("{text}{}", unknown_suffix(lang, unknown))
+    with_unknown(text, lang, unknown)
 }
 
 pub fn composition_unknown(lang: Lang) -> String {
@@ -304,5 +325,10 @@ mod tests {
         assert_eq!(money(Lang::En, 57.5), "€57.50");
         assert_eq!(number(Lang::It, 0.25), "0,25");
         assert_eq!(number(Lang::En, 18.0), "18");
+        assert_eq!(number(Lang::It, 0.5), "0,5");
+        assert_eq!(number(Lang::It, 0.05), "0,05");
+        assert_eq!(number(Lang::En, -1234.0), "-1,234");
+        assert_eq!(number(Lang::It, 100.0), "100");
+        assert_eq!(number(Lang::It, 999_999.99), "999.999,99");
     }
 }

@@ -43,6 +43,17 @@ pub struct FactDef {
 }
 
 impl FactDef {
+    /// Its position in `FACTS`: the slot of its value in `Facts`.
+    pub fn index(&self) -> usize {
+        // Rules hold references into `FACTS` (from `fact`): the offset is the position.
+        let offset = (self as *const FactDef as usize).wrapping_sub(FACTS.as_ptr() as usize) / size_of::<FactDef>();
+        match FACTS.get(offset) {
+            Some(f) if std::ptr::eq(f, self) => offset,
+            // A copy kept elsewhere: found by name.
+            _ => FACTS.iter().position(|f| f.name == self.name).unwrap_or(usize::MAX),
+        }
+    }
+
     pub fn label(&self, lang: crate::Lang) -> &'static str {
         match lang {
             crate::Lang::It => self.it,
@@ -73,7 +84,7 @@ use Kind::{Bool, Code, Money, Text};
 use Scope::{Household, Member};
 
 /// Every fact, household ones first. Adding one is a line here (and its use in rules).
-pub const FACTS: &[FactDef] = &[
+pub static FACTS: &[FactDef] = &[
     f("residence_comune", Household, Text, "Comune di residenza (codice ISTAT)", "Comune of residence (ISTAT code)"),
     f("residence_years_italy", Household, YEARS, "Anni di residenza in Italia", "Years resident in Italy"),
     f(
@@ -167,8 +178,28 @@ pub struct Answers {
 /// A household's answers, checked against the catalogue.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Situation {
-    pub household: BTreeMap<&'static str, Value>,
-    pub members: Option<Vec<BTreeMap<&'static str, Value>>>,
+    pub household: Facts,
+    pub members: Option<Vec<Facts>>,
+}
+
+/// The known facts of a household or a member, one slot per fact of `FACTS` (read for
+/// every condition of every benefit: an index, not a search).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Facts(Vec<Option<Value>>);
+
+impl Facts {
+    pub fn get(&self, def: &FactDef) -> Option<&Value> {
+        self.0.get(def.index())?.as_ref()
+    }
+
+    fn set(&mut self, def: &FactDef, value: Value) {
+        if self.0.is_empty() {
+            self.0 = vec![None; FACTS.len()];
+        }
+        if let Some(slot) = self.0.get_mut(def.index()) {
+            *slot = Some(value);
+        }
+    }
 }
 
 /// A problem with one answer: `field` is `household.isee` or `members.1.age`.
@@ -211,8 +242,8 @@ fn values(
     scope: Scope,
     prefix: &str,
     errors: &mut Vec<AnswerError>,
-) -> BTreeMap<&'static str, Value> {
-    let mut out = BTreeMap::new();
+) -> Facts {
+    let mut out = Facts::default();
     for (name, raw) in answers {
         let field = format!("{prefix}.{name}");
         let mut problem = |p: &str| errors.push(AnswerError { field: field.clone(), problem: p.into() });
@@ -224,9 +255,7 @@ fn values(
             continue;
         }
         match value(def, raw) {
-            Ok(v) => {
-                out.insert(def.name, v);
-            }
+            Ok(v) => out.set(def, v),
             Err(p) => problem(p),
         }
     }
@@ -276,6 +305,15 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn every_fact_has_its_slot() {
+        for (i, f) in FACTS.iter().enumerate() {
+            assert_eq!(f.index(), i);
+            let copy = *f;
+            assert_eq!(copy.index(), i, "a copy is found by name");
+        }
+    }
+
+    #[test]
     fn impossible_answers_are_named() {
         let answers: Answers = serde_json::from_value(json!({
             "household": {"isee": -5, "colour": "red", "housing_tenure": "castle", "monthly_rent": null},
@@ -298,7 +336,8 @@ mod tests {
         );
         let ok: Answers = serde_json::from_value(json!({"household": {"isee": 8000.5}})).unwrap();
         let s = ok.check().unwrap();
-        assert_eq!(s.household.get("isee"), Some(&Value::Num(8000.5)));
+        assert_eq!(s.household.get(fact("isee").unwrap()), Some(&Value::Num(8000.5)));
+        assert_eq!(s.household.get(fact("family_income").unwrap()), None);
         assert!(s.members.is_none(), "composition unknown");
     }
 }

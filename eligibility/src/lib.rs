@@ -22,7 +22,7 @@ pub mod json;
 pub mod rules;
 
 pub use date::Date;
-pub use eval::{evaluate, Outcome, Reason, Status};
+pub use eval::{decide, evaluate, Outcome, Reason, Status};
 pub use facts::{Answers, Situation};
 pub use rules::Rulebook;
 

@@ -114,9 +114,9 @@ pub enum Condition {
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Compare(Compare),
-    AnyMember(Box<Condition>),
-    AllMembers(Box<Condition>),
-    CountMembers { of: Box<Condition>, op: Op, rhs: Operand },
+    AnyMember(Box<MemberCondition>),
+    AllMembers(Box<MemberCondition>),
+    CountMembers { of: Box<MemberCondition>, op: Op, rhs: Operand },
 }
 
 impl Condition {
@@ -125,9 +125,32 @@ impl Condition {
             Condition::All(list) => Condition::Any(list.into_iter().map(Condition::negated).collect()),
             Condition::Any(list) => Condition::All(list.into_iter().map(Condition::negated).collect()),
             Condition::Compare(c) => Condition::Compare(Compare { op: c.op.negated(), ..c }),
-            Condition::AnyMember(c) => Condition::AllMembers(Box::new(c.negated())),
-            Condition::AllMembers(c) => Condition::AnyMember(Box::new(c.negated())),
+            Condition::AnyMember(c) => Condition::AllMembers(MemberCondition::new(c.of.negated())),
+            Condition::AllMembers(c) => Condition::AnyMember(MemberCondition::new(c.of.negated())),
             Condition::CountMembers { of, op, rhs } => Condition::CountMembers { of, op: op.negated(), rhs },
+        }
+    }
+}
+
+/// The condition a member quantifier checks on each member, described in both languages
+/// once, at load: every household's reasons quote it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberCondition {
+    pub of: Condition,
+    described: [String; 2],
+}
+
+impl MemberCondition {
+    fn new(of: Condition) -> Box<MemberCondition> {
+        let described = [crate::explain::describe(Lang::It, &of), crate::explain::describe(Lang::En, &of)];
+        Box::new(MemberCondition { of, described })
+    }
+
+    /// `età < 18`, `disabilità certificata`.
+    pub fn described(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::It => &self.described[0],
+            Lang::En => &self.described[1],
         }
     }
 }
@@ -474,9 +497,9 @@ impl Condition {
                     e.facts(out);
                 }
             }
-            Condition::AnyMember(c) | Condition::AllMembers(c) => c.facts(out),
+            Condition::AnyMember(c) | Condition::AllMembers(c) => c.of.facts(out),
             Condition::CountMembers { of, rhs, .. } => {
-                of.facts(out);
+                of.of.facts(out);
                 if let Operand::Expr(e) = rhs {
                     e.facts(out);
                 }
@@ -615,11 +638,11 @@ fn condition(node: &Node, book: &Rulebook, scope: Scope) -> Res<Condition> {
         .into_iter()
         .find(|k| get(m, k).is_some())
         .ok_or(RuleError { line: node.line, problem: Problem::Expected(CONDITION_KEYS) })?;
-    let member = |inner: &Node| -> Res<Box<Condition>> {
+    let member = |inner: &Node| -> Res<Box<MemberCondition>> {
         if scope == Scope::Member {
             return err(inner.line, Problem::Expected("a condition on the member (no nested member quantifier)"));
         }
-        Ok(Box::new(condition(inner, book, Scope::Member)?))
+        Ok(MemberCondition::new(condition(inner, book, Scope::Member)?))
     };
     let allowed: Vec<&str> = match kind {
         "fact" => vec!["fact", "op", "value", "param", "expr"],
@@ -930,7 +953,7 @@ mod tests {
         let Condition::All(parts) = &book.benefits[0].eligible_if else { panic!("not an all") };
         assert!(matches!(&parts[0], Condition::Compare(c) if c.op == Op::Ne));
         assert!(
-            matches!(&parts[1], Condition::AllMembers(c) if matches!(&**c, Condition::Compare(c) if c.op == Op::Ge))
+            matches!(&parts[1], Condition::AllMembers(c) if matches!(&c.of, Condition::Compare(c) if c.op == Op::Ge))
         );
     }
 }
