@@ -3,6 +3,7 @@
 import os from "node:os";
 import path from "node:path";
 import { launch } from "./browser.mjs";
+import { axe } from "./council-page.mjs";
 const base = process.env.BASE_URL;
 
 const browser = await launch();
@@ -45,6 +46,8 @@ try {
   await page.locator("ow-benefits-checker[data-state=ready]").waitFor();
   await page.locator("#all-benefits li[data-code=assegno_unico] summary").click();
   await page.locator("#all-benefits li[data-code=assegno_unico] dl").waitFor();
+  const [asked, violations] = await axe(page, "body", "label");
+  if (asked < 1 || violations.length) throw new Error(`axe on the checker page (${asked} labels): ${violations.join("; ")}`);
 
   step("unsigned visitors are sent to the sign-in page");
   await page.goto(`${base}/`);
@@ -209,6 +212,8 @@ try {
   await page.fill("#name_it", "");
   await page.getByRole("button", { name: "Salva", exact: true }).click();
   await page.locator("#name_it-error", { hasText: "Campo obbligatorio" }).waitFor();
+  const [fields, problems] = await axe(page, "main", "label");
+  if (fields < 10 || problems.length) throw new Error(`axe on the entry form (${fields} labels): ${problems.join("; ")}`);
   if ((await page.inputValue("#be-legal_reference")) === "") throw new Error("the other fields were lost");
   await page.fill("#name_it", `${mealsName} (rivisto)`);
   await page.getByRole("button", { name: "Salva", exact: true }).click();

@@ -3,8 +3,11 @@
 //! not control: everything lives in the element's shadow root, text goes in as text
 //! (never as HTML), and the only requests go to the widget's own origin, without cookies.
 
+#[cfg(feature = "bench")]
+pub mod bench;
 #[cfg(feature = "benefits")]
 pub mod benefits;
+#[cfg(any(feature = "finder", feature = "map", feature = "benefits"))]
 mod dom;
 #[cfg(feature = "finder")]
 pub mod finder;

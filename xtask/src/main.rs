@@ -17,7 +17,8 @@ const USAGE: &str = "usage:
   cargo xtask test                                run every test (set OW_TEST_POSTGRES_URL for PostgreSQL)
   cargo xtask build [--release]                   build the wasm bundle, assets and server
   cargo xtask dist                                build the wasm bundle and assets only
-  cargo xtask bench [directory|cases]             benchmarks with wrk (OW_BENCH_POSTGRES_URL adds PostgreSQL)";
+  cargo xtask bench [directory|cases]             benchmarks with wrk (OW_BENCH_POSTGRES_URL adds PostgreSQL)
+  cargo xtask bench wasm                          the rules engine's wasm in Chromium (200 benefits)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -437,6 +438,34 @@ fn ensure_chromium() {
     }
 }
 
+/// `cargo xtask bench wasm`: the rules engine compiled as the checker ships it
+/// (`wasm-release`, wasm-opt -Oz) and run in Chromium: one household against 200
+/// benefits, with the reasons in words and without (the goal is < 1 ms).
+fn bench_wasm() -> Result {
+    let tools = ensure_tools()?;
+    ensure_chromium();
+    run(cargo()
+        .args(["build", "-p", "widgets", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])
+        .args(["--no-default-features", "--features", "bench"]))?;
+    let out = target_dir().join("bench-wasm");
+    let _ = fs::remove_dir_all(&out);
+    run(Command::new(&tools.wasm_bindgen)
+        .arg(target_dir().join("wasm32-unknown-unknown/wasm-release/widgets.wasm"))
+        .args(["--target", "web", "--no-typescript", "--out-name", "bench", "--out-dir"])
+        .arg(&out))?;
+    let bg = out.join("bench_bg.wasm");
+    run(Command::new(tools.node_modules.join("binaryen/bin/wasm-opt"))
+        .arg(&bg)
+        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "-o"])
+        .arg(&bg))?;
+    run(Command::new("node")
+        .arg(root().join("e2e/browser/bench-wasm.mjs"))
+        .env("OW_NODE_MODULES", &tools.node_modules)
+        .env("NODE_PATH", &tools.node_modules)
+        .env("OW_BENCH_WASM_DIR", &out)
+        .env("OW_BENCH_RULES", root().join("eligibility/rules/national.json")))
+}
+
 /// `cargo xtask bench`: the directory search benchmark. Builds the release server, loads
 /// 50 tenants × 1,000 facilities into a fresh SQLite file (and a fresh PostgreSQL database
 /// when `OW_BENCH_POSTGRES_URL` is set), serves it on loopback and runs `wrk` (64
@@ -448,6 +477,7 @@ fn bench(which: Option<&str>) -> Result {
         None => (true, true),
         Some("directory") => (true, false),
         Some("cases") => (false, true),
+        Some("wasm") => return bench_wasm(),
         Some(other) => return Err(format!("unknown benchmark {other}\n{USAGE}")),
     };
     ensure_wrk()?;
