@@ -332,6 +332,13 @@ try {
   await page.fill("#np-review", inAWeek);
   await page.locator("#plan-form button[type=submit]").click();
   await page.locator("#plans .plan-status", { hasText: "Avviato" }).waitFor();
+  // A refused change shows on its own plan's form only, not on the new-plan form.
+  const plan = page.locator("#plans article").first();
+  await plan.locator("details summary").first().click();
+  await plan.locator("form.plan-edit input[name=next_review_on]").fill("2020-01-01");
+  await plan.locator("form.plan-edit button[type=submit]").click();
+  await plan.locator("form.plan-edit [id$=-review-error]").waitFor();
+  if (await page.locator("#np-review-error").count()) throw new Error("a plan's error shows on the new-plan form");
   await page.click("#new-intervention summary");
   await page.selectOption("#iv-kind", "interventi_domiciliari");
   await page.fill("#iv-start", "2026-11-02");

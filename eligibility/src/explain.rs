@@ -163,20 +163,24 @@ pub fn compare(
             let g = gap.map(|g| amount(lang, fact, g)).unwrap_or_default();
             let zero = gap.is_some_and(|g| g.abs() < 1e-9);
             match (op, holds, it) {
-                (Op::Le | Op::Lt, true, true) => format!("{label} {a} entro la soglia di {l}"),
-                (Op::Le | Op::Lt, true, false) => format!("{label} {a} is within the {l} threshold"),
-                (Op::Le | Op::Lt, false, true) if zero => format!("{label} {a} non è inferiore alla soglia di {l}"),
-                (Op::Le | Op::Lt, false, false) if zero => format!("{label} {a} is not below the {l} threshold"),
-                (Op::Le | Op::Lt, false, true) => format!("{label} {a} supera di {g} la soglia di {l}"),
-                (Op::Le | Op::Lt, false, false) => format!("{label} {a} is {g} above the {l} threshold"),
-                (Op::Ge | Op::Gt, true, true) => format!("{label} {a}, almeno {l} come richiesto"),
-                (Op::Ge | Op::Gt, true, false) => format!("{label} {a} meets the minimum of {l}"),
-                (Op::Ge | Op::Gt, false, true) if zero => format!("{label} {a} non supera il minimo di {l}"),
-                (Op::Ge | Op::Gt, false, false) if zero => format!("{label} {a} is not above the minimum of {l}"),
-                (Op::Ge | Op::Gt, false, true) => format!("{label} {a}: mancano {g} al minimo di {l}"),
-                (Op::Ge | Op::Gt, false, false) => format!("{label} {a} is {g} below the minimum of {l}"),
-                (_, _, true) => format!("{label} {a} (richiesto {} {l})", op.symbol()),
-                (_, _, false) => format!("{label} {a} (required {} {l})", op.symbol()),
+                (Op::Le | Op::Lt, true, true) => cat(&[label, " ", &a, " entro la soglia di ", &l]),
+                (Op::Le | Op::Lt, true, false) => cat(&[label, " ", &a, " is within the ", &l, " threshold"]),
+                (Op::Le | Op::Lt, false, true) if zero => {
+                    cat(&[label, " ", &a, " non è inferiore alla soglia di ", &l])
+                }
+                (Op::Le | Op::Lt, false, false) if zero => {
+                    cat(&[label, " ", &a, " is not below the ", &l, " threshold"])
+                }
+                (Op::Le | Op::Lt, false, true) => cat(&[label, " ", &a, " supera di ", &g, " la soglia di ", &l]),
+                (Op::Le | Op::Lt, false, false) => cat(&[label, " ", &a, " is ", &g, " above the ", &l, " threshold"]),
+                (Op::Ge | Op::Gt, true, true) => cat(&[label, " ", &a, ", almeno ", &l, " come richiesto"]),
+                (Op::Ge | Op::Gt, true, false) => cat(&[label, " ", &a, " meets the minimum of ", &l]),
+                (Op::Ge | Op::Gt, false, true) if zero => cat(&[label, " ", &a, " non supera il minimo di ", &l]),
+                (Op::Ge | Op::Gt, false, false) if zero => cat(&[label, " ", &a, " is not above the minimum of ", &l]),
+                (Op::Ge | Op::Gt, false, true) => cat(&[label, " ", &a, ": mancano ", &g, " al minimo di ", &l]),
+                (Op::Ge | Op::Gt, false, false) => cat(&[label, " ", &a, " is ", &g, " below the minimum of ", &l]),
+                (_, _, true) => cat(&[label, " ", &a, " (richiesto ", op.symbol(), " ", &l, ")"]),
+                (_, _, false) => cat(&[label, " ", &a, " (required ", op.symbol(), " ", &l, ")"]),
             }
         }
         Limit::Date(d) => {
@@ -189,11 +193,11 @@ pub fn compare(
         Limit::Codes(codes) => {
             let want = either(lang, codes);
             match (holds, op == Op::In, it) {
-                (true, _, _) => format!("{label}: {a}"),
-                (false, true, true) => format!("{label}: {a} (richiesto: {want})"),
-                (false, true, false) => format!("{label}: {a} (required: {want})"),
-                (false, false, true) => format!("{label}: {a} (escluso: {want})"),
-                (false, false, false) => format!("{label}: {a} (excluded: {want})"),
+                (true, _, _) => cat(&[label, ": ", &a]),
+                (false, true, true) => cat(&[label, ": ", &a, " (richiesto: ", &want, ")"]),
+                (false, true, false) => cat(&[label, ": ", &a, " (required: ", &want, ")"]),
+                (false, false, true) => cat(&[label, ": ", &a, " (escluso: ", &want, ")"]),
+                (false, false, false) => cat(&[label, ": ", &a, " (excluded: ", &want, ")"]),
             }
         }
         Limit::Value(v) => {
@@ -202,11 +206,11 @@ pub fn compare(
                 _ => show(lang, fact, v),
             };
             if holds {
-                format!("{label}: {a}")
+                cat(&[label, ": ", &a])
             } else if it {
-                format!("{label}: {a} (richiesto: {want})")
+                cat(&[label, ": ", &a, " (richiesto: ", &want, ")"])
             } else {
-                format!("{label}: {a} (required: {want})")
+                cat(&[label, ": ", &a, " (required: ", &want, ")"])
             }
         }
     };
@@ -215,6 +219,13 @@ pub fn compare(
         (Some(i), true) => format!("Componente {}: {}", i + 1, lower_first(&text)),
         (Some(i), false) => format!("Member {}: {}", i + 1, lower_first(&text)),
     }
+}
+
+/// `parts` end to end, in one allocation (reasons are written by the thousand).
+fn cat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| out.push_str(p));
+    out
 }
 
 /// A member condition in a few words: `età < 18`, `disabilità certificata`.

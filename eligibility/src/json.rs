@@ -20,11 +20,12 @@ pub enum Json {
     Obj(Vec<(String, Node)>),
 }
 
-/// A syntax error: line and message.
+/// A syntax error: line and message, in English and Italian.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SyntaxError {
     pub line: u32,
     pub message: String,
+    pub message_it: String,
 }
 
 /// Parses a whole document.
@@ -34,7 +35,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let node = p.value()?;
     p.skip_space();
     if p.pos < p.bytes.len() {
-        return Err(p.error("unexpected text after the end of the document"));
+        return Err(p.error("unexpected text after the end of the document", "testo dopo la fine del documento"));
     }
     Ok(node)
 }
@@ -50,8 +51,8 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn error(&self, message: &str) -> SyntaxError {
-        SyntaxError { line: self.line, message: message.to_string() }
+    fn error(&self, message: &str, message_it: &str) -> SyntaxError {
+        SyntaxError { line: self.line, message: message.to_string(), message_it: message_it.to_string() }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -75,7 +76,7 @@ impl Parser<'_> {
             self.pos += 1;
             Ok(())
         } else {
-            Err(self.error(&format!("expected `{}`", b as char)))
+            Err(self.error(&format!("expected `{}`", b as char), &format!("qui va «{}»", b as char)))
         }
     }
 
@@ -83,7 +84,7 @@ impl Parser<'_> {
         self.skip_space();
         let line = self.line;
         let value = match self.peek() {
-            None => return Err(self.error("unexpected end of the document")),
+            None => return Err(self.error("unexpected end of the document", "il documento finisce prima del previsto")),
             Some(b'{') => self.object()?,
             Some(b'[') => self.array()?,
             Some(b'"') => Json::Str(self.string()?),
@@ -91,7 +92,7 @@ impl Parser<'_> {
             Some(b'f') => self.word("false", Json::Bool(false))?,
             Some(b'n') => self.word("null", Json::Null)?,
             Some(b'-' | b'0'..=b'9') => Json::Num(self.number()?),
-            Some(_) => return Err(self.error("expected a value")),
+            Some(_) => return Err(self.error("expected a value", "qui va un valore")),
         };
         Ok(Node { line, value })
     }
@@ -101,14 +102,14 @@ impl Parser<'_> {
             self.pos += word.len();
             Ok(value)
         } else {
-            Err(self.error("expected a value"))
+            Err(self.error("expected a value", "qui va un valore"))
         }
     }
 
     fn nest(&mut self) -> Result<(), SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error("nested too deeply"));
+            return Err(self.error("nested too deeply", "troppi livelli annidati"));
         }
         Ok(())
     }
@@ -126,11 +127,11 @@ impl Parser<'_> {
         loop {
             self.skip_space();
             if self.peek() != Some(b'"') {
-                return Err(self.error("expected a quoted key"));
+                return Err(self.error("expected a quoted key", "qui va una chiave tra virgolette"));
             }
             let key = self.string()?;
             if members.iter().any(|(k, _)| *k == key) {
-                return Err(self.error(&format!("`{key}` appears twice")));
+                return Err(self.error(&format!("`{key}` appears twice"), &format!("«{key}» compare due volte")));
             }
             self.expect(b':')?;
             let value = self.value()?;
@@ -143,7 +144,7 @@ impl Parser<'_> {
                     self.depth -= 1;
                     return Ok(Json::Obj(members));
                 }
-                _ => return Err(self.error("expected `,` or `}`")),
+                _ => return Err(self.error("expected `,` or `}`", "qui va «,» oppure «}»")),
             }
         }
     }
@@ -168,7 +169,7 @@ impl Parser<'_> {
                     self.depth -= 1;
                     return Ok(Json::Arr(items));
                 }
-                _ => return Err(self.error("expected `,` or `]`")),
+                _ => return Err(self.error("expected `,` or `]`", "qui va «,» oppure «]»")),
             }
         }
     }
@@ -177,13 +178,15 @@ impl Parser<'_> {
         self.pos += 1;
         let mut out = Vec::new();
         loop {
-            let Some(b) = self.peek() else { return Err(self.error("unterminated string")) };
+            let Some(b) = self.peek() else { return Err(self.error("unterminated string", "stringa non chiusa")) };
             self.pos += 1;
             match b {
                 b'"' => break,
-                b'\n' => return Err(self.error("line break inside a string")),
+                b'\n' => return Err(self.error("line break inside a string", "a capo dentro una stringa")),
                 b'\\' => {
-                    let Some(e) = self.peek() else { return Err(self.error("unterminated string")) };
+                    let Some(e) = self.peek() else {
+                        return Err(self.error("unterminated string", "stringa non chiusa"));
+                    };
                     self.pos += 1;
                     let c = match e {
                         b'"' => '"',
@@ -195,16 +198,18 @@ impl Parser<'_> {
                         b'b' => '\u{8}',
                         b'f' => '\u{c}',
                         b'u' => {
-                            let hex =
-                                self.bytes.get(self.pos..self.pos + 4).ok_or_else(|| self.error("bad \\u escape"))?;
+                            let hex = self
+                                .bytes
+                                .get(self.pos..self.pos + 4)
+                                .ok_or_else(|| self.error("bad \\u escape", "sequenza \\u non valida"))?;
                             let code = std::str::from_utf8(hex)
                                 .ok()
                                 .and_then(|h| u32::from_str_radix(h, 16).ok())
-                                .ok_or_else(|| self.error("bad \\u escape"))?;
+                                .ok_or_else(|| self.error("bad \\u escape", "sequenza \\u non valida"))?;
                             self.pos += 4;
                             char::from_u32(code).unwrap_or('\u{fffd}')
                         }
-                        _ => return Err(self.error("unknown escape")),
+                        _ => return Err(self.error("unknown escape", "sequenza di escape sconosciuta")),
                     };
                     let mut buf = [0u8; 4];
                     out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
@@ -212,7 +217,7 @@ impl Parser<'_> {
                 _ => out.push(b),
             }
         }
-        String::from_utf8(out).map_err(|_| self.error("invalid UTF-8 in a string"))
+        String::from_utf8(out).map_err(|_| self.error("invalid UTF-8 in a string", "UTF-8 non valido in una stringa"))
     }
 
     fn number(&mut self) -> Result<f64, SyntaxError> {
@@ -220,10 +225,11 @@ impl Parser<'_> {
         while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.peek() {
             self.pos += 1;
         }
-        let text = std::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| self.error("bad number"))?;
+        let text = std::str::from_utf8(&self.bytes[start..self.pos])
+            .map_err(|_| self.error("bad number", "numero non valido"))?;
         match text.parse::<f64>() {
             Ok(n) if n.is_finite() => Ok(n),
-            _ => Err(self.error(&format!("`{text}` is not a number"))),
+            _ => Err(self.error(&format!("`{text}` is not a number"), &format!("«{text}» non è un numero"))),
         }
     }
 }

@@ -244,7 +244,8 @@ pub struct RuleError {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
-    Syntax(String),
+    /// In English, then Italian.
+    Syntax(String, String),
     /// An unknown key where `expected` keys may stand.
     UnknownKey {
         key: String,
@@ -289,11 +290,11 @@ impl RuleError {
     pub fn message(&self, lang: Lang) -> String {
         let it = lang == Lang::It;
         let what = match &self.problem {
-            Problem::Syntax(m) => {
+            Problem::Syntax(en, it_text) => {
                 if it {
-                    format!("errore di sintassi JSON: {m}")
+                    format!("errore di sintassi JSON: {it_text}")
                 } else {
-                    format!("JSON syntax error: {m}")
+                    format!("JSON syntax error: {en}")
                 }
             }
             Problem::UnknownKey { key, expected } => {
@@ -414,7 +415,8 @@ fn err<T>(line: u32, problem: Problem) -> Res<T> {
 impl Rulebook {
     /// Reads and checks a rule file.
     pub fn parse(text: &str) -> Res<Rulebook> {
-        let root = json::parse(text).map_err(|e| RuleError { line: e.line, problem: Problem::Syntax(e.message) })?;
+        let root = json::parse(text)
+            .map_err(|e| RuleError { line: e.line, problem: Problem::Syntax(e.message, e.message_it) })?;
         let members = object(&root, &["parameters", "formulas", "benefits"], "parameters, formulas, benefits")?;
         let mut book = Rulebook::default();
         if let Some(p) = get(members, "parameters") {
@@ -920,6 +922,8 @@ mod tests {
         assert!(msg.contains("does not apply"), "{msg}");
         let (line, _) = problem(&format!("{head}{{\"fact\": \"isee\", \"op\": \"<=\", \"value\": 1,}}}}]}}"));
         assert_eq!(line, 5, "syntax errors too");
+        let italian = Rulebook::parse("{\n  \"benefits\": [,]\n}").unwrap_err().message(Lang::It);
+        assert_eq!(italian, "riga 2: errore di sintassi JSON: qui va un valore");
         let e =
             Rulebook::parse(&format!("{head}{{\"fact\": \"isee\", \"op\": \"<=\", \"param\": \"max\"}}}}]}}")).unwrap();
         let missing = e.check_on(Date::parse("2024-06-01").unwrap());

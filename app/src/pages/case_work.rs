@@ -10,7 +10,7 @@ use types::plans::{
     PLAN_STATUSES, UNITS,
 };
 
-use super::{action_error, ErrorAlert};
+use super::{action_error, action_error_for, ErrorAlert};
 use crate::api::{AddAssessment, RecordIntervention, ReviewPlan, SavePlan, UiError};
 use crate::pages::cases::successes;
 use crate::use_ui;
@@ -115,7 +115,8 @@ impl Actions {
 /// The work section of the case page.
 pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
     let ui = use_ui();
-    let (assess_error, plan_error) = (action_error(a.assess), action_error(a.plan));
+    let (assess_error, plan_error) =
+        (action_error(a.assess), action_error_for(a.plan, |input| input.plan_id.is_none()));
     let record_error = action_error(a.record);
     let (id, id_plan, id_record) = (case_id.to_string(), case_id.to_string(), case_id.to_string());
     let new_plan_fields = plan_fields("np".into(), None, plan_error);
@@ -237,8 +238,10 @@ fn plan_fields(prefix: String, p: Option<&PlanOut>, error: Signal<Option<UiError
 
 fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
     let ui = use_ui();
-    let plan_error = action_error(a.plan);
-    let review_error = action_error(a.review);
+    // Every plan has its forms on the page: each shows only its own errors.
+    let this_plan = p.id.0;
+    let plan_error = action_error_for(a.plan, move |input| input.plan_id == Some(this_plan));
+    let review_error = action_error_for(a.review, move |input| input.plan_id == this_plan);
     let prefix = format!("plan-{}", p.id);
     let events = p
         .events

@@ -241,3 +241,23 @@ where
 {
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
+
+/// `action_error` for one of several forms that share an action: the error shows only on
+/// the form whose submission it answers, told apart by `mine` from the submitted input.
+pub fn action_error_for<I, O>(
+    action: ServerAction<I>,
+    mine: impl Fn(&I) -> bool + Send + Sync + 'static,
+) -> Signal<Option<UiError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = UiError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let submitted_here = RwSignal::new(false);
+    Effect::new(move |_| {
+        // The input is there while the submission is pending.
+        if let Some(here) = action.input().with(|input| input.as_ref().map(&mine)) {
+            submitted_here.set(here);
+        }
+    });
+    Signal::derive(move || if submitted_here.get() { action.value().get().and_then(Result::err) } else { None })
+}
