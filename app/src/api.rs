@@ -940,10 +940,14 @@ pub async fn review_plan(
         .map_err(|e| ssr::fail(e, lang))
 }
 
+/// Records an intervention on case `id`; with `intervention_id` (and the `version` read),
+/// corrects that one instead.
 #[server(prefix = "/sf", endpoint = "record_intervention")]
 #[allow(clippy::too_many_arguments)] // one argument per form field
 pub async fn record_intervention(
     id: i64,
+    intervention_id: Option<i64>,
+    version: Option<i32>,
     kind: Option<String>,
     description: Option<String>,
     started_on: Option<String>,
@@ -968,9 +972,14 @@ pub async fn record_intervention(
         provider_facility_id: None,
         provider_name,
         plan_id: plan_id.and_then(|p| p.trim().parse().ok()).map(types::PlanId),
-        version: None,
+        version,
     };
-    domain::plans::record_intervention(&db, &ctx, types::CaseId(id), input).await.map_err(|e| ssr::fail(e, lang))
+    let case = types::CaseId(id);
+    match intervention_id {
+        None => domain::plans::record_intervention(&db, &ctx, case, input).await,
+        Some(i) => domain::plans::update_intervention(&db, &ctx, case, types::InterventionId(i), input).await,
+    }
+    .map_err(|e| ssr::fail(e, lang))
 }
 
 /// Plan reviews due on the worker's cases (their home page).

@@ -352,6 +352,18 @@ try {
   await page.locator("#intervention-form button[type=submit]").click();
   await page.locator("#total-cost", { hasText: "450,00 €" }).waitFor();
 
+  step("… then corrects the intervention's cost; a refused correction shows on its own form only");
+  const edit = page.locator("#intervention-edits details").first();
+  await edit.locator("summary").click();
+  if ((await edit.locator("input[name=cost]").inputValue()) !== "450,00") throw new Error("the form does not show the cost");
+  await edit.locator("input[name=cost]").fill("-1");
+  await edit.locator("button[type=submit]").click();
+  await edit.locator("[id$=-cost-error]", { hasText: "Importo non valido" }).waitFor();
+  if (await page.locator("#iv-cost-error").count()) throw new Error("a correction's error shows on the new-intervention form");
+  await edit.locator("input[name=cost]").fill("500,00");
+  await edit.locator("button[type=submit]").click();
+  await page.locator("#total-cost", { hasText: "500,00 €" }).waitFor();
+
   step("the review falls due on the worker's home");
   await page.goto(`${base}/`);
   await page.locator("#reviews-due a", { hasText: "Bianchi Rosa" }).waitFor();

@@ -117,7 +117,7 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
     let ui = use_ui();
     let (assess_error, plan_error) =
         (action_error(a.assess), action_error_for(a.plan, |input| input.plan_id.is_none()));
-    let record_error = action_error(a.record);
+    let record_error = action_error_for(a.record, |input| input.intervention_id.is_none());
     let (id, id_plan, id_record) = (case_id.to_string(), case_id.to_string(), case_id.to_string());
     let new_plan_fields = plan_fields("np".into(), None, plan_error);
     let assessments = w.assessments.into_iter().map(|x| view! {
@@ -135,6 +135,8 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
         w.plans.iter().map(|p| (p.id.to_string(), ui.tf("work.plan_of", &[("date", &p.started_on)]))).collect();
     let plans = w.plans.into_iter().map(|p| plan_view(case_id, p, a)).collect_view();
     let total = display_cents(w.total_cost_cents);
+    let edits =
+        w.interventions.iter().map(|i| intervention_edit(case_id, i, plan_ids.clone(), a.record)).collect_view();
     let interventions = w.interventions.into_iter().map(intervention_row).collect_view();
     view! {
         <section id="case-work">
@@ -192,27 +194,11 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
                 <ErrorAlert error=record_error/>
                 <ActionForm action=a.record attr:id="intervention-form">
                     <input type="hidden" name="id" value=id_record/>
-                    <div class="row">
-                        <Codes id="iv-kind".into() name="kind" label="work.kind" codes=&INTERVENTION_TYPES key=intervention_key error=record_error/>
-                        <Input id="iv-description".into() name="description" label="work.description" error=record_error/>
-                        <Input id="iv-start".into() name="started_on" label="work.started_on" kind="date" error=record_error required=true/>
-                        <Input id="iv-end".into() name="ended_on" label="work.ended_on" kind="date" error=record_error/>
-                        <Input id="iv-quantity".into() name="quantity" label="work.quantity" error=record_error class="col-md-3"/>
-                        <Codes id="iv-unit".into() name="unit" label="work.unit" codes=UNITS key=unit_key error=record_error class="col-md-3"/>
-                        <Input id="iv-cost".into() name="cost" label="work.cost" error=record_error class="col-md-3"/>
-                        <Codes id="iv-funding".into() name="funding" label="work.funding" codes=FUNDING key=funding_key error=record_error class="col-md-3"/>
-                        <Input id="iv-provider".into() name="provider_name" label="work.provider" error=record_error/>
-                        <div class="form-group mb-3 col-md-6">
-                            <label for="iv-plan" class="active">{ui.t("work.plan")}</label>
-                            <select id="iv-plan" name="plan_id" class="form-select">
-                                <option value="">{ui.t("common.choose")}</option>
-                                {plan_ids.into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect_view()}
-                            </select>
-                        </div>
-                    </div>
+                    {intervention_fields("iv", None, plan_ids, record_error)}
                     <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
                 </ActionForm>
             </details>
+            <div id="intervention-edits">{edits}</div>
         </section>
     }
 }
@@ -308,6 +294,81 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
                 </ActionForm>
             </details>
         </div></article>
+    }
+}
+
+/// The fields of an intervention's form, empty or as `i` has them; `prefix` keeps ids
+/// unique on the page.
+fn intervention_fields(
+    prefix: &str,
+    i: Option<&InterventionOut>,
+    plan_ids: Vec<(String, String)>,
+    error: Signal<Option<UiError>>,
+) -> impl IntoView {
+    let ui = use_ui();
+    let id = |field: &str| format!("{prefix}-{field}");
+    let text = |pick: fn(&InterventionOut) -> Option<String>| i.and_then(pick).unwrap_or_default();
+    // As people type them: `12,5` hours, `450,00` euros.
+    let quantity = text(|i| i.quantity.clone()).replace('.', ",");
+    let cost = i.map(|i| format!("{},{:02}", i.cost_cents / 100, i.cost_cents % 100)).unwrap_or_default();
+    let plan = i.and_then(|i| i.plan_id).map(|p| p.to_string()).unwrap_or_default();
+    let plan_select = id("plan");
+    view! {
+        <div class="row">
+            <Codes id=id("kind") name="kind" label="work.kind" codes=&INTERVENTION_TYPES key=intervention_key error
+                selected=text(|i| Some(i.kind.clone()))/>
+            <Input id=id("description") name="description" label="work.description" error value=text(|i| i.description.clone())/>
+            <Input id=id("start") name="started_on" label="work.started_on" kind="date" error required=true
+                value=text(|i| Some(i.started_on.clone()))/>
+            <Input id=id("end") name="ended_on" label="work.ended_on" kind="date" error value=text(|i| i.ended_on.clone())/>
+            <Input id=id("quantity") name="quantity" label="work.quantity" error class="col-md-3" value=quantity/>
+            <Codes id=id("unit") name="unit" label="work.unit" codes=UNITS key=unit_key error class="col-md-3"
+                selected=text(|i| i.unit.clone())/>
+            <Input id=id("cost") name="cost" label="work.cost" error class="col-md-3" value=cost/>
+            <Codes id=id("funding") name="funding" label="work.funding" codes=FUNDING key=funding_key error class="col-md-3"
+                selected=text(|i| i.funding.clone())/>
+            <Input id=id("provider") name="provider_name" label="work.provider" error value=text(|i| i.provider_name.clone())/>
+            <div class="form-group mb-3 col-md-6">
+                <label for=plan_select.clone() class="active">{ui.t("work.plan")}</label>
+                <select id=plan_select name="plan_id" class="form-select">
+                    <option value="">{ui.t("common.choose")}</option>
+                    {plan_ids.into_iter().map(|(v, label)| {
+                        let selected = v == plan;
+                        view! { <option value=v selected=selected>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        </div>
+    }
+}
+
+/// An intervention's correction form, folded under the table.
+fn intervention_edit(
+    case_id: i64,
+    i: &InterventionOut,
+    plan_ids: Vec<(String, String)>,
+    record: ServerAction<RecordIntervention>,
+) -> impl IntoView {
+    let ui = use_ui();
+    let this = i.id.0;
+    let error = action_error_for(record, move |input| input.intervention_id == Some(this));
+    let prefix = format!("iv-{this}");
+    let title =
+        ui.tf("work.edit_intervention", &[("kind", &ui.t(&intervention_key(&i.kind))), ("date", &i.started_on)]);
+    let fields = intervention_fields(&prefix, Some(i), plan_ids, error);
+    let (version, this) = (i.version.to_string(), this.to_string());
+    view! {
+        <details class="mb-2 intervention-edit" id=prefix>
+            <summary>{title}</summary>
+            <ErrorAlert error/>
+            <ActionForm action=record>
+                <input type="hidden" name="id" value=case_id.to_string()/>
+                <input type="hidden" name="intervention_id" value=this/>
+                <input type="hidden" name="version" value=version/>
+                {fields}
+                <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
+            </ActionForm>
+        </details>
     }
 }
 
