@@ -18,6 +18,30 @@ use crate::facts::Answers;
 use crate::rules::Rulebook;
 use crate::Lang;
 
+/// The test cases of `rules::EXAMPLE`: one household each way and one at the threshold.
+pub const EXAMPLE: &str = r#"{
+  "tests": [
+    {
+      "name": "Due figli, ISEE 8.000",
+      "date": "2026-03-01",
+      "answers": {"household": {"isee": 8000}, "members": [{"age": 38}, {"age": 4}, {"age": 9}]},
+      "expect": {"contributo_figli": {"status": "eligible", "amount": 100}}
+    },
+    {
+      "name": "Un figlio, ISEE alla soglia",
+      "date": "2026-03-01",
+      "answers": {"household": {"isee": 10140}, "members": [{"age": 40}, {"age": 12}]},
+      "expect": {"contributo_figli": {"status": "eligible", "amount": 50}}
+    },
+    {
+      "name": "Nessun minore",
+      "date": "2026-03-01",
+      "answers": {"household": {"isee": 8000}, "members": [{"age": 70}]},
+      "expect": {"contributo_figli": {"status": "not_eligible"}}
+    }
+  ]
+}"#;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TestFile {
@@ -161,6 +185,13 @@ fn failure(test: &str, benefit: &str, message: String) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_example_passes_its_cases() {
+        let book = Rulebook::parse(crate::rules::EXAMPLE).unwrap();
+        assert_eq!(run(&book, EXAMPLE, Lang::It), vec![]);
+        assert_eq!(coverage(EXAMPLE), (3, vec!["contributo_figli".to_string()]));
+    }
 
     #[test]
     fn wrong_expectations_are_reported() {

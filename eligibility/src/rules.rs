@@ -226,6 +226,29 @@ impl Parameter {
     }
 }
 
+/// A small rulebook to start from, shown to staff in the rules editor's guide (its test
+/// cases are `cases::EXAMPLE`).
+pub const EXAMPLE: &str = r#"{
+  "parameters": {
+    "isee_max": {
+      "unit": "EUR",
+      "source": "Delibera di Giunta n. … del …",
+      "values": [{"from": "2025-01-01", "value": 10140}]
+    }
+  },
+  "benefits": [
+    {
+      "id": "contributo_figli",
+      "valid_from": "2025-01-01",
+      "eligible_if": {"all": [
+        {"fact": "isee", "op": "<=", "param": "isee_max"},
+        {"any_member": {"fact": "age", "op": "<", "value": 18}}
+      ]},
+      "amount": {"per": "month", "value": {"mul": [50, {"count_members": {"fact": "age", "op": "<", "value": 18}}]}}
+    }
+  ]
+}"#;
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rulebook {
     pub parameters: BTreeMap<String, Parameter>,

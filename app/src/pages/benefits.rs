@@ -208,6 +208,7 @@ fn rules_view(
     view! {
         <h1 class="h2 mb-3">{ui.tf("benefits.rules_title", &[("owner", c.owner_name.as_str())])}</h1>
         <p>{ui.t("benefits.rules_help")}</p>
+        {rules_guide()}
         <section aria-labelledby="check-title" class="mb-4" id="rules-check">
             <h2 class="h4" id="check-title">{ui.t("benefits.check")}</h2>
             {check_view(&c.check)}
@@ -236,6 +237,57 @@ fn rules_view(
             </div>
             <button type="submit" class="btn btn-primary">{ui.t("benefits.save_and_check")}</button>
         </ActionForm>
+    }
+}
+
+/// How rules and test cases are written: their shape, an example that passes its cases,
+/// and every fact a rule may read (the engine's own list, so never out of date).
+fn rules_guide() -> impl IntoView {
+    use eligibility::facts::{Kind, Scope, FACTS};
+    let ui = use_ui();
+    let lang = match ui.lang() {
+        types::Lang::It => eligibility::Lang::It,
+        types::Lang::En => eligibility::Lang::En,
+    };
+    let facts = FACTS
+        .iter()
+        .map(|f| {
+            let kind = match f.kind {
+                Kind::Number { min, max } => {
+                    ui.tf("benefits.guide.kind_number", &[("min", &min.to_string()), ("max", &max.to_string())])
+                }
+                Kind::Money => ui.t("benefits.guide.kind_money"),
+                Kind::Bool => ui.t("benefits.guide.kind_bool"),
+                Kind::Code(codes) => ui.tf("benefits.guide.kind_code", &[("codes", &codes.join(", "))]),
+                Kind::Text => ui.t("benefits.guide.kind_text"),
+                Kind::Date => ui.t("benefits.guide.kind_date"),
+            };
+            let scope = if f.scope == Scope::Member { "benefits.guide.member" } else { "benefits.guide.household" };
+            view! { <tr><td><code>{f.name}</code></td><td>{f.label(lang)}</td><td>{ui.t(scope)}</td><td>{kind}</td></tr> }
+        })
+        .collect_view();
+    view! {
+        <details class="mb-4" id="rules-guide">
+            <summary class="h6">{ui.t("benefits.guide.title")}</summary>
+            <p class="mt-2">{ui.t("benefits.guide.shape")}</p>
+            <pre class="bg-light p-2 small"><code>{eligibility::rules::EXAMPLE}</code></pre>
+            <p>{ui.t("benefits.guide.conditions")}</p>
+            <p>{ui.t("benefits.guide.amounts")}</p>
+            <p>{ui.t("benefits.guide.tests")}</p>
+            <pre class="bg-light p-2 small"><code>{eligibility::cases::EXAMPLE}</code></pre>
+            <div class="table-responsive">
+                <table class="table table-sm">
+                    <caption>{ui.t("benefits.guide.facts")}</caption>
+                    <thead><tr>
+                        <th scope="col">{ui.t("benefits.guide.fact")}</th>
+                        <th scope="col">{ui.t("benefits.guide.meaning")}</th>
+                        <th scope="col">{ui.t("benefits.guide.of")}</th>
+                        <th scope="col">{ui.t("benefits.guide.values")}</th>
+                    </tr></thead>
+                    <tbody>{facts}</tbody>
+                </table>
+            </div>
+        </details>
     }
 }
 

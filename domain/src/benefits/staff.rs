@@ -200,7 +200,8 @@ pub async fn publish_rulebook(
     if !result.publishable() {
         return Err(AppError::field("draft", "validation.rules_not_publishable"));
     }
-    tx.update_many::<benefit_rulebook::Entity>()
+    let published = tx
+        .update_many::<benefit_rulebook::Entity>()
         .col_expr(benefit_rulebook::Column::Published, Expr::value(book.draft.clone()))
         .col_expr(benefit_rulebook::Column::PublishedAt, Expr::value(Utc::now()))
         .col_expr(benefit_rulebook::Column::PublishedBy, Expr::value(ctx.user().0))
@@ -208,6 +209,10 @@ pub async fn publish_rulebook(
         .filter(benefit_rulebook::Column::Version.eq(version))
         .exec(tx.conn())
         .await?;
+    // A save between the read and this update: what was checked is not what is saved.
+    if published.rows_affected != 1 {
+        return Err(AppError::Conflict("conflict.stale_version"));
+    }
     tx.commit().await?;
     Ok(RulebookCheck { version, ..result })
 }
