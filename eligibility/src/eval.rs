@@ -4,7 +4,8 @@
 //! with the reasons — which conditions hold, which fail and by how much — and the facts
 //! that would decide it, and its amount where the rules define one.
 
-use std::collections::{BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,8 +28,9 @@ pub enum Status {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
     pub holds: bool,
-    /// The fact checked (`members` for a condition on the household's composition).
-    pub fact: String,
+    /// The fact checked (`members` for a condition on the household's composition):
+    /// borrowed from the fact list, not copied, for the thousand reasons of a household.
+    pub fact: Cow<'static, str>,
     /// The member (0-based) the check is about, if one.
     pub member: Option<usize>,
     /// How far from the limit, in the fact's unit, when a numeric condition fails.
@@ -137,7 +139,7 @@ impl<'a> Ctx<'a> {
         if outside {
             let reasons = if self.explain {
                 let text = explain::not_in_force(lang, b.valid_from, b.valid_until);
-                vec![Reason { holds: false, fact: "date".into(), member: None, gap: None, text }]
+                vec![Reason { holds: false, fact: Cow::Borrowed("date"), member: None, gap: None, text }]
             } else {
                 vec![]
             };
@@ -191,8 +193,7 @@ impl<'a> Ctx<'a> {
 
     /// The value of `fact` for the household or member `m`; the age comes from the birth
     /// date when not stated.
-    fn value(&self, fact: &FactDef, m: Option<usize>) -> Option<std::borrow::Cow<'a, Value>> {
-        use std::borrow::Cow;
+    fn value(&self, fact: &FactDef, m: Option<usize>) -> Option<Cow<'a, Value>> {
         // The answers outlive this context: borrowing them does not borrow `self`.
         let s: &'a Situation = self.s;
         let facts = match (fact.scope, m) {
@@ -254,16 +255,15 @@ impl<'a> Ctx<'a> {
                 let any = matches!(c, Condition::AnyMember(_));
                 let Some(n) = self.members() else { return Ok(self.composition_unknown()) };
                 let (mut yes, mut no) = (0, 0);
-                let mut local = Vec::new();
+                // What members lack counts only if it leaves the answer open.
+                let before = self.missing.len();
                 let loud = std::mem::replace(&mut self.quiet, true);
                 for i in 0..n {
-                    let before = std::mem::take(&mut self.missing);
                     match self.condition(&of.of, Some(i))?.truth {
                         Truth::Yes => yes += 1,
                         Truth::No => no += 1,
                         Truth::Unknown => {}
                     }
-                    local.extend(std::mem::replace(&mut self.missing, before));
                 }
                 self.quiet = loud;
                 let truth = match (any, yes, no) {
@@ -273,15 +273,20 @@ impl<'a> Ctx<'a> {
                     (false, y, _) if y == n => Truth::Yes,
                     _ => Truth::Unknown,
                 };
-                if truth == Truth::Unknown {
-                    self.missing.extend(local);
+                if truth != Truth::Unknown {
+                    self.missing.truncate(before);
                 }
                 if self.quiet {
                     return Ok(Found { truth, reasons: vec![] });
                 }
                 let text = explain::members(self.lang, of, any, yes, n - yes - no, n);
-                let reason =
-                    Reason { holds: truth == Truth::Yes, fact: "members".into(), member: None, gap: None, text };
+                let reason = Reason {
+                    holds: truth == Truth::Yes,
+                    fact: Cow::Borrowed("members"),
+                    member: None,
+                    gap: None,
+                    text,
+                };
                 Ok(Found { truth, reasons: vec![reason] })
             }
             Condition::CountMembers { of, op, rhs } => {
@@ -296,35 +301,46 @@ impl<'a> Ctx<'a> {
                 };
                 let Some(n) = self.members() else { return Ok(self.composition_unknown()) };
                 let (mut yes, mut unknown) = (0usize, 0usize);
-                let mut local = Vec::new();
+                // What members lack counts only if it leaves the answer open.
+                let before = self.missing.len();
                 let loud = std::mem::replace(&mut self.quiet, true);
                 for i in 0..n {
-                    let before = std::mem::take(&mut self.missing);
                     match self.condition(&of.of, Some(i))?.truth {
                         Truth::Yes => yes += 1,
                         Truth::Unknown => unknown += 1,
                         Truth::No => {}
                     }
-                    local.extend(std::mem::replace(&mut self.missing, before));
                 }
                 self.quiet = loud;
                 // The count lies between `yes` and `yes + unknown`: decided only if the
                 // comparison gives the same answer across that range.
-                let outcomes: BTreeSet<bool> = (yes..=yes + unknown).map(|k| op.holds(k as f64, limit)).collect();
-                let truth = match (outcomes.contains(&true), outcomes.contains(&false)) {
+                let (mut can_hold, mut can_fail) = (false, false);
+                for k in yes..=yes + unknown {
+                    if op.holds(k as f64, limit) {
+                        can_hold = true;
+                    } else {
+                        can_fail = true;
+                    }
+                }
+                let truth = match (can_hold, can_fail) {
                     (true, false) => Truth::Yes,
                     (false, true) => Truth::No,
                     _ => Truth::Unknown,
                 };
-                if truth == Truth::Unknown {
-                    self.missing.extend(local);
+                if truth != Truth::Unknown {
+                    self.missing.truncate(before);
                 }
                 if self.quiet {
                     return Ok(Found { truth, reasons: vec![] });
                 }
                 let text = explain::count(self.lang, of, yes, unknown, *op, limit);
-                let reason =
-                    Reason { holds: truth == Truth::Yes, fact: "members".into(), member: None, gap: None, text };
+                let reason = Reason {
+                    holds: truth == Truth::Yes,
+                    fact: Cow::Borrowed("members"),
+                    member: None,
+                    gap: None,
+                    text,
+                };
                 Ok(Found { truth, reasons: vec![reason] })
             }
         }
@@ -345,7 +361,7 @@ impl<'a> Ctx<'a> {
         let text = explain::composition_unknown(self.lang);
         Found {
             truth: Truth::Unknown,
-            reasons: vec![Reason { holds: false, fact: "members".into(), member: None, gap: None, text }],
+            reasons: vec![Reason { holds: false, fact: Cow::Borrowed("members"), member: None, gap: None, text }],
         }
     }
 
@@ -397,7 +413,7 @@ impl<'a> Ctx<'a> {
             return Ok(Found { truth, reasons: vec![] });
         }
         let text = explain::compare(self.lang, c.fact, m, &actual, c.op, &limit, holds, gap);
-        let reason = Reason { holds, fact: c.fact.name.to_string(), member: m, gap, text };
+        let reason = Reason { holds, fact: Cow::Borrowed(c.fact.name), member: m, gap, text };
         Ok(Found { truth, reasons: vec![reason] })
     }
 

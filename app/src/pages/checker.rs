@@ -62,6 +62,7 @@ pub fn CheckerPage() -> impl IntoView {
                                 <h1 class="h2 mb-3">{title}</h1>
                                 <p class="lead">{ui.t("checker.page_lead")}</p>
                                 <ow-benefits-checker tenant=c.tenant.clone() lang=lang></ow-benefits-checker>
+                                <noscript><p class="alert alert-info">{ui.t("checker.page_no_script")}</p></noscript>
                                 <section class="mt-5" aria-labelledby="all-benefits-title" id="all-benefits">
                                     <h2 class="h3" id="all-benefits-title">{ui.t("checker.page_all")}</h2>
                                     <p>{ui.t("checker.page_all_help")}</p>
