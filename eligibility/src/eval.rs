@@ -71,6 +71,13 @@ struct Found {
 }
 
 impl Found {
+    /// One reason about the household's composition.
+    fn about_members(truth: Truth, text: String) -> Found {
+        let reason =
+            Reason { holds: truth == Truth::Yes, fact: Cow::Borrowed("members"), member: None, gap: None, text };
+        Found { truth, reasons: vec![reason] }
+    }
+
     fn add(&mut self, reasons: Vec<Reason>) {
         if self.reasons.is_empty() {
             self.reasons = reasons;
@@ -280,14 +287,7 @@ impl<'a> Ctx<'a> {
                     return Ok(Found { truth, reasons: vec![] });
                 }
                 let text = explain::members(self.lang, of, any, yes, n - yes - no, n);
-                let reason = Reason {
-                    holds: truth == Truth::Yes,
-                    fact: Cow::Borrowed("members"),
-                    member: None,
-                    gap: None,
-                    text,
-                };
-                Ok(Found { truth, reasons: vec![reason] })
+                Ok(Found::about_members(truth, text))
             }
             Condition::CountMembers { of, op, rhs } => {
                 let limit = match rhs {
@@ -334,14 +334,7 @@ impl<'a> Ctx<'a> {
                     return Ok(Found { truth, reasons: vec![] });
                 }
                 let text = explain::count(self.lang, of, yes, unknown, *op, limit);
-                let reason = Reason {
-                    holds: truth == Truth::Yes,
-                    fact: Cow::Borrowed("members"),
-                    member: None,
-                    gap: None,
-                    text,
-                };
-                Ok(Found { truth, reasons: vec![reason] })
+                Ok(Found::about_members(truth, text))
             }
         }
     }
@@ -358,11 +351,7 @@ impl<'a> Ctx<'a> {
         if self.quiet {
             return Found { truth: Truth::Unknown, reasons: vec![] };
         }
-        let text = explain::composition_unknown(self.lang);
-        Found {
-            truth: Truth::Unknown,
-            reasons: vec![Reason { holds: false, fact: Cow::Borrowed("members"), member: None, gap: None, text }],
-        }
+        Found::about_members(Truth::Unknown, explain::composition_unknown(self.lang))
     }
 
     fn compare(&mut self, c: &Compare, m: Option<usize>) -> Result<Found, EvalError> {

@@ -23,6 +23,8 @@ pub struct AppState {
     pub directory: domain::public_directory::PublicDirectory,
     /// Public benefits evaluations per client.
     pub evaluations: Arc<crate::rate_limit::RateLimit>,
+    /// The loaded catalogues evaluations run against.
+    pub benefits: Arc<domain::benefits::Evaluations>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -47,6 +49,14 @@ impl AppState {
             .build();
         let directory = domain::public_directory::PublicDirectory::new(db.clone());
         let evaluations = Arc::new(crate::rate_limit::RateLimit::new(EVALUATIONS_BURST, EVALUATIONS_PER_SECOND));
-        AppState { db, config: Arc::new(config), leptos, public_cache: Arc::default(), directory, evaluations }
+        AppState {
+            db,
+            config: Arc::new(config),
+            leptos,
+            public_cache: Arc::default(),
+            directory,
+            evaluations,
+            benefits: Arc::default(),
+        }
     }
 }

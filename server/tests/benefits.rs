@@ -460,8 +460,19 @@ async fn staff_keep_their_catalogue(app: TestApp) {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     let r = admin.server_fn("/sf/set_benefit_status", &format!("id={id}&shared=false&status=sospesa")).await;
     assert_eq!(r.fields(), ["status"]);
+    // The evaluation for other systems sees each change at once too.
+    let evaluate = format!("/api/public/v1/{bs_slug}/benefits/evaluate");
+    let poor = json!({"date": "2026-03-01", "answers": {"household": {"isee": 5000}}});
+    let evaluated = |r: &Reply| -> Vec<String> {
+        let results = r.body["results"].as_array().unwrap();
+        results.iter().map(|b| b["benefit"]["code"].as_str().unwrap().to_string()).collect()
+    };
+    let r = citizen.post(&evaluate, poor.clone()).await;
+    assert!(evaluated(&r).contains(&"bs_prova".to_string()), "evaluated: {:?}", evaluated(&r));
     admin.server_fn("/sf/set_benefit_status", &format!("id={id}&shared=false&status=retired")).await;
     assert!(!public_codes(&citizen.get(&public).await).contains(&"bs_prova".to_string()));
+    let r = citizen.post(&evaluate, poor).await;
+    assert!(!evaluated(&r).contains(&"bs_prova".to_string()), "a retired entry is evaluated no more");
 
     // Publishing rules that drop a published entry's benefit is refused.
     let r = admin

@@ -11,7 +11,11 @@
 pub mod staff;
 
 use chrono::Utc;
-use eligibility::catalogue::{Administration, BenefitResult, Catalogue, Entry, CATEGORIES, LEVELS};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use eligibility::catalogue::{Administration, BenefitResult, Catalogue, Entry, Loaded, CATEGORIES, LEVELS};
 use eligibility::{Answers, Date, Lang as RulesLang, Rulebook};
 use entity::{benefit, benefit_rulebook};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
@@ -235,16 +239,68 @@ fn entry(e: &benefit::Model, rule: &eligibility::rules::BenefitRule, lang: Lang)
     }
 }
 
-/// `answers` against tenant `slug`'s published catalogue on `date` (today if absent).
-/// Nothing is stored or logged. Impossible answers and a date the rules have no values
-/// for are field errors (`answers.household.isee`, `date`).
-pub async fn evaluate(
-    db: &DatabaseConnection,
-    slug: &str,
-    answers: &Answers,
-    date: Option<&str>,
-    lang: Lang,
-) -> Result<(Date, Vec<BenefitResult>)> {
+/// The published catalogues evaluations run against, loaded (rules parsed) once per
+/// tenant and language and kept while nothing changes: this node's writes show at once
+/// (the write generation), other nodes' within `LOADED_TTL`, as for the public cache.
+#[derive(Default)]
+pub struct Evaluations {
+    loaded: Mutex<HashMap<(String, Lang), LoadedEntry>>,
+}
+
+struct LoadedEntry {
+    generation: u64,
+    at: Instant,
+    catalogue: Arc<Loaded>,
+}
+
+const LOADED_TTL: Duration = Duration::from_secs(10);
+
+impl Evaluations {
+    /// `answers` against tenant `slug`'s published catalogue on `date` (today if absent).
+    /// Nothing is stored or logged. Impossible answers and a date the rules have no
+    /// values for are field errors (`answers.household.isee`, `date`).
+    pub async fn evaluate(
+        &self,
+        db: &DatabaseConnection,
+        slug: &str,
+        answers: &Answers,
+        date: Option<&str>,
+        lang: Lang,
+    ) -> Result<(Date, Vec<BenefitResult>)> {
+        let (date, situation) = checked(answers, date)?;
+        let loaded = self.loaded(db, slug, lang).await?;
+        let results = loaded.evaluate(&situation, date, rules_lang(lang)).map_err(|e| {
+            AppError::Validation(vec![FieldIssue {
+                field: "date".into(),
+                key: "validation.no_rules_on_date",
+                args: vec![("date", e.date.to_string())],
+            }])
+        })?;
+        Ok((date, results))
+    }
+
+    async fn loaded(&self, db: &DatabaseConnection, slug: &str, lang: Lang) -> Result<Arc<Loaded>> {
+        let key = (slug.to_string(), lang);
+        let generation = crate::tenancy::data_generation();
+        {
+            let loaded = self.loaded.lock().map_err(|_| AppError::Internal("evaluations lock".into()))?;
+            if let Some(e) = loaded.get(&key).filter(|e| e.generation == generation && e.at.elapsed() < LOADED_TTL) {
+                return Ok(e.catalogue.clone());
+            }
+        }
+        let catalogue =
+            Arc::new(public_catalogue(db, slug, lang).await?.load().map_err(|e| {
+                AppError::Internal(format!("published rulebook of {:?}: line {}", e.owner, e.error.line))
+            })?);
+        let mut loaded = self.loaded.lock().map_err(|_| AppError::Internal("evaluations lock".into()))?;
+        // Bounded by the tenants × 2 languages; an unknown slug never gets here.
+        loaded.insert(key, LoadedEntry { generation, at: Instant::now(), catalogue: catalogue.clone() });
+        Ok(catalogue)
+    }
+}
+
+/// The evaluation date and the answers, checked.
+fn checked(answers: &Answers, date: Option<&str>) -> Result<(Date, eligibility::Situation)> {
     let date = match date {
         None => today()?,
         Some(text) => Date::parse(text).ok_or_else(|| AppError::field("date", "validation.date"))?,
@@ -261,18 +317,7 @@ pub async fn evaluate(
                 .collect(),
         )
     })?;
-    let loaded = public_catalogue(db, slug, lang)
-        .await?
-        .load()
-        .map_err(|e| AppError::Internal(format!("published rulebook of {:?}: line {}", e.owner, e.error.line)))?;
-    let results = loaded.evaluate(&situation, date, rules_lang(lang)).map_err(|e| {
-        AppError::Validation(vec![FieldIssue {
-            field: "date".into(),
-            key: "validation.no_rules_on_date",
-            args: vec![("date", e.date.to_string())],
-        }])
-    })?;
-    Ok((date, results))
+    Ok((date, situation))
 }
 
 pub fn rules_lang(lang: Lang) -> RulesLang {

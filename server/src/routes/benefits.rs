@@ -79,7 +79,6 @@ pub async fn evaluate_benefits(
     if !s.evaluations.allow(client) {
         return Err(domain::AppError::TooManyRequests.into());
     }
-    let (date, results) =
-        domain::benefits::evaluate(&s.db, &p.tenant, &input.answers, input.date.as_deref(), lang).await?;
+    let (date, results) = s.benefits.evaluate(&s.db, &p.tenant, &input.answers, input.date.as_deref(), lang).await?;
     Ok(Json(EvaluateOut { date: date.to_string(), results }))
 }
