@@ -10,11 +10,11 @@
 
 pub mod staff;
 
-use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use eligibility::catalogue::{Administration, BenefitResult, Catalogue, Entry, Loaded, CATEGORIES, LEVELS};
 use eligibility::{Answers, Date, Lang as RulesLang, Rulebook};
 use entity::{benefit, benefit_rulebook};
