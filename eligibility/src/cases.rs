@@ -113,7 +113,7 @@ pub fn run(book: &Rulebook, file: &str, lang: Lang) -> Vec<Failure> {
                 failures.push(failure(&t.name, id, message.into()));
                 continue;
             };
-            let got = match evaluate_one(book, rule, &situation, date, lang) {
+            let got = match evaluate_one(rule, &situation, date) {
                 Ok(o) => o,
                 Err(e) => {
                     let message = if it {
@@ -126,7 +126,7 @@ pub fn run(book: &Rulebook, file: &str, lang: Lang) -> Vec<Failure> {
                 }
             };
             if got.status != want.status {
-                let why: Vec<&str> = got.reasons.iter().filter(|r| !r.holds).map(|r| r.text.as_str()).collect();
+                let why: Vec<String> = got.reasons.iter().filter(|r| !r.holds).map(|r| r.text(lang)).collect();
                 let (expected, outcome, missing) =
                     if it { ("atteso", "risulta", "mancano") } else { ("expected", "got", "missing") };
                 let mut message = format!(

@@ -155,7 +155,7 @@ impl Loaded {
             for entry in &admin.benefits {
                 // Publishing guarantees the rule; an entry without one is not offered.
                 let Some(rule) = book.benefit(&entry.code) else { continue };
-                let outcome = evaluate_one(book, rule, s, date, lang)?;
+                let outcome = evaluate_one(rule, s, date)?;
                 out.push(BenefitResult {
                     owner: admin.owner.clone(),
                     administration: admin.name.clone(),
@@ -164,7 +164,7 @@ impl Loaded {
                     reasons: outcome
                         .reasons
                         .into_iter()
-                        .map(|r| ResultReason { holds: r.holds, text: r.text })
+                        .map(|r| ResultReason { holds: r.holds, text: r.text(lang) })
                         .collect(),
                     missing: outcome.missing.into_iter().map(|fact| missing_fact(fact, lang)).collect(),
                     amount: outcome.amount,
@@ -186,13 +186,13 @@ impl Loaded {
     }
 }
 
-fn missing_fact(fact: String, lang: Lang) -> MissingFact {
-    let label = match crate::facts::fact(&fact) {
+fn missing_fact(fact: &str, lang: Lang) -> MissingFact {
+    let label = match crate::facts::fact(fact) {
         Some(def) => def.label(lang).to_string(),
         None => match lang {
             Lang::It => "composizione del nucleo familiare".to_string(),
             Lang::En => "household members".to_string(),
         },
     };
-    MissingFact { fact, label }
+    MissingFact { fact: fact.to_string(), label }
 }

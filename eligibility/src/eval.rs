@@ -4,15 +4,16 @@
 //! with the reasons — which conditions hold, which fail and by how much — and the facts
 //! that would decide it, and its amount where the rules define one.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
-use crate::explain;
+use crate::explain::{self, Limit};
 use crate::facts::{FactDef, Situation, Value};
-use crate::rules::{BenefitRule, Compare, Condition, Expr, Op, Operand, Period, Rulebook};
+use crate::rules::{
+    BenefitRule, Compare, Condition, Expr, Formula, MemberCondition, Op, Operand, Parameter, Period, Rulebook,
+};
 use crate::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -24,28 +25,71 @@ pub enum Status {
     Unknown,
 }
 
-/// One checked condition, in words.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One checked condition, as data: what was compared with what and by how much it
+/// missed. [`Reason::text`] writes it in words, in either language, where it is shown:
+/// a household gets a thousand reasons against a large catalogue, and writing them all
+/// was half the cost of an evaluation.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Reason {
     pub holds: bool,
-    /// The fact checked (`members` for a condition on the household's composition):
-    /// borrowed from the fact list, not copied, for the thousand reasons of a household.
-    pub fact: Cow<'static, str>,
     /// The member (0-based) the check is about, if one.
     pub member: Option<usize>,
     /// How far from the limit, in the fact's unit, when a numeric condition fails.
     pub gap: Option<f64>,
-    pub text: String,
+    pub about: About,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Outcome {
-    pub benefit: String,
+/// What a reason is about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum About {
+    /// A fact compared with a limit.
+    Fact { fact: &'static FactDef, actual: Value, op: Op, limit: Limit },
+    /// `any_member` / `all_members`: how many members meet the condition, how many
+    /// could not be checked, out of `n`.
+    Members { of: Arc<MemberCondition>, any: bool, yes: usize, unknown: usize, n: usize },
+    /// `count_members`, with what was required.
+    Count { of: Arc<MemberCondition>, yes: usize, unknown: usize, op: Op, limit: f64 },
+    /// Who is in the household is needed.
+    CompositionUnknown,
+    /// The measure is not in force on the date.
+    NotInForce { from: Option<Date>, until: Option<Date> },
+}
+
+impl Reason {
+    /// The fact checked: `members` for the household's composition, `date` for a measure
+    /// not in force.
+    pub fn fact(&self) -> &'static str {
+        match &self.about {
+            About::Fact { fact, .. } => fact.name,
+            About::Members { .. } | About::Count { .. } | About::CompositionUnknown => "members",
+            About::NotInForce { .. } => "date",
+        }
+    }
+
+    /// In words: "ISEE 12.300 € supera di 2.160 € la soglia di 10.140 €".
+    pub fn text(&self, lang: Lang) -> String {
+        match &self.about {
+            About::Fact { fact, actual, op, limit } => {
+                explain::compare(lang, fact, self.member, actual, *op, limit, self.holds, self.gap)
+            }
+            About::Members { of, any, yes, unknown, n } => explain::members(lang, of, *any, *yes, *unknown, *n),
+            About::Count { of, yes, unknown, op, limit } => explain::count(lang, of, *yes, *unknown, *op, *limit),
+            About::CompositionUnknown => explain::composition_unknown(lang),
+            About::NotInForce { from, until } => explain::not_in_force(lang, *from, *until),
+        }
+    }
+}
+
+/// One benefit for one household (borrowing the rule's id: nothing is copied that the
+/// caller already has).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome<'r> {
+    pub benefit: &'r str,
     pub status: Status,
     pub reasons: Vec<Reason>,
     /// Facts that would decide it (or give the amount), by name; `members` when the
     /// household's composition is needed.
-    pub missing: Vec<String>,
+    pub missing: Vec<&'static str>,
     /// Euros per `per`, when eligible (or not yet decided) and computable.
     pub amount: Option<f64>,
     pub per: Option<Period>,
@@ -65,68 +109,51 @@ enum Truth {
     Unknown,
 }
 
-struct Found {
-    truth: Truth,
-    reasons: Vec<Reason>,
-}
-
-impl Found {
-    /// One reason about the household's composition.
-    fn about_members(truth: Truth, text: String) -> Found {
-        let reason =
-            Reason { holds: truth == Truth::Yes, fact: Cow::Borrowed("members"), member: None, gap: None, text };
-        Found { truth, reasons: vec![reason] }
-    }
-
-    fn add(&mut self, reasons: Vec<Reason>) {
-        if self.reasons.is_empty() {
-            self.reasons = reasons;
+impl Truth {
+    fn of(holds: bool) -> Truth {
+        if holds {
+            Truth::Yes
         } else {
-            self.reasons.extend(reasons);
+            Truth::No
         }
     }
 }
 
-/// One household on one date against one rulebook.
+/// One household on one date (the rules hold their parameters and formulas).
 struct Ctx<'a> {
-    book: &'a Rulebook,
     s: &'a Situation,
     date: Date,
-    lang: Lang,
+    /// The reasons of the benefit being evaluated, in the order its conditions are
+    /// written; `any` drops those of the ways in it does not need.
+    reasons: Vec<Reason>,
     /// What the benefit being evaluated would need to be decided (repeats allowed:
     /// sorted and deduplicated once, in the outcome).
     missing: Vec<&'static str>,
     /// Inside a member quantifier or an amount: the reasons would be dropped, so none
-    /// are written (most of the cost of an evaluation is writing them).
+    /// are kept.
     quiet: bool,
-    /// Whether reasons are written at all (`decide` needs none).
+    /// Whether reasons are kept at all (`decide` needs none).
     explain: bool,
     /// Household formulas already computed (the same household and date throughout), with
-    /// the facts their computation found missing.
-    formulas: HashMap<&'a str, (Option<f64>, Vec<&'static str>)>,
+    /// the facts their computation found missing; a rulebook has a handful.
+    formulas: Vec<(*const Formula, Option<f64>, Vec<&'static str>)>,
 }
 
 /// Evaluates every benefit of `book` for the household on `date`.
-pub fn evaluate(book: &Rulebook, s: &Situation, date: Date, lang: Lang) -> Result<Vec<Outcome>, EvalError> {
-    let mut ctx = Ctx::new(book, s, date, lang);
+pub fn evaluate<'r>(book: &'r Rulebook, s: &Situation, date: Date) -> Result<Vec<Outcome<'r>>, EvalError> {
+    let mut ctx = Ctx::new(s, date);
     book.benefits.iter().map(|b| ctx.benefit(b)).collect()
 }
 
 /// `evaluate` without the reasons: status, amount and missing facts only, for
 /// re-evaluating many households where only a change of outcome matters.
-pub fn decide(book: &Rulebook, s: &Situation, date: Date) -> Result<Vec<Outcome>, EvalError> {
-    let mut ctx = Ctx { explain: false, ..Ctx::new(book, s, date, Lang::It) };
+pub fn decide<'r>(book: &'r Rulebook, s: &Situation, date: Date) -> Result<Vec<Outcome<'r>>, EvalError> {
+    let mut ctx = Ctx { explain: false, ..Ctx::new(s, date) };
     book.benefits.iter().map(|b| ctx.benefit(b)).collect()
 }
 
-pub fn evaluate_one(
-    book: &Rulebook,
-    b: &BenefitRule,
-    s: &Situation,
-    date: Date,
-    lang: Lang,
-) -> Result<Outcome, EvalError> {
-    Ctx::new(book, s, date, lang).benefit(b)
+pub fn evaluate_one<'r>(b: &'r BenefitRule, s: &Situation, date: Date) -> Result<Outcome<'r>, EvalError> {
+    Ctx::new(s, date).benefit(b)
 }
 
 fn round_cents(x: f64) -> f64 {
@@ -134,33 +161,28 @@ fn round_cents(x: f64) -> f64 {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(book: &'a Rulebook, s: &'a Situation, date: Date, lang: Lang) -> Ctx<'a> {
-        Ctx { book, s, date, lang, missing: Vec::new(), quiet: false, explain: true, formulas: HashMap::new() }
+    fn new(s: &'a Situation, date: Date) -> Ctx<'a> {
+        Ctx { s, date, reasons: Vec::new(), missing: Vec::new(), quiet: false, explain: true, formulas: Vec::new() }
     }
 
-    fn benefit(&mut self, b: &BenefitRule) -> Result<Outcome, EvalError> {
+    fn benefit<'r>(&mut self, b: &'r BenefitRule) -> Result<Outcome<'r>, EvalError> {
         self.missing.clear();
+        self.reasons.clear();
         self.quiet = !self.explain;
-        let (lang, date) = (self.lang, self.date);
+        let date = self.date;
         let outside = b.valid_from.is_some_and(|d| date < d) || b.valid_until.is_some_and(|d| date > d);
         if outside {
-            let reasons = if self.explain {
-                let text = explain::not_in_force(lang, b.valid_from, b.valid_until);
-                vec![Reason { holds: false, fact: Cow::Borrowed("date"), member: None, gap: None, text }]
-            } else {
-                vec![]
-            };
+            self.say(false, None, None, || About::NotInForce { from: b.valid_from, until: b.valid_until });
             return Ok(Outcome {
-                benefit: b.id.clone(),
+                benefit: &b.id,
                 status: Status::NotEligible,
-                reasons,
+                reasons: self.reasons.drain(..).collect(),
                 missing: vec![],
                 amount: None,
                 per: None,
             });
         }
-        let found = self.condition(&b.eligible_if, None)?;
-        let status = match found.truth {
+        let status = match self.condition(&b.eligible_if, None)? {
             Truth::Yes => Status::Eligible,
             Truth::No => Status::NotEligible,
             Truth::Unknown => Status::Unknown,
@@ -177,42 +199,51 @@ impl<'a> Ctx<'a> {
             _ => (None, None),
         };
         Ok(Outcome {
-            benefit: b.id.clone(),
+            benefit: &b.id,
             status,
-            reasons: found.reasons,
+            reasons: self.reasons.drain(..).collect(),
             missing: {
                 self.missing.sort_unstable();
                 self.missing.dedup();
-                self.missing.iter().map(|f| f.to_string()).collect()
+                self.missing.clone()
             },
             amount,
             per,
         })
     }
 
-    fn param(&self, name: &str) -> Result<f64, EvalError> {
-        self.book
-            .parameters
-            .get(name)
-            .and_then(|p| p.on(self.date))
-            .ok_or_else(|| EvalError { parameter: name.to_string(), date: self.date })
+    /// Keeps a reason, unless none are kept here.
+    #[inline]
+    fn say(&mut self, holds: bool, member: Option<usize>, gap: Option<f64>, about: impl FnOnce() -> About) {
+        if !self.quiet {
+            self.reasons.push(Reason { holds, member, gap, about: about() });
+        }
     }
 
-    /// The value of `fact` for the household or member `m`; the age comes from the birth
-    /// date when not stated.
-    fn value(&self, fact: &FactDef, m: Option<usize>) -> Option<Cow<'a, Value>> {
+    fn param(&self, p: &Parameter) -> Result<f64, EvalError> {
+        p.on(self.date).ok_or_else(|| EvalError { parameter: p.name.clone(), date: self.date })
+    }
+
+    /// The value of `fact` stated for the household or member `m`.
+    #[inline(always)]
+    fn stated(&self, fact: &FactDef, m: Option<usize>) -> Option<&'a Value> {
         // The answers outlive this context: borrowing them does not borrow `self`.
         let s: &'a Situation = self.s;
         let facts = match (fact.scope, m) {
             (crate::facts::Scope::Household, _) | (_, None) => &s.household,
             (crate::facts::Scope::Member, Some(i)) => s.members.as_ref()?.get(i)?,
         };
-        match (facts.get(fact), fact.name) {
-            (Some(v), _) => Some(Cow::Borrowed(v)),
-            (None, "age") => match crate::facts::fact("birth_date").and_then(|born| facts.get(born)) {
-                Some(Value::Date(born)) => Some(Cow::Owned(Value::Num(f64::from(born.years_to(self.date).max(0))))),
-                _ => None,
-            },
+        facts.get(fact)
+    }
+
+    /// What can be worked out when `fact` is not stated: the age, from the birth date.
+    #[cold]
+    fn derived(&self, fact: &FactDef, m: Option<usize>) -> Option<Value> {
+        if fact.name != "age" {
+            return None;
+        }
+        match self.stated(crate::facts::fact("birth_date")?, m) {
+            Some(Value::Date(born)) => Some(Value::Num(f64::from(born.years_to(self.date).max(0)))),
             _ => None,
         }
     }
@@ -221,41 +252,36 @@ impl<'a> Ctx<'a> {
         self.s.members.as_ref().map(Vec::len)
     }
 
-    fn condition(&mut self, c: &Condition, m: Option<usize>) -> Result<Found, EvalError> {
+    fn condition(&mut self, c: &Condition, m: Option<usize>) -> Result<Truth, EvalError> {
         match c {
             Condition::All(parts) => {
-                let mut all = Found { truth: Truth::Yes, reasons: vec![] };
+                let mut all = Truth::Yes;
                 for p in parts {
-                    let f = self.condition(p, m)?;
-                    all.truth = match (all.truth, f.truth) {
+                    all = match (all, self.part(p, m)?) {
                         (Truth::No, _) | (_, Truth::No) => Truth::No,
                         (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
                         _ => Truth::Yes,
                     };
-                    all.add(f.reasons);
                 }
                 Ok(all)
             }
             Condition::Any(parts) => {
                 // Every part is evaluated (what is missing anywhere is named), but one
                 // way in is enough: then only its reasons count.
-                let mut any = Found { truth: Truth::No, reasons: vec![] };
-                let mut way_in = None;
+                let start = self.reasons.len();
+                let (mut any, mut way_in) = (Truth::No, None);
                 for p in parts {
-                    let f = self.condition(p, m)?;
-                    match f.truth {
-                        Truth::Yes => way_in = way_in.or(Some(f.reasons)),
-                        Truth::Unknown => {
-                            any.truth = Truth::Unknown;
-                            any.add(f.reasons);
-                        }
-                        Truth::No => any.add(f.reasons),
+                    let from = self.reasons.len();
+                    match self.part(p, m)? {
+                        Truth::Yes => way_in = way_in.or(Some(from..self.reasons.len())),
+                        Truth::Unknown => any = Truth::Unknown,
+                        Truth::No => {}
                     }
                 }
-                Ok(match way_in {
-                    Some(reasons) => Found { truth: Truth::Yes, reasons },
-                    None => any,
-                })
+                let Some(keep) = way_in else { return Ok(any) };
+                self.reasons.truncate(keep.end);
+                self.reasons.drain(start..keep.start);
+                Ok(Truth::Yes)
             }
             Condition::Compare(cmp) => self.compare(cmp, m),
             Condition::AnyMember(of) | Condition::AllMembers(of) => {
@@ -266,7 +292,7 @@ impl<'a> Ctx<'a> {
                 let before = self.missing.len();
                 let loud = std::mem::replace(&mut self.quiet, true);
                 for i in 0..n {
-                    match self.condition(&of.of, Some(i))?.truth {
+                    match self.part(&of.of, Some(i))? {
                         Truth::Yes => yes += 1,
                         Truth::No => no += 1,
                         Truth::Unknown => {}
@@ -283,11 +309,9 @@ impl<'a> Ctx<'a> {
                 if truth != Truth::Unknown {
                     self.missing.truncate(before);
                 }
-                if self.quiet {
-                    return Ok(Found { truth, reasons: vec![] });
-                }
-                let text = explain::members(self.lang, of, any, yes, n - yes - no, n);
-                Ok(Found::about_members(truth, text))
+                let unknown = n - yes - no;
+                self.say(truth == Truth::Yes, None, None, || About::Members { of: of.clone(), any, yes, unknown, n });
+                Ok(truth)
             }
             Condition::CountMembers { of, op, rhs } => {
                 let limit = match rhs {
@@ -295,7 +319,7 @@ impl<'a> Ctx<'a> {
                     Operand::Value(Value::Num(n)) => *n,
                     Operand::Expr(e) => match self.quietly(|ctx| ctx.expr(e, None))? {
                         Some(l) => l,
-                        None => return Ok(Found { truth: Truth::Unknown, reasons: vec![] }),
+                        None => return Ok(Truth::Unknown),
                     },
                     _ => 0.0,
                 };
@@ -305,7 +329,7 @@ impl<'a> Ctx<'a> {
                 let before = self.missing.len();
                 let loud = std::mem::replace(&mut self.quiet, true);
                 for i in 0..n {
-                    match self.condition(&of.of, Some(i))?.truth {
+                    match self.part(&of.of, Some(i))? {
                         Truth::Yes => yes += 1,
                         Truth::Unknown => unknown += 1,
                         Truth::No => {}
@@ -330,12 +354,25 @@ impl<'a> Ctx<'a> {
                 if truth != Truth::Unknown {
                     self.missing.truncate(before);
                 }
-                if self.quiet {
-                    return Ok(Found { truth, reasons: vec![] });
-                }
-                let text = explain::count(self.lang, of, yes, unknown, *op, limit);
-                Ok(Found::about_members(truth, text))
+                self.say(truth == Truth::Yes, None, None, || About::Count {
+                    of: of.clone(),
+                    yes,
+                    unknown,
+                    op: *op,
+                    limit,
+                });
+                Ok(truth)
             }
+        }
+    }
+
+    /// A part of a condition: most are comparisons, made without the extra call through
+    /// `condition`.
+    #[inline(always)]
+    fn part(&mut self, c: &Condition, m: Option<usize>) -> Result<Truth, EvalError> {
+        match c {
+            Condition::Compare(cmp) => self.compare(cmp, m),
+            _ => self.condition(c, m),
         }
     }
 
@@ -346,20 +383,30 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    fn composition_unknown(&mut self) -> Found {
+    fn composition_unknown(&mut self) -> Truth {
         self.missing.push("members");
-        if self.quiet {
-            return Found { truth: Truth::Unknown, reasons: vec![] };
-        }
-        Found::about_members(Truth::Unknown, explain::composition_unknown(self.lang))
+        self.say(false, None, None, || About::CompositionUnknown);
+        Truth::Unknown
     }
 
-    fn compare(&mut self, c: &Compare, m: Option<usize>) -> Result<Found, EvalError> {
-        let Some(actual) = self.value(c.fact, m) else {
-            self.missing.push(c.fact.name);
-            return Ok(Found { truth: Truth::Unknown, reasons: vec![] });
+    // Not inlined: it is the leaf, and the recursion through `all`/`any` stays light.
+    #[inline(never)]
+    fn compare(&mut self, c: &Compare, m: Option<usize>) -> Result<Truth, EvalError> {
+        let derived;
+        let actual = match self.stated(c.fact, m) {
+            Some(v) => v,
+            None => match self.derived(c.fact, m) {
+                Some(v) => {
+                    derived = v;
+                    &derived
+                }
+                None => {
+                    self.missing.push(c.fact.name);
+                    return Ok(Truth::Unknown);
+                }
+            },
         };
-        let (holds, gap, limit) = match (actual.as_ref(), &c.rhs) {
+        let holds = match (actual, &c.rhs) {
             (Value::Num(a), rhs) => {
                 let limit = match rhs {
                     Operand::Param(p) => self.param(p)?,
@@ -367,13 +414,19 @@ impl<'a> Ctx<'a> {
                     Operand::Expr(e) => match self.quietly(|ctx| ctx.expr(e, None))? {
                         Some(l) => l,
                         // The limit itself needs a fact nobody stated (now in `missing`).
-                        None => return Ok(Found { truth: Truth::Unknown, reasons: vec![] }),
+                        None => return Ok(Truth::Unknown),
                     },
                     _ => f64::NAN,
                 };
                 let holds = c.op.holds(*a, limit);
                 let gap = (!holds).then(|| (a - limit).abs());
-                (holds, gap, explain::Limit::Num(limit))
+                self.say(holds, m, gap, || About::Fact {
+                    fact: c.fact,
+                    actual: Value::Num(*a),
+                    op: c.op,
+                    limit: Limit::Num(limit),
+                });
+                holds
             }
             (Value::Date(a), Operand::Value(Value::Date(b))) => {
                 let holds = match c.op {
@@ -384,41 +437,49 @@ impl<'a> Ctx<'a> {
                     Op::Eq => a == b,
                     _ => a != b,
                 };
-                (holds, None, explain::Limit::Date(*b))
+                let about = || About::Fact { fact: c.fact, actual: Value::Date(*a), op: c.op, limit: Limit::Date(*b) };
+                self.say(holds, m, None, about);
+                holds
             }
             (_, Operand::Codes(codes)) => {
-                let Value::Text(t) = actual.as_ref() else { return Ok(Found { truth: Truth::No, reasons: vec![] }) };
-                let inside = codes.iter().any(|c| c == t);
-                (inside == (c.op == Op::In), None, explain::Limit::Codes(codes))
+                let Value::Text(t) = actual else { return Ok(Truth::No) };
+                let holds = codes.iter().any(|c| c == t) == (c.op == Op::In);
+                self.say(holds, m, None, || About::Fact {
+                    fact: c.fact,
+                    actual: Value::Text(t.clone()),
+                    op: c.op,
+                    limit: Limit::Codes(codes.clone()),
+                });
+                holds
             }
             (a, Operand::Value(b)) => {
-                let same = a == b;
-                (same == (c.op == Op::Eq), None, explain::Limit::Value(b))
+                let holds = (a == b) == (c.op == Op::Eq);
+                self.say(holds, m, None, || About::Fact {
+                    fact: c.fact,
+                    actual: a.clone(),
+                    op: c.op,
+                    limit: Limit::Value(b.clone()),
+                });
+                holds
             }
-            (_, Operand::Param(_) | Operand::Expr(_)) => (false, None, explain::Limit::Num(f64::NAN)),
+            (_, Operand::Param(_) | Operand::Expr(_)) => false,
         };
-        let truth = if holds { Truth::Yes } else { Truth::No };
-        if self.quiet {
-            return Ok(Found { truth, reasons: vec![] });
-        }
-        let text = explain::compare(self.lang, c.fact, m, &actual, c.op, &limit, holds, gap);
-        let reason = Reason { holds, fact: Cow::Borrowed(c.fact.name), member: m, gap, text };
-        Ok(Found { truth, reasons: vec![reason] })
+        Ok(Truth::of(holds))
     }
 
     /// A household formula, computed once per evaluation: the facts it found missing
     /// are named again wherever it is used.
-    fn household_formula(&mut self, name: &'a str, e: &'a Expr) -> Result<Option<f64>, EvalError> {
-        if let Some((value, missing)) = self.formulas.get(name) {
-            self.missing.extend(missing.iter().copied());
+    fn household_formula(&mut self, f: &Formula) -> Result<Option<f64>, EvalError> {
+        if let Some((_, value, missing)) = self.formulas.iter().find(|(known, ..)| std::ptr::eq(*known, f)) {
+            self.missing.extend_from_slice(missing);
             return Ok(*value);
         }
         let outer = std::mem::take(&mut self.missing);
-        let value = self.expr(e, None);
+        let value = self.expr(&f.value, None);
         let found = std::mem::replace(&mut self.missing, outer);
         let value = value?;
         self.missing.extend_from_slice(&found);
-        self.formulas.insert(name, (value, found));
+        self.formulas.push((f, value, found));
         Ok(value)
     }
 
@@ -436,13 +497,10 @@ impl<'a> Ctx<'a> {
         Ok(match e {
             Expr::Num(n) => Some(*n),
             Expr::Param(p) => Some(self.param(p)?),
-            Expr::Formula(f) => match self.book.formulas.get_key_value(f) {
-                Some((name, e)) if m.is_none() => self.household_formula(name, e)?,
-                Some((_, e)) => self.expr(e, m)?,
-                None => None,
-            },
-            Expr::Fact(f) => match self.value(f, m).as_deref() {
-                Some(Value::Num(n)) => Some(*n),
+            Expr::Formula(f) if m.is_none() => self.household_formula(f)?,
+            Expr::Formula(f) => self.expr(&f.value, m)?,
+            Expr::Fact(f) => match self.stated(f, m).cloned().or_else(|| self.derived(f, m)) {
+                Some(Value::Num(n)) => Some(n),
                 _ => {
                     self.missing.push(f.name);
                     None
@@ -461,7 +519,7 @@ impl<'a> Ctx<'a> {
                 (Some(_), Some(_)) => Some(0.0),
                 _ => None,
             },
-            Expr::If { cond, then, otherwise } => match self.condition(cond, m)?.truth {
+            Expr::If { cond, then, otherwise } => match self.condition(cond, m)? {
                 Truth::Yes => self.expr(then, m)?,
                 Truth::No => self.expr(otherwise, m)?,
                 Truth::Unknown => None,
@@ -473,7 +531,7 @@ impl<'a> Ctx<'a> {
                 };
                 let mut count = 0.0;
                 for i in 0..n {
-                    match self.condition(of, Some(i))?.truth {
+                    match self.condition(of, Some(i))? {
                         Truth::Yes => count += 1.0,
                         Truth::No => {}
                         Truth::Unknown => return Ok(None),
@@ -488,7 +546,7 @@ impl<'a> Ctx<'a> {
                 };
                 let mut sum = 0.0;
                 for i in 0..n {
-                    match self.condition(of, Some(i))?.truth {
+                    match self.condition(of, Some(i))? {
                         Truth::Yes => match self.expr(value, Some(i))? {
                             Some(v) => sum += v,
                             None => return Ok(None),
@@ -501,35 +559,27 @@ impl<'a> Ctx<'a> {
             }
             Expr::Interpolate { x, points } => {
                 let Some(x) = self.expr(x, m)? else { return Ok(None) };
-                let mut xy = Vec::with_capacity(points.len());
+                // Piecewise linear through the points (x ascending), flat beyond the ends;
+                // every point is computed, as every term of a sum is.
+                let (mut before, mut y) = (None, None);
                 for (px, py) in points {
-                    match (self.expr(px, m)?, self.expr(py, m)?) {
-                        (Some(a), Some(b)) => xy.push((a, b)),
-                        _ => return Ok(None),
+                    let (Some(x1), Some(y1)) = (self.expr(px, m)?, self.expr(py, m)?) else { return Ok(None) };
+                    if y.is_some() {
+                        continue;
                     }
+                    y = match before {
+                        _ if x > x1 => {
+                            before = Some((x1, y1));
+                            None
+                        }
+                        Some((x0, y0)) if x1 != x0 => Some(y0 + (y1 - y0) * (x - x0) / (x1 - x0)),
+                        _ => Some(y1),
+                    };
                 }
-                Some(interpolate(x, &xy))
+                y.or(before.map(|(_, y)| y))
             }
         })
     }
-}
-
-/// Piecewise linear through `xy` (x ascending), flat beyond the first and last points.
-fn interpolate(x: f64, xy: &[(f64, f64)]) -> f64 {
-    let (Some(first), Some(last)) = (xy.first(), xy.last()) else { return 0.0 };
-    if x <= first.0 {
-        return first.1;
-    }
-    if x >= last.0 {
-        return last.1;
-    }
-    for w in xy.windows(2) {
-        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
-        if x <= x1 {
-            return if x1 == x0 { y1 } else { y0 + (y1 - y0) * (x - x0) / (x1 - x0) };
-        }
-    }
-    last.1
 }
 
 #[cfg(test)]
@@ -555,19 +605,27 @@ mod tests {
       ]
     }"#;
 
-    fn run(answers: serde_json::Value, date: &str) -> Vec<Outcome> {
-        let book = Rulebook::parse(BOOK).unwrap();
+    static RULES: std::sync::LazyLock<Rulebook> = std::sync::LazyLock::new(|| Rulebook::parse(BOOK).unwrap());
+
+    fn run(answers: serde_json::Value, date: &str) -> Vec<Outcome<'static>> {
         let s = serde_json::from_value::<Answers>(answers).unwrap().check().unwrap();
-        evaluate(&book, &s, Date::parse(date).unwrap(), Lang::En).unwrap()
+        evaluate(&RULES, &s, Date::parse(date).unwrap()).unwrap()
     }
 
     #[test]
     fn failing_conditions_say_by_how_much() {
         let out = run(json!({"household": {"isee": 12300}, "members": [{"age": 40}, {"age": 8}]}), "2026-03-01");
         assert_eq!(out[0].status, Status::NotEligible);
-        let isee = out[0].reasons.iter().find(|r| r.fact == "isee").unwrap();
-        assert_eq!(isee.text, "ISEE €12,300 is €2,160 above the €10,140 threshold");
+        let isee = out[0].reasons.iter().find(|r| r.fact() == "isee").unwrap();
+        assert_eq!(isee.text(Lang::En), "ISEE €12,300 is €2,160 above the €10,140 threshold");
+        assert_eq!(isee.text(Lang::It), "ISEE 12.300 € supera di 2.160 € la soglia di 10.140 €");
         assert_eq!(isee.gap, Some(2160.0));
+        // The same reason as data, for whoever wants more than the sentence.
+        let About::Fact { actual, op, limit, .. } = &isee.about else { panic!("{isee:?}") };
+        assert_eq!((actual, op, limit), (&Value::Num(12300.0), &Op::Le, &Limit::Num(10140.0)));
+        let members = out[0].reasons.iter().find(|r| r.fact() == "members").unwrap();
+        assert!(matches!(members.about, About::Members { any: true, yes: 1, unknown: 0, n: 2, .. }), "{members:?}");
+        assert_eq!(members.text(Lang::It), "Componenti con età < 18: 1");
         assert!(out[0].missing.is_empty());
         assert_eq!(out[0].amount, None);
     }
@@ -593,10 +651,10 @@ mod tests {
         assert_eq!(out[0].missing, ["isee"]);
         assert_eq!(out[0].amount, Some(100.0), "the amount does not depend on the ISEE");
         let out = run(json!({"household": {"isee": 5000}}), "2026-01-01");
-        assert_eq!((out[0].status, out[0].missing.clone()), (Status::Unknown, vec!["members".to_string()]));
+        assert_eq!((out[0].status, out[0].missing.clone()), (Status::Unknown, vec!["members"]));
         // A member of unknown age: can't tell, unless another member decides it.
         let out = run(json!({"household": {"isee": 5000}, "members": [{"age": 30}, {}]}), "2026-01-01");
-        assert_eq!((out[0].status, out[0].missing.clone()), (Status::Unknown, vec!["age".to_string()]));
+        assert_eq!((out[0].status, out[0].missing.clone()), (Status::Unknown, vec!["age"]));
         let out = run(json!({"household": {"isee": 5000}, "members": [{"age": 65}, {}]}), "2026-01-01");
         assert_eq!(out[0].status, Status::Eligible);
         assert_eq!(out[0].amount, None, "how many children is unknown");
@@ -615,7 +673,7 @@ mod tests {
         ] {
             let s = serde_json::from_value::<Answers>(answers).unwrap().check().unwrap();
             let date = Date::parse("2026-03-01").unwrap();
-            let explained = evaluate(&book, &s, date, Lang::It).unwrap();
+            let explained = evaluate(&book, &s, date).unwrap();
             let decided = decide(&book, &s, date).unwrap();
             for (e, d) in explained.iter().zip(&decided) {
                 assert!(d.reasons.is_empty());

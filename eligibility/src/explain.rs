@@ -1,17 +1,20 @@
 //! Reasons in words, in Italian or English: "ISEE 12.300 € supera di 2.160 € la soglia
 //! di 10.140 €". Kept in the engine so that the widget and the server say the same thing.
 
+use std::sync::Arc;
+
 use crate::date::Date;
 use crate::facts::{FactDef, Kind, Value};
 use crate::rules::{Condition, MemberCondition, Op};
 use crate::Lang;
 
 /// What a fact was compared with.
-pub enum Limit<'a> {
+#[derive(Clone, Debug, PartialEq)]
+pub enum Limit {
     Num(f64),
     Date(Date),
-    Codes(&'a [String]),
-    Value(&'a Value),
+    Codes(Arc<[String]>),
+    Value(Value),
 }
 
 /// `12.300 €` / `€12,300`; cents only when there are some.
@@ -150,7 +153,7 @@ pub fn compare(
     member: Option<usize>,
     actual: &Value,
     op: Op,
-    limit: &Limit<'_>,
+    limit: &Limit,
     holds: bool,
     gap: Option<f64>,
 ) -> String {
@@ -201,7 +204,7 @@ pub fn compare(
             }
         }
         Limit::Value(v) => {
-            let want = match (*v, op) {
+            let want = match (v, op) {
                 (Value::Bool(b), Op::Ne) => yes_no(lang, !b).to_string(),
                 _ => show(lang, fact, v),
             };
@@ -244,7 +247,7 @@ pub fn describe(lang: Lang, c: &Condition) -> String {
                     }
                 }
                 crate::rules::Operand::Value(v) => format!("{label} {} {}", cmp.op.symbol(), show(lang, cmp.fact, v)),
-                crate::rules::Operand::Param(p) => format!("{label} {} {p}", cmp.op.symbol()),
+                crate::rules::Operand::Param(p) => format!("{label} {} {}", cmp.op.symbol(), p.name),
                 crate::rules::Operand::Expr(_) => format!("{label} {} …", cmp.op.symbol()),
                 crate::rules::Operand::Codes(codes) => {
                     let list = either(lang, codes);

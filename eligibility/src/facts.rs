@@ -44,6 +44,7 @@ pub struct FactDef {
 
 impl FactDef {
     /// Its position in `FACTS`: the slot of its value in `Facts`.
+    #[inline]
     pub fn index(&self) -> usize {
         // Rules hold references into `FACTS` (from `fact`): the offset is the position.
         let offset = (self as *const FactDef as usize).wrapping_sub(FACTS.as_ptr() as usize) / size_of::<FactDef>();
@@ -188,6 +189,7 @@ pub struct Situation {
 pub struct Facts(Vec<Option<Value>>);
 
 impl Facts {
+    #[inline]
     pub fn get(&self, def: &FactDef) -> Option<&Value> {
         self.0.get(def.index())?.as_ref()
     }

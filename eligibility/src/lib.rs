@@ -4,7 +4,8 @@
 //!   what is not answered is unknown, never zero.
 //! - [`rules`]: benefit rules as data — conditions over facts and over the members,
 //!   amounts, parameters with dated values — checked on load, errors by line.
-//! - [`eval`]: three-valued evaluation with the reasons and the facts that would decide.
+//! - [`eval`]: three-valued evaluation with the reasons (as data, written in words on
+//!   demand) and the facts that would decide.
 //! - [`catalogue`]: the published catalogue of a tenant (rules and entries of each
 //!   administration above it) evaluated as a whole — by the server and by the widget.
 //! - [`cases`]: test cases in the spirit of OpenFisca's YAML tests (situation and date →
@@ -22,7 +23,7 @@ pub mod json;
 pub mod rules;
 
 pub use date::Date;
-pub use eval::{decide, evaluate, Outcome, Reason, Status};
+pub use eval::{decide, evaluate, About, Outcome, Reason, Status};
 pub use facts::{Answers, Situation};
 pub use rules::Rulebook;
 

@@ -14,6 +14,7 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::date::Date;
 use crate::facts::{fact, FactDef, Kind, Scope, Value};
@@ -92,9 +93,9 @@ impl Op {
 pub enum Operand {
     Value(Value),
     /// A number whose value depends on the date.
-    Param(String),
-    /// Codes, for `in` and `not_in`.
-    Codes(Vec<String>),
+    Param(Arc<Parameter>),
+    /// Codes, for `in` and `not_in` (shared with the reasons that quote them).
+    Codes(Arc<[String]>),
     /// A computed limit (`"expr"`): the ADI's income ceiling is 6 500 € times its scale.
     Expr(Box<Expr>),
 }
@@ -114,9 +115,10 @@ pub enum Condition {
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Compare(Compare),
-    AnyMember(Box<MemberCondition>),
-    AllMembers(Box<MemberCondition>),
-    CountMembers { of: Box<MemberCondition>, op: Op, rhs: Operand },
+    // Shared (`Arc`): the reasons about the members quote the condition.
+    AnyMember(Arc<MemberCondition>),
+    AllMembers(Arc<MemberCondition>),
+    CountMembers { of: Arc<MemberCondition>, op: Op, rhs: Operand },
 }
 
 impl Condition {
@@ -125,8 +127,12 @@ impl Condition {
             Condition::All(list) => Condition::Any(list.into_iter().map(Condition::negated).collect()),
             Condition::Any(list) => Condition::All(list.into_iter().map(Condition::negated).collect()),
             Condition::Compare(c) => Condition::Compare(Compare { op: c.op.negated(), ..c }),
-            Condition::AnyMember(c) => Condition::AllMembers(MemberCondition::new(c.of.negated())),
-            Condition::AllMembers(c) => Condition::AnyMember(MemberCondition::new(c.of.negated())),
+            Condition::AnyMember(c) => {
+                Condition::AllMembers(MemberCondition::new(Arc::unwrap_or_clone(c).of.negated()))
+            }
+            Condition::AllMembers(c) => {
+                Condition::AnyMember(MemberCondition::new(Arc::unwrap_or_clone(c).of.negated()))
+            }
             Condition::CountMembers { of, op, rhs } => Condition::CountMembers { of, op: op.negated(), rhs },
         }
     }
@@ -141,9 +147,9 @@ pub struct MemberCondition {
 }
 
 impl MemberCondition {
-    fn new(of: Condition) -> Box<MemberCondition> {
+    fn new(of: Condition) -> Arc<MemberCondition> {
         let described = [crate::explain::describe(Lang::It, &of), crate::explain::describe(Lang::En, &of)];
-        Box::new(MemberCondition { of, described })
+        Arc::new(MemberCondition { of, described })
     }
 
     /// `età < 18`, `disabilità certificata`.
@@ -159,9 +165,9 @@ impl MemberCondition {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
     Num(f64),
-    Param(String),
-    /// A formula of the rulebook, by name.
-    Formula(String),
+    Param(Arc<Parameter>),
+    /// A formula of the rulebook.
+    Formula(Arc<Formula>),
     /// A numeric fact (of the household, or also of the member inside `sum_members`).
     Fact(&'static FactDef),
     Add(Vec<Expr>),
@@ -212,9 +218,11 @@ pub struct BenefitRule {
     pub amount: Option<Amount>,
 }
 
-/// A parameter's values, each in force from its date until the next.
+/// A parameter's values, each in force from its date until the next. The rules that
+/// use it hold it (`Arc`), so evaluating never looks it up by name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parameter {
+    pub name: String,
     pub line: u32,
     pub values: Vec<(Date, f64)>,
 }
@@ -224,6 +232,13 @@ impl Parameter {
     pub fn on(&self, date: Date) -> Option<f64> {
         self.values.iter().rev().find(|(from, _)| *from <= date).map(|(_, v)| *v)
     }
+}
+
+/// A named amount used by several rules (`{"formula": "adi.ceiling"}`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Formula {
+    pub name: String,
+    pub value: Expr,
 }
 
 /// A small rulebook to start from, shown to staff in the rules editor's guide (its test
@@ -251,10 +266,10 @@ pub const EXAMPLE: &str = r#"{
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rulebook {
-    pub parameters: BTreeMap<String, Parameter>,
+    pub parameters: BTreeMap<String, Arc<Parameter>>,
     /// Named amounts used by several rules (`{"formula": "adi.ceiling"}`), each defined
     /// before its first use.
-    pub formulas: BTreeMap<String, Expr>,
+    pub formulas: BTreeMap<String, Arc<Formula>>,
     pub benefits: Vec<BenefitRule>,
 }
 
@@ -444,7 +459,7 @@ impl Rulebook {
         let mut book = Rulebook::default();
         if let Some(p) = get(members, "parameters") {
             for (name, node) in object(p, &[], "")? {
-                book.parameters.insert(name.clone(), parameter(node)?);
+                book.parameters.insert(name.clone(), Arc::new(parameter(name, node)?));
             }
         }
         if let Some(f) = get(members, "formulas") {
@@ -456,8 +471,8 @@ impl Rulebook {
                 let before = pending.len();
                 let mut last_error = None;
                 pending.retain(|(name, node)| match expr(node, &book, Scope::Household) {
-                    Ok(e) => {
-                        book.formulas.insert(name.clone(), e);
+                    Ok(value) => {
+                        book.formulas.insert(name.clone(), Arc::new(Formula { name: name.clone(), value }));
                         false
                     }
                     Err(e) => {
@@ -499,8 +514,8 @@ impl Rulebook {
     /// Every fact some benefit's condition or amount reads (through formulas too).
     pub fn facts_used(&self) -> BTreeSet<&'static str> {
         let mut out = BTreeSet::new();
-        for e in self.formulas.values() {
-            e.facts(&mut out);
+        for f in self.formulas.values() {
+            f.value.facts(&mut out);
         }
         for b in &self.benefits {
             b.eligible_if.facts(&mut out);
@@ -602,7 +617,7 @@ fn date(node: &Node) -> Res<Date> {
     Date::parse(text).ok_or(RuleError { line: node.line, problem: Problem::BadDate(text.to_string()) })
 }
 
-fn parameter(node: &Node) -> Res<Parameter> {
+fn parameter(name: &str, node: &Node) -> Res<Parameter> {
     let members = object(node, &["values", "unit", "source", "description"], "values, unit, source, description")?;
     let values = get(members, "values").ok_or(RuleError { line: node.line, problem: Problem::Missing("values") })?;
     let Json::Arr(list) = &values.value else { return err(values.line, Problem::Expected("[ … ]")) };
@@ -614,7 +629,7 @@ fn parameter(node: &Node) -> Res<Parameter> {
         out.push((date(from)?, number(value)?));
     }
     out.sort_by_key(|(d, _)| *d);
-    Ok(Parameter { line: node.line, values: out })
+    Ok(Parameter { name: name.to_string(), line: node.line, values: out })
 }
 
 const BENEFIT_KEYS: &[&str] = &["id", "valid_from", "valid_until", "eligible_if", "amount", "note"];
@@ -663,7 +678,7 @@ fn condition(node: &Node, book: &Rulebook, scope: Scope) -> Res<Condition> {
         .into_iter()
         .find(|k| get(m, k).is_some())
         .ok_or(RuleError { line: node.line, problem: Problem::Expected(CONDITION_KEYS) })?;
-    let member = |inner: &Node| -> Res<Box<MemberCondition>> {
+    let member = |inner: &Node| -> Res<Arc<MemberCondition>> {
         if scope == Scope::Member {
             return err(inner.line, Problem::Expected("a condition on the member (no nested member quantifier)"));
         }
@@ -753,10 +768,10 @@ fn comparison(node: &Node, m: &[(String, Node)], book: &Rulebook, def: Option<&'
             if !numeric {
                 return err(p.line, Problem::TypeMismatch { fact: name, expected: "a value, not a parameter" });
             }
-            if !book.parameters.contains_key(p_name) {
+            let Some(param) = book.parameters.get(p_name) else {
                 return err(p.line, Problem::UnknownParameter(p_name.into()));
-            }
-            Ok((op, Operand::Param(p_name.into())))
+            };
+            Ok((op, Operand::Param(param.clone())))
         }
         (Some(v), None) => {
             if set {
@@ -765,7 +780,7 @@ fn comparison(node: &Node, m: &[(String, Node)], book: &Rulebook, def: Option<&'
                 for item in items {
                     out.push(code_of(item, def)?);
                 }
-                return Ok((op, Operand::Codes(out)));
+                return Ok((op, Operand::Codes(out.into())));
             }
             let value = match def {
                 None => Value::Num(number(v)?),
@@ -827,18 +842,18 @@ fn expr(node: &Node, book: &Rulebook, scope: Scope) -> Res<Expr> {
         "param" => {
             only(&["param"])?;
             let name = string(inner)?;
-            if !book.parameters.contains_key(name) {
+            let Some(param) = book.parameters.get(name) else {
                 return err(inner.line, Problem::UnknownParameter(name.into()));
-            }
-            Expr::Param(name.into())
+            };
+            Expr::Param(param.clone())
         }
         "formula" => {
             only(&["formula"])?;
             let name = string(inner)?;
-            if !book.formulas.contains_key(name) {
+            let Some(formula) = book.formulas.get(name) else {
                 return err(inner.line, Problem::UnknownFormula(name.into()));
-            }
-            Expr::Formula(name.into())
+            };
+            Expr::Formula(formula.clone())
         }
         "fact" => {
             only(&["fact"])?;
