@@ -79,12 +79,15 @@ pub struct Failure {
 /// `lang`. A test file that cannot be read is one failure naming the problem.
 pub fn run(book: &Rulebook, file: &str, lang: Lang) -> Vec<Failure> {
     let it = lang == Lang::It;
+    let at = if it { "riga" } else { "line" };
+    // The rules' own parser first: its syntax errors come in both languages.
+    if let Err(e) = crate::json::parse(file) {
+        let message = if it { e.message_it } else { e.message };
+        return vec![failure("(file)", "", format!("{at} {}: {message}", e.line))];
+    }
     let tests: TestFile = match serde_json::from_str(file) {
         Ok(t) => t,
-        Err(e) => {
-            let at = if it { "riga" } else { "line" };
-            return vec![failure("(file)", "", format!("{at} {}: {e}", e.line()))];
-        }
+        Err(e) => return vec![failure("(file)", "", format!("{at} {}: {}", e.line(), shape_error(&e, lang)))],
     };
     let mut failures = Vec::new();
     for t in &tests.tests {
@@ -100,7 +103,8 @@ pub fn run(book: &Rulebook, file: &str, lang: Lang) -> Vec<Failure> {
         let situation = match t.answers.check() {
             Ok(s) => s,
             Err(errors) => {
-                let list: Vec<String> = errors.iter().map(|e| format!("{} ({})", e.field, e.problem)).collect();
+                let list: Vec<String> =
+                    errors.iter().map(|e| format!("{} ({})", e.field, problem_words(&e.problem, lang))).collect();
                 let what = if it { "risposte non valide" } else { "invalid answers" };
                 failures.push(failure(&t.name, "", format!("{what}: {}", list.join(", "))));
                 continue;
@@ -167,6 +171,70 @@ pub fn coverage(file: &str) -> (usize, Vec<String>) {
     (tests.tests.len(), checked)
 }
 
+/// A test file of the wrong shape (a missing or unknown field, a wrong type or status),
+/// as serde says it, in Italian where it follows serde's usual wording.
+fn shape_error(e: &serde_json::Error, lang: Lang) -> String {
+    let full = e.to_string();
+    // Serde ends with " at line L column C": the line is given before.
+    let message = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m);
+    if lang == Lang::En {
+        return message.to_string();
+    }
+    const PHRASES: &[(&str, &str)] = &[
+        ("missing field ", "manca il campo "),
+        ("unknown field ", "campo sconosciuto "),
+        ("unknown variant ", "valore sconosciuto "),
+        ("duplicate field ", "campo ripetuto "),
+        ("invalid type: ", "tipo non valido: "),
+        ("invalid value: ", "valore non valido: "),
+        (", expected one of ", "; ammessi: "),
+        (", expected ", "; atteso "),
+        ("there are no fields", "nessun campo ammesso"),
+        ("a string", "un testo"),
+        ("string ", "testo "),
+        ("a sequence", "un elenco"),
+        ("sequence", "elenco"),
+        ("a map", "un oggetto"),
+        ("map", "oggetto"),
+        ("floating point ", "numero "),
+        ("integer ", "numero "),
+        ("boolean ", "vero/falso "),
+        ("f64", "un numero"),
+    ];
+    let mut out = message.to_string();
+    for (en, it) in PHRASES {
+        out = out.replace(en, it);
+    }
+    // `x` → «x».
+    let mut quoted = String::with_capacity(out.len());
+    for (i, part) in out.split('`').enumerate() {
+        if i > 0 {
+            quoted.push(if i % 2 == 1 { '«' } else { '»' });
+        }
+        quoted.push_str(part);
+    }
+    quoted
+}
+
+/// An answer's problem (`facts::AnswerError::problem`), in words.
+fn problem_words(problem: &str, lang: Lang) -> &str {
+    let words = match problem {
+        "unknown_fact" => ("domanda sconosciuta", "unknown fact"),
+        "wrong_type" => ("tipo non valido", "wrong type"),
+        "out_of_range" => ("valore fuori dai limiti", "out of range"),
+        "unknown_code" => ("codice sconosciuto", "unknown code"),
+        "bad_date" => ("data non valida", "not a YYYY-MM-DD date"),
+        "too_many_members" => ("troppi componenti", "too many members"),
+        "no_members" => ("nessun componente", "no members"),
+        other => return other,
+    };
+    if lang == Lang::It {
+        words.0
+    } else {
+        words.1
+    }
+}
+
 fn status_words(status: Status, lang: Lang) -> &'static str {
     match (status, lang) {
         (Status::Eligible, Lang::It) => "ammesso",
@@ -217,9 +285,8 @@ mod tests {
         assert!(failures[0]
             .starts_with("wrong status: expected «eligible», got «not eligible» (ISEE €12,000 is €2,000 above"));
         assert!(failures[1].starts_with("wrong amount: expected amount 99.99, got 100"));
-        assert!(failures[2].contains("household.isee (out_of_range)"));
+        assert!(failures[2].contains("household.isee (out of range)"));
         assert!(failures[3].contains("no such benefit"));
-        assert_eq!(run(&book, "{\"tests\": [}", Lang::En)[0].message, "line 1: expected value at line 1 column 12");
         let italian = run(
             &book,
             r#"{"tests": [{"name": "x", "date": "2026-01-01", "answers": {"household": {"isee": 12000}},
@@ -227,5 +294,32 @@ mod tests {
             Lang::It,
         );
         assert!(italian[0].message.starts_with("atteso «ammesso», risulta «non ammesso» (ISEE"), "{italian:?}");
+    }
+
+    #[test]
+    fn unreadable_files_are_explained_in_italian() {
+        let book = Rulebook::parse(crate::rules::EXAMPLE).unwrap();
+        let message = |file: &str, lang| run(&book, file, lang).remove(0).message;
+        assert!(message("{\"tests\": [}", Lang::It).starts_with("riga 1: "));
+        assert!(message("{\"tests\": [}", Lang::En).starts_with("line 1: "));
+        let no_date = "{\"tests\": [\n{\"name\": \"x\", \"answers\": {}, \"expect\": {}}]}";
+        assert_eq!(message(no_date, Lang::It), "riga 2: manca il campo «date»");
+        assert_eq!(message(no_date, Lang::En), "line 2: missing field `date`");
+        let bad_status = r#"{"tests": [{"name": "x", "date": "2026-01-01", "answers": {},
+            "expect": {"contributo_figli": {"status": "si"}}}]}"#;
+        assert_eq!(
+            message(bad_status, Lang::It),
+            "riga 2: valore sconosciuto «si»; ammessi: «eligible», «not_eligible», «unknown»"
+        );
+        let extra = r#"{"tests": [{"name": "x", "date": "2026-01-01", "answers": {}, "expect": {}, "note": 1}]}"#;
+        assert_eq!(
+            message(extra, Lang::It),
+            "riga 1: campo sconosciuto «note»; ammessi: «name», «date», «answers», «expect»"
+        );
+        let wrong_type = r#"{"tests": [{"name": 5, "date": "2026-01-01", "answers": {}, "expect": {}}]}"#;
+        assert_eq!(message(wrong_type, Lang::It), "riga 1: tipo non valido: numero «5»; atteso un testo");
+        let answers = r#"{"tests": [{"name": "x", "date": "2026-01-01", "answers": {"household": {"isee": -1}},
+            "expect": {"contributo_figli": {"status": "unknown"}}}]}"#;
+        assert_eq!(message(answers, Lang::It), "risposte non valide: household.isee (valore fuori dai limiti)");
     }
 }

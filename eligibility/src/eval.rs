@@ -135,7 +135,8 @@ struct Ctx<'a> {
     /// Whether reasons are kept at all (`decide` needs none).
     explain: bool,
     /// Household formulas already computed (the same household and date throughout), with
-    /// the facts their computation found missing; a rulebook has a handful.
+    /// the facts their computation found missing; found by identity (each formula is one
+    /// `Arc` shared by the rules using it), and a rulebook has a handful.
     formulas: Vec<(*const Formula, Option<f64>, Vec<&'static str>)>,
 }
 

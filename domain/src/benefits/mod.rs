@@ -327,11 +327,10 @@ pub fn rules_lang(lang: Lang) -> RulesLang {
     }
 }
 
-/// Today in Italy (the date the rules are applied on by default). Italy is UTC+1, +2 in
-/// summer: taken as +1, a summer night turns the date an hour late.
+/// Today in Italy, summer time included (the date the rules are applied on by default).
 pub fn today() -> Result<Date> {
     use chrono::Datelike;
-    let now = (Utc::now() + chrono::Duration::hours(1)).date_naive();
+    let now = crate::cases::today();
     Date::new(now.year(), now.month(), now.day()).ok_or_else(|| AppError::Internal(format!("date {now}")))
 }
 
