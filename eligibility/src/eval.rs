@@ -45,10 +45,10 @@ pub enum About {
     /// A fact compared with a limit.
     Fact { fact: &'static FactDef, actual: Value, op: Op, limit: Limit },
     /// `any_member` / `all_members`: how many members meet the condition, how many
-    /// could not be checked, out of `n`.
-    Members { of: Arc<MemberCondition>, any: bool, yes: usize, unknown: usize, n: usize },
+    /// could not be checked, out of `n`; on `date` (the condition may quote a parameter).
+    Members { of: Arc<MemberCondition>, any: bool, yes: usize, unknown: usize, n: usize, date: Date },
     /// `count_members`, with what was required.
-    Count { of: Arc<MemberCondition>, yes: usize, unknown: usize, op: Op, limit: f64 },
+    Count { of: Arc<MemberCondition>, yes: usize, unknown: usize, op: Op, limit: f64, date: Date },
     /// Who is in the household is needed.
     CompositionUnknown,
     /// The measure is not in force on the date.
@@ -72,8 +72,12 @@ impl Reason {
             About::Fact { fact, actual, op, limit } => {
                 explain::compare(lang, fact, self.member, actual, *op, limit, self.holds, self.gap)
             }
-            About::Members { of, any, yes, unknown, n } => explain::members(lang, of, *any, *yes, *unknown, *n),
-            About::Count { of, yes, unknown, op, limit } => explain::count(lang, of, *yes, *unknown, *op, *limit),
+            About::Members { of, any, yes, unknown, n, date } => {
+                explain::members(lang, of, *any, *yes, *unknown, *n, *date)
+            }
+            About::Count { of, yes, unknown, op, limit, date } => {
+                explain::count(lang, of, *yes, *unknown, *op, *limit, *date)
+            }
             About::CompositionUnknown => explain::composition_unknown(lang),
             About::NotInForce { from, until } => explain::not_in_force(lang, *from, *until),
         }
@@ -311,7 +315,15 @@ impl<'a> Ctx<'a> {
                     self.missing.truncate(before);
                 }
                 let unknown = n - yes - no;
-                self.say(truth == Truth::Yes, None, None, || About::Members { of: of.clone(), any, yes, unknown, n });
+                let date = self.date;
+                self.say(truth == Truth::Yes, None, None, || About::Members {
+                    of: of.clone(),
+                    any,
+                    yes,
+                    unknown,
+                    n,
+                    date,
+                });
                 Ok(truth)
             }
             Condition::CountMembers { of, op, rhs } => {
@@ -355,12 +367,14 @@ impl<'a> Ctx<'a> {
                 if truth != Truth::Unknown {
                     self.missing.truncate(before);
                 }
+                let date = self.date;
                 self.say(truth == Truth::Yes, None, None, || About::Count {
                     of: of.clone(),
                     yes,
                     unknown,
                     op: *op,
                     limit,
+                    date,
                 });
                 Ok(truth)
             }
@@ -681,6 +695,28 @@ mod tests {
                 assert_eq!((&e.status, e.amount, &e.missing), (&d.status, d.amount, &d.missing));
             }
         }
+    }
+
+    #[test]
+    fn conditions_on_members_read_as_people_would_say_them() {
+        // A parameter is quoted at its value on the date, not by its name; counting the
+        // members themselves needs no "with".
+        let book = Rulebook::parse(
+            r#"{"parameters": {"age_min": {"values": [{"from": "2025-01-01", "value": 65}, {"from": "2026-01-01", "value": 67}]}},
+                "benefits": [
+                  {"id": "elderly", "eligible_if": {"any_member": {"fact": "age", "op": ">=", "param": "age_min"}}},
+                  {"id": "large", "eligible_if": {"count_members": {"all": []}, "op": ">=", "value": 3}}]}"#,
+        )
+        .unwrap();
+        let s =
+            serde_json::from_value::<Answers>(json!({"members": [{"age": 66}, {"age": 30}]})).unwrap().check().unwrap();
+        let texts = |date: &str, lang| -> Vec<String> {
+            let out = evaluate(&book, &s, Date::parse(date).unwrap()).unwrap();
+            out.iter().map(|o| o.reasons[0].text(lang)).collect()
+        };
+        assert_eq!(texts("2025-06-01", Lang::It), ["Componenti con età ≥ 65: 1", "Componenti: 2 (richiesto ≥ 3)"]);
+        assert_eq!(texts("2026-06-01", Lang::It), ["Nessun componente con età ≥ 67", "Componenti: 2 (richiesto ≥ 3)"]);
+        assert_eq!(texts("2026-06-01", Lang::En), ["No member with age ≥ 67", "Members: 2 (required ≥ 3)"]);
     }
 
     #[test]

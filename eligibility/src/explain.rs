@@ -232,7 +232,8 @@ fn cat(parts: &[&str]) -> String {
 }
 
 /// A member condition in a few words: `età < 18`, `disabilità certificata`.
-pub fn describe(lang: Lang, c: &Condition) -> String {
+/// With `date`, a parameter is given by its value then; without, by its name.
+pub fn describe(lang: Lang, c: &Condition, date: Option<Date>) -> String {
     let it = lang == Lang::It;
     match c {
         Condition::Compare(cmp) => {
@@ -247,7 +248,10 @@ pub fn describe(lang: Lang, c: &Condition) -> String {
                     }
                 }
                 crate::rules::Operand::Value(v) => format!("{label} {} {}", cmp.op.symbol(), show(lang, cmp.fact, v)),
-                crate::rules::Operand::Param(p) => format!("{label} {} {}", cmp.op.symbol(), p.name),
+                crate::rules::Operand::Param(p) => match date.and_then(|d| p.on(d)) {
+                    Some(v) => format!("{label} {} {}", cmp.op.symbol(), show(lang, cmp.fact, &Value::Num(v))),
+                    None => format!("{label} {} {}", cmp.op.symbol(), p.name),
+                },
                 crate::rules::Operand::Expr(_) => format!("{label} {} …", cmp.op.symbol()),
                 crate::rules::Operand::Codes(codes) => {
                     let list = either(lang, codes);
@@ -260,11 +264,11 @@ pub fn describe(lang: Lang, c: &Condition) -> String {
             }
         }
         Condition::All(parts) => {
-            parts.iter().map(|p| describe(lang, p)).collect::<Vec<_>>().join(if it { " e " } else { " and " })
+            parts.iter().map(|p| describe(lang, p, date)).collect::<Vec<_>>().join(if it { " e " } else { " and " })
         }
         Condition::Any(parts) => {
             let joined =
-                parts.iter().map(|p| describe(lang, p)).collect::<Vec<_>>().join(if it { " o " } else { " or " });
+                parts.iter().map(|p| describe(lang, p, date)).collect::<Vec<_>>().join(if it { " o " } else { " or " });
             format!("({joined})")
         }
         // Member quantifiers do not nest (the loader refuses it).
@@ -283,18 +287,37 @@ fn with_unknown(mut text: String, lang: Lang, unknown: usize) -> String {
     text
 }
 
-/// `any_member` / `all_members`, summed up.
-pub fn members(lang: Lang, of: &MemberCondition, any: bool, yes: usize, unknown: usize, n: usize) -> String {
-    let d = of.described(lang);
+/// ` con età < 18` / ` with age < 18`; nothing for a condition every member meets
+/// (`{"all": []}`: the members themselves).
+fn with(lang: Lang, d: &str) -> String {
+    match (d.is_empty(), lang) {
+        (true, _) => String::new(),
+        (false, Lang::It) => format!(" con {d}"),
+        (false, Lang::En) => format!(" with {d}"),
+    }
+}
+
+/// `any_member` / `all_members`, summed up (parameters at their value on `date`).
+pub fn members(
+    lang: Lang,
+    of: &MemberCondition,
+    any: bool,
+    yes: usize,
+    unknown: usize,
+    n: usize,
+    date: Date,
+) -> String {
+    let d = of.described(lang, date);
+    let w = with(lang, &d);
     let no = n - yes - unknown;
     let it = lang == Lang::It;
     let text = match (any, yes, no, it) {
-        (true, 0, _, true) if unknown == 0 => format!("Nessun componente con {d}"),
-        (true, 0, _, false) if unknown == 0 => format!("No member with {d}"),
-        (true, y, _, true) => format!("Componenti con {d}: {y}"),
-        (true, y, _, false) => format!("Members with {d}: {y}"),
-        (false, _, 0, true) => format!("Tutti i componenti con {d}"),
-        (false, _, 0, false) => format!("All members with {d}"),
+        (true, 0, _, true) if unknown == 0 => format!("Nessun componente{w}"),
+        (true, 0, _, false) if unknown == 0 => format!("No member{w}"),
+        (true, y, _, true) => format!("Componenti{w}: {y}"),
+        (true, y, _, false) => format!("Members{w}: {y}"),
+        (false, _, 0, true) => format!("Tutti i componenti{w}"),
+        (false, _, 0, false) => format!("All members{w}"),
         (false, _, x, true) => format!("Componenti senza {d}: {x}"),
         (false, _, x, false) => format!("Members without {d}: {x}"),
     };
@@ -302,12 +325,12 @@ pub fn members(lang: Lang, of: &MemberCondition, any: bool, yes: usize, unknown:
 }
 
 /// `count_members`, with what was required.
-pub fn count(lang: Lang, of: &MemberCondition, yes: usize, unknown: usize, op: Op, limit: f64) -> String {
-    let d = of.described(lang);
+pub fn count(lang: Lang, of: &MemberCondition, yes: usize, unknown: usize, op: Op, limit: f64, date: Date) -> String {
+    let w = with(lang, &of.described(lang, date));
     let l = number(lang, limit);
     let text = match lang {
-        Lang::It => format!("Componenti con {d}: {yes} (richiesto {} {l})", op.symbol()),
-        Lang::En => format!("Members with {d}: {yes} (required {} {l})", op.symbol()),
+        Lang::It => format!("Componenti{w}: {yes} (richiesto {} {l})", op.symbol()),
+        Lang::En => format!("Members{w}: {yes} (required {} {l})", op.symbol()),
     };
     with_unknown(text, lang, unknown)
 }

@@ -13,6 +13,7 @@
 //!     "amount": { "per": "month", "value": { "mul": [ 50, { "count_members": { "fact": "age", "op": "<", "value": 18 } } ] } } } ] }
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -122,6 +123,18 @@ pub enum Condition {
 }
 
 impl Condition {
+    /// Whether a comparison in it takes its limit from a parameter.
+    fn quotes_parameter(&self) -> bool {
+        match self {
+            Condition::All(list) | Condition::Any(list) => list.iter().any(Condition::quotes_parameter),
+            Condition::Compare(c) => matches!(c.rhs, Operand::Param(_)),
+            Condition::CountMembers { rhs: Operand::Param(_), .. } => true,
+            Condition::AnyMember(c) | Condition::AllMembers(c) | Condition::CountMembers { of: c, .. } => {
+                c.of.quotes_parameter()
+            }
+        }
+    }
+
     fn negated(self) -> Condition {
         match self {
             Condition::All(list) => Condition::Any(list.into_iter().map(Condition::negated).collect()),
@@ -139,24 +152,27 @@ impl Condition {
 }
 
 /// The condition a member quantifier checks on each member, described in both languages
-/// once, at load: every household's reasons quote it.
+/// once, at load: every household's reasons quote it. A condition that quotes a
+/// parameter is described when shown, with the parameter's value on the date.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemberCondition {
     pub of: Condition,
-    described: [String; 2],
+    described: Option<[String; 2]>,
 }
 
 impl MemberCondition {
     fn new(of: Condition) -> Arc<MemberCondition> {
-        let described = [crate::explain::describe(Lang::It, &of), crate::explain::describe(Lang::En, &of)];
+        let described = (!of.quotes_parameter())
+            .then(|| [crate::explain::describe(Lang::It, &of, None), crate::explain::describe(Lang::En, &of, None)]);
         Arc::new(MemberCondition { of, described })
     }
 
-    /// `età < 18`, `disabilità certificata`.
-    pub fn described(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::It => &self.described[0],
-            Lang::En => &self.described[1],
+    /// `età < 18`, `disabilità certificata`, `età ≥ 65` (a parameter's value on `date`).
+    pub fn described(&self, lang: Lang, date: Date) -> Cow<'_, str> {
+        match (&self.described, lang) {
+            (Some(d), Lang::It) => Cow::Borrowed(&d[0]),
+            (Some(d), Lang::En) => Cow::Borrowed(&d[1]),
+            (None, _) => Cow::Owned(crate::explain::describe(lang, &self.of, Some(date))),
         }
     }
 }
