@@ -11,9 +11,11 @@ use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
 use crate::date::Date;
-use crate::eval::{evaluate_one, EvalError, Status};
+use crate::eval::{evaluate_one, About, EvalError, Reason, Status};
+use crate::explain::{self, Limit};
 use crate::facts::Situation;
-use crate::rules::{Period, RuleError, Rulebook};
+use crate::facts::Value;
+use crate::rules::{Op, Period, RuleError, Rulebook};
 use crate::Lang;
 
 /// Administrative levels, from the widest.
@@ -164,7 +166,7 @@ impl Loaded {
                     reasons: outcome
                         .reasons
                         .into_iter()
-                        .map(|r| ResultReason { holds: r.holds, text: r.text(lang) })
+                        .map(|r| ResultReason { holds: r.holds, text: self.reason_text(&r, lang) })
                         .collect(),
                     missing: outcome.missing.into_iter().map(|fact| missing_fact(fact, lang)).collect(),
                     amount: outcome.amount,
@@ -173,6 +175,30 @@ impl Loaded {
             }
         }
         Ok(out)
+    }
+
+    /// A reason in words; the comune of residence by the name of its administration,
+    /// not by its ISTAT code (the checker asks "do you live in …?", never for a code).
+    fn reason_text(&self, r: &Reason, lang: Lang) -> String {
+        let About::Fact { fact, actual: Value::Text(code), limit, op: Op::Eq | Op::In } = &r.about else {
+            return r.text(lang);
+        };
+        let name = |code: &str| {
+            let admin = self.administrations.iter().find(|(a, _)| a.istat_code.as_deref() == Some(code));
+            admin.map(|(a, _)| a.name.as_str())
+        };
+        let wanted: Vec<&str> = match limit {
+            Limit::Value(Value::Text(c)) => vec![c.as_str()],
+            Limit::Codes(codes) => codes.iter().map(String::as_str).collect(),
+            _ => vec![],
+        };
+        let wanted: Option<Vec<&str>> = wanted.into_iter().map(name).collect();
+        match (fact.name, wanted) {
+            ("residence_comune", Some(wanted)) if !wanted.is_empty() => {
+                explain::residence(lang, name(code), &wanted, r.holds)
+            }
+            _ => r.text(lang),
+        }
     }
 
     /// The catalogue's entries with their administration, in order.
@@ -195,4 +221,52 @@ fn missing_fact(fact: &str, lang: Lang) -> MissingFact {
         },
     };
     MissingFact { fact: fact.to_string(), label }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::Answers;
+
+    #[test]
+    fn the_comune_of_residence_is_named_not_coded() {
+        let rules = r#"{"benefits": [{"id": "local", "eligible_if": {"fact": "residence_comune", "op": "=", "value": "017029"}}]}"#;
+        let entry = Entry {
+            code: "local".into(),
+            level: "municipality".into(),
+            category: "housing".into(),
+            to_verify: false,
+            figures_year: None,
+            name: "Contributo".into(),
+            summary: String::new(),
+            who: String::new(),
+            amount: String::new(),
+            how_to_apply: String::new(),
+            apply_url: None,
+            legal_reference: String::new(),
+            valid_from: None,
+            valid_until: None,
+        };
+        let catalogue = Catalogue {
+            tenant: "comune-di-brescia".into(),
+            name: "Comune di Brescia".into(),
+            administrations: vec![Administration {
+                owner: Some("comune-di-brescia".into()),
+                name: "Comune di Brescia".into(),
+                istat_code: Some("017029".into()),
+                rules: RawValue::from_string(rules.into()).unwrap(),
+                benefits: vec![entry],
+            }],
+        };
+        let loaded = catalogue.load().unwrap();
+        let reason = |comune: &str, lang| {
+            let answers: Answers =
+                serde_json::from_value(serde_json::json!({"household": {"residence_comune": comune}})).unwrap();
+            let date = Date::parse("2026-03-01").unwrap();
+            loaded.evaluate(&answers.check().unwrap(), date, lang).unwrap()[0].reasons[0].text.clone()
+        };
+        assert_eq!(reason("017029", Lang::It), "Residenza: Comune di Brescia");
+        assert_eq!(reason("037006", Lang::It), "Residenza: un altro comune (richiesta: Comune di Brescia)");
+        assert_eq!(reason("037006", Lang::En), "Residence: another comune (required: Comune di Brescia)");
+    }
 }

@@ -335,6 +335,19 @@ pub fn count(lang: Lang, of: &MemberCondition, yes: usize, unknown: usize, op: O
     with_unknown(text, lang, unknown)
 }
 
+/// Where the household lives, by the names of the administrations (`actual`: `None` for
+/// a comune the catalogue does not name).
+pub fn residence(lang: Lang, actual: Option<&str>, wanted: &[&str], holds: bool) -> String {
+    let (it, or) = (lang == Lang::It, if lang == Lang::It { " o " } else { " or " });
+    let actual = actual.unwrap_or(if it { "un altro comune" } else { "another comune" });
+    match (holds, it) {
+        (true, true) => format!("Residenza: {actual}"),
+        (true, false) => format!("Residence: {actual}"),
+        (false, true) => format!("Residenza: {actual} (richiesta: {})", wanted.join(or)),
+        (false, false) => format!("Residence: {actual} (required: {})", wanted.join(or)),
+    }
+}
+
 pub fn composition_unknown(lang: Lang) -> String {
     match lang {
         Lang::It => "Serve sapere chi fa parte del nucleo familiare".into(),
