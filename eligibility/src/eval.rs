@@ -705,7 +705,8 @@ mod tests {
             r#"{"parameters": {"age_min": {"values": [{"from": "2025-01-01", "value": 65}, {"from": "2026-01-01", "value": 67}]}},
                 "benefits": [
                   {"id": "elderly", "eligible_if": {"any_member": {"fact": "age", "op": ">=", "param": "age_min"}}},
-                  {"id": "large", "eligible_if": {"count_members": {"all": []}, "op": ">=", "value": 3}}]}"#,
+                  {"id": "large", "eligible_if": {"count_members": {"all": []}, "op": ">=", "value": 3}},
+                  {"id": "child", "eligible_if": {"any_member": {"fact": "relationship", "op": "=", "value": "child"}}}]}"#,
         )
         .unwrap();
         let s =
@@ -714,9 +715,19 @@ mod tests {
             let out = evaluate(&book, &s, Date::parse(date).unwrap()).unwrap();
             out.iter().map(|o| o.reasons[0].text(lang)).collect()
         };
-        assert_eq!(texts("2025-06-01", Lang::It), ["Componenti con età ≥ 65: 1", "Componenti: 2 (richiesto ≥ 3)"]);
-        assert_eq!(texts("2026-06-01", Lang::It), ["Nessun componente con età ≥ 67", "Componenti: 2 (richiesto ≥ 3)"]);
-        assert_eq!(texts("2026-06-01", Lang::En), ["No member with age ≥ 67", "Members: 2 (required ≥ 3)"]);
+        assert_eq!(
+            texts("2025-06-01", Lang::It),
+            [
+                "Componenti con età ≥ 65: 1",
+                "Componenti: 2 (richiesto ≥ 3)",
+                "Componenti con relazione con chi chiede: figlio o figlia: 0 (2 da verificare)"
+            ]
+        );
+        assert_eq!(
+            texts("2026-06-01", Lang::It)[..2],
+            ["Nessun componente con età ≥ 67", "Componenti: 2 (richiesto ≥ 3)"]
+        );
+        assert_eq!(texts("2026-06-01", Lang::En)[..2], ["No member with age ≥ 67", "Members: 2 (required ≥ 3)"]);
     }
 
     #[test]

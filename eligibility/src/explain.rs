@@ -247,6 +247,12 @@ pub fn describe(lang: Lang, c: &Condition, date: Option<Date>) -> String {
                         (false, false) => format!("{label}: no"),
                     }
                 }
+                // A code reads as a list of one: `relazione con chi chiede: figlio o figlia`.
+                crate::rules::Operand::Value(v @ Value::Text(_)) => match (cmp.op == Op::Eq, it) {
+                    (true, _) => format!("{label}: {}", show(lang, cmp.fact, v)),
+                    (false, true) => format!("{label} diversa da {}", show(lang, cmp.fact, v)),
+                    (false, false) => format!("{label} other than {}", show(lang, cmp.fact, v)),
+                },
                 crate::rules::Operand::Value(v) => format!("{label} {} {}", cmp.op.symbol(), show(lang, cmp.fact, v)),
                 crate::rules::Operand::Param(p) => match date.and_then(|d| p.on(d)) {
                     Some(v) => format!("{label} {} {}", cmp.op.symbol(), show(lang, cmp.fact, &Value::Num(v))),
