@@ -700,17 +700,25 @@ mod tests {
     #[test]
     fn conditions_on_members_read_as_people_would_say_them() {
         // A parameter is quoted at its value on the date, not by its name; counting the
-        // members themselves needs no "with".
+        // members themselves needs no "with"; a condition on a relationship names those
+        // members.
         let book = Rulebook::parse(
             r#"{"parameters": {"age_min": {"values": [{"from": "2025-01-01", "value": 65}, {"from": "2026-01-01", "value": 67}]}},
                 "benefits": [
                   {"id": "elderly", "eligible_if": {"any_member": {"fact": "age", "op": ">=", "param": "age_min"}}},
                   {"id": "large", "eligible_if": {"count_members": {"all": []}, "op": ">=", "value": 3}},
-                  {"id": "child", "eligible_if": {"any_member": {"fact": "relationship", "op": "=", "value": "child"}}}]}"#,
+                  {"id": "child", "eligible_if": {"any_member": {"fact": "relationship", "op": "=", "value": "child"}}},
+                  {"id": "young", "eligible_if": {"any_member": {"all": [
+                    {"fact": "relationship", "op": "=", "value": "child"}, {"fact": "age", "op": "<", "value": 21}]}}},
+                  {"id": "pension", "eligible_if": {"any_member": {"all": [
+                    {"fact": "relationship", "op": "=", "value": "applicant"}, {"fact": "employment", "op": "=", "value": "retired"}]}}}]}"#,
         )
         .unwrap();
-        let s =
-            serde_json::from_value::<Answers>(json!({"members": [{"age": 66}, {"age": 30}]})).unwrap().check().unwrap();
+        let s = serde_json::from_value::<Answers>(json!({"members": [
+            {"relationship": "applicant", "age": 66, "employment": "retired"}, {"relationship": "spouse", "age": 30}]}))
+        .unwrap()
+        .check()
+        .unwrap();
         let texts = |date: &str, lang| -> Vec<String> {
             let out = evaluate(&book, &s, Date::parse(date).unwrap()).unwrap();
             out.iter().map(|o| o.reasons[0].text(lang)).collect()
@@ -720,14 +728,25 @@ mod tests {
             [
                 "Componenti con età ≥ 65: 1",
                 "Componenti: 2 (richiesto ≥ 3)",
-                "Componenti con relazione con chi chiede: figlio o figlia: 0 (2 da verificare)"
+                "Nessun figlio o figlia",
+                "Nessun figlio o figlia con età < 21",
+                "Per chi chiede: condizione lavorativa: pensione"
             ]
         );
         assert_eq!(
-            texts("2026-06-01", Lang::It)[..2],
-            ["Nessun componente con età ≥ 67", "Componenti: 2 (richiesto ≥ 3)"]
+            texts("2026-06-01", Lang::En),
+            [
+                "No member with age ≥ 67",
+                "Members: 2 (required ≥ 3)",
+                "No child",
+                "No child with age < 21",
+                "For the applicant: employment status: retired"
+            ]
         );
-        assert_eq!(texts("2026-06-01", Lang::En)[..2], ["No member with age ≥ 67", "Members: 2 (required ≥ 3)"]);
+        let unknown = serde_json::from_value::<Answers>(json!({"members": [{"age": 40}, {"age": 9}]})).unwrap();
+        let out = evaluate(&book, &unknown.check().unwrap(), Date::parse("2026-06-01").unwrap()).unwrap();
+        assert_eq!(out[3].reasons[0].text(Lang::It), "Figli con età < 21: 0 (1 da verificare)");
+        assert_eq!(out[4].reasons[0].text(Lang::It), "Per chi chiede è da verificare: condizione lavorativa: pensione");
     }
 
     #[test]

@@ -303,6 +303,50 @@ fn with(lang: Lang, d: &str) -> String {
     }
 }
 
+/// A relationship as the members it names: one (after "nessun") and several.
+fn role_words(lang: Lang, role: &str) -> Option<(&'static str, &'static str)> {
+    Some(match (role, lang) {
+        ("spouse", Lang::It) => ("coniuge", "Coniugi"),
+        ("child", Lang::It) => ("figlio o figlia", "Figli"),
+        ("parent", Lang::It) => ("genitore", "Genitori"),
+        ("sibling", Lang::It) => ("fratello o sorella", "Fratelli o sorelle"),
+        ("other", Lang::It) => ("altro componente", "Altri componenti"),
+        ("spouse", Lang::En) => ("spouse", "Spouses"),
+        ("child", Lang::En) => ("child", "Children"),
+        ("parent", Lang::En) => ("parent", "Parents"),
+        ("sibling", Lang::En) => ("sibling", "Siblings"),
+        ("other", Lang::En) => ("other member", "Other members"),
+        _ => return None,
+    })
+}
+
+/// `any_member` of a condition that starts with the relationship, naming those members:
+/// "Nessun figlio o figlia con età < 21", "Per chi chiede non risulta: …".
+fn members_by_role(lang: Lang, role: &str, d: &str, yes: usize, unknown: usize) -> Option<String> {
+    let it = lang == Lang::It;
+    if role == "applicant" {
+        if d.is_empty() {
+            return None;
+        }
+        return Some(match (yes > 0, unknown > 0, it) {
+            (true, _, true) => format!("Per chi chiede: {d}"),
+            (true, _, false) => format!("For the applicant: {d}"),
+            (false, true, true) => format!("Per chi chiede è da verificare: {d}"),
+            (false, true, false) => format!("To be checked for the applicant: {d}"),
+            (false, false, true) => format!("Per chi chiede non risulta: {d}"),
+            (false, false, false) => format!("Not the case for the applicant: {d}"),
+        });
+    }
+    let (one, several) = role_words(lang, role)?;
+    let w = with(lang, d);
+    let text = match (yes, unknown, it) {
+        (0, 0, true) => format!("Nessun {one}{w}"),
+        (0, 0, false) => format!("No {one}{w}"),
+        (y, _, _) => format!("{several}{w}: {y}"),
+    };
+    Some(with_unknown(text, lang, unknown))
+}
+
 /// `any_member` / `all_members`, summed up (parameters at their value on `date`).
 pub fn members(
     lang: Lang,
@@ -313,6 +357,10 @@ pub fn members(
     n: usize,
     date: Date,
 ) -> String {
+    let by_role = of.subject(lang, date).filter(|_| any);
+    if let Some(text) = by_role.and_then(|(role, d)| members_by_role(lang, role, &d, yes, unknown)) {
+        return text;
+    }
     let d = of.described(lang, date);
     let w = with(lang, &d);
     let no = n - yes - unknown;

@@ -157,23 +157,70 @@ impl Condition {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemberCondition {
     pub of: Condition,
-    described: Option<[String; 2]>,
+    words: Words,
+    /// When it starts with `relationship = …`: the members it is about (`child`) and what
+    /// else it asks of them, so that reasons name them ("Nessun figlio o figlia con …").
+    subject: Option<(&'static str, Condition, Words)>,
+}
+
+/// A condition in words, in both languages; `None` when it quotes a parameter.
+#[derive(Clone, Debug, PartialEq)]
+struct Words(Option<[String; 2]>);
+
+impl Words {
+    fn new(c: &Condition) -> Words {
+        Words(
+            (!c.quotes_parameter())
+                .then(|| [crate::explain::describe(Lang::It, c, None), crate::explain::describe(Lang::En, c, None)]),
+        )
+    }
+
+    fn get<'w>(&'w self, c: &Condition, lang: Lang, date: Date) -> Cow<'w, str> {
+        match (&self.0, lang) {
+            (Some(d), Lang::It) => Cow::Borrowed(&d[0]),
+            (Some(d), Lang::En) => Cow::Borrowed(&d[1]),
+            (None, _) => Cow::Owned(crate::explain::describe(lang, c, Some(date))),
+        }
+    }
 }
 
 impl MemberCondition {
     fn new(of: Condition) -> Arc<MemberCondition> {
-        let described = (!of.quotes_parameter())
-            .then(|| [crate::explain::describe(Lang::It, &of, None), crate::explain::describe(Lang::En, &of, None)]);
-        Arc::new(MemberCondition { of, described })
+        let subject = subject(&of).map(|(role, rest)| {
+            let words = Words::new(&rest);
+            (role, rest, words)
+        });
+        Arc::new(MemberCondition { words: Words::new(&of), of, subject })
     }
 
     /// `età < 18`, `disabilità certificata`, `età ≥ 65` (a parameter's value on `date`).
     pub fn described(&self, lang: Lang, date: Date) -> Cow<'_, str> {
-        match (&self.described, lang) {
-            (Some(d), Lang::It) => Cow::Borrowed(&d[0]),
-            (Some(d), Lang::En) => Cow::Borrowed(&d[1]),
-            (None, _) => Cow::Owned(crate::explain::describe(lang, &self.of, Some(date))),
+        self.words.get(&self.of, lang, date)
+    }
+
+    /// The relationship the condition starts with (`child`), and the rest in words.
+    pub fn subject(&self, lang: Lang, date: Date) -> Option<(&'static str, Cow<'_, str>)> {
+        let (role, rest, words) = self.subject.as_ref()?;
+        Some((role, words.get(rest, lang, date)))
+    }
+}
+
+/// `relationship = child`, alone or first in an `all`: the code and the other parts.
+fn subject(of: &Condition) -> Option<(&'static str, Condition)> {
+    let role = |c: &Condition| match c {
+        Condition::Compare(Compare { fact, op: Op::Eq, rhs: Operand::Value(Value::Text(code)), .. })
+            if fact.name == "relationship" =>
+        {
+            crate::facts::RELATIONSHIPS.iter().find(|r| *r == code).copied()
         }
+        _ => None,
+    };
+    match of {
+        Condition::All(parts) => {
+            let (first, rest) = parts.split_first()?;
+            Some((role(first)?, Condition::All(rest.to_vec())))
+        }
+        c => Some((role(c)?, Condition::All(vec![]))),
     }
 }
 
