@@ -6,7 +6,7 @@ use leptos_meta::Html;
 use leptos_router::hooks::use_navigate;
 use types::{Lang, Role, TenantKind};
 
-use crate::api::{SetLanguage, SignOut, SwitchTenant};
+use crate::api::session::{SetLanguage, SignOut, SwitchTenant};
 use crate::use_ui;
 
 #[component]

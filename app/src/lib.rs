@@ -1,7 +1,9 @@
 //! The staff web app: Leptos components rendered on the server and hydrated in the
-//! browser (`frontend`), with server functions in `api`. Pages live in `pages`, one file
-//! each; `layout` holds the Bootstrap Italia header and the page frame. Every text goes
-//! through `Ui::t` and the catalogues in `types/locales`.
+//! browser (`frontend`). Server functions live in `api`, one module per capability,
+//! each declared with `#[staff_fn]` and its scope (`api::scope`); pages live in `pages`,
+//! one file each, with what they share in `pages/mod.rs`; `layout` holds the Bootstrap
+//! Italia header and the page frame; `session` the session keys (server side). Every
+//! text goes through `Ui::t` and the catalogues in `types/locales`.
 
 #![recursion_limit = "512"]
 
@@ -17,7 +19,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use types::Lang;
 
-use crate::api::SessionView;
+use crate::api::session::SessionView;
 
 /// The HTML document around the app (server side).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -85,7 +87,7 @@ pub fn use_ui() -> Ui {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let refresh = RwSignal::new(0u32);
-    let session = Resource::new(move || refresh.get(), |_| api::get_session());
+    let session = Resource::new(move || refresh.get(), |_| api::session::get_session());
     let view = Signal::derive(move || session.get().and_then(Result::ok));
     provide_context(Ui { view, refresh });
 

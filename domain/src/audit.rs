@@ -1,4 +1,4 @@
-//! The audit log of personal data (DESIGN.md §4): every read and write of a contact,
+//! The audit log of personal data (docs/ARCHITECTURE.md §4): every read and write of a contact,
 //! person or case appends who, when, which object (and section), what. Entries are
 //! hash-chained per tenant, in the same transaction as what they record: an action that
 //! fails leaves no entry, and an entry cannot be written without its action.
@@ -13,13 +13,13 @@
 use chrono::{DateTime, Utc};
 use entity::{audit_entry, tenant};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use sha2::{Digest, Sha256};
 use types::{TenantId, UserId};
 
 use crate::tenancy::TenantTx;
+use crate::Db;
 use crate::{AppError, Result};
 
 /// The `prev_hash` of a tenant's first entry.
@@ -118,7 +118,7 @@ pub async fn record(tx: &TenantTx, user: Option<UserId>, event: Event<'_>) -> Re
         .await?;
     let (seq, prev) = last.map_or((1, GENESIS.to_string()), |(s, h)| (s + 1, h));
     // Microseconds: what both databases keep, so the hash reads back the same.
-    let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_default();
+    let at = DateTime::from_timestamp_micros(tx.now().timestamp_micros()).unwrap_or_default();
     let user = user.map(|u| u.0);
     let action = event.action.code();
     let hash = entry_hash(&prev, tenant, seq, at, user, action, event.object_type, event.object_id, event.section);
@@ -182,7 +182,7 @@ pub struct ChainReport {
 const BATCH: u64 = 5_000;
 
 /// Checks the chain of `tenant_id` from its first entry to its newest.
-pub async fn verify(db: &DatabaseConnection, tenant_id: TenantId) -> Result<ChainReport> {
+pub async fn verify(db: &Db, tenant_id: TenantId) -> Result<ChainReport> {
     let t = tenant::Entity::find_by_id(tenant_id.0).one(db).await?.ok_or(AppError::NotFound)?;
     let tx = TenantTx::for_operator(db, tenant_id).await?;
     let mut expected_seq = 1;
@@ -224,13 +224,13 @@ pub async fn verify(db: &DatabaseConnection, tenant_id: TenantId) -> Result<Chai
 }
 
 /// The chain of the tenant called `slug`.
-pub async fn verify_slug(db: &DatabaseConnection, slug: &str) -> Result<ChainReport> {
+pub async fn verify_slug(db: &Db, slug: &str) -> Result<ChainReport> {
     let t = tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)?;
     verify(db, TenantId(t.id)).await
 }
 
 /// Every tenant's chain, in id order.
-pub async fn verify_all(db: &DatabaseConnection) -> Result<Vec<ChainReport>> {
+pub async fn verify_all(db: &Db) -> Result<Vec<ChainReport>> {
     let ids: Vec<i64> = tenant::Entity::find()
         .select_only()
         .column(tenant::Column::Id)

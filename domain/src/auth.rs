@@ -10,15 +10,15 @@ use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use entity::{login_throttle, membership, password_reset, tenant, user_account};
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 use types::dto::{MembershipOut, SessionOut, UserOut};
 use types::{Lang, Role, UserId};
 
-use crate::tenants::{descendants, tenant_out};
+use crate::tenancy::descendants;
+use crate::tenants::tenant_out;
 use crate::validate::{normalise_email, Validator};
+use crate::Db;
 use crate::{AppError, Result};
 
 /// Failures allowed before the lockout starts.
@@ -78,7 +78,7 @@ fn sha256_hex(value: &str) -> String {
 }
 
 /// Checks email and password; returns the user on success.
-pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Result<UserId> {
+pub async fn sign_in(db: &Db, email: &str, password: &str) -> Result<UserId> {
     let mut v = Validator::new();
     if email.trim().is_empty() {
         v.issue("email", "validation.required", vec![]);
@@ -94,7 +94,7 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Re
     v.finish()?;
 
     let key = email_key(email);
-    let now = Utc::now();
+    let now = db.now();
     let throttle = login_throttle::Entity::find_by_id(key.clone()).one(db).await?;
     if let Some(locked_until) = throttle.as_ref().and_then(|t| t.locked_until) {
         if locked_until > now {
@@ -120,7 +120,7 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Re
 }
 
 async fn record_failure(
-    db: &DatabaseConnection,
+    db: &Db,
     key: String,
     previous: Option<login_throttle::Model>,
     now: DateTime<Utc>,
@@ -148,7 +148,7 @@ fn lock_after(failures: i32) -> Option<i64> {
 }
 
 /// Changes the signed-in user's password after checking the current one.
-pub async fn change_password(db: &DatabaseConnection, user: UserId, current: &str, new: &str) -> Result<()> {
+pub async fn change_password(db: &Db, user: UserId, current: &str, new: &str) -> Result<()> {
     let mut v = Validator::new();
     v.new_password("new_password", new);
     v.finish()?;
@@ -164,14 +164,14 @@ pub async fn change_password(db: &DatabaseConnection, user: UserId, current: &st
 }
 
 /// Issues a one-time token that lets `user` set a new password. Only its hash is stored.
-pub async fn issue_password_token(db: &DatabaseConnection, user: UserId) -> Result<String> {
+pub async fn issue_password_token(db: &Db, user: UserId) -> Result<String> {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
     password_reset::ActiveModel {
         user_id: Set(user.0),
         token_hash: Set(sha256_hex(&token)),
-        expires_at: Set(Utc::now() + Duration::hours(TOKEN_HOURS)),
+        expires_at: Set(db.now() + Duration::hours(TOKEN_HOURS)),
         used_at: Set(None),
         ..Default::default()
     }
@@ -181,7 +181,7 @@ pub async fn issue_password_token(db: &DatabaseConnection, user: UserId) -> Resu
 }
 
 /// Issues a token for the account with this email (CLI: `openwelfare reset-password`).
-pub async fn issue_password_token_for_email(db: &DatabaseConnection, email: &str) -> Result<String> {
+pub async fn issue_password_token_for_email(db: &Db, email: &str) -> Result<String> {
     let user = user_account::Entity::find()
         .filter(user_account::Column::Email.eq(normalise_email(email)))
         .one(db)
@@ -191,7 +191,7 @@ pub async fn issue_password_token_for_email(db: &DatabaseConnection, email: &str
 }
 
 /// Sets a new password with a one-time token; the token is spent and any lockout lifted.
-pub async fn reset_password(db: &DatabaseConnection, token: &str, new: &str) -> Result<UserId> {
+pub async fn reset_password(db: &Db, token: &str, new: &str) -> Result<UserId> {
     let mut v = Validator::new();
     v.new_password("new_password", new);
     v.finish()?;
@@ -204,7 +204,7 @@ pub async fn reset_password(db: &DatabaseConnection, token: &str, new: &str) -> 
         .one(db)
         .await?
         .ok_or_else(invalid)?;
-    if row.used_at.is_some() || row.expires_at < Utc::now() {
+    if row.used_at.is_some() || row.expires_at < db.now() {
         return Err(invalid());
     }
     let user = user_account::Entity::find_by_id(row.user_id).one(db).await?.ok_or_else(invalid)?;
@@ -214,14 +214,14 @@ pub async fn reset_password(db: &DatabaseConnection, token: &str, new: &str) -> 
     active.password_hash = Set(Some(hash));
     active.update(db).await?;
     let mut spent = row.into_active_model();
-    spent.used_at = Set(Some(Utc::now()));
+    spent.used_at = Set(Some(db.now()));
     spent.update(db).await?;
     login_throttle::Entity::delete_by_id(email_key(&email)).exec(db).await?;
     Ok(user_id)
 }
 
 /// Stores the user's preferred language.
-pub async fn set_language(db: &DatabaseConnection, user: UserId, lang: Lang) -> Result<()> {
+pub async fn set_language(db: &Db, user: UserId, lang: Lang) -> Result<()> {
     let account = user_account::Entity::find_by_id(user.0).one(db).await?.ok_or(AppError::Unauthenticated)?;
     let mut active = account.into_active_model();
     active.lang = Set(lang.code().to_string());
@@ -231,7 +231,7 @@ pub async fn set_language(db: &DatabaseConnection, user: UserId, lang: Lang) -> 
 
 /// Every tenant the user can act in: direct memberships, plus the descendants a
 /// province role reaches. Sorted with the direct ones first.
-pub async fn memberships(db: &DatabaseConnection, user: UserId) -> Result<Vec<MembershipOut>> {
+pub async fn memberships(db: &Db, user: UserId) -> Result<Vec<MembershipOut>> {
     let rows = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user.0))
         .order_by_asc(membership::Column::Id)
@@ -254,7 +254,7 @@ pub async fn memberships(db: &DatabaseConnection, user: UserId) -> Result<Vec<Me
 }
 
 /// The session as the client sees it. `current` is kept only if still valid.
-pub async fn session_out(db: &DatabaseConnection, user: UserId, current: Option<&str>) -> Result<SessionOut> {
+pub async fn session_out(db: &Db, user: UserId, current: Option<&str>) -> Result<SessionOut> {
     let account = user_account::Entity::find_by_id(user.0)
         .one(db)
         .await?

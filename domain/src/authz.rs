@@ -26,8 +26,8 @@ pub enum Permission {
     /// Record and read persons of the social case record (special-category data, every
     /// access audited): social workers and tenant admins of a comune or zone.
     ManagePersons,
-    /// Open cases and work on the cases one is a member of (DESIGN.md §4); which case and
-    /// which section is decided per case by `cases::CaseGrant`.
+    /// Open cases and work on the cases one is a member of (docs/ARCHITECTURE.md §4); which case and
+    /// which section is decided per case by `case_access::CaseGrant`.
     WorkCases,
     /// See the cases referred to oneself, accept or decline them, and open the sections
     /// named by an accepted referral (accredited third-sector operators).

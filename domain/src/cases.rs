@@ -1,22 +1,18 @@
-//! Social cases (presa in carico) and the sections of their record (cartella sociale).
-//!
-//! Who may open a case is decided in one place, [`CaseGrant::open`]: a member of the
-//! case (its responsible worker or one given access) or a tenant admin of its tenant —
-//! anyone else gets `NotFound`, as for a missing case. The restricted sections
-//! (judicial acts, court, other services) also need the member's explicit `restricted`
-//! grant, tenant admins included; without it they answer `Forbidden`. Province roles
-//! never get here (`Permission::WorkCases`). Every read and write is audited.
+//! Social cases (presa in carico) and the sections of their record (cartella sociale):
+//! opening, editing and closing a case, who works on it, the list, the sections with
+//! their history and the audit trail. Who may open a case and which sections is decided
+//! once, by `case_access::CaseGrant`. Every read and write is audited.
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{NaiveDate, Utc};
-use entity::{case_member, case_referral, case_section, case_section_change, contact, membership, person, social_case};
+use chrono::NaiveDate;
+use entity::{case_member, case_section, case_section_change, contact, membership, person, social_case};
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{ColumnTrait, Condition, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use types::cases::{
-    self, AuditEntryOut, CaseAccessIn, CaseEdit, CaseIn, CaseMemberOut, CaseOut, CasePage, CaseSearch, CaseSummary,
-    Entry, FieldKind, SectionChange, SectionDef, SectionIn, SectionOut, SectionSummary, CASE_STATUSES, CLOSING_REASONS,
-    MAX_ENTRIES, SECTIONS,
+    self, AuditEntryOut, CaseAccessIn, CaseEdit, CaseIn, CaseMemberOut, CaseOut, CaseSearch, CaseStatus, CaseSummary,
+    Entry, FieldKind, SectionChange, SectionDef, SectionIn, SectionOut, SectionSummary, CLOSING_REASONS, MAX_ENTRIES,
+    SECTIONS,
 };
 use types::directory::AREAS;
 use types::dto::Page;
@@ -24,125 +20,22 @@ use types::{fiscal, CaseId, PersonId, Role, UserId};
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
-use crate::contacts::italian_date;
+use crate::case_access::{
+    check_worker, current_section, day, insert_case, parse_entries, section_out, CaseGrant, NewCase, OBJECT,
+};
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
-use crate::{AppError, DatabaseConnection, Result, TenantContext, PER_PAGE};
-
-const OBJECT: &str = "case";
-
-/// What the caller may do with one case. Built only by [`CaseGrant::open`].
-pub struct CaseGrant {
-    pub case: social_case::Model,
-    /// The caller's own membership of the case, if any.
-    member: Option<case_member::Model>,
-    /// For a third-sector operator: the accepted referral naming the sections they see.
-    referral: Option<case_referral::Model>,
-}
-
-impl CaseGrant {
-    /// Opens case `id` for the caller: a member, a tenant admin, or a third-sector
-    /// operator who accepted a referral of it; else `NotFound`.
-    pub async fn open(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
-        if ctx.require(Permission::WorkCases).is_err() {
-            ctx.require(Permission::ReceiveReferrals)?;
-            let case = tx.get::<social_case::Entity>(id.0).await?;
-            let referral = tx
-                .select::<case_referral::Entity>()
-                .filter(case_referral::Column::CaseId.eq(case.id))
-                .filter(case_referral::Column::UserId.eq(ctx.user().0))
-                .filter(case_referral::Column::Status.eq("accepted"))
-                .one(tx.conn())
-                .await?
-                .ok_or(AppError::NotFound)?;
-            return Ok(CaseGrant { case, member: None, referral: Some(referral) });
-        }
-        let case = tx.get::<social_case::Entity>(id.0).await?;
-        let member = tx
-            .select::<case_member::Entity>()
-            .filter(case_member::Column::CaseId.eq(case.id))
-            .filter(case_member::Column::UserId.eq(ctx.user().0))
-            .one(tx.conn())
-            .await?;
-        if member.is_none() && ctx.role() != Role::TenantAdmin {
-            return Err(AppError::NotFound);
-        }
-        Ok(CaseGrant { case, member, referral: None })
-    }
-
-    /// Opens case `id` for one who works on it (assessment, plan, interventions, the
-    /// case itself, referrals): a referred operator is `Forbidden` here.
-    pub async fn open_for_work(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
-        let grant = Self::open(tx, ctx, id).await?;
-        if !grant.is_worker() {
-            return Err(AppError::Forbidden);
-        }
-        Ok(grant)
-    }
-
-    /// The caller works on the case (rather than seeing what was referred to them).
-    pub fn is_worker(&self) -> bool {
-        self.referral.is_none()
-    }
-
-    /// Whether the caller may read and edit `section`.
-    pub fn may_open(&self, section: &SectionDef) -> bool {
-        match &self.referral {
-            Some(r) => r.sections.split(',').any(|c| c == section.code),
-            None => !section.restricted || self.member.as_ref().is_some_and(|m| m.restricted),
-        }
-    }
-
-    /// The section `code` if the caller may open it: unknown is `NotFound`, restricted
-    /// without the grant is `Forbidden`.
-    pub fn section(&self, code: &str) -> Result<&'static SectionDef> {
-        let section = cases::section(code).ok_or(AppError::NotFound)?;
-        if self.may_open(section) {
-            Ok(section)
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Records an action on the case (or one of its sections) in the audit log.
-    pub async fn audit(&self, tx: &TenantTx, ctx: &TenantContext, action: Action, section: Option<&str>) -> Result<()> {
-        let event = Event { action, object_type: OBJECT, object_id: Some(self.case.id), section };
-        audit::record(tx, Some(ctx.user()), event).await
-    }
-}
-
-pub(crate) fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-/// Today in Italy.
-pub(crate) fn today() -> NaiveDate {
-    italian_date(Utc::now())
-}
-
-/// A user who may be given a case: a social worker or tenant admin of this tenant.
-pub(crate) async fn check_worker(tx: &TenantTx, v: &mut Validator, field: &str, user: UserId) -> Result<()> {
-    let role = tx
-        .select::<membership::Entity>()
-        .filter(membership::Column::UserId.eq(user.0))
-        .one(tx.conn())
-        .await?
-        .and_then(|m| Role::from_code(&m.role));
-    if !matches!(role, Some(Role::SocialWorker | Role::TenantAdmin)) {
-        v.issue(field, "validation.not_a_worker", vec![]);
-    }
-    Ok(())
-}
+use crate::{AppError, Db, Result, TenantContext, PER_PAGE};
 
 /// Opens a case for a person. A social worker opening it is its responsible worker; a
 /// tenant admin names one. Coming from a front-desk contact, the contact is linked to the
 /// person and its outcome becomes "case opened".
-pub async fn create_case(db: &DatabaseConnection, ctx: &TenantContext, input: CaseIn) -> Result<CaseOut> {
+pub async fn create_case(db: &Db, ctx: &TenantContext, input: CaseIn) -> Result<CaseOut> {
     ctx.require(Permission::WorkCases)?;
     let tx = ctx.begin(db).await?;
     let mut v = Validator::new();
     let area = v.code("area", &input.area, &AREAS);
-    let opened_on = v.date("opened_on", input.opened_on.as_deref(), true, today()).unwrap_or_else(today);
+    let opened_on = v.date("opened_on", input.opened_on.as_deref(), true, tx.today()).unwrap_or_else(|| tx.today());
     let person = match input.person_id {
         None => {
             v.issue("person_id", "validation.required", vec![]);
@@ -177,8 +70,12 @@ pub async fn create_case(db: &DatabaseConnection, ctx: &TenantContext, input: Ca
     v.finish()?;
     let person = person.ok_or(AppError::NotFound)?;
 
-    let case = insert_case(&tx, ctx, person.id, area, opened_on, responsible, contact.as_ref().map(|c| c.id)).await?;
-    let now = Utc::now();
+    let new = NewCase {
+        contact_id: contact.as_ref().map(|c| c.id),
+        ..NewCase::open(person.id, area, opened_on, responsible)
+    };
+    let case = insert_case(&tx, new, Some(ctx.user())).await?;
+    let now = tx.now();
     if let Some(c) = contact {
         let mut row = c.into_active_model();
         row.person_id = Set(Some(person.id));
@@ -192,47 +89,7 @@ pub async fn create_case(db: &DatabaseConnection, ctx: &TenantContext, input: Ca
     Ok(out)
 }
 
-/// Inserts an open case with its responsible worker as its first member, audited.
-pub(crate) async fn insert_case(
-    tx: &TenantTx,
-    ctx: &TenantContext,
-    person_id: i64,
-    area: String,
-    opened_on: NaiveDate,
-    responsible: UserId,
-    contact_id: Option<i64>,
-) -> Result<social_case::Model> {
-    let now = Utc::now();
-    let case = tx
-        .insert(social_case::ActiveModel {
-            person_id: Set(person_id),
-            area: Set(area),
-            status: Set("open".into()),
-            opened_on: Set(opened_on),
-            responsible_id: Set(responsible.0),
-            contact_id: Set(contact_id),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .await?;
-    tx.insert(case_member::ActiveModel {
-        case_id: Set(case.id),
-        user_id: Set(responsible.0),
-        responsible: Set(true),
-        restricted: Set(false),
-        granted_by: Set(Some(ctx.user().0)),
-        granted_at: Set(now),
-        ..Default::default()
-    })
-    .await?;
-    let event = Event { action: Action::Create, object_type: OBJECT, object_id: Some(case.id), section: None };
-    audit::record(tx, Some(ctx.user()), event).await?;
-    Ok(case)
-}
-
-async fn case_out(tx: &TenantTx, ctx: &TenantContext, grant: &CaseGrant) -> Result<CaseOut> {
+pub(crate) async fn case_out(tx: &TenantTx, ctx: &TenantContext, grant: &CaseGrant) -> Result<CaseOut> {
     let c = &grant.case;
     let person = tx.get::<person::Entity>(c.person_id).await?;
     let members = tx
@@ -289,7 +146,7 @@ async fn case_out(tx: &TenantTx, ctx: &TenantContext, grant: &CaseGrant) -> Resu
 }
 
 /// The case with its person, workers and the summary of its sections.
-pub async fn get_case(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) -> Result<CaseOut> {
+pub async fn get_case(db: &Db, ctx: &TenantContext, id: CaseId) -> Result<CaseOut> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open(&tx, ctx, id).await?;
     grant.audit(&tx, ctx, Action::Read, None).await?;
@@ -299,7 +156,7 @@ pub async fn get_case(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) 
 }
 
 /// Changes a case's area and dates, or closes it (closing date and reason).
-pub async fn update_case(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId, input: CaseEdit) -> Result<CaseOut> {
+pub async fn update_case(db: &Db, ctx: &TenantContext, id: CaseId, input: CaseEdit) -> Result<CaseOut> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open_for_work(&tx, ctx, id).await?;
     let Some(base) = input.version else {
@@ -310,11 +167,11 @@ pub async fn update_case(db: &DatabaseConnection, ctx: &TenantContext, id: CaseI
     }
     let mut v = Validator::new();
     let area = v.code("area", &input.area, &AREAS);
-    let opened_on = v.date("opened_on", Some(&input.opened_on), true, today());
+    let opened_on = v.date("opened_on", Some(&input.opened_on), true, tx.today());
     if input.opened_on.trim().is_empty() {
         v.issue("opened_on", "validation.required", vec![]);
     }
-    let closed_on = v.date("closed_on", input.closed_on.as_deref(), true, today());
+    let closed_on = v.date("closed_on", input.closed_on.as_deref(), true, tx.today());
     if let (Some(open), Some(close)) = (opened_on, closed_on) {
         if close < open {
             v.issue("closed_on", "validation.before_start", vec![]);
@@ -334,7 +191,7 @@ pub async fn update_case(db: &DatabaseConnection, ctx: &TenantContext, id: CaseI
     row.area = Set(area);
     row.opened_on = Set(opened_on.unwrap_or(grant.case.opened_on));
     row.closed_on = Set(closed_on);
-    row.status = Set(if closed_on.is_some() { "closed" } else { "open" }.into());
+    row.status = Set(if closed_on.is_some() { CaseStatus::Closed } else { CaseStatus::Open }.code().into());
     row.closing_reason = Set(closing_reason);
     save_case(&tx, row, base).await?;
     grant.audit(&tx, ctx, Action::Update, None).await?;
@@ -348,18 +205,13 @@ pub async fn update_case(db: &DatabaseConnection, ctx: &TenantContext, id: CaseI
 async fn save_case(tx: &TenantTx, mut row: social_case::ActiveModel, base: i32) -> Result<()> {
     let id = row.id.clone().unwrap();
     row.version = Set(base + 1);
-    row.updated_at = Set(Utc::now());
+    row.updated_at = Set(tx.now());
     tx.save_versioned(row, id, base).await
 }
 
 /// Sets who works on a case (tenant admins only): the responsible worker and the others,
 /// each with or without the restricted sections. Replaces the whole list.
-pub async fn set_access(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: CaseId,
-    input: CaseAccessIn,
-) -> Result<CaseOut> {
+pub async fn set_access(db: &Db, ctx: &TenantContext, id: CaseId, input: CaseAccessIn) -> Result<CaseOut> {
     ctx.require(Permission::ManageCaseAccess)?;
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open(&tx, ctx, id).await?;
@@ -391,7 +243,7 @@ pub async fn set_access(
         input.members.iter().filter_map(|m| m.user_id).filter(|u| *u != responsible).map(|u| (u, restricted_of(u))),
     );
 
-    let now = Utc::now();
+    let now = tx.now();
     tx.delete::<case_member::Entity>().filter(case_member::Column::CaseId.eq(grant.case.id)).exec(tx.conn()).await?;
     for (user, restricted) in wanted {
         tx.insert(case_member::ActiveModel {
@@ -419,15 +271,11 @@ pub async fn set_access(
 
 /// The cases open to the caller (all the tenant's for a tenant admin), newest first:
 /// by name or codice fiscale, status, area, or only those the caller is responsible for.
-pub async fn search_cases(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    search: CaseSearch,
-) -> Result<Page<CaseSummary>> {
+pub async fn search_cases(db: &Db, ctx: &TenantContext, search: CaseSearch) -> Result<Page<CaseSummary>> {
     ctx.require(Permission::WorkCases)?;
     let mut v = Validator::new();
     let status = search.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if status.is_some_and(|s| !CASE_STATUSES.contains(&s)) {
+    if status.is_some_and(|s| CaseStatus::from_code(s).is_none()) {
         v.issue("status", "validation.unknown_code", vec![]);
     }
     let area = search.area.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -531,7 +379,7 @@ pub async fn search_cases(
 
 /// The staff who may work on cases (social workers and tenant admins), by name: the
 /// choices for the responsible worker and for access.
-pub async fn workers(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec<CaseMemberOut>> {
+pub async fn workers(db: &Db, ctx: &TenantContext) -> Result<Vec<CaseMemberOut>> {
     ctx.require(Permission::WorkCases)?;
     let tx = ctx.begin(db).await?;
     let out = workers_in(&tx).await?;
@@ -539,7 +387,7 @@ pub async fn workers(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec
     Ok(out)
 }
 
-async fn workers_in(tx: &TenantTx) -> Result<Vec<CaseMemberOut>> {
+pub(crate) async fn workers_in(tx: &TenantTx) -> Result<Vec<CaseMemberOut>> {
     let ids: Vec<i64> = tx
         .select::<membership::Entity>()
         .filter(membership::Column::Role.is_in([Role::SocialWorker.code(), Role::TenantAdmin.code()]))
@@ -562,32 +410,9 @@ async fn workers_in(tx: &TenantTx) -> Result<Vec<CaseMemberOut>> {
     Ok(out)
 }
 
-/// Everything the case page shows, read in one transaction: the case; for its workers
-/// the work on it, its referrals and transfers and whom it could be handed on to; for
-/// tenant admins the staff who could work on it.
-pub async fn case_page(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) -> Result<CasePage> {
-    let tx = ctx.begin(db).await?;
-    let grant = CaseGrant::open(&tx, ctx, id).await?;
-    grant.audit(&tx, ctx, Action::Read, None).await?;
-    let case = case_out(&tx, ctx, &grant).await?;
-    let mut page = CasePage { case, work: None, handovers: None, choices: None, workers: vec![] };
-    if grant.is_worker() {
-        page.work = Some(crate::plans::work_of(&tx, grant.case.id).await?);
-        grant.audit(&tx, ctx, Action::Read, Some("work")).await?;
-        page.handovers = Some(crate::referrals::of_case(&tx, grant.case.id).await?);
-        grant.audit(&tx, ctx, Action::Read, Some("referral")).await?;
-        page.choices = Some(crate::referrals::choices_in(&tx, ctx).await?);
-    }
-    if page.case.can_manage_access {
-        page.workers = workers_in(&tx).await?;
-    }
-    tx.commit().await?;
-    Ok(page)
-}
-
 /// Who did what to the case and its person, newest first (tenant admins). Looking at the
 /// trail is itself recorded.
-pub async fn audit_trail(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) -> Result<Vec<AuditEntryOut>> {
+pub async fn audit_trail(db: &Db, ctx: &TenantContext, id: CaseId) -> Result<Vec<AuditEntryOut>> {
     ctx.require(Permission::ManageCaseAccess)?;
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open(&tx, ctx, id).await?;
@@ -610,12 +435,8 @@ pub async fn audit_trail(db: &DatabaseConnection, ctx: &TenantContext, id: CaseI
         .collect())
 }
 
-fn parse_entries(content: &str) -> Result<Vec<Entry>> {
-    serde_json::from_str(content).map_err(|e| AppError::Internal(format!("case section content: {e}")))
-}
-
 /// A section's current content (empty, version 0, when never recorded).
-pub async fn get_section(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId, code: &str) -> Result<SectionOut> {
+pub async fn get_section(db: &Db, ctx: &TenantContext, id: CaseId, code: &str) -> Result<SectionOut> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open(&tx, ctx, id).await?;
     let section = grant.section(code)?;
@@ -623,78 +444,6 @@ pub async fn get_section(db: &DatabaseConnection, ctx: &TenantContext, id: CaseI
     let out = section_out(&tx, grant.case.id, section).await?;
     tx.commit().await?;
     Ok(out)
-}
-
-pub(crate) async fn section_out(tx: &TenantTx, case_id: i64, section: &SectionDef) -> Result<SectionOut> {
-    let row = current_section(tx, case_id, section).await?;
-    let by = row.as_ref().and_then(|r| r.updated_by);
-    let names = crate::users::display_names(tx.conn(), by).await?;
-    Ok(match row {
-        None => SectionOut {
-            code: section.code.into(),
-            entries: vec![],
-            version: 0,
-            updated_at: None,
-            updated_by_name: None,
-        },
-        Some(r) => SectionOut {
-            code: section.code.into(),
-            entries: parse_entries(&r.content)?,
-            version: r.version,
-            updated_at: Some(r.updated_at.to_rfc3339()),
-            updated_by_name: by.and_then(|u| names.get(&u).cloned()),
-        },
-    })
-}
-
-/// A section's current entries (none when never recorded).
-pub(crate) async fn current_entries(tx: &TenantTx, case_id: i64, section: &SectionDef) -> Result<Vec<Entry>> {
-    match current_section(tx, case_id, section).await? {
-        Some(row) => parse_entries(&row.content),
-        None => Ok(vec![]),
-    }
-}
-
-/// Writes the first version of a section of a new case, with its history entry.
-pub(crate) async fn insert_section(
-    tx: &TenantTx,
-    user: UserId,
-    case_id: i64,
-    section: &SectionDef,
-    entries: &[Entry],
-) -> Result<()> {
-    let content = serde_json::to_string(entries).map_err(|e| AppError::Internal(e.to_string()))?;
-    let now = Utc::now();
-    tx.insert(case_section::ActiveModel {
-        case_id: Set(case_id),
-        section: Set(section.code.into()),
-        content: Set(content.clone()),
-        version: Set(1),
-        updated_by: Set(Some(user.0)),
-        updated_at: Set(now),
-        ..Default::default()
-    })
-    .await?;
-    tx.insert(case_section_change::ActiveModel {
-        case_id: Set(case_id),
-        section: Set(section.code.into()),
-        version: Set(1),
-        content: Set(content),
-        changed_by: Set(Some(user.0)),
-        changed_at: Set(now),
-        ..Default::default()
-    })
-    .await?;
-    Ok(())
-}
-
-async fn current_section(tx: &TenantTx, case_id: i64, section: &SectionDef) -> Result<Option<case_section::Model>> {
-    Ok(tx
-        .select::<case_section::Entity>()
-        .filter(case_section::Column::CaseId.eq(case_id))
-        .filter(case_section::Column::Section.eq(section.code))
-        .one(tx.conn())
-        .await?)
 }
 
 /// Checks a section's entries against its description and returns them in canonical
@@ -758,7 +507,7 @@ pub fn validate_entries(section: &SectionDef, entries: Vec<Entry>, today: NaiveD
 /// save). A save in between is a conflict, never overwritten. Each save is kept in the
 /// section's history.
 pub async fn save_section(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: CaseId,
     code: &str,
@@ -774,9 +523,9 @@ pub async fn save_section(
     let Some(base) = input.version else {
         return Err(AppError::field("version", "validation.required"));
     };
-    let entries = validate_entries(section, input.entries, today())?;
+    let entries = validate_entries(section, input.entries, tx.today())?;
     let content = serde_json::to_string(&entries).map_err(|e| AppError::Internal(e.to_string()))?;
-    let now = Utc::now();
+    let now = tx.now();
     let current = current_section(&tx, grant.case.id, section).await?;
     let version = match current {
         None if base == 0 => {
@@ -822,12 +571,7 @@ pub async fn save_section(
 }
 
 /// Every save of a section, newest first, with the fields each one changed.
-pub async fn section_history(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: CaseId,
-    code: &str,
-) -> Result<Vec<SectionChange>> {
+pub async fn section_history(db: &Db, ctx: &TenantContext, id: CaseId, code: &str) -> Result<Vec<SectionChange>> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open(&tx, ctx, id).await?;
     let section = grant.section(code)?;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{contact, district};
 use sea_orm::{ColumnTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use types::contacts::{
@@ -18,7 +18,7 @@ use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
-use crate::{DatabaseConnection, Result, TenantContext, PER_PAGE};
+use crate::{Db, Result, TenantContext, PER_PAGE};
 
 const OBJECT: &str = "contact";
 
@@ -31,7 +31,7 @@ struct Valid {
 /// Checks every field, all problems at once; the district must be the tenant's.
 async fn validate(tx: &TenantTx, input: ContactIn) -> Result<Valid> {
     let mut v = Validator::new();
-    let today = italian_date(Utc::now());
+    let today = tx.today();
     let contacted_on = v.date("contacted_on", input.contacted_on.as_deref(), true, today).unwrap_or(today);
     v.code("channel", &input.channel, &CHANNELS);
     v.code("area", &input.area, &AREAS);
@@ -70,7 +70,7 @@ async fn validate(tx: &TenantTx, input: ContactIn) -> Result<Valid> {
     })
 }
 
-fn fill(model: &mut contact::ActiveModel, valid: Valid) {
+fn fill(model: &mut contact::ActiveModel, valid: Valid, now: DateTime<Utc>) {
     let f = valid.fields;
     model.contacted_on = Set(valid.contacted_on);
     model.channel = Set(f.channel);
@@ -82,7 +82,7 @@ fn fill(model: &mut contact::ActiveModel, valid: Valid) {
     model.country = Set(f.country);
     model.request_type = Set(f.request_type);
     model.outcome = Set(f.outcome);
-    model.updated_at = Set(Utc::now());
+    model.updated_at = Set(now);
 }
 
 /// The names that go with contacts: their districts' and their recorders'.
@@ -117,35 +117,15 @@ async fn one_out(tx: &TenantTx, row: contact::Model) -> Result<ContactOut> {
     outs(tx, vec![row]).await?.pop().ok_or(crate::AppError::NotFound)
 }
 
-/// Today as the contact form shows it (`YYYY-MM-DD`, in Italy).
-pub fn today() -> String {
-    italian_date(Utc::now()).format("%Y-%m-%d").to_string()
-}
-
-/// The date in Italy at `now`: UTC+1, and UTC+2 from the last Sunday of March to the last
-/// Sunday of October (both at 01:00 UTC, the EU rule). A front desk open after midnight
-/// must not be told that today is in the future.
-pub fn italian_date(now: chrono::DateTime<Utc>) -> NaiveDate {
-    use chrono::{Datelike, Duration, NaiveTime};
-    let last_sunday = |month: u32| {
-        let first_next = NaiveDate::from_ymd_opt(now.year(), month + 1, 1).unwrap_or_default();
-        let last = first_next - Duration::days(1);
-        let back = i64::from(last.weekday().num_days_from_sunday());
-        (last - Duration::days(back)).and_time(NaiveTime::from_hms_opt(1, 0, 0).unwrap_or_default()).and_utc()
-    };
-    let summer = now >= last_sunday(3) && now < last_sunday(10);
-    (now + Duration::hours(if summer { 2 } else { 1 })).date_naive()
-}
-
 /// Logs a contact; the recorder is the signed-in user.
-pub async fn log_contact(db: &DatabaseConnection, ctx: &TenantContext, input: ContactIn) -> Result<ContactOut> {
+pub async fn log_contact(db: &Db, ctx: &TenantContext, input: ContactIn) -> Result<ContactOut> {
     ctx.require(Permission::LogContacts)?;
     let tx = ctx.begin(db).await?;
     let valid = validate(&tx, input).await?;
-    let now = Utc::now();
+    let now = tx.now();
     let mut row =
         contact::ActiveModel { recorded_by: Set(Some(ctx.user().0)), created_at: Set(now), ..Default::default() };
-    fill(&mut row, valid);
+    fill(&mut row, valid, tx.now());
     let saved = tx.insert(row).await?;
     let event = Event { action: Action::Create, object_type: OBJECT, object_id: Some(saved.id), section: None };
     audit::record(&tx, Some(ctx.user()), event).await?;
@@ -155,18 +135,13 @@ pub async fn log_contact(db: &DatabaseConnection, ctx: &TenantContext, input: Co
 }
 
 /// Corrects a contact of this tenant.
-pub async fn update_contact(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: ContactId,
-    input: ContactIn,
-) -> Result<ContactOut> {
+pub async fn update_contact(db: &Db, ctx: &TenantContext, id: ContactId, input: ContactIn) -> Result<ContactOut> {
     ctx.require(Permission::LogContacts)?;
     let tx = ctx.begin(db).await?;
     let current = tx.get::<contact::Entity>(id.0).await?;
     let valid = validate(&tx, input).await?;
     let mut row = current.into_active_model();
-    fill(&mut row, valid);
+    fill(&mut row, valid, tx.now());
     let saved = tx.update(row).await?;
     let event = Event { action: Action::Update, object_type: OBJECT, object_id: Some(id.0), section: None };
     audit::record(&tx, Some(ctx.user()), event).await?;
@@ -175,7 +150,7 @@ pub async fn update_contact(
     Ok(out)
 }
 
-pub async fn get_contact(db: &DatabaseConnection, ctx: &TenantContext, id: ContactId) -> Result<ContactOut> {
+pub async fn get_contact(db: &Db, ctx: &TenantContext, id: ContactId) -> Result<ContactOut> {
     ctx.require(Permission::LogContacts)?;
     let tx = ctx.begin(db).await?;
     let row = tx.get::<contact::Entity>(id.0).await?;
@@ -200,11 +175,7 @@ fn day(v: &mut Validator, field: &str, given: Option<&str>) -> Option<NaiveDate>
 }
 
 /// The log, newest first, filtered by period, channel and area.
-pub async fn list_contacts(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    search: &ContactSearch,
-) -> Result<Page<ContactOut>> {
+pub async fn list_contacts(db: &Db, ctx: &TenantContext, search: &ContactSearch) -> Result<Page<ContactOut>> {
     ctx.require(Permission::LogContacts)?;
     let mut v = Validator::new();
     let from = day(&mut v, "from", search.from.as_deref());
@@ -248,23 +219,4 @@ pub async fn list_contacts(
     let items = outs(&tx, rows).await?;
     tx.commit().await?;
     Ok(Page { items, total, page, per_page: PER_PAGE })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_italian() {
-        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        // Winter: 23:30 UTC is already tomorrow in Rome.
-        assert_eq!(italian_date(at("2026-01-15T23:30:00Z")), day("2026-01-16"));
-        assert_eq!(italian_date(at("2026-01-15T22:30:00Z")), day("2026-01-15"));
-        // Summer: 22:30 UTC is already tomorrow.
-        assert_eq!(italian_date(at("2026-07-15T22:30:00Z")), day("2026-07-16"));
-        // The change of 2026: Sunday 29 March and Sunday 25 October, 01:00 UTC.
-        assert_eq!(italian_date(at("2026-03-29T22:30:00Z")), day("2026-03-30"));
-        assert_eq!(italian_date(at("2026-10-25T22:30:00Z")), day("2026-10-25"));
-    }
 }

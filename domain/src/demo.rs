@@ -4,11 +4,12 @@
 //! Idempotent: running it again changes nothing that exists.
 
 use entity::tenant;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use types::directory::FacilitySearch;
 use types::dto::{DistrictIn, MunicipalityIn, ZoneIn};
 use types::{Lang, Role, TenantId, TenantKind, UserId};
 
+use crate::Db;
 use crate::{districts, facilities, import, reference, tenants, users, AppError, Result, TenantContext};
 
 /// The password of every demo account (printed by the command; demo only).
@@ -48,11 +49,7 @@ const BRESCIA_ZONES: &[(&str, &[&str])] = &[
 /// Municipality tenants of the demo in the Provincia di Brescia: Brescia, Gussago, Rezzato.
 const BRESCIA_MUNICIPALITIES: &[&str] = &["017029", "017081", "017161"];
 
-/// Bologna's nine quartieri before the 2016 reform, as in the Open Welfare 2014 tables.
-pub(crate) const BOLOGNA_QUARTIERI: &[&str] =
-    &["Borgo Panigale", "Navile", "Porto", "Reno", "San Donato", "Santo Stefano", "San Vitale", "Saragozza", "Savena"];
-
-async fn slug_of(db: &DatabaseConnection, kind: TenantKind, istat: &str) -> Result<String> {
+async fn slug_of(db: &Db, kind: TenantKind, istat: &str) -> Result<String> {
     tenant::Entity::find()
         .filter(tenant::Column::Kind.eq(kind.code()))
         .filter(tenant::Column::IstatCode.eq(istat))
@@ -62,7 +59,7 @@ async fn slug_of(db: &DatabaseConnection, kind: TenantKind, istat: &str) -> Resu
         .ok_or(AppError::NotFound)
 }
 
-async fn zone_named(db: &DatabaseConnection, name: &str) -> Result<Option<tenant::Model>> {
+async fn zone_named(db: &Db, name: &str) -> Result<Option<tenant::Model>> {
     Ok(tenant::Entity::find()
         .filter(tenant::Column::Kind.eq(TenantKind::Zone.code()))
         .filter(tenant::Column::Name.eq(name))
@@ -71,7 +68,7 @@ async fn zone_named(db: &DatabaseConnection, name: &str) -> Result<Option<tenant
 }
 
 /// Loads the demo; returns the logins to print.
-pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
+pub async fn seed_demo(db: &Db) -> Result<Vec<DemoLogin>> {
     if !reference::comuni_loaded(db).await? {
         reference::load_comuni(db).await?;
     }
@@ -170,7 +167,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
         tenant: comune_bo.name.to_string(),
     });
     let ctx = TenantContext::resolve(db, bo_admin, &comune_bo.slug).await?;
-    for (n, name) in BOLOGNA_QUARTIERI.iter().enumerate() {
+    for (n, name) in crate::demo_caseload::BOLOGNA_QUARTIERI.iter().enumerate() {
         let code = Some(format!("Q{}", n + 1));
         match districts::create_district(db, &ctx, DistrictIn { name: name.to_string(), code }).await {
             Ok(_) | Err(AppError::Conflict(_)) => {}
@@ -196,7 +193,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
     });
     let by_name: std::collections::HashMap<String, types::DistrictId> =
         districts::all_districts(db, &ctx).await?.into_iter().map(|d| (d.name, d.id)).collect();
-    let quartieri: Vec<types::DistrictId> = BOLOGNA_QUARTIERI.iter().filter_map(|q| by_name.get(*q).copied()).collect();
+    let quartieri: Vec<types::DistrictId> =
+        crate::demo_caseload::BOLOGNA_QUARTIERI.iter().filter_map(|q| by_name.get(*q).copied()).collect();
     let tx = ctx.begin(db).await?;
     crate::demo_caseload::seed_bologna(&tx, &quartieri, &bo_workers).await?;
     tx.commit().await?;
@@ -242,7 +240,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoLogin>> {
 
 /// The Brescia worker's first case, referred to the demo third-sector operator's
 /// cooperative (housing and needs) and accepted: what `terzo.settore@…` sees.
-async fn refer_one_case(db: &DatabaseConnection, admin: &TenantContext, slug: &str, worker: UserId) -> Result<()> {
+async fn refer_one_case(db: &Db, admin: &TenantContext, slug: &str, worker: UserId) -> Result<()> {
     let coop = types::directory::OrganizationIn {
         name: "Cooperativa sociale Il Ponte".into(),
         tax_code: None,
@@ -254,7 +252,11 @@ async fn refer_one_case(db: &DatabaseConnection, admin: &TenantContext, slug: &s
     };
     let coop = crate::organizations::create_organization(db, admin, coop).await?;
     let worker = TenantContext::resolve(db, worker, slug).await?;
-    let search = types::cases::CaseSearch { mine: true, status: Some("open".into()), ..Default::default() };
+    let search = types::cases::CaseSearch {
+        mine: true,
+        status: Some(types::cases::CaseStatus::Open.code().into()),
+        ..Default::default()
+    };
     let Some(case) = crate::cases::search_cases(db, &worker, search).await?.items.pop() else { return Ok(()) };
     let operator = users::user_by_email(db, "terzo.settore@demo.openwelfare.it").await?;
     let referral = types::referrals::ReferralIn {
@@ -274,6 +276,6 @@ async fn refer_one_case(db: &DatabaseConnection, admin: &TenantContext, slug: &s
     Ok(())
 }
 
-async fn tenant_by_slug(db: &DatabaseConnection, slug: &str) -> Result<tenant::Model> {
+async fn tenant_by_slug(db: &Db, slug: &str) -> Result<tenant::Model> {
     tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)
 }

@@ -10,21 +10,25 @@
 //! Rows are written straight through a `TenantTx` (an operator's load, like an import):
 //! the audit log records people's access to data, and nobody has looked at these yet.
 
-use chrono::{Datelike, Duration, NaiveDate, Utc};
-use entity::{care_plan, case_member, contact, intervention, person, plan_event, social_case};
+use chrono::{Datelike, Duration, NaiveDate};
+use entity::{care_plan, contact, intervention, person, plan_event};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use sea_orm::Set;
 use types::{DistrictId, UserId};
 
-use crate::cases::today;
+use crate::case_access::{insert_case, NewCase};
 use crate::tenancy::TenantTx;
 use crate::Result;
 
 const PAI: &str = include_str!("../../reference-data/bologna-open-welfare-2014/pai-2014.tsv");
 const INTERVENTIONS: &str = include_str!("../../reference-data/bologna-open-welfare-2014/interventi-2014.tsv");
 const CONTACTS: &str = include_str!("../../reference-data/bologna-open-welfare-2014/sportelli-sociali-2014.tsv");
+
+/// Bologna's nine quartieri before the 2016 reform, as in the Open Welfare 2014 tables.
+pub(crate) const BOLOGNA_QUARTIERI: &[&str] =
+    &["Borgo Panigale", "Navile", "Porto", "Reno", "San Donato", "Santo Stefano", "San Vitale", "Saragozza", "Savena"];
 
 /// The published tables list this many times more than the demo holds.
 pub const BOLOGNA_SCALE: u64 = 20;
@@ -282,7 +286,7 @@ pub async fn seed_bologna(tx: &TenantTx, districts: &[DistrictId], workers: &[Us
     let (pai, int, con) = (Table::parse(PAI), Table::parse(INTERVENTIONS), Table::parse(CONTACTS));
     let mut rng = StdRng::seed_from_u64(2014);
     let mut seeded = Seeded::default();
-    for (quartiere, district) in crate::demo::BOLOGNA_QUARTIERI.iter().zip(districts) {
+    for (quartiere, district) in BOLOGNA_QUARTIERI.iter().zip(districts) {
         let (Some(p), Some(i), Some(c)) = (pai.row(quartiere), int.row(quartiere), con.row(quartiere)) else {
             continue;
         };
@@ -314,7 +318,7 @@ async fn seed_mix(
     n: usize,
     workers: &[UserId],
 ) -> Result<Seeded> {
-    let today = today();
+    let today = tx.today();
     let p = mix.pai;
     // Area and age paired in order: the elderly area gets the oldest ages.
     let areas = labels(
@@ -350,7 +354,7 @@ async fn seed_mix(
     );
     statuses.shuffle(rng);
 
-    let now = Utc::now();
+    let now = tx.now();
     let mut cases: Vec<(i64, NaiveDate)> = Vec::with_capacity(n);
     for k in 0..n {
         let ((area, band), sex, citizenship, status) = (people[k], sexes[k], citizenships[k], statuses[k]);
@@ -382,30 +386,11 @@ async fn seed_mix(
         let opened = random_day(rng, today - Duration::days(3 * 365), today - Duration::days(30));
         let closed = (status == "chiuso").then(|| random_day(rng, (opened + Duration::days(60)).min(today), today));
         let responsible = workers[k % workers.len().max(1)];
-        let case = tx
-            .insert(social_case::ActiveModel {
-                person_id: Set(person.id),
-                area: Set(area.to_string()),
-                status: Set(if closed.is_some() { "closed" } else { "open" }.to_string()),
-                opened_on: Set(opened),
-                closed_on: Set(closed),
-                closing_reason: Set(closed.map(|_| "goals_reached".to_string())),
-                responsible_id: Set(responsible.0),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            })
-            .await?;
-        tx.insert(case_member::ActiveModel {
-            case_id: Set(case.id),
-            user_id: Set(responsible.0),
-            responsible: Set(true),
-            restricted: Set(false),
-            granted_at: Set(now),
-            ..Default::default()
-        })
-        .await?;
+        let new = NewCase {
+            closed: closed.map(|day| (day, "goals_reached".to_string())),
+            ..NewCase::open(person.id, area.to_string(), opened, responsible)
+        };
+        let case = insert_case(tx, new, None).await?;
         let started = random_day(rng, opened, (opened + Duration::days(30)).min(today));
         let active = matches!(status, "avviato" | "in_corso");
         let plan = tx

@@ -1,15 +1,15 @@
 //! Districts (quartieri) of a municipality tenant, kept by its admin. Tenant-owned:
 //! every query goes through the context's scoped transaction.
 
-use chrono::Utc;
 use entity::district;
-use sea_orm::{ColumnTrait, DatabaseConnection, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use types::dto::{DistrictIn, DistrictOut, Page};
 use types::DistrictId;
 
 use crate::authz::Permission;
 use crate::error::on_unique;
 use crate::validate::Validator;
+use crate::Db;
 use crate::{Result, TenantContext, PER_PAGE};
 
 fn district_out(d: &district::Model) -> DistrictOut {
@@ -25,7 +25,7 @@ fn validate(input: &DistrictIn) -> Result<(String, Option<String>)> {
 }
 
 /// The tenant's districts by name, one page at a time (1-based).
-pub async fn list_districts(db: &DatabaseConnection, ctx: &TenantContext, page: u64) -> Result<Page<DistrictOut>> {
+pub async fn list_districts(db: &Db, ctx: &TenantContext, page: u64) -> Result<Page<DistrictOut>> {
     ctx.require(Permission::ViewTenant)?;
     let tx = ctx.begin(db).await?;
     let page = page.max(1);
@@ -37,7 +37,7 @@ pub async fn list_districts(db: &DatabaseConnection, ctx: &TenantContext, page: 
 }
 
 /// Every district of the tenant, by name: the choices of the facility form.
-pub async fn all_districts(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec<DistrictOut>> {
+pub async fn all_districts(db: &Db, ctx: &TenantContext) -> Result<Vec<DistrictOut>> {
     ctx.require(Permission::ViewTenant)?;
     let tx = ctx.begin(db).await?;
     let rows = tx.select::<district::Entity>().order_by_asc(district::Column::Name).all(tx.conn()).await?;
@@ -45,7 +45,7 @@ pub async fn all_districts(db: &DatabaseConnection, ctx: &TenantContext) -> Resu
     Ok(rows.iter().map(district_out).collect())
 }
 
-pub async fn get_district(db: &DatabaseConnection, ctx: &TenantContext, id: DistrictId) -> Result<DistrictOut> {
+pub async fn get_district(db: &Db, ctx: &TenantContext, id: DistrictId) -> Result<DistrictOut> {
     ctx.require(Permission::ViewTenant)?;
     let tx = ctx.begin(db).await?;
     let d = tx.get::<district::Entity>(id.0).await?;
@@ -53,7 +53,7 @@ pub async fn get_district(db: &DatabaseConnection, ctx: &TenantContext, id: Dist
     Ok(district_out(&d))
 }
 
-pub async fn create_district(db: &DatabaseConnection, ctx: &TenantContext, input: DistrictIn) -> Result<DistrictOut> {
+pub async fn create_district(db: &Db, ctx: &TenantContext, input: DistrictIn) -> Result<DistrictOut> {
     ctx.require(Permission::ManageDistricts)?;
     let (name, code) = validate(&input)?;
     let tx = ctx.begin(db).await?;
@@ -61,7 +61,7 @@ pub async fn create_district(db: &DatabaseConnection, ctx: &TenantContext, input
         .insert(district::ActiveModel {
             name: Set(name),
             code: Set(code),
-            created_at: Set(Utc::now()),
+            created_at: Set(tx.now()),
             ..Default::default()
         })
         .await
@@ -70,12 +70,7 @@ pub async fn create_district(db: &DatabaseConnection, ctx: &TenantContext, input
     Ok(district_out(&d))
 }
 
-pub async fn update_district(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: DistrictId,
-    input: DistrictIn,
-) -> Result<DistrictOut> {
+pub async fn update_district(db: &Db, ctx: &TenantContext, id: DistrictId, input: DistrictIn) -> Result<DistrictOut> {
     ctx.require(Permission::ManageDistricts)?;
     let tx = ctx.begin(db).await?;
     let existing = tx.get::<district::Entity>(id.0).await?;
@@ -88,7 +83,7 @@ pub async fn update_district(
     Ok(district_out(&d))
 }
 
-pub async fn delete_district(db: &DatabaseConnection, ctx: &TenantContext, id: DistrictId) -> Result<()> {
+pub async fn delete_district(db: &Db, ctx: &TenantContext, id: DistrictId) -> Result<()> {
     ctx.require(Permission::ManageDistricts)?;
     let tx = ctx.begin(db).await?;
     let existing = tx.get::<district::Entity>(id.0).await?;

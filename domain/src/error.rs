@@ -69,6 +69,18 @@ impl AppError {
         }
     }
 
+    /// The HTTP status of the error, after logging what an operator must see (the cause
+    /// of an internal error, an unavailable database); the one step every answer to a
+    /// client takes, from the HTTP API and the server functions alike.
+    pub fn respond(&self) -> u16 {
+        match self {
+            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            AppError::Unavailable(cause) => tracing::warn!(%cause, "service unavailable"),
+            _ => {}
+        }
+        self.code().status()
+    }
+
     /// A single-field validation error.
     pub fn field(field: &str, key: &'static str) -> AppError {
         AppError::Validation(vec![FieldIssue { field: field.to_string(), key, args: vec![] }])

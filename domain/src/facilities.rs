@@ -1,4 +1,4 @@
-//! The facility directory (DESIGN.md §5–6): validation, staff editing with field-level
+//! The facility directory (docs/ARCHITECTURE.md §5–6): validation, staff editing with field-level
 //! history, and the database search of the staff lists (the public API answers from
 //! `public_directory`, which shares its parameter checks and hydration).
 //!
@@ -10,19 +10,20 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use entity::{comune, district, facility, facility_change, facility_type, organization, tenant, zone_comune};
 use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use types::directory::{
     ComuneBriefOut, DistrictBriefOut, FacilityChangeOut, FacilityIn, FacilityOut, FacilitySearch, FacilityStateIn,
-    FacilityTypeOut, OpeningHours, OrganizationOut, PlacesOut, PublicTenantOut, SearchPage, SelfServiceIn,
-    StaffFacilityOut, StaffFilterOptionsOut, TenantBriefOut, ACCREDITATIONS, AREAS, SETTINGS,
+    FacilityStatus, FacilityTypeOut, OpeningHours, OrganizationOut, PlacesOut, PublicTenantOut, SearchPage,
+    SelfServiceIn, StaffFacilityOut, StaffFilterOptionsOut, TenantBriefOut, ACCREDITATIONS, AREAS, SETTINGS,
 };
 use types::{DistrictId, FacilityId, Lang, OrganizationId, TenantKind};
 
 use crate::authz::Permission;
 use crate::tenancy::{DirectoryScope, DirectoryTx};
 use crate::validate::Validator;
+use crate::Db;
 use crate::{AppError, Result, TenantContext};
 
 /// Page size of directory searches unless the caller asks for another (at most `MAX_PER_PAGE`).
@@ -497,12 +498,7 @@ async fn own_tenant<C: ConnectionTrait>(db: &C, ctx: &TenantContext) -> Result<t
 }
 
 /// Creates a facility (unpublished until someone publishes it).
-pub async fn create_facility(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    input: FacilityIn,
-    lang: Lang,
-) -> Result<StaffFacilityOut> {
+pub async fn create_facility(db: &Db, ctx: &TenantContext, input: FacilityIn, lang: Lang) -> Result<StaffFacilityOut> {
     ctx.require(Permission::ManageFacilities)?;
     let tx = ctx.begin(db).await?;
     let refs = Refs::load(tx.conn(), [input.comune.trim().to_string()]).await?;
@@ -511,7 +507,7 @@ pub async fn create_facility(
     let clean = validate_facility(&mut v, &input, &refs, &territory);
     let org_name = check_links(&tx, &mut v, &input).await?;
     v.finish()?;
-    let now = Utc::now();
+    let now = tx.now();
     let mut active = facility::ActiveModel {
         published: Set(false),
         archived_at: Set(None),
@@ -532,7 +528,7 @@ pub async fn create_facility(
 /// Replaces the editable fields; every changed field goes to the history. A staff save
 /// confirms the entry, so it stamps `verified_at`.
 pub async fn update_facility(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: FacilityId,
     input: FacilityIn,
@@ -545,7 +541,7 @@ pub async fn update_facility(
 /// The facility manager's own update (admins may use it too): only free places, hours,
 /// contacts and description change, whatever else is sent. Stamps `verified_at`.
 pub async fn self_service_update(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: FacilityId,
     input: SelfServiceIn,
@@ -573,7 +569,7 @@ pub async fn self_service_update(
 }
 
 /// The facility a facility manager keeps (404 when none is assigned).
-pub async fn my_facility(db: &DatabaseConnection, ctx: &TenantContext, lang: Lang) -> Result<StaffFacilityOut> {
+pub async fn my_facility(db: &Db, ctx: &TenantContext, lang: Lang) -> Result<StaffFacilityOut> {
     let id = ctx.managed_facility().ok_or(AppError::NotFound)?;
     get_facility(db, ctx, id, lang).await
 }
@@ -615,7 +611,7 @@ fn facility_in_of(f: &facility::Model) -> FacilityIn {
 /// Validates and stores the input `build` makes from the current row, records the
 /// changes and confirms the entry.
 async fn save_existing(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: FacilityId,
     build: impl FnOnce(&facility::Model) -> FacilityIn,
@@ -630,7 +626,7 @@ async fn save_existing(
     let clean = validate_facility(&mut v, &input, &refs, &territory);
     let org_name = check_links(&tx, &mut v, &input).await?;
     v.finish()?;
-    let now = Utc::now();
+    let now = tx.now();
     let mut active = before.clone().into_active_model();
     apply(&mut active, &clean, &refs, org_name.as_deref(), now);
     active.verified_at = Set(Some(now));
@@ -644,7 +640,7 @@ async fn save_existing(
 
 /// Publishes, unpublishes, archives or restores. An archived entry is never public.
 pub async fn set_state(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: FacilityId,
     input: FacilityStateIn,
@@ -653,7 +649,7 @@ pub async fn set_state(
     ctx.require(Permission::ManageFacilities)?;
     let tx = ctx.begin(db).await?;
     let before = tx.get::<facility::Entity>(id.0).await?;
-    let now = Utc::now();
+    let now = tx.now();
     let mut active = before.clone().into_active_model();
     if let Some(published) = input.published {
         active.published = Set(published);
@@ -674,12 +670,7 @@ pub async fn set_state(
 }
 
 /// One facility of the context's directory (its tenant and beneath), drafts included.
-pub async fn get_facility(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: FacilityId,
-    lang: Lang,
-) -> Result<StaffFacilityOut> {
+pub async fn get_facility(db: &Db, ctx: &TenantContext, id: FacilityId, lang: Lang) -> Result<StaffFacilityOut> {
     let scope = DirectoryScope::staff(db, ctx).await?;
     let tx = scope.begin(db).await?;
     let row = tx.select::<facility::Entity>().filter(facility::Column::Id.eq(id.0)).one(tx.conn()).await?;
@@ -689,12 +680,38 @@ pub async fn get_facility(
     Ok(hydrated.staff(&row, None))
 }
 
-/// The field-level history of a facility of the context's own tenant, newest first.
-pub async fn facility_history(
-    db: &DatabaseConnection,
+/// A facility seen from the context's tenant (its own or one beneath), with the context
+/// of the tenant that owns it: a province admin acts on a comune's entry through their
+/// province role. The staff app works from the session's tenant and writes through this.
+pub async fn owning_context(
+    db: &Db,
     ctx: &TenantContext,
     id: FacilityId,
-) -> Result<Vec<FacilityChangeOut>> {
+    lang: Lang,
+) -> Result<(TenantContext, StaffFacilityOut)> {
+    let f = get_facility(db, ctx, id, lang).await?;
+    let own = TenantContext::resolve(db, ctx.user(), &f.facility.tenant.slug).await?;
+    Ok((own, f))
+}
+
+/// A facility as its staff page shows it, with its history when the user may manage it
+/// (admins of its tenant or of a province above), `None` otherwise.
+pub async fn staff_facility(
+    db: &Db,
+    ctx: &TenantContext,
+    id: FacilityId,
+    lang: Lang,
+) -> Result<(StaffFacilityOut, Option<Vec<FacilityChangeOut>>)> {
+    let (own, f) = owning_context(db, ctx, id, lang).await?;
+    let history = match own.require(Permission::ManageFacilities) {
+        Ok(()) => Some(facility_history(db, &own, f.facility.id).await?),
+        Err(_) => None,
+    };
+    Ok((f, history))
+}
+
+/// The field-level history of a facility of the context's own tenant, newest first.
+pub async fn facility_history(db: &Db, ctx: &TenantContext, id: FacilityId) -> Result<Vec<FacilityChangeOut>> {
     ctx.require(Permission::ManageFacilities)?;
     let tx = ctx.begin(db).await?;
     let f = tx.get::<facility::Entity>(id.0).await?;
@@ -737,7 +754,7 @@ impl Found {
 }
 
 async fn search_in(
-    db: &DatabaseConnection,
+    db: &Db,
     scope: &DirectoryScope,
     search: &FacilitySearch,
     lang: Lang,
@@ -754,7 +771,7 @@ async fn search_in(
 
 /// Staff search over the context's directory (its tenant and beneath).
 pub async fn search_staff(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     search: &FacilitySearch,
     lang: Lang,
@@ -765,7 +782,7 @@ pub async fn search_staff(
 
 /// The comuni with entries in the context's directory, and its districts: the choices
 /// of the staff list's filters.
-pub async fn staff_filter_options(db: &DatabaseConnection, ctx: &TenantContext) -> Result<StaffFilterOptionsOut> {
+pub async fn staff_filter_options(db: &Db, ctx: &TenantContext) -> Result<StaffFilterOptionsOut> {
     let scope = DirectoryScope::staff(db, ctx).await?;
     let tx = scope.begin(db).await?;
     let codes: Vec<String> = tx
@@ -807,7 +824,7 @@ pub async fn staff_filter_options(db: &DatabaseConnection, ctx: &TenantContext) 
 
 /// Every entry matching a staff search (no paging): for CSV/XLSX export.
 pub async fn export_staff(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     search: &FacilitySearch,
     lang: Lang,
@@ -834,7 +851,8 @@ pub(crate) struct ParsedSearch {
     unpaged: bool,
 }
 
-const STATUSES: [&str; 4] = ["published", "draft", "archived", "all"];
+/// The staff list's status filter: a `FacilityStatus` code, or every state.
+const ALL_STATUSES: &str = "all";
 
 fn parse_near(v: &mut Validator, near: &str) -> Option<(f64, f64)> {
     let parsed =
@@ -916,7 +934,7 @@ impl ParsedSearch {
             v.issue("per_page", "validation.range", vec![("min", "1".into()), ("max", MAX_PER_PAGE.to_string())]);
         }
         let status = if staff { code(&s.status) } else { None };
-        if status.as_ref().is_some_and(|x| !STATUSES.contains(&x.as_str())) {
+        if status.as_ref().is_some_and(|x| x != ALL_STATUSES && FacilityStatus::from_code(x).is_none()) {
             v.issue("status", "validation.unknown_code", vec![]);
         }
         v.finish()?;
@@ -951,7 +969,7 @@ impl ParsedSearch {
 /// The tenants of a scope with their freshness windows.
 async fn scope_tenants<C: ConnectionTrait>(db: &C, scope: &DirectoryScope) -> Result<Vec<tenant::Model>> {
     let mut all = vec![tenant::Entity::find_by_id(scope.root().id.0).one(db).await?.ok_or(AppError::NotFound)?];
-    all.extend(crate::tenants::descendants(db, scope.root().id.0).await?);
+    all.extend(crate::tenancy::descendants(db, scope.root().id.0).await?);
     Ok(all)
 }
 
@@ -967,12 +985,13 @@ async fn run_search(
 ) -> Result<(Vec<facility::Model>, Vec<Option<f64>>, u64)> {
     use facility::Column as F;
     let mut q = tx.select::<facility::Entity>();
-    let status = if scope.published_only() { Some("published") } else { p.status.as_deref() };
-    q = match status {
-        Some("published") => q.filter(F::Published.eq(true)).filter(F::ArchivedAt.is_null()),
-        Some("draft") => q.filter(F::Published.eq(false)).filter(F::ArchivedAt.is_null()),
-        Some("archived") => q.filter(F::ArchivedAt.is_not_null()),
-        Some(_) => q,
+    let status = if scope.published_only() { Some(FacilityStatus::Published.code()) } else { p.status.as_deref() };
+    q = match status.map(|s| (s, FacilityStatus::from_code(s))) {
+        Some((_, Some(FacilityStatus::Published))) => q.filter(F::Published.eq(true)).filter(F::ArchivedAt.is_null()),
+        Some((_, Some(FacilityStatus::Draft))) => q.filter(F::Published.eq(false)).filter(F::ArchivedAt.is_null()),
+        Some((_, Some(FacilityStatus::Archived))) => q.filter(F::ArchivedAt.is_not_null()),
+        // `all`
+        Some((_, None)) => q,
         None => q.filter(F::ArchivedAt.is_null()),
     };
     for w in &p.words {
@@ -997,7 +1016,7 @@ async fn run_search(
         q = q.filter(F::PlacesFree.gt(0));
     }
     if p.stale {
-        let now = Utc::now();
+        let now = tx.now();
         let mut any = Condition::any();
         for t in scope_tenants(tx.conn(), scope).await? {
             let cutoff = stale_cutoff(&t, now);
@@ -1117,7 +1136,7 @@ impl Hydrator {
                 .into_iter()
                 .map(|o| (o.id, o))
                 .collect(),
-            now: Utc::now(),
+            now: tx.now(),
         })
     }
 
@@ -1220,7 +1239,7 @@ pub fn organization_out(o: &organization::Model) -> OrganizationOut {
 
 /// Tenants with a public directory: those with published entries, and the zones and
 /// provinces above them (whose slug searches beneath).
-pub async fn publishing_tenants(db: &DatabaseConnection) -> Result<Vec<PublicTenantOut>> {
+pub async fn publishing_tenants(db: &Db) -> Result<Vec<PublicTenantOut>> {
     let all = tenant::Entity::find().order_by_asc(tenant::Column::Name).all(db).await?;
     let mut publishing: HashSet<i64> = HashSet::new();
     for root in all.iter().filter(|t| t.parent_id.is_none()) {
@@ -1265,7 +1284,7 @@ pub async fn publishing_tenants(db: &DatabaseConnection) -> Result<Vec<PublicTen
 
 /// Organisations managing published facilities of `slug`'s directory, by name.
 pub async fn public_organizations(
-    db: &DatabaseConnection,
+    db: &Db,
     slug: &str,
     page: Option<u64>,
     per_page: Option<u64>,
@@ -1287,7 +1306,7 @@ pub async fn public_organizations(
 }
 
 /// One organisation managing a published facility of `slug`'s directory.
-pub async fn public_organization(db: &DatabaseConnection, slug: &str, id: OrganizationId) -> Result<OrganizationOut> {
+pub async fn public_organization(db: &Db, slug: &str, id: OrganizationId) -> Result<OrganizationOut> {
     let scope = DirectoryScope::public(db, slug).await?;
     let tx = scope.begin(db).await?;
     let row = tx
@@ -1313,7 +1332,7 @@ fn published_organizations(tx: &DirectoryTx) -> sea_orm::sea_query::SelectStatem
 }
 
 /// The facility types, labelled in `lang`.
-pub async fn facility_types(db: &DatabaseConnection, lang: Lang) -> Result<Vec<FacilityTypeOut>> {
+pub async fn facility_types(db: &Db, lang: Lang) -> Result<Vec<FacilityTypeOut>> {
     let rows = facility_type::Entity::find().order_by_asc(facility_type::Column::Code).all(db).await?;
     Ok(rows
         .into_iter()

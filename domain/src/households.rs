@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use entity::{household_member, person};
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, Set};
-use types::persons::{HouseholdIn, HouseholdMemberOut, PersonIn, RELATIONSHIPS};
+use types::persons::{HouseholdIn, HouseholdMemberIn, HouseholdMemberOut, PersonIn, RELATIONSHIPS};
 use types::PersonId;
 
 use crate::audit::{self, Action, Event};
@@ -15,7 +15,7 @@ use crate::authz::Permission;
 use crate::persons::visible_person;
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
-use crate::{AppError, DatabaseConnection, Result, TenantContext};
+use crate::{AppError, Db, Result, TenantContext};
 
 const SECTION: &str = "household";
 
@@ -54,7 +54,7 @@ async fn record(tx: &TenantTx, ctx: &TenantContext, action: Action, person: i64)
     audit::record(tx, Some(ctx.user()), event).await
 }
 
-pub async fn household(db: &DatabaseConnection, ctx: &TenantContext, id: PersonId) -> Result<Vec<HouseholdMemberOut>> {
+pub async fn household(db: &Db, ctx: &TenantContext, id: PersonId) -> Result<Vec<HouseholdMemberOut>> {
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
     let person = visible_person(&tx, ctx, id).await?;
@@ -66,7 +66,7 @@ pub async fn household(db: &DatabaseConnection, ctx: &TenantContext, id: PersonI
 
 /// Replaces the household of a person.
 pub async fn set_household(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: PersonId,
     input: HouseholdIn,
@@ -112,10 +112,31 @@ pub async fn set_household(
     Ok(out)
 }
 
+/// Takes `member` out of the household of `id` (the remove button on the person's page);
+/// the others stay as they are.
+pub async fn remove_member(
+    db: &Db,
+    ctx: &TenantContext,
+    id: PersonId,
+    member: PersonId,
+) -> Result<Vec<HouseholdMemberOut>> {
+    let members = household(db, ctx, id)
+        .await?
+        .into_iter()
+        .filter(|m| m.member_id != member)
+        .map(|m| HouseholdMemberIn {
+            member_id: Some(m.member_id),
+            relationship: m.relationship,
+            cohabiting: m.cohabiting,
+        })
+        .collect();
+    set_household(db, ctx, id, HouseholdIn { members }).await
+}
+
 /// Records a new person and adds them to the household of `id` at once (the form on the
 /// person's page): one transaction, the duplicate warning as for any new person.
 pub async fn add_new_member(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: PersonId,
     member: PersonIn,

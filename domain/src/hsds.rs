@@ -1,4 +1,4 @@
-//! The public directory in Open Referral HSDS 3.0 (DESIGN.md §6), with the Italian
+//! The public directory in Open Referral HSDS 3.0 (docs/ARCHITECTURE.md §6), with the Italian
 //! profile documented in `docs/hsds-profile-it.md`: a facility is one service at one
 //! location, so service, location and service_at_location share the facility's number.
 //!
@@ -15,7 +15,7 @@ use types::{FacilityId, Lang};
 
 use crate::facilities;
 use crate::public_directory::PublicDirectory;
-use crate::{AppError, DatabaseConnection, Result};
+use crate::{AppError, Db, Result};
 
 pub const HSDS_VERSION: &str = "3.0";
 /// The canonical URI of the Italian profile (a URN: it names, it does not locate).
@@ -286,7 +286,7 @@ pub struct ListParams {
 }
 
 /// Maps HSDS list parameters onto a directory search; an unknown term is a field error.
-async fn to_search(db: &DatabaseConnection, p: &ListParams, lang: Lang) -> Result<FacilitySearch> {
+async fn to_search(db: &Db, p: &ListParams, lang: Lang) -> Result<FacilitySearch> {
     let mut s = FacilitySearch { q: p.search.clone(), page: p.page, per_page: p.per_page, ..Default::default() };
     if let Some(term) = p.taxonomy_term_id.as_deref().filter(|x| !x.is_empty()) {
         let area = id_of(Kind::AreaTerm, term).and_then(|i| AREAS.get(usize::try_from(i - 1).ok()?));
@@ -305,13 +305,7 @@ async fn to_search(db: &DatabaseConnection, p: &ListParams, lang: Lang) -> Resul
     Ok(s)
 }
 
-pub async fn services(
-    db: &DatabaseConnection,
-    dir: &PublicDirectory,
-    slug: &str,
-    p: &ListParams,
-    lang: Lang,
-) -> Result<Value> {
+pub async fn services(db: &Db, dir: &PublicDirectory, slug: &str, p: &ListParams, lang: Lang) -> Result<Value> {
     let search = to_search(db, p, lang).await?;
     let found = dir.search(slug, &search, lang).await?;
     let contents = found.items.iter().map(|f| flat_service(f, lang)).collect();
@@ -324,7 +318,7 @@ pub async fn service_by_id(dir: &PublicDirectory, slug: &str, id: &str, lang: La
 }
 
 pub async fn service_at_locations(
-    db: &DatabaseConnection,
+    db: &Db,
     dir: &PublicDirectory,
     slug: &str,
     p: &ListParams,
@@ -341,13 +335,13 @@ pub async fn service_at_location_by_id(dir: &PublicDirectory, slug: &str, id: &s
     Ok(service_at_location(&dir.facility(slug, FacilityId(id), lang).await?, true, lang))
 }
 
-pub async fn organizations(db: &DatabaseConnection, slug: &str, p: &ListParams, lang: Lang) -> Result<Value> {
+pub async fn organizations(db: &Db, slug: &str, p: &ListParams, lang: Lang) -> Result<Value> {
     let found = facilities::public_organizations(db, slug, p.page, p.per_page).await?;
     let contents = found.items.iter().map(|o| organization(o, lang)).collect();
     Ok(page(contents, found.total_items, found.page, found.per_page))
 }
 
-pub async fn organization_by_id(db: &DatabaseConnection, slug: &str, id: &str, lang: Lang) -> Result<Value> {
+pub async fn organization_by_id(db: &Db, slug: &str, id: &str, lang: Lang) -> Result<Value> {
     let id = id_of(Kind::Organization, id).ok_or(AppError::NotFound)?;
     let o = facilities::public_organization(db, slug, types::OrganizationId(id)).await?;
     Ok(organization(&o, lang))
@@ -377,11 +371,7 @@ pub fn taxonomies(lang: Lang) -> Value {
     page(all, n, 1, n)
 }
 
-pub async fn taxonomy_terms(
-    db: &DatabaseConnection,
-    lang: Lang,
-    types_: Option<Vec<FacilityTypeOut>>,
-) -> Result<Value> {
+pub async fn taxonomy_terms(db: &Db, lang: Lang, types_: Option<Vec<FacilityTypeOut>>) -> Result<Value> {
     let types_ = match types_ {
         Some(t) => t,
         None => facilities::facility_types(db, lang).await?,

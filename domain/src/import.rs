@@ -10,9 +10,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::Utc;
 use entity::{facility, organization, tenant};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set, TryIntoModel};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TryIntoModel};
 use types::directory::{FacilityIn, ImportIssue, ImportReport, TenantRows};
 use types::i18n::tf;
 use types::Lang;
@@ -22,6 +21,7 @@ use crate::error::FieldIssue;
 use crate::facilities::{apply, changes, validate_facility, CleanFacility, Refs, Territory};
 use crate::tenancy::DirectoryScope;
 use crate::validate::Validator;
+use crate::Db;
 use crate::{AppError, Result, TenantContext};
 
 pub use types::directory::IMPORT_TARGETS as TARGETS;
@@ -322,8 +322,8 @@ struct Router {
 }
 
 impl Router {
-    async fn load(db: &DatabaseConnection, root: &tenant::Model) -> Result<(Router, HashMap<i64, tenant::Model>)> {
-        let below = crate::tenants::descendants(db, root.id).await?;
+    async fn load(db: &Db, root: &tenant::Model) -> Result<(Router, HashMap<i64, tenant::Model>)> {
+        let below = crate::tenancy::descendants(db, root.id).await?;
         let mut by_comune = HashMap::new();
         let mut zones = Vec::new();
         let mut territories = HashMap::new();
@@ -365,7 +365,7 @@ fn issue_out(line: u64, f: &FieldIssue, opts: &ImportOptions, lang: Lang) -> Imp
 /// Imports (or, with `dry_run`, checks) a CSV file into the context's tenant and the
 /// tenants beneath it. `progress(done, total)` is called as rows are written.
 pub async fn import_facilities(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     bytes: &[u8],
     opts: &ImportOptions,
@@ -458,7 +458,7 @@ pub async fn import_facilities(
         contexts.insert(t, child);
     }
 
-    let now = Utc::now();
+    let now = db.now();
     let total = planned.len() as u64;
     let mut tx = ctx.begin(db).await?;
     let mut org_ids: HashMap<(i64, String), (i64, String)> =

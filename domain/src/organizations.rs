@@ -2,9 +2,9 @@
 //! foundation, the comune itself. Tenant-owned; kept by the tenant's admins next to
 //! its facilities, and created by the importer from a register's operator columns.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::organization;
-use sea_orm::{DatabaseConnection, IntoActiveModel, QueryOrder, Set};
+use sea_orm::{IntoActiveModel, QueryOrder, Set};
 use types::directory::{OrganizationIn, OrganizationOut, LEGAL_STATUSES};
 use types::dto::Page;
 use types::fiscal;
@@ -13,6 +13,7 @@ use types::OrganizationId;
 use crate::authz::Permission;
 use crate::facilities::{normalise_search, organization_out};
 use crate::validate::Validator;
+use crate::Db;
 use crate::{Result, TenantContext, PER_PAGE};
 
 /// The columns an `OrganizationIn` sets, checked.
@@ -48,7 +49,7 @@ fn validate(input: &OrganizationIn) -> Result<Clean> {
     Ok(Clean { name, tax_code, vat_number, legal_status, email, phone, website })
 }
 
-fn set(active: &mut organization::ActiveModel, c: Clean) {
+fn set(active: &mut organization::ActiveModel, c: Clean, now: DateTime<Utc>) {
     active.name = Set(c.name);
     active.tax_code = Set(c.tax_code);
     active.vat_number = Set(c.vat_number);
@@ -56,13 +57,13 @@ fn set(active: &mut organization::ActiveModel, c: Clean) {
     active.email = Set(c.email);
     active.phone = Set(c.phone);
     active.website = Set(c.website);
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(now);
 }
 
 /// The tenant's organisations by name, one page at a time (1-based); `q` keeps those
 /// whose name, tax code or VAT number contain every word (accents and case aside).
 pub async fn list_organizations(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     q: Option<&str>,
     page: u64,
@@ -92,7 +93,7 @@ pub async fn list_organizations(
 }
 
 /// Every organisation of the tenant, by name: the choices of the facility form.
-pub async fn all_organizations(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec<OrganizationOut>> {
+pub async fn all_organizations(db: &Db, ctx: &TenantContext) -> Result<Vec<OrganizationOut>> {
     ctx.require(Permission::ViewDirectory)?;
     let tx = ctx.begin(db).await?;
     let rows = tx
@@ -105,11 +106,7 @@ pub async fn all_organizations(db: &DatabaseConnection, ctx: &TenantContext) -> 
     Ok(rows.iter().map(organization_out).collect())
 }
 
-pub async fn get_organization(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: OrganizationId,
-) -> Result<OrganizationOut> {
+pub async fn get_organization(db: &Db, ctx: &TenantContext, id: OrganizationId) -> Result<OrganizationOut> {
     ctx.require(Permission::ViewDirectory)?;
     let tx = ctx.begin(db).await?;
     let o = tx.get::<organization::Entity>(id.0).await?;
@@ -117,17 +114,13 @@ pub async fn get_organization(
     Ok(organization_out(&o))
 }
 
-pub async fn create_organization(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    input: OrganizationIn,
-) -> Result<OrganizationOut> {
+pub async fn create_organization(db: &Db, ctx: &TenantContext, input: OrganizationIn) -> Result<OrganizationOut> {
     ctx.require(Permission::ManageFacilities)?;
     let clean = validate(&input)?;
     let tx = ctx.begin(db).await?;
-    let now = Utc::now();
+    let now = tx.now();
     let mut active = organization::ActiveModel { source_key: Set(None), created_at: Set(now), ..Default::default() };
-    set(&mut active, clean);
+    set(&mut active, clean, tx.now());
     let o = tx.insert(active).await?;
     tx.commit().await?;
     Ok(organization_out(&o))
@@ -135,7 +128,7 @@ pub async fn create_organization(
 
 /// Replaces the organisation's fields; a new name reaches its facilities' search text.
 pub async fn update_organization(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: OrganizationId,
     input: OrganizationIn,
@@ -146,7 +139,7 @@ pub async fn update_organization(
     let clean = validate(&input)?;
     let renamed = clean.name != before.name;
     let mut active = before.into_active_model();
-    set(&mut active, clean);
+    set(&mut active, clean, tx.now());
     let o = tx.update(active).await?;
     if renamed {
         crate::facilities::refresh_search_text(&tx, &o).await?;

@@ -4,13 +4,13 @@
 //! already recorded in the tenant is refused with a warning until confirmed. A save based
 //! on an old copy is refused, not merged. Every read and write is audited.
 //!
-//! Who may: social workers and tenant admins of a comune or zone (DESIGN.md §4). A tenant
+//! Who may: social workers and tenant admins of a comune or zone (docs/ARCHITECTURE.md §4). A tenant
 //! admin sees every person of the tenant; a social worker those of the cases open to them
 //! and those nobody has taken in charge yet (to find someone before opening a case). The
 //! duplicate warning still counts every person of the tenant: a second record of the same
 //! person is worse than the hint that one exists.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{case_member, district, person, social_case};
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{ColumnTrait, Condition, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
@@ -22,10 +22,9 @@ use types::{DistrictId, PersonId, Role};
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
-use crate::contacts::italian_date;
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
-use crate::{AppError, DatabaseConnection, Result, TenantContext, PER_PAGE};
+use crate::{AppError, Db, Result, TenantContext, PER_PAGE};
 
 const OBJECT: &str = "person";
 
@@ -84,7 +83,7 @@ async fn validate(tx: &TenantTx, input: PersonIn) -> Result<Valid> {
     if tax_code.as_deref().is_some_and(|c| c.len() != 16 || !fiscal::codice_fiscale_ok(c)) {
         v.issue("tax_code", "validation.person_tax_code", vec![]);
     }
-    let birth_date = v.date("birth_date", input.birth_date.as_deref(), true, italian_date(Utc::now()));
+    let birth_date = v.date("birth_date", input.birth_date.as_deref(), true, tx.today());
     let sex = match input.sex.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s @ ("F" | "M")) => Some(s.to_string()),
@@ -119,7 +118,7 @@ async fn validate(tx: &TenantTx, input: PersonIn) -> Result<Valid> {
     Ok(Valid { first_name, last_name, tax_code, birth_date, sex, input })
 }
 
-fn fill(row: &mut person::ActiveModel, valid: Valid) {
+fn fill(row: &mut person::ActiveModel, valid: Valid, now: DateTime<Utc>) {
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let input = valid.input;
     let citizenship = clean(input.citizenship).unwrap_or_else(|| "not_stated".into());
@@ -135,7 +134,7 @@ fn fill(row: &mut person::ActiveModel, valid: Valid) {
     row.district_id = Set(input.district_id.map(|d| d.0));
     row.phone = Set(clean(input.phone));
     row.email = Set(clean(input.email).map(|e| crate::validate::normalise_email(&e)));
-    row.updated_at = Set(Utc::now());
+    row.updated_at = Set(now);
 }
 
 pub(crate) fn out(p: person::Model) -> PersonOut {
@@ -183,7 +182,7 @@ async fn duplicates(tx: &TenantTx, valid: &Valid, except: Option<i64>) -> Result
     Ok(query.count(tx.conn()).await?)
 }
 
-pub async fn create_person(db: &DatabaseConnection, ctx: &TenantContext, input: PersonIn) -> Result<PersonOut> {
+pub async fn create_person(db: &Db, ctx: &TenantContext, input: PersonIn) -> Result<PersonOut> {
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
     let out = insert_person(&tx, ctx, input).await?;
@@ -198,9 +197,9 @@ pub(crate) async fn insert_person(tx: &TenantTx, ctx: &TenantContext, input: Per
     if !confirmed && duplicates(tx, &valid, None).await? > 0 {
         return Err(AppError::Conflict("conflict.person_duplicate"));
     }
-    let now = Utc::now();
+    let now = tx.now();
     let mut row = person::ActiveModel { version: Set(1), created_at: Set(now), ..Default::default() };
-    fill(&mut row, valid);
+    fill(&mut row, valid, tx.now());
     let saved = tx.insert(row).await?;
     let event = Event { action: Action::Create, object_type: OBJECT, object_id: Some(saved.id), section: None };
     audit::record(tx, Some(ctx.user()), event).await?;
@@ -208,12 +207,7 @@ pub(crate) async fn insert_person(tx: &TenantTx, ctx: &TenantContext, input: Per
 }
 
 /// Saves an edit made on `input.version`; a newer save in between is a conflict.
-pub async fn update_person(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: PersonId,
-    input: PersonIn,
-) -> Result<PersonOut> {
+pub async fn update_person(db: &Db, ctx: &TenantContext, id: PersonId, input: PersonIn) -> Result<PersonOut> {
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
     let current = visible_person(&tx, ctx, id).await?;
@@ -226,7 +220,7 @@ pub async fn update_person(
     let valid = validate(&tx, input).await?;
     let version = current.version + 1;
     let mut row = current.into_active_model();
-    fill(&mut row, valid);
+    fill(&mut row, valid, tx.now());
     row.version = Set(version);
     tx.save_versioned(row, id.0, base).await?;
     let saved = tx.get::<person::Entity>(id.0).await?;
@@ -236,7 +230,7 @@ pub async fn update_person(
     Ok(out(saved))
 }
 
-pub async fn get_person(db: &DatabaseConnection, ctx: &TenantContext, id: PersonId) -> Result<PersonOut> {
+pub async fn get_person(db: &Db, ctx: &TenantContext, id: PersonId) -> Result<PersonOut> {
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
     let row = visible_person(&tx, ctx, id).await?;
@@ -247,12 +241,7 @@ pub async fn get_person(db: &DatabaseConnection, ctx: &TenantContext, id: Person
 }
 
 /// Search by surname and name (words, in any order) or by codice fiscale.
-pub async fn search_persons(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    q: Option<&str>,
-    page: u64,
-) -> Result<Page<PersonOut>> {
+pub async fn search_persons(db: &Db, ctx: &TenantContext, q: Option<&str>, page: u64) -> Result<Page<PersonOut>> {
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
     let mut query = tx.select::<person::Entity>();

@@ -6,23 +6,23 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{assessment, care_plan, case_member, facility, intervention, person, plan_event, social_case};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
-use types::cases::{format_cents, parse_euros};
+use types::cases::{format_cents, parse_euros, CaseStatus};
 use types::plans::{
     AssessmentIn, AssessmentOut, CaseWorkOut, InterventionIn, InterventionOut, PlanEventOut, PlanIn, PlanOut,
-    ReviewDue, ReviewIn, ACTIVE_PLAN_STATUSES, FUNDING, INTERVENTION_TYPES, PLAN_STATUSES, UNITS,
+    PlanStatus, ReviewDue, ReviewIn, FUNDING, INTERVENTION_TYPES, UNITS,
 };
 use types::{AssessmentId, CaseId, FacilityId, InterventionId, PersonId, PlanId};
 
 use crate::audit::Action;
 use crate::authz::Permission;
-use crate::cases::{day, today, CaseGrant};
+use crate::case_access::{day, CaseGrant};
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
-use crate::{AppError, DatabaseConnection, Result, TenantContext};
+use crate::{AppError, Db, Result, TenantContext};
 
 /// Reviews show on the worker's home this many days ahead.
 const REVIEW_HORIZON_DAYS: i64 = 14;
@@ -37,7 +37,7 @@ async fn open_for_change(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Resu
 }
 
 /// Everything done on a case, newest first, and the total spent on it.
-pub async fn case_work(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) -> Result<CaseWorkOut> {
+pub async fn case_work(db: &Db, ctx: &TenantContext, id: CaseId) -> Result<CaseWorkOut> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open_for_work(&tx, ctx, id).await?;
     let out = work_of(&tx, grant.case.id).await?;
@@ -170,16 +170,12 @@ fn intervention_out(i: intervention::Model) -> InterventionOut {
 }
 
 /// Records an assessment of the case.
-pub async fn add_assessment(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: CaseId,
-    input: AssessmentIn,
-) -> Result<AssessmentOut> {
+pub async fn add_assessment(db: &Db, ctx: &TenantContext, id: CaseId, input: AssessmentIn) -> Result<AssessmentOut> {
     let tx = ctx.begin(db).await?;
     let grant = open_for_change(&tx, ctx, id).await?;
     let mut v = Validator::new();
-    let assessed_on = v.date("assessed_on", input.assessed_on.as_deref(), true, today()).unwrap_or_else(today);
+    let assessed_on =
+        v.date("assessed_on", input.assessed_on.as_deref(), true, tx.today()).unwrap_or_else(|| tx.today());
     let problems = v.text("problems", &input.problems, 4000);
     let resources = v.optional_text("resources", Some(&input.resources), 4000).unwrap_or_default();
     let summary = v.text("summary", &input.summary, 4000);
@@ -194,7 +190,7 @@ pub async fn add_assessment(
             summary: Set(summary),
             proposals: Set(proposals),
             author_id: Set(Some(ctx.user().0)),
-            created_at: Set(Utc::now()),
+            created_at: Set(tx.now()),
             ..Default::default()
         })
         .await?;
@@ -212,19 +208,19 @@ struct ValidPlan {
     next_review_on: Option<NaiveDate>,
 }
 
-fn validate_plan(v: &mut Validator, input: &PlanIn) -> ValidPlan {
+fn validate_plan(v: &mut Validator, input: &PlanIn, today: NaiveDate) -> ValidPlan {
     let goals = v.text("goals", &input.goals, 4000);
     let planned = v.optional_text("planned", Some(&input.planned), 4000).unwrap_or_default();
     let responsibilities = v.optional_text("responsibilities", Some(&input.responsibilities), 4000).unwrap_or_default();
-    let started_on = v.date("started_on", input.started_on.as_deref(), false, today()).unwrap_or_else(today);
-    let next_review_on = future_date(v, "next_review_on", input.next_review_on.as_deref());
+    let started_on = v.date("started_on", input.started_on.as_deref(), false, today).unwrap_or(today);
+    let next_review_on = future_date(v, "next_review_on", input.next_review_on.as_deref(), today);
     ValidPlan { goals, planned, responsibilities, started_on, next_review_on }
 }
 
 /// A date that may not be in the past (a review to come).
-fn future_date(v: &mut Validator, field: &str, value: Option<&str>) -> Option<NaiveDate> {
-    let day = v.date(field, value, false, today())?;
-    if day < today() {
+fn future_date(v: &mut Validator, field: &str, value: Option<&str>, today: NaiveDate) -> Option<NaiveDate> {
+    let day = v.date(field, value, false, today)?;
+    if day < today {
         v.issue(field, "validation.past_date", vec![]);
     }
     Some(day)
@@ -246,7 +242,7 @@ async fn add_event(
         status: Set(status),
         note: Set(note),
         by_id: Set(Some(ctx.user().0)),
-        at: Set(Utc::now()),
+        at: Set(tx.now()),
         ..Default::default()
     })
     .await?;
@@ -275,13 +271,13 @@ async fn plan_with_events(tx: &TenantTx, plan: care_plan::Model) -> Result<PlanO
 }
 
 /// Agrees a new plan (PAI) on the case; it starts `avviato`.
-pub async fn create_plan(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId, input: PlanIn) -> Result<PlanOut> {
+pub async fn create_plan(db: &Db, ctx: &TenantContext, id: CaseId, input: PlanIn) -> Result<PlanOut> {
     let tx = ctx.begin(db).await?;
     let grant = open_for_change(&tx, ctx, id).await?;
     let mut v = Validator::new();
-    let plan = validate_plan(&mut v, &input);
+    let plan = validate_plan(&mut v, &input, tx.today());
     v.finish()?;
-    let now = Utc::now();
+    let now = tx.now();
     let row = tx
         .insert(care_plan::ActiveModel {
             case_id: Set(grant.case.id),
@@ -297,7 +293,7 @@ pub async fn create_plan(db: &DatabaseConnection, ctx: &TenantContext, id: CaseI
             ..Default::default()
         })
         .await?;
-    add_event(&tx, ctx, row.id, "status", plan.started_on, Some("avviato".into()), None).await?;
+    add_event(&tx, ctx, row.id, "status", plan.started_on, Some(PlanStatus::Avviato.code().into()), None).await?;
     grant.audit(&tx, ctx, Action::Create, Some("plan")).await?;
     let out = plan_with_events(&tx, row).await?;
     tx.commit().await?;
@@ -306,13 +302,7 @@ pub async fn create_plan(db: &DatabaseConnection, ctx: &TenantContext, id: CaseI
 
 /// Changes a plan, its status included (the change is kept with its note); `version` as
 /// read, else a conflict.
-pub async fn update_plan(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: CaseId,
-    plan_id: PlanId,
-    input: PlanIn,
-) -> Result<PlanOut> {
+pub async fn update_plan(db: &Db, ctx: &TenantContext, id: CaseId, plan_id: PlanId, input: PlanIn) -> Result<PlanOut> {
     let tx = ctx.begin(db).await?;
     let grant = open_for_change(&tx, ctx, id).await?;
     let current = plan_of(&tx, &grant, plan_id).await?;
@@ -323,10 +313,10 @@ pub async fn update_plan(
         return Err(AppError::Conflict("conflict.stale_version"));
     }
     let mut v = Validator::new();
-    let plan = validate_plan(&mut v, &input);
+    let plan = validate_plan(&mut v, &input, tx.today());
     let status = match input.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => current.status.clone(),
-        Some(s) => v.code("status", s, PLAN_STATUSES),
+        Some(s) => v.code("status", s, PlanStatus::CODES),
     };
     let note = v.optional_text("status_note", input.status_note.as_deref(), 1000);
     v.finish()?;
@@ -339,10 +329,10 @@ pub async fn update_plan(
     row.next_review_on = Set(plan.next_review_on);
     row.status = Set(status.clone());
     row.version = Set(base + 1);
-    row.updated_at = Set(Utc::now());
+    row.updated_at = Set(tx.now());
     tx.save_versioned(row, plan_id.0, base).await?;
     if changed_status {
-        add_event(&tx, ctx, plan_id.0, "status", today(), Some(status), note).await?;
+        add_event(&tx, ctx, plan_id.0, "status", tx.today(), Some(status), note).await?;
     }
     grant.audit(&tx, ctx, Action::Update, Some("plan")).await?;
     let saved = tx.get::<care_plan::Entity>(plan_id.0).await?;
@@ -353,7 +343,7 @@ pub async fn update_plan(
 
 /// Records a review of a plan and sets the next one.
 pub async fn review_plan(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: CaseId,
     plan_id: PlanId,
@@ -363,14 +353,15 @@ pub async fn review_plan(
     let grant = open_for_change(&tx, ctx, id).await?;
     let current = plan_of(&tx, &grant, plan_id).await?;
     let mut v = Validator::new();
-    let reviewed_on = v.date("reviewed_on", input.reviewed_on.as_deref(), true, today()).unwrap_or_else(today);
+    let reviewed_on =
+        v.date("reviewed_on", input.reviewed_on.as_deref(), true, tx.today()).unwrap_or_else(|| tx.today());
     let notes = v.text("notes", &input.notes, 4000);
-    let next = future_date(&mut v, "next_review_on", input.next_review_on.as_deref());
+    let next = future_date(&mut v, "next_review_on", input.next_review_on.as_deref(), tx.today());
     v.finish()?;
     let mut row = current.clone().into_active_model();
     row.next_review_on = Set(next);
     row.version = Set(current.version + 1);
-    row.updated_at = Set(Utc::now());
+    row.updated_at = Set(tx.now());
     tx.update(row).await?;
     add_event(&tx, ctx, plan_id.0, "review", reviewed_on, None, Some(notes)).await?;
     grant.audit(&tx, ctx, Action::Update, Some("plan")).await?;
@@ -392,11 +383,11 @@ async fn validate_intervention(tx: &TenantTx, grant: &CaseGrant, input: Interven
     let mut v = Validator::new();
     v.code("kind", &input.kind, &INTERVENTION_TYPES);
     v.optional_text("description", input.description.as_deref(), 200);
-    let started_on = v.date("started_on", Some(&input.started_on), false, today());
+    let started_on = v.date("started_on", Some(&input.started_on), false, tx.today());
     if input.started_on.trim().is_empty() {
         v.issue("started_on", "validation.required", vec![]);
     }
-    let ended_on = v.date("ended_on", input.ended_on.as_deref(), false, today());
+    let ended_on = v.date("ended_on", input.ended_on.as_deref(), false, tx.today());
     if let (Some(start), Some(end)) = (started_on, ended_on) {
         if end < start {
             v.issue("ended_on", "validation.before_start", vec![]);
@@ -443,10 +434,10 @@ async fn validate_intervention(tx: &TenantTx, grant: &CaseGrant, input: Interven
         }
     }
     v.finish()?;
-    Ok(ValidIntervention { started_on: started_on.unwrap_or_else(today), ended_on, quantity, cost, input })
+    Ok(ValidIntervention { started_on: started_on.unwrap_or_else(|| tx.today()), ended_on, quantity, cost, input })
 }
 
-fn fill_intervention(row: &mut intervention::ActiveModel, valid: ValidIntervention) {
+fn fill_intervention(row: &mut intervention::ActiveModel, valid: ValidIntervention, now: DateTime<Utc>) {
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let input = valid.input;
     row.kind = Set(input.kind.trim().to_string());
@@ -460,12 +451,12 @@ fn fill_intervention(row: &mut intervention::ActiveModel, valid: ValidInterventi
     row.provider_facility_id = Set(input.provider_facility_id.map(|f| f.0));
     row.provider_name = Set(clean(input.provider_name));
     row.plan_id = Set(input.plan_id.map(|p| p.0));
-    row.updated_at = Set(Utc::now());
+    row.updated_at = Set(now);
 }
 
 /// Records an intervention delivered on the case.
 pub async fn record_intervention(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: CaseId,
     input: InterventionIn,
@@ -477,10 +468,10 @@ pub async fn record_intervention(
         case_id: Set(grant.case.id),
         version: Set(1),
         created_by: Set(Some(ctx.user().0)),
-        created_at: Set(Utc::now()),
+        created_at: Set(tx.now()),
         ..Default::default()
     };
-    fill_intervention(&mut row, valid);
+    fill_intervention(&mut row, valid, tx.now());
     let saved = tx.insert(row).await?;
     grant.audit(&tx, ctx, Action::Create, Some("interventions")).await?;
     tx.commit().await?;
@@ -489,7 +480,7 @@ pub async fn record_intervention(
 
 /// Changes an intervention (its end, its cost …); `version` as read, else a conflict.
 pub async fn update_intervention(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     id: CaseId,
     intervention_id: InterventionId,
@@ -509,7 +500,7 @@ pub async fn update_intervention(
     }
     let valid = validate_intervention(&tx, &grant, input).await?;
     let mut row = current.into_active_model();
-    fill_intervention(&mut row, valid);
+    fill_intervention(&mut row, valid, tx.now());
     row.version = Set(base + 1);
     tx.save_versioned(row, intervention_id.0, base).await?;
     grant.audit(&tx, ctx, Action::Update, Some("interventions")).await?;
@@ -520,10 +511,10 @@ pub async fn update_intervention(
 
 /// Reviews of active plans falling due within two weeks (or overdue) on the cases the
 /// caller works on, soonest first: the worker's home.
-pub async fn reviews_due(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec<ReviewDue>> {
+pub async fn reviews_due(db: &Db, ctx: &TenantContext) -> Result<Vec<ReviewDue>> {
     ctx.require(Permission::WorkCases)?;
     let tx = ctx.begin(db).await?;
-    let today = today();
+    let today = tx.today();
     let my_cases = Query::select()
         .column(case_member::Column::CaseId)
         .from(case_member::Entity)
@@ -532,7 +523,7 @@ pub async fn reviews_due(db: &DatabaseConnection, ctx: &TenantContext) -> Result
         .to_owned();
     let plans = tx
         .select::<care_plan::Entity>()
-        .filter(care_plan::Column::Status.is_in(ACTIVE_PLAN_STATUSES.iter().copied()))
+        .filter(care_plan::Column::Status.is_in(PlanStatus::ACTIVE.map(PlanStatus::code)))
         .filter(care_plan::Column::NextReviewOn.lte(today + Duration::days(REVIEW_HORIZON_DAYS)))
         .filter(care_plan::Column::CaseId.in_subquery(my_cases))
         .order_by_asc(care_plan::Column::NextReviewOn)
@@ -542,7 +533,7 @@ pub async fn reviews_due(db: &DatabaseConnection, ctx: &TenantContext) -> Result
     let cases: HashMap<i64, social_case::Model> = tx
         .select::<social_case::Entity>()
         .filter(social_case::Column::Id.is_in(plans.iter().map(|p| p.case_id)))
-        .filter(social_case::Column::Status.eq("open"))
+        .filter(social_case::Column::Status.eq(CaseStatus::Open.code()))
         .all(tx.conn())
         .await?
         .into_iter()

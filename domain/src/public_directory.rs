@@ -5,7 +5,7 @@
 //!
 //! The snapshot is read from the database through `DirectoryScope::public` of each root
 //! tenant (the same choke point and RLS policies as any directory read) and rebuilt
-//! - at once after a write through this node (`tenancy::data_generation` moved), and
+//! - at once after a write through this node (`Db::data_generation` moved), and
 //! - in the background when, every `CHECK_AFTER`, a cheap probe of the tables (`Fingerprint`)
 //!   shows a write through another node or the CLI, and in any case every `REBUILD_AFTER`
 //!   (a probe can miss a write stamped by a node whose clock runs behind). Meanwhile the
@@ -21,15 +21,15 @@ use std::time::{Duration, Instant};
 
 use entity::{comune, district, facility, facility_type, organization, tenant};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use types::directory::{
     ComuneBriefOut, FacilityOut, FacilitySearch, FacilityTypeOut, PublicFiltersOut, SearchPage, AREAS, SETTINGS,
 };
 use types::{FacilityId, Lang};
 
 use crate::facilities::{distance_km, Hydrator, ParsedSearch};
-use crate::tenancy::{data_generation, DirectoryScope};
-use crate::{AppError, Result};
+use crate::tenancy::DirectoryScope;
+use crate::{AppError, Db, Result};
 
 /// How often the tables are probed for writes made elsewhere.
 pub const CHECK_AFTER: Duration = Duration::from_secs(10);
@@ -47,7 +47,7 @@ pub struct PublicDirectory {
 }
 
 struct Inner {
-    db: DatabaseConnection,
+    db: Db,
     check_after: Duration,
     rebuild_after: Duration,
     current: RwLock<Option<Arc<Snapshot>>>,
@@ -57,12 +57,12 @@ struct Inner {
 }
 
 impl PublicDirectory {
-    pub fn new(db: DatabaseConnection) -> PublicDirectory {
+    pub fn new(db: Db) -> PublicDirectory {
         Self::with_intervals(db, CHECK_AFTER, REBUILD_AFTER)
     }
 
     /// With other intervals than `CHECK_AFTER` and `REBUILD_AFTER` (tests).
-    pub fn with_intervals(db: DatabaseConnection, check_after: Duration, rebuild_after: Duration) -> PublicDirectory {
+    pub fn with_intervals(db: Db, check_after: Duration, rebuild_after: Duration) -> PublicDirectory {
         PublicDirectory {
             inner: Arc::new(Inner {
                 db,
@@ -160,7 +160,7 @@ impl PublicDirectory {
     /// The snapshot to answer from: the current one unless a write went through this
     /// node since it was built. A check that is due runs in the background.
     async fn snapshot(&self) -> Result<Arc<Snapshot>> {
-        let generation = data_generation();
+        let generation = self.inner.db.data_generation();
         if let Some(snap) = self.current().filter(|s| s.generation == generation) {
             if snap.check_due(self.inner.check_after) && !self.inner.refreshing.swap(true, Ordering::AcqRel) {
                 let this = self.clone();
@@ -181,7 +181,7 @@ impl PublicDirectory {
     async fn refresh(&self, probe: bool) -> Result<Arc<Snapshot>> {
         let _one_at_a_time = self.inner.building.lock().await;
         // Read before building: a write meanwhile makes the result stale at once.
-        let generation = data_generation();
+        let generation = self.inner.db.data_generation();
         let current = self.current().filter(|s| s.generation == generation);
         if let Some(snap) = current.as_ref().filter(|s| !probe || !s.check_due(self.inner.check_after)) {
             return Ok(snap.clone());
@@ -213,7 +213,7 @@ impl PublicDirectory {
 struct Fingerprint(Vec<String>);
 
 impl Fingerprint {
-    async fn read(db: &DatabaseConnection) -> Result<Fingerprint> {
+    async fn read(db: &Db) -> Result<Fingerprint> {
         // `CAST(… AS TEXT)` reads the same on SQLite and PostgreSQL.
         let summary = "COUNT(*), CAST(MAX(updated_at) AS TEXT)";
         let mut parts = Vec::new();
@@ -355,7 +355,7 @@ impl Snapshot {
 
     /// Loads the published entries. `fingerprint` was read before, so a write meanwhile
     /// shows as a difference at the next check.
-    async fn build(db: &DatabaseConnection, generation: u64, fingerprint: Fingerprint) -> Result<Snapshot> {
+    async fn build(db: &Db, generation: u64, fingerprint: Fingerprint) -> Result<Snapshot> {
         let all_tenants = tenant::Entity::find().order_by_asc(tenant::Column::Id).all(db).await?;
         let index: HashMap<i64, usize> = all_tenants.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
         let tenants = all_tenants

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use entity::comune;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+use sea_orm::{EntityTrait, PaginatorTrait, Set, TransactionTrait};
 
+use crate::Db;
 use crate::{AppError, Result};
 
 const ISTAT_COMUNI: &str = include_str!("../../reference-data/istat-comuni/Elenco-comuni-italiani.utf8.csv");
@@ -77,7 +78,7 @@ pub fn comuni() -> Result<Vec<comune::Model>> {
 }
 
 /// Loads (or refreshes) the comuni table. Idempotent; returns the number of comuni.
-pub async fn load_comuni(db: &DatabaseConnection) -> Result<u64> {
+pub async fn load_comuni(db: &Db) -> Result<u64> {
     let rows = comuni()?;
     let count = rows.len() as u64;
     let tx = db.begin().await?;
@@ -119,8 +120,16 @@ pub async fn load_comuni(db: &DatabaseConnection) -> Result<u64> {
     Ok(count)
 }
 
+/// The official name of the province with ISTAT code `code` (`017` → "Brescia"), from
+/// the loaded comuni.
+pub async fn province_name(db: &Db, code: &str) -> Result<Option<String>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let comune = comune::Entity::find().filter(comune::Column::ProvinceCode.eq(code)).one(db).await?;
+    Ok(comune.map(|c| c.province_name))
+}
+
 /// Whether the comuni are loaded (the demo and tenant creation need them).
-pub async fn comuni_loaded(db: &DatabaseConnection) -> Result<bool> {
+pub async fn comuni_loaded(db: &Db) -> Result<bool> {
     Ok(comune::Entity::find().count(db).await? > 0)
 }
 

@@ -7,46 +7,24 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use entity::{case_referral, membership, organization, person, social_case, tenant};
 use sea_orm::{ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
-use types::cases::SECTIONS;
-use types::referrals::{CaseHandovers, Choice, DecisionIn, HandoverChoices, ReferralIn, ReferralOut, TransferTarget};
+use types::referrals::{Choice, DecisionIn, HandoverChoices, HandoverStatus, ReferralIn, ReferralOut, TransferTarget};
 use types::{CaseId, ReferralId, Role, TenantKind};
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
-use crate::cases::CaseGrant;
+use crate::case_access::{named_sections, role_of, split_sections, CaseGrant};
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
-use crate::{AppError, DatabaseConnection, Result, TenantContext};
+use crate::{AppError, Db, Result, TenantContext};
 
 /// At most this many referrals in a list (an operator's, a case's).
 const MAX_LISTED: u64 = 200;
 
-/// The named sections, checked: known codes the caller may open themselves (nobody hands
-/// on what they cannot see), at least one; returned comma-separated in the record's order.
-pub(crate) fn named_sections(v: &mut Validator, grant: &CaseGrant, codes: &[String]) -> String {
-    if codes.iter().all(|c| c.trim().is_empty()) {
-        v.issue("sections", "validation.required", vec![]);
-    }
-    for code in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
-        match SECTIONS.iter().find(|s| s.code == code) {
-            None => v.issue("sections", "validation.unknown_code", vec![]),
-            Some(s) if !grant.may_open(s) => v.issue("sections", "validation.section_not_granted", vec![]),
-            Some(_) => {}
-        }
-    }
-    SECTIONS.iter().filter(|s| codes.iter().any(|c| c.trim() == s.code)).map(|s| s.code).collect::<Vec<_>>().join(",")
-}
-
-pub(crate) fn split_sections(text: &str) -> Vec<String> {
-    text.split(',').filter(|c| !c.is_empty()).map(String::from).collect()
-}
-
 /// Whom a case may be handed on to: the tenant's third-sector operators and
 /// organisations, and the other municipalities and zones of the deployment.
-pub async fn handover_choices(db: &DatabaseConnection, ctx: &TenantContext) -> Result<HandoverChoices> {
+pub async fn handover_choices(db: &Db, ctx: &TenantContext) -> Result<HandoverChoices> {
     ctx.require(Permission::WorkCases)?;
     let tx = ctx.begin(db).await?;
     let out = choices_in(&tx, ctx).await?;
@@ -88,7 +66,7 @@ pub(crate) async fn choices_in(tx: &TenantTx, ctx: &TenantContext) -> Result<Han
 }
 
 /// Refers the case to a third-sector operator; it waits for their answer.
-pub async fn refer(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId, input: ReferralIn) -> Result<ReferralOut> {
+pub async fn refer(db: &Db, ctx: &TenantContext, id: CaseId, input: ReferralIn) -> Result<ReferralOut> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open_for_work(&tx, ctx, id).await?;
     if grant.case.closed_on.is_some() {
@@ -111,13 +89,7 @@ pub async fn refer(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId, inp
     match input.user_id {
         None => v.issue("user_id", "validation.required", vec![]),
         Some(user) => {
-            let role = tx
-                .select::<membership::Entity>()
-                .filter(membership::Column::UserId.eq(user.0))
-                .one(tx.conn())
-                .await?
-                .and_then(|m| Role::from_code(&m.role));
-            if role != Some(Role::ThirdSector) {
+            if role_of(&tx, user).await? != Some(Role::ThirdSector) {
                 v.issue("user_id", "validation.not_an_operator", vec![]);
             } else if open_referral(&tx, grant.case.id, user.0).await?.is_some() {
                 v.issue("user_id", "validation.already_referred", vec![]);
@@ -139,7 +111,7 @@ pub async fn refer(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId, inp
             reason: Set(reason),
             status: Set("pending".into()),
             sent_by: Set(Some(ctx.user().0)),
-            sent_at: Set(Utc::now()),
+            sent_at: Set(tx.now()),
             ..Default::default()
         })
         .await?;
@@ -155,18 +127,13 @@ async fn open_referral(tx: &TenantTx, case_id: i64, user: i64) -> Result<Option<
         .select::<case_referral::Entity>()
         .filter(case_referral::Column::CaseId.eq(case_id))
         .filter(case_referral::Column::UserId.eq(user))
-        .filter(case_referral::Column::Status.is_in(["pending", "accepted"]))
+        .filter(case_referral::Column::Status.is_in([HandoverStatus::Pending.code(), HandoverStatus::Accepted.code()]))
         .one(tx.conn())
         .await?)
 }
 
 /// Ends a referral (withdrawn while pending, access taken back once accepted).
-pub async fn end_referral(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: CaseId,
-    referral: ReferralId,
-) -> Result<ReferralOut> {
+pub async fn end_referral(db: &Db, ctx: &TenantContext, id: CaseId, referral: ReferralId) -> Result<ReferralOut> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open_for_work(&tx, ctx, id).await?;
     let row = tx
@@ -176,11 +143,11 @@ pub async fn end_referral(
         .one(tx.conn())
         .await?
         .ok_or(AppError::NotFound)?;
-    if !matches!(row.status.as_str(), "pending" | "accepted") {
+    if !matches!(HandoverStatus::from_code(&row.status), Some(HandoverStatus::Pending | HandoverStatus::Accepted)) {
         return Err(AppError::Conflict("conflict.already_decided"));
     }
     let mut active = row.into_active_model();
-    active.status = Set("ended".into());
+    active.status = Set(HandoverStatus::Ended.code().into());
     let row = tx.update(active).await?;
     grant.audit(&tx, ctx, Action::Update, Some("referral")).await?;
     let out = outs(&tx, vec![row], false).await?.pop().ok_or(AppError::NotFound)?;
@@ -188,18 +155,8 @@ pub async fn end_referral(
     Ok(out)
 }
 
-/// The referrals and transfers of a case, newest first (its workers).
-pub async fn case_handovers(db: &DatabaseConnection, ctx: &TenantContext, id: CaseId) -> Result<CaseHandovers> {
-    let tx = ctx.begin(db).await?;
-    let grant = CaseGrant::open_for_work(&tx, ctx, id).await?;
-    let out = of_case(&tx, grant.case.id).await?;
-    grant.audit(&tx, ctx, Action::Read, Some("referral")).await?;
-    tx.commit().await?;
-    Ok(out)
-}
-
-/// The referrals and transfers of case `case_id` (the caller has opened the case).
-pub(crate) async fn of_case(tx: &TenantTx, case_id: i64) -> Result<CaseHandovers> {
+/// The referrals of case `case_id`, newest first (the caller has opened the case).
+pub(crate) async fn of_case(tx: &TenantTx, case_id: i64) -> Result<Vec<ReferralOut>> {
     let rows = tx
         .select::<case_referral::Entity>()
         .filter(case_referral::Column::CaseId.eq(case_id))
@@ -207,14 +164,12 @@ pub(crate) async fn of_case(tx: &TenantTx, case_id: i64) -> Result<CaseHandovers
         .limit(MAX_LISTED)
         .all(tx.conn())
         .await?;
-    let referrals = outs(tx, rows, false).await?;
-    let transfers = crate::transfers::of_case(tx, case_id).await?;
-    Ok(CaseHandovers { referrals, transfers })
+    outs(tx, rows, false).await
 }
 
 /// The referrals made to the caller (a third-sector operator), newest first. The
 /// person's name shows once the operator accepted.
-pub async fn received_referrals(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec<ReferralOut>> {
+pub async fn received_referrals(db: &Db, ctx: &TenantContext) -> Result<Vec<ReferralOut>> {
     ctx.require(Permission::ReceiveReferrals)?;
     let tx = ctx.begin(db).await?;
     let rows = tx
@@ -233,7 +188,7 @@ pub async fn received_referrals(db: &DatabaseConnection, ctx: &TenantContext) ->
 
 /// The operator accepts or declines a referral made to them.
 pub async fn decide_referral(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     referral: ReferralId,
     input: DecisionIn,
@@ -247,7 +202,7 @@ pub async fn decide_referral(
         .one(tx.conn())
         .await?
         .ok_or(AppError::NotFound)?;
-    if row.status != "pending" {
+    if row.status != HandoverStatus::Pending.code() {
         return Err(AppError::Conflict("conflict.already_decided"));
     }
     let mut v = Validator::new();
@@ -255,9 +210,9 @@ pub async fn decide_referral(
     v.finish()?;
     let case_id = row.case_id;
     let mut active = row.into_active_model();
-    active.status = Set(if input.accept { "accepted" } else { "declined" }.into());
+    active.status = Set(if input.accept { HandoverStatus::Accepted } else { HandoverStatus::Declined }.code().into());
     active.decided_by = Set(Some(ctx.user().0));
-    active.decided_at = Set(Some(Utc::now()));
+    active.decided_at = Set(Some(tx.now()));
     active.decision_note = Set(note);
     let row = tx.update(active).await?;
     let event =
@@ -284,7 +239,7 @@ async fn outs(tx: &TenantTx, rows: Vec<case_referral::Model>, for_operator: bool
         .collect();
     let named: Vec<i64> = rows
         .iter()
-        .filter(|r| !for_operator || r.status == "accepted")
+        .filter(|r| !for_operator || r.status == HandoverStatus::Accepted.code())
         .filter_map(|r| cases.get(&r.case_id).map(|c| c.person_id))
         .collect();
     let persons: HashMap<i64, String> = tx

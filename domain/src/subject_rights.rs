@@ -10,7 +10,7 @@
 //! the audit log (who, when, which); the request itself is filed where the
 //! municipality files its correspondence.
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use entity::{
     assessment, care_plan, case_referral, case_section, case_section_change, case_transfer, contact, household_member,
     intervention, person, plan_event, social_case,
@@ -19,13 +19,14 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use types::cases::{AuditEntryOut, Entry, FieldKind, SECTIONS};
 use types::persons::{CaseExport, ErasureIn, PersonExport, ERASURE_MODES};
+use types::referrals::HandoverStatus;
 use types::PersonId;
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
-use crate::{AppError, DatabaseConnection, Result, TenantContext};
+use crate::{AppError, Db, Result, TenantContext};
 
 /// What replaces free text that is erased.
 const REDACTED: &str = "[anonimizzato]";
@@ -64,7 +65,7 @@ fn record(action: Action, person: i64, section: &'static str) -> Event<'static> 
 }
 
 /// Everything the tenant holds about person `id`, for the person (tenant admins).
-pub async fn export_person(db: &DatabaseConnection, ctx: &TenantContext, id: PersonId) -> Result<PersonExport> {
+pub async fn export_person(db: &Db, ctx: &TenantContext, id: PersonId) -> Result<PersonExport> {
     ctx.require(Permission::DataSubjectRights)?;
     let tx = ctx.begin(db).await?;
     let row = tx.get::<person::Entity>(id.0).await?;
@@ -74,7 +75,7 @@ pub async fn export_person(db: &DatabaseConnection, ctx: &TenantContext, id: Per
     for c in &cases {
         let mut sections = Vec::new();
         for s in SECTIONS {
-            let out = crate::cases::section_out(&tx, c.id, s).await?;
+            let out = crate::case_access::section_out(&tx, c.id, s).await?;
             if out.version > 0 {
                 sections.push(out);
             }
@@ -83,13 +84,13 @@ pub async fn export_person(db: &DatabaseConnection, ctx: &TenantContext, id: Per
             id: types::CaseId(c.id),
             area: c.area.clone(),
             status: c.status.clone(),
-            opened_on: crate::cases::day(c.opened_on),
-            closed_on: c.closed_on.map(crate::cases::day),
+            opened_on: crate::case_access::day(c.opened_on),
+            closed_on: c.closed_on.map(crate::case_access::day),
             closing_reason: c.closing_reason.clone(),
             responsible_name: names.get(&c.responsible_id).cloned().unwrap_or_default(),
             sections,
             work: crate::plans::work_of(&tx, c.id).await?,
-            handovers: crate::referrals::of_case(&tx, c.id).await?,
+            handovers: crate::case_page::handovers_of(&tx, c.id).await?,
         });
     }
     let contacts = tx.select::<contact::Entity>().filter(contact::Column::PersonId.eq(row.id)).all(tx.conn()).await?;
@@ -98,9 +99,10 @@ pub async fn export_person(db: &DatabaseConnection, ctx: &TenantContext, id: Per
     let case_ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
     let accesses = accesses(&tx, row.id, &case_ids).await?;
     audit::record(&tx, Some(ctx.user()), record(Action::Export, row.id, "subject_access")).await?;
+    let exported_at = tx.now().to_rfc3339();
     tx.commit().await?;
     Ok(PersonExport {
-        exported_at: Utc::now().to_rfc3339(),
+        exported_at,
         tenant: ctx.tenant().name.clone(),
         person: crate::persons::out(row),
         household,
@@ -126,7 +128,7 @@ fn redact(content: &str, section: &str) -> String {
 }
 
 /// Erases person `id` (never taken in charge) or anonymises them (see the module docs).
-pub async fn erase_person(db: &DatabaseConnection, ctx: &TenantContext, id: PersonId, input: ErasureIn) -> Result<()> {
+pub async fn erase_person(db: &Db, ctx: &TenantContext, id: PersonId, input: ErasureIn) -> Result<()> {
     ctx.require(Permission::DataSubjectRights)?;
     let mut v = Validator::new();
     let mode = v.code("mode", &input.mode, ERASURE_MODES);
@@ -176,7 +178,7 @@ async fn anonymise(tx: &TenantTx, row: person::Model, cases: &[social_case::Mode
     p.address = Set(None);
     p.phone = Set(None);
     p.email = Set(None);
-    p.updated_at = Set(Utc::now());
+    p.updated_at = Set(tx.now());
     let version = match &p.version {
         sea_orm::ActiveValue::Unchanged(v) | sea_orm::ActiveValue::Set(v) => *v + 1,
         _ => 1,
@@ -257,9 +259,9 @@ async fn anonymise(tx: &TenantTx, row: person::Model, cases: &[social_case::Mode
         .await?;
     // A proposal whose copy is gone can no longer be accepted: it is withdrawn.
     tx.update_many::<case_transfer::Entity>()
-        .col_expr(case_transfer::Column::Status, Expr::value("ended"))
+        .col_expr(case_transfer::Column::Status, Expr::value(HandoverStatus::Ended.code()))
         .filter(case_transfer::Column::CaseId.is_in(ids))
-        .filter(case_transfer::Column::Status.eq("pending"))
+        .filter(case_transfer::Column::Status.eq(HandoverStatus::Pending.code()))
         .exec(tx.conn())
         .await?;
     Ok(())

@@ -1,4 +1,4 @@
-//! The tenancy choke point (DESIGN.md §3).
+//! The tenancy choke point (docs/ARCHITECTURE.md §3).
 //!
 //! A `TenantContext` (tenant, user, role) can only be built by [`TenantContext::resolve`],
 //! which checks the user's membership. Tenant-owned tables are only read and written
@@ -9,12 +9,13 @@
 
 use entity::{membership, tenant, user_account};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    DeleteMany, EntityTrait, IntoActiveModel, QueryFilter, Select, Statement, TransactionTrait, UpdateMany, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, DeleteMany, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Select, Statement, TransactionTrait, UpdateMany, Value,
 };
 use types::{FacilityId, Role, TenantId, TenantKind, UserId};
 
 use crate::authz::Permission;
+use crate::db::Db;
 use crate::{AppError, Result};
 
 /// The tenant a request acts in, as loaded by the resolver.
@@ -43,7 +44,7 @@ impl TenantContext {
     /// Resolves `user` acting in the tenant `slug`. A direct membership gives its role; a
     /// province role in an ancestor reaches descendants (admins administer them, analysts
     /// see aggregates). Anything else — including an unknown slug — is `NotFound`.
-    pub async fn resolve(db: &DatabaseConnection, user: UserId, slug: &str) -> Result<TenantContext> {
+    pub async fn resolve(db: &Db, user: UserId, slug: &str) -> Result<TenantContext> {
         let active = user_account::Entity::find_by_id(user.0).one(db).await?.is_some_and(|u| u.active);
         if !active {
             return Err(AppError::Unauthenticated);
@@ -107,9 +108,25 @@ impl TenantContext {
     }
 
     /// Opens the scoped transaction every tenant-owned query runs in.
-    pub async fn begin(&self, db: &DatabaseConnection) -> Result<TenantTx> {
+    pub async fn begin(&self, db: &Db) -> Result<TenantTx> {
         TenantTx::open(db, self.tenant.id).await
     }
+}
+
+/// All tenants below `root`, breadth first.
+pub async fn descendants<C: ConnectionTrait>(db: &C, root: i64) -> Result<Vec<tenant::Model>> {
+    let mut out = Vec::new();
+    let mut frontier = vec![root];
+    while !frontier.is_empty() {
+        let children = tenant::Entity::find()
+            .filter(tenant::Column::ParentId.is_in(frontier.clone()))
+            .order_by_asc(tenant::Column::Name)
+            .all(db)
+            .await?;
+        frontier = children.iter().map(|c| c.id).collect();
+        out.extend(children);
+    }
+    Ok(out)
 }
 
 pub(crate) fn tenant_ref(t: &tenant::Model) -> Result<TenantRef> {
@@ -121,21 +138,6 @@ pub(crate) fn tenant_ref(t: &tenant::Model) -> Result<TenantRef> {
     })
 }
 
-/// Counts committed writes of public directory data (facilities, organisations,
-/// districts, the tenant tree) in this process. The public directory and the cache of
-/// public answers key on it, so a change made on this node shows at once; other writes
-/// (case records, users) leave it alone and keep those warm.
-static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// The current write generation (see `GENERATION`).
-pub fn data_generation() -> u64 {
-    GENERATION.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-pub(crate) fn data_changed() {
-    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-}
-
 /// An entity whose rows belong to one tenant.
 pub trait TenantOwned: EntityTrait {
     /// Part of the public directory: writing it moves the directory generation.
@@ -144,183 +146,64 @@ pub trait TenantOwned: EntityTrait {
     fn id_column() -> Self::Column;
 }
 
-impl TenantOwned for entity::district::Entity {
-    const IN_DIRECTORY: bool = true;
-    fn tenant_column() -> Self::Column {
-        entity::district::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::district::Column::Id
-    }
+/// A table of [`TENANT_TABLES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TenantTable {
+    pub name: &'static str,
+    /// Part of the public directory (see `TenantOwned::IN_DIRECTORY`).
+    pub in_directory: bool,
+    /// Guarded on PostgreSQL by row-level security on `app.tenant_id`.
+    pub row_security: bool,
 }
 
-// Memberships are read across tenants by the resolver (before any context exists), so
-// they have no RLS policy; inside a context they are still only touched through here.
-impl TenantOwned for entity::membership::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::membership::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::membership::Column::Id
-    }
+/// The tenant-owned tables, listed once: each gets its `TenantOwned` impl here, and the
+/// list itself is [`TENANT_TABLES`], which the tests hold the PostgreSQL policies and
+/// the cross-tenant checks to.
+macro_rules! tenant_tables {
+    ($($table:ident { directory: $directory:literal, row_security: $rls:literal }),* $(,)?) => {
+        $(
+            impl TenantOwned for entity::$table::Entity {
+                const IN_DIRECTORY: bool = $directory;
+                fn tenant_column() -> Self::Column {
+                    entity::$table::Column::TenantId
+                }
+                fn id_column() -> Self::Column {
+                    entity::$table::Column::Id
+                }
+            }
+        )*
+
+        /// Every tenant-owned table (see `tenant_tables!`).
+        pub const TENANT_TABLES: &[TenantTable] =
+            &[$(TenantTable { name: stringify!($table), in_directory: $directory, row_security: $rls }),*];
+    };
 }
 
-impl TenantOwned for entity::organization::Entity {
-    const IN_DIRECTORY: bool = true;
-    fn tenant_column() -> Self::Column {
-        entity::organization::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::organization::Column::Id
-    }
-}
-
-impl TenantOwned for entity::facility::Entity {
-    const IN_DIRECTORY: bool = true;
-    fn tenant_column() -> Self::Column {
-        entity::facility::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::facility::Column::Id
-    }
-}
-
-impl TenantOwned for entity::facility_change::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::facility_change::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::facility_change::Column::Id
-    }
-}
-
-impl TenantOwned for entity::contact::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::contact::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::contact::Column::Id
-    }
-}
-
-impl TenantOwned for entity::person::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::person::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::person::Column::Id
-    }
-}
-
-impl TenantOwned for entity::social_case::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::social_case::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::social_case::Column::Id
-    }
-}
-
-impl TenantOwned for entity::case_member::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::case_member::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::case_member::Column::Id
-    }
-}
-
-impl TenantOwned for entity::case_section::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::case_section::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::case_section::Column::Id
-    }
-}
-
-impl TenantOwned for entity::case_section_change::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::case_section_change::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::case_section_change::Column::Id
-    }
-}
-
-impl TenantOwned for entity::household_member::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::household_member::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::household_member::Column::Id
-    }
-}
-
-impl TenantOwned for entity::assessment::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::assessment::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::assessment::Column::Id
-    }
-}
-
-impl TenantOwned for entity::care_plan::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::care_plan::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::care_plan::Column::Id
-    }
-}
-
-impl TenantOwned for entity::plan_event::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::plan_event::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::plan_event::Column::Id
-    }
-}
-
-impl TenantOwned for entity::intervention::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::intervention::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::intervention::Column::Id
-    }
-}
-
-impl TenantOwned for entity::case_referral::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::case_referral::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::case_referral::Column::Id
-    }
-}
-
-// Owned by the sending tenant; the receiving one reaches its rows only through
-// `TenantTx::incoming_transfers` and `TenantTx::decide_incoming_transfer`.
-impl TenantOwned for entity::case_transfer::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::case_transfer::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::case_transfer::Column::Id
-    }
-}
-
-// Append-only: on PostgreSQL no policy lets a row change or go (see the migration).
-impl TenantOwned for entity::audit_entry::Entity {
-    fn tenant_column() -> Self::Column {
-        entity::audit_entry::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::audit_entry::Column::Id
-    }
+tenant_tables! {
+    district { directory: true, row_security: true },
+    // Memberships are read across tenants by the resolver (before any context exists),
+    // so they have no RLS policy; inside a context they are still only touched through here.
+    membership { directory: false, row_security: false },
+    organization { directory: true, row_security: true },
+    facility { directory: true, row_security: true },
+    facility_change { directory: false, row_security: true },
+    contact { directory: false, row_security: true },
+    person { directory: false, row_security: true },
+    social_case { directory: false, row_security: true },
+    case_member { directory: false, row_security: true },
+    case_section { directory: false, row_security: true },
+    case_section_change { directory: false, row_security: true },
+    household_member { directory: false, row_security: true },
+    assessment { directory: false, row_security: true },
+    care_plan { directory: false, row_security: true },
+    plan_event { directory: false, row_security: true },
+    intervention { directory: false, row_security: true },
+    case_referral { directory: false, row_security: true },
+    // Owned by the sending tenant; the receiving one reaches its rows only through
+    // `TenantTx::incoming_transfers` and `TenantTx::decide_incoming_transfer`.
+    case_transfer { directory: false, row_security: true },
+    // Append-only: on PostgreSQL no policy lets a row change or go (see the migration).
+    audit_entry { directory: false, row_security: true },
 }
 
 /// A tenant table whose rows count their saves in `version`: an edit names the version it
@@ -362,22 +245,22 @@ pub struct DirectoryScope {
 
 impl DirectoryScope {
     /// The public directory of `slug` (published entries). Unknown slug → `NotFound`.
-    pub async fn public(db: &DatabaseConnection, slug: &str) -> Result<DirectoryScope> {
+    pub async fn public(db: &Db, slug: &str) -> Result<DirectoryScope> {
         let root =
             tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)?;
         Self::below(db, &root, true).await
     }
 
     /// Everything in the directory of the context's tenant and beneath it, drafts included.
-    pub async fn staff(db: &DatabaseConnection, ctx: &TenantContext) -> Result<DirectoryScope> {
+    pub async fn staff(db: &Db, ctx: &TenantContext) -> Result<DirectoryScope> {
         ctx.require(Permission::ViewDirectory)?;
         let root = tenant::Entity::find_by_id(ctx.tenant.id.0).one(db).await?.ok_or(AppError::NotFound)?;
         Self::below(db, &root, false).await
     }
 
-    async fn below(db: &DatabaseConnection, root: &tenant::Model, published_only: bool) -> Result<DirectoryScope> {
+    async fn below(db: &Db, root: &tenant::Model, published_only: bool) -> Result<DirectoryScope> {
         let mut tenant_ids = vec![root.id];
-        tenant_ids.extend(crate::tenants::descendants(db, root.id).await?.iter().map(|t| t.id));
+        tenant_ids.extend(descendants(db, root.id).await?.iter().map(|t| t.id));
         Ok(DirectoryScope { root: tenant_ref(root)?, tenant_ids, published_only })
     }
 
@@ -391,15 +274,15 @@ impl DirectoryScope {
 
     /// A read-only transaction over the scope (on PostgreSQL, `app.tenant_scope` lets the
     /// `directory_scope` policies show exactly these tenants' rows).
-    pub async fn begin(&self, db: &DatabaseConnection) -> Result<DirectoryTx> {
+    pub async fn begin(&self, db: &Db) -> Result<DirectoryTx> {
         let tx = begin_scoped_read(db, &self.tenant_ids).await?;
-        Ok(DirectoryTx { tx, tenant_ids: self.tenant_ids.clone() })
+        Ok(DirectoryTx { tx, tenant_ids: self.tenant_ids.clone(), now: db.now() })
     }
 }
 
 /// A read transaction in which, on PostgreSQL, the `directory_scope` policies show the
 /// rows of `tenant_ids` (through `app.tenant_scope`).
-async fn begin_scoped_read(db: &DatabaseConnection, tenant_ids: &[i64]) -> Result<DatabaseTransaction> {
+async fn begin_scoped_read(db: &Db, tenant_ids: &[i64]) -> Result<DatabaseTransaction> {
     let tx = db.begin().await?;
     if tx.get_database_backend() == DbBackend::Postgres {
         let ids: Vec<String> = tenant_ids.iter().map(i64::to_string).collect();
@@ -417,9 +300,15 @@ async fn begin_scoped_read(db: &DatabaseConnection, tenant_ids: &[i64]) -> Resul
 pub struct DirectoryTx {
     tx: DatabaseTransaction,
     tenant_ids: Vec<i64>,
+    /// When it began, by the handle's clock (freshness of entries is judged against it).
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 impl DirectoryTx {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.now
+    }
+
     /// `SELECT … WHERE tenant_id IN (scope)`.
     pub fn select<E: DirectoryShared>(&self) -> Select<E> {
         // What is read as directory data must invalidate it when written.
@@ -443,18 +332,15 @@ const SET_TENANT: &str = "SELECT set_config('app.tenant_id', $1, true)";
 const SET_SHARED_CATALOGUE: &str = "SELECT set_config('app.shared_catalogue', $1, true)";
 
 /// A transaction that may write: on PostgreSQL with `set` (one of the statements above)
-/// applied to `value`; on SQLite holding this process's turn to write and the write lock
-/// from the start.
+/// applied to `value`; on SQLite holding the handle's turn to write (`Db::writer_turn`)
+/// and the write lock from the start.
 async fn begin_writing(
-    db: &DatabaseConnection,
+    db: &Db,
     set: &'static str,
     value: &str,
 ) -> Result<(DatabaseTransaction, Option<tokio::sync::OwnedMutexGuard<()>>)> {
-    let turn = match db.get_database_backend() {
-        DbBackend::Sqlite => Some(SQLITE_TURN.clone().lock_owned().await),
-        _ => None,
-    };
-    let tx = db.begin().await?;
+    let turn = db.writer_turn().await;
+    let tx = db.conn().begin().await?;
     match tx.get_database_backend() {
         DbBackend::Postgres => {
             tx.execute(Statement::from_sql_and_values(DbBackend::Postgres, set, [Value::from(value)])).await?;
@@ -475,36 +361,40 @@ async fn begin_writing(
 pub struct TenantTx {
     tx: DatabaseTransaction,
     tenant_id: i64,
+    /// The handle it was opened on: its clock, and the generation a commit moves.
+    db: Db,
     /// A directory table was written: committing moves the directory generation.
     directory_written: std::sync::atomic::AtomicBool,
-    /// SQLite: this process's turn to write, held until the transaction ends (declared
+    /// SQLite: the handle's turn to write, held until the transaction ends (declared
     /// after `tx`, so it is released after the transaction is).
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
-/// SQLite has one writer at a time, and every tenant transaction may write (reads of
-/// personal data append to the audit log). Left to SQLite's busy timeout, waiting
-/// transactions poll for the lock and some starve under load; queueing them here, first
-/// come first served, keeps the wait short and fair. Another process (the CLI) still
-/// meets the busy timeout.
-static SQLITE_TURN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
-    std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
-
 impl TenantTx {
     /// A transaction in `tenant_id` for an operator command of the CLI (`audit verify`):
     /// whoever runs it already holds the database, so no user or role is involved.
-    pub async fn for_operator(db: &DatabaseConnection, tenant_id: TenantId) -> Result<TenantTx> {
+    pub async fn for_operator(db: &Db, tenant_id: TenantId) -> Result<TenantTx> {
         Self::open(db, tenant_id).await
     }
 
-    async fn open(db: &DatabaseConnection, tenant_id: TenantId) -> Result<TenantTx> {
+    async fn open(db: &Db, tenant_id: TenantId) -> Result<TenantTx> {
         let (tx, turn) = begin_writing(db, SET_TENANT, &tenant_id.0.to_string()).await?;
-        Ok(TenantTx { tx, tenant_id: tenant_id.0, directory_written: Default::default(), _turn: turn })
+        Ok(TenantTx { tx, tenant_id: tenant_id.0, db: db.clone(), directory_written: Default::default(), _turn: turn })
     }
 
     /// The tenant this transaction is bound to.
     pub fn tenant_id(&self) -> TenantId {
         TenantId(self.tenant_id)
+    }
+
+    /// Now, by the handle's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.db.now()
+    }
+
+    /// Today's date in Italy, by the handle's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.db.today()
     }
 
     /// `SELECT … WHERE tenant_id = ?` — the start of every tenant-owned query.
@@ -577,7 +467,7 @@ impl TenantTx {
             self.tx
                 .execute(Statement::from_sql_and_values(
                     DbBackend::Postgres,
-                    "SELECT set_config('app.tenant_id', $1, true)",
+                    SET_TENANT,
                     [Value::from(tenant_id.to_string())],
                 ))
                 .await?;
@@ -601,33 +491,28 @@ impl TenantTx {
             .set(row)
             .filter(Column::Id.eq(id))
             .filter(Column::ToTenantId.eq(self.tenant_id))
-            .filter(Column::Status.eq("pending"))
+            .filter(Column::Status.eq(types::referrals::HandoverStatus::Pending.code()))
             .exec(&self.tx)
             .await?;
         Ok(done.rows_affected == 1)
     }
 
-    /// Appends to the *sending* tenant's audit chain the decision this tenant took on a
-    /// transfer addressed to it, in the same transaction as the decision.
-    pub(crate) async fn audit_transfer_sender(
-        &mut self,
-        transfer: &entity::case_transfer::Model,
-        user: UserId,
-    ) -> Result<()> {
+    /// Binds the transaction, for a moment, to the tenant that sent `transfer` to this
+    /// one, so the decision taken here goes into the sender's audit chain in the same
+    /// transaction; `leave_sender` binds it back. Only a transfer addressed to this
+    /// tenant opens the way.
+    pub(crate) async fn enter_sender(&mut self, transfer: &entity::case_transfer::Model) -> Result<TenantId> {
         if transfer.to_tenant_id != self.tenant_id {
             return Err(AppError::NotFound);
         }
-        let receiving = self.tenant_id;
+        let receiving = TenantId(self.tenant_id);
         self.bind(transfer.tenant_id).await?;
-        let event = crate::audit::Event {
-            action: crate::audit::Action::Update,
-            object_type: "case",
-            object_id: Some(transfer.case_id),
-            section: Some("transfer"),
-        };
-        let recorded = crate::audit::record(self, Some(user), event).await;
-        self.bind(receiving).await?;
-        recorded
+        Ok(receiving)
+    }
+
+    /// See `enter_sender`.
+    pub(crate) async fn leave_sender(&mut self, receiving: TenantId) -> Result<()> {
+        self.bind(receiving.0).await
     }
 
     /// `UPDATE … WHERE tenant_id = ?`; add the values and the rest of the filter.
@@ -671,7 +556,7 @@ impl TenantTx {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
         if self.directory_written.load(std::sync::atomic::Ordering::Relaxed) {
-            data_changed();
+            self.db.data_changed();
         }
         Ok(())
     }
@@ -691,23 +576,26 @@ pub trait CatalogueTable: EntityTrait {
     fn id_column() -> Self::Column;
 }
 
-impl CatalogueTable for entity::benefit::Entity {
-    fn owner_column() -> Self::Column {
-        entity::benefit::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::benefit::Column::Id
-    }
+macro_rules! catalogue_tables {
+    ($($table:ident),* $(,)?) => {
+        $(
+            impl CatalogueTable for entity::$table::Entity {
+                fn owner_column() -> Self::Column {
+                    entity::$table::Column::TenantId
+                }
+                fn id_column() -> Self::Column {
+                    entity::$table::Column::Id
+                }
+            }
+        )*
+
+        /// Every catalogue table, by name; all are guarded by row-level security on
+        /// PostgreSQL (rows of their owner, or shared ones).
+        pub const CATALOGUE_TABLES: &[&str] = &[$(stringify!($table)),*];
+    };
 }
 
-impl CatalogueTable for entity::benefit_rulebook::Entity {
-    fn owner_column() -> Self::Column {
-        entity::benefit_rulebook::Column::TenantId
-    }
-    fn id_column() -> Self::Column {
-        entity::benefit_rulebook::Column::Id
-    }
-}
+catalogue_tables!(benefit_rulebook, benefit);
 
 /// Whose benefits catalogue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -724,6 +612,7 @@ pub enum CatalogueOwner {
 pub struct CatalogueTx {
     tx: DatabaseTransaction,
     owner: Option<i64>,
+    db: Db,
     written: std::sync::atomic::AtomicBool,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
@@ -731,7 +620,7 @@ pub struct CatalogueTx {
 impl CatalogueTx {
     /// Staff editing: their own tenant's catalogue (`ManageBenefits`), or the shared one
     /// (`ManageSharedBenefits`, province admins).
-    pub async fn begin(db: &DatabaseConnection, ctx: &TenantContext, owner: CatalogueOwner) -> Result<CatalogueTx> {
+    pub async fn begin(db: &Db, ctx: &TenantContext, owner: CatalogueOwner) -> Result<CatalogueTx> {
         match owner {
             CatalogueOwner::Shared => ctx.require(Permission::ManageSharedBenefits)?,
             CatalogueOwner::Tenant(id) if id == ctx.tenant_id() => ctx.require(Permission::ManageBenefits)?,
@@ -742,21 +631,26 @@ impl CatalogueTx {
 
     /// For operator commands and start-up (installing the shipped catalogues): whoever
     /// runs them already holds the database.
-    pub async fn for_operator(db: &DatabaseConnection, owner: CatalogueOwner) -> Result<CatalogueTx> {
+    pub async fn for_operator(db: &Db, owner: CatalogueOwner) -> Result<CatalogueTx> {
         Self::open(db, owner).await
     }
 
-    async fn open(db: &DatabaseConnection, owner: CatalogueOwner) -> Result<CatalogueTx> {
+    async fn open(db: &Db, owner: CatalogueOwner) -> Result<CatalogueTx> {
         let ((tx, turn), owner) = match owner {
             CatalogueOwner::Shared => (begin_writing(db, SET_SHARED_CATALOGUE, "on").await?, None),
             CatalogueOwner::Tenant(id) => (begin_writing(db, SET_TENANT, &id.0.to_string()).await?, Some(id.0)),
         };
-        Ok(CatalogueTx { tx, owner, written: false.into(), _turn: turn })
+        Ok(CatalogueTx { tx, owner, db: db.clone(), written: false.into(), _turn: turn })
     }
 
     /// The owning tenant; `None` for the shared catalogue.
     pub fn owner(&self) -> Option<i64> {
         self.owner
+    }
+
+    /// Now, by the handle's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.db.now()
     }
 
     /// `SELECT … WHERE tenant_id = ?` (or `IS NULL` for the shared catalogue).
@@ -798,7 +692,7 @@ impl CatalogueTx {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
         if self.written.load(std::sync::atomic::Ordering::Relaxed) {
-            data_changed();
+            self.db.data_changed();
         }
         Ok(())
     }
@@ -813,7 +707,7 @@ pub struct CatalogueScope {
 
 impl CatalogueScope {
     /// Unknown slug → `NotFound`.
-    pub async fn public(db: &DatabaseConnection, slug: &str) -> Result<CatalogueScope> {
+    pub async fn public(db: &Db, slug: &str) -> Result<CatalogueScope> {
         let mut current =
             tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)?;
         let mut lineage = vec![];
@@ -834,7 +728,7 @@ impl CatalogueScope {
 
     /// A read transaction that sees the shared rows and those of the lineage (on
     /// PostgreSQL through `app.tenant_scope` and the `directory_scope` policies).
-    pub async fn begin(&self, db: &DatabaseConnection) -> Result<CatalogueReadTx> {
+    pub async fn begin(&self, db: &Db) -> Result<CatalogueReadTx> {
         let ids: Vec<i64> = self.lineage.iter().map(|t| t.id).collect();
         let tx = begin_scoped_read(db, &ids).await?;
         Ok(CatalogueReadTx { tx, ids })

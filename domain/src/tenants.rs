@@ -2,19 +2,19 @@
 //! municipalities (one per ISTAT comune). Province admins create zones and municipalities
 //! from the ISTAT list of their province.
 
-use chrono::Utc;
 use entity::{comune, tenant, zone_comune};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use types::dto::{ComuneOut, MunicipalityIn, TenantNodeOut, TenantOut, TenantSettingsIn, TenantSettingsOut, ZoneIn};
 use types::{TenantId, TenantKind};
 
 use crate::authz::Permission;
 use crate::error::is_unique_violation;
+use crate::tenancy::descendants;
 use crate::validate::Validator;
+use crate::Db;
 use crate::{AppError, Result, TenantContext};
 
 pub fn tenant_out(t: &tenant::Model) -> TenantOut {
@@ -28,24 +28,8 @@ pub fn tenant_out(t: &tenant::Model) -> TenantOut {
     }
 }
 
-/// All tenants below `root`, breadth first.
-pub async fn descendants<C: ConnectionTrait>(db: &C, root: i64) -> Result<Vec<tenant::Model>> {
-    let mut out = Vec::new();
-    let mut frontier = vec![root];
-    while !frontier.is_empty() {
-        let children = tenant::Entity::find()
-            .filter(tenant::Column::ParentId.is_in(frontier.clone()))
-            .order_by_asc(tenant::Column::Name)
-            .all(db)
-            .await?;
-        frontier = children.iter().map(|c| c.id).collect();
-        out.extend(children);
-    }
-    Ok(out)
-}
-
 /// The tree below the context's tenant (province roles only).
-pub async fn tenant_tree(db: &DatabaseConnection, ctx: &TenantContext) -> Result<TenantNodeOut> {
+pub async fn tenant_tree(db: &Db, ctx: &TenantContext) -> Result<TenantNodeOut> {
     if !ctx.role().is_province_role() || !ctx.tenant().kind.is_root() {
         return Err(AppError::Forbidden);
     }
@@ -73,12 +57,7 @@ fn province_code(root: &tenant::Model) -> Result<String> {
 
 /// Comuni of the context's province whose name starts with or contains `q`, for the
 /// search-as-you-type list (at most `limit`, 20 by default).
-pub async fn search_comuni(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    q: &str,
-    limit: Option<u64>,
-) -> Result<Vec<ComuneOut>> {
+pub async fn search_comuni(db: &Db, ctx: &TenantContext, q: &str, limit: Option<u64>) -> Result<Vec<ComuneOut>> {
     ctx.require(Permission::ManageTenants)?;
     let root = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
     let code = province_code(&root)?;
@@ -119,11 +98,7 @@ pub async fn search_comuni(
 
 /// Creates the municipality tenant of one comune of the province, under its zone if the
 /// comune is grouped in one.
-pub async fn create_municipality(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    input: MunicipalityIn,
-) -> Result<TenantOut> {
+pub async fn create_municipality(db: &Db, ctx: &TenantContext, input: MunicipalityIn) -> Result<TenantOut> {
     ctx.require(Permission::ManageTenants)?;
     let root = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
     let code = province_code(&root)?;
@@ -152,7 +127,7 @@ pub async fn create_municipality(
 
 /// Creates a social zone (ambito) grouping comuni of the province; municipality tenants
 /// of those comuni move under it.
-pub async fn create_zone(db: &DatabaseConnection, ctx: &TenantContext, input: ZoneIn) -> Result<TenantOut> {
+pub async fn create_zone(db: &Db, ctx: &TenantContext, input: ZoneIn) -> Result<TenantOut> {
     ctx.require(Permission::ManageTenants)?;
     let root = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
     let code = province_code(&root)?;
@@ -193,17 +168,12 @@ pub async fn create_zone(db: &DatabaseConnection, ctx: &TenantContext, input: Zo
         .exec(db)
         .await?;
     // Again, now that the municipalities hang under the zone.
-    crate::tenancy::data_changed();
+    db.data_changed();
     Ok(tenant_out(&zone))
 }
 
 /// Creates a root tenant (province or region): CLI and demo only.
-pub async fn create_root(
-    db: &DatabaseConnection,
-    kind: TenantKind,
-    name: &str,
-    istat_code: &str,
-) -> Result<tenant::Model> {
+pub async fn create_root(db: &Db, kind: TenantKind, name: &str, istat_code: &str) -> Result<tenant::Model> {
     if !kind.is_root() {
         return Err(AppError::field("kind", "validation.invalid"));
     }
@@ -219,7 +189,7 @@ pub async fn create_root(
 }
 
 async fn insert_tenant(
-    db: &DatabaseConnection,
+    db: &Db,
     parent: Option<i64>,
     kind: TenantKind,
     name: &str,
@@ -240,7 +210,7 @@ async fn insert_tenant(
         istat_code: Set(istat_code),
         contact_email: Set(None),
         website: Set(None),
-        created_at: Set(Utc::now()),
+        created_at: Set(db.now()),
         ..Default::default()
     };
     let inserted = row.insert(db).await.map_err(|e| {
@@ -250,7 +220,7 @@ async fn insert_tenant(
             e.into()
         }
     });
-    crate::tenancy::data_changed();
+    db.data_changed();
     inserted
 }
 
@@ -281,7 +251,7 @@ pub fn slugify(name: &str) -> String {
     }
 }
 
-pub async fn settings(db: &DatabaseConnection, ctx: &TenantContext) -> Result<TenantSettingsOut> {
+pub async fn settings(db: &Db, ctx: &TenantContext) -> Result<TenantSettingsOut> {
     ctx.require(Permission::ViewTenant)?;
     let t = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
     Ok(TenantSettingsOut {
@@ -301,11 +271,7 @@ const MAX_EMBED_ORIGINS: usize = 50;
 /// The longest freshness window a tenant may set (ten years).
 pub const MAX_STALE_AFTER_DAYS: i32 = 3_650;
 
-pub async fn update_settings(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    input: TenantSettingsIn,
-) -> Result<TenantSettingsOut> {
+pub async fn update_settings(db: &Db, ctx: &TenantContext, input: TenantSettingsIn) -> Result<TenantSettingsOut> {
     ctx.require(Permission::ManageSettings)?;
     let mut v = Validator::new();
     let email = v.optional_email("contact_email", input.contact_email.as_deref());

@@ -2,13 +2,13 @@
 //! settings) and the logo (its own table). Both are public, like the tenant's name; a
 //! tenant without them shows its nearest ancestor's.
 
-use chrono::Utc;
 use entity::{tenant, tenant_logo};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use types::theme::{contrast, parse_hex, PublicThemeOut, MIN_CONTRAST};
 
 use crate::authz::Permission;
 use crate::validate::Validator;
+use crate::Db;
 use crate::{AppError, Result, TenantContext};
 
 /// Logos larger than this are refused: the widgets load it on every council page.
@@ -45,7 +45,7 @@ fn image_type(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Sets the current tenant's logo (PNG, JPEG or WebP, at most `MAX_LOGO_BYTES`).
-pub async fn set_logo(db: &DatabaseConnection, ctx: &TenantContext, bytes: Vec<u8>) -> Result<()> {
+pub async fn set_logo(db: &Db, ctx: &TenantContext, bytes: Vec<u8>) -> Result<()> {
     ctx.require(Permission::ManageSettings)?;
     let mut v = Validator::new();
     let content_type = image_type(&bytes);
@@ -60,7 +60,7 @@ pub async fn set_logo(db: &DatabaseConnection, ctx: &TenantContext, bytes: Vec<u
         content_type: Set(content_type.unwrap_or_default().to_string()),
         hash: Set(format!("{:016x}", fnv1a(&bytes))),
         bytes: Set(bytes),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(db.now()),
     };
     tenant_logo::Entity::delete_by_id(ctx.tenant_id().0).exec(db).await?;
     row.insert(db).await?;
@@ -68,7 +68,7 @@ pub async fn set_logo(db: &DatabaseConnection, ctx: &TenantContext, bytes: Vec<u
 }
 
 /// Removes the current tenant's logo (its ancestors' then shows, if any).
-pub async fn remove_logo(db: &DatabaseConnection, ctx: &TenantContext) -> Result<()> {
+pub async fn remove_logo(db: &Db, ctx: &TenantContext) -> Result<()> {
     ctx.require(Permission::ManageSettings)?;
     tenant_logo::Entity::delete_by_id(ctx.tenant_id().0).exec(db).await?;
     Ok(())
@@ -91,7 +91,7 @@ fn logo_path(slug: &str, hash: &str) -> String {
 }
 
 /// `slug` and its ancestors, nearest first.
-async fn lineage(db: &DatabaseConnection, slug: &str) -> Result<Vec<tenant::Model>> {
+async fn lineage(db: &Db, slug: &str) -> Result<Vec<tenant::Model>> {
     use sea_orm::{ColumnTrait, QueryFilter};
     let mut t =
         tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)?;
@@ -110,7 +110,7 @@ async fn lineage(db: &DatabaseConnection, slug: &str) -> Result<Vec<tenant::Mode
 
 /// What `slug`'s widgets show by default: colour and logo, each the tenant's own or its
 /// nearest ancestor's.
-pub async fn public_theme(db: &DatabaseConnection, slug: &str) -> Result<PublicThemeOut> {
+pub async fn public_theme(db: &Db, slug: &str) -> Result<PublicThemeOut> {
     let lineage = lineage(db, slug).await?;
     let primary = lineage.iter().find_map(|t| t.brand_colour.clone());
     let mut logo = None;
@@ -128,7 +128,7 @@ pub async fn public_theme(db: &DatabaseConnection, slug: &str) -> Result<PublicT
 
 /// The logo `slug`'s widgets show (its own or its nearest ancestor's): content type,
 /// bytes and version.
-pub async fn public_logo(db: &DatabaseConnection, slug: &str) -> Result<(String, Vec<u8>, String)> {
+pub async fn public_logo(db: &Db, slug: &str) -> Result<(String, Vec<u8>, String)> {
     for t in lineage(db, slug).await? {
         if let Some(logo) = tenant_logo::Entity::find_by_id(t.id).one(db).await? {
             return Ok((logo.content_type, logo.bytes, logo.hash));

@@ -9,22 +9,22 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::Utc;
 use entity::{case_transfer, person, tenant};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use types::cases::{self, Entry};
 use types::persons::PersonIn;
-use types::referrals::{DecisionIn, TransferIn, TransferOut, TransferPerson};
+use types::referrals::{DecisionIn, HandoverStatus, TransferIn, TransferOut, TransferPerson};
 use types::{CaseId, TenantKind, TransferId, UserId};
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
-use crate::cases::{check_worker, current_entries, day, insert_case, insert_section, today, CaseGrant};
-use crate::referrals::{named_sections, split_sections};
+use crate::case_access::{
+    check_worker, current_entries, day, insert_case, insert_section, named_sections, split_sections, CaseGrant, NewCase,
+};
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
-use crate::{AppError, DatabaseConnection, Result, TenantContext};
+use crate::{AppError, Db, Result, TenantContext};
 
 /// What a pending transfer carries to the receiving tenant.
 #[derive(Serialize, Deserialize)]
@@ -35,12 +35,7 @@ struct Payload {
 }
 
 /// Proposes the case to another tenant; it waits for that tenant's answer.
-pub async fn propose_transfer(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: CaseId,
-    input: TransferIn,
-) -> Result<TransferOut> {
+pub async fn propose_transfer(db: &Db, ctx: &TenantContext, id: CaseId, input: TransferIn) -> Result<TransferOut> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open_for_work(&tx, ctx, id).await?;
     if grant.case.closed_on.is_some() {
@@ -65,7 +60,7 @@ pub async fn propose_transfer(
     let pending = tx
         .select::<case_transfer::Entity>()
         .filter(case_transfer::Column::CaseId.eq(grant.case.id))
-        .filter(case_transfer::Column::Status.eq("pending"))
+        .filter(case_transfer::Column::Status.eq(HandoverStatus::Pending.code()))
         .one(tx.conn())
         .await?;
     if pending.is_some() {
@@ -112,7 +107,7 @@ pub async fn propose_transfer(
             payload: Set(Some(payload)),
             status: Set("pending".into()),
             sent_by: Set(Some(ctx.user().0)),
-            sent_at: Set(Utc::now()),
+            sent_at: Set(tx.now()),
             ..Default::default()
         })
         .await?;
@@ -136,7 +131,7 @@ pub(crate) async fn of_case(tx: &TenantTx, case_id: i64) -> Result<Vec<TransferO
 
 /// Transfers proposed to this tenant, newest first (its admins). While one is pending
 /// its person is shown, so the admin can decide and look for them among their own.
-pub async fn incoming_transfers(db: &DatabaseConnection, ctx: &TenantContext) -> Result<Vec<TransferOut>> {
+pub async fn incoming_transfers(db: &Db, ctx: &TenantContext) -> Result<Vec<TransferOut>> {
     ctx.require(Permission::ManageCaseAccess)?;
     let tx = ctx.begin(db).await?;
     let rows = tx.incoming_transfers().order_by_desc(case_transfer::Column::Id).limit(200).all(tx.conn()).await?;
@@ -149,12 +144,7 @@ pub async fn incoming_transfers(db: &DatabaseConnection, ctx: &TenantContext) ->
 
 /// This tenant's admin accepts a transfer proposed to it (naming the responsible social
 /// worker of the new case) or declines it.
-pub async fn decide_transfer(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: TransferId,
-    input: DecisionIn,
-) -> Result<TransferOut> {
+pub async fn decide_transfer(db: &Db, ctx: &TenantContext, id: TransferId, input: DecisionIn) -> Result<TransferOut> {
     ctx.require(Permission::ManageCaseAccess)?;
     let mut tx = ctx.begin(db).await?;
     let transfer = tx
@@ -163,7 +153,7 @@ pub async fn decide_transfer(
         .one(tx.conn())
         .await?
         .ok_or(AppError::NotFound)?;
-    if transfer.status != "pending" {
+    if transfer.status != HandoverStatus::Pending.code() {
         return Err(AppError::Conflict("conflict.already_decided"));
     }
     let mut v = Validator::new();
@@ -186,9 +176,9 @@ pub async fn decide_transfer(
         Some(responsible) => Some(accept(&tx, ctx, &transfer, responsible).await?),
     };
     let row = case_transfer::ActiveModel {
-        status: Set(if new_case.is_some() { "accepted" } else { "declined" }.into()),
+        status: Set(if new_case.is_some() { HandoverStatus::Accepted } else { HandoverStatus::Declined }.code().into()),
         decided_by: Set(Some(ctx.user().0)),
-        decided_at: Set(Some(Utc::now())),
+        decided_at: Set(Some(tx.now())),
         decision_note: Set(note),
         new_case_id: Set(new_case),
         // The copy travelled (or is not wanted): the proposal keeps no personal data.
@@ -205,7 +195,17 @@ pub async fn decide_transfer(
         None => Event { action: Action::Update, object_type: "transfer", object_id: Some(transfer.id), section: None },
     };
     audit::record(&tx, Some(ctx.user()), event).await?;
-    tx.audit_transfer_sender(&transfer, ctx.user()).await?;
+    // The sender's chain records the decision too, in the same transaction.
+    let receiving = tx.enter_sender(&transfer).await?;
+    let sender_event = Event {
+        action: Action::Update,
+        object_type: "case",
+        object_id: Some(transfer.case_id),
+        section: Some("transfer"),
+    };
+    let recorded = audit::record(&tx, Some(ctx.user()), sender_event).await;
+    tx.leave_sender(receiving).await?;
+    recorded?;
     let row = tx
         .incoming_transfers()
         .filter(case_transfer::Column::Id.eq(transfer.id))
@@ -239,7 +239,9 @@ async fn accept(
         Some(p) => p.id,
         None => crate::persons::insert_person(tx, ctx, payload.person).await?.id.0,
     };
-    let case = insert_case(tx, ctx, person_id, transfer.area.clone(), today(), responsible, None).await?;
+    let case =
+        insert_case(tx, NewCase::open(person_id, transfer.area.clone(), tx.today(), responsible), Some(ctx.user()))
+            .await?;
     for (code, entries) in &payload.sections {
         let section = cases::section(code).ok_or_else(|| AppError::Internal(format!("transfer section {code}")))?;
         if !entries.is_empty() {
@@ -269,7 +271,7 @@ async fn outs(tx: &TenantTx, rows: Vec<case_transfer::Model>, side: Side) -> Res
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let person = match (side, &r.payload) {
-            (Side::Receiving, Some(text)) if r.status == "pending" => {
+            (Side::Receiving, Some(text)) if r.status == HandoverStatus::Pending.code() => {
                 let p: Payload =
                     serde_json::from_str(text).map_err(|e| AppError::Internal(format!("transfer payload: {e}")))?;
                 Some(TransferPerson {

@@ -2,7 +2,6 @@
 //! change role, remove. Tenant admins manage their tenant; province admins every tenant
 //! below their province.
 
-use chrono::Utc;
 use entity::{facility, membership, user_account};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
@@ -13,8 +12,8 @@ use types::{FacilityId, MembershipId, Role, UserId};
 use crate::authz::Permission;
 use crate::error::on_unique;
 use crate::validate::Validator;
+use crate::Db;
 use crate::{auth, AppError, Result, TenantContext, PER_PAGE};
-use sea_orm::DatabaseConnection;
 
 fn member_out(m: &membership::Model, u: &user_account::Model) -> MemberOut {
     MemberOut {
@@ -29,7 +28,7 @@ fn member_out(m: &membership::Model, u: &user_account::Model) -> MemberOut {
 }
 
 /// Members of the context's tenant, by name, one page at a time (1-based).
-pub async fn list_members(db: &DatabaseConnection, ctx: &TenantContext, page: u64) -> Result<Page<MemberOut>> {
+pub async fn list_members(db: &Db, ctx: &TenantContext, page: u64) -> Result<Page<MemberOut>> {
     ctx.require(Permission::ManageUsers)?;
     let tx = ctx.begin(db).await?;
     let page = page.max(1);
@@ -53,7 +52,7 @@ fn check_role_fits(ctx: &TenantContext, role: Role, v: &mut Validator) {
 
 /// Adds a user to the tenant. A new email creates the account without a password and
 /// returns a one-time token for the user to set one.
-pub async fn add_member(db: &DatabaseConnection, ctx: &TenantContext, input: MemberIn) -> Result<MemberCreatedOut> {
+pub async fn add_member(db: &Db, ctx: &TenantContext, input: MemberIn) -> Result<MemberCreatedOut> {
     ctx.require(Permission::ManageUsers)?;
     let mut v = Validator::new();
     let email = v.email("email", &input.email);
@@ -74,7 +73,7 @@ pub async fn add_member(db: &DatabaseConnection, ctx: &TenantContext, input: Mem
                 password_hash: Set(None),
                 lang: Set("it".into()),
                 active: Set(true),
-                created_at: Set(Utc::now()),
+                created_at: Set(db.now()),
                 ..Default::default()
             }
             .insert(db)
@@ -102,7 +101,7 @@ pub async fn add_member(db: &DatabaseConnection, ctx: &TenantContext, input: Mem
             user_id: Set(user.id),
             role: Set(input.role.code().to_string()),
             facility_id: Set(facility_id),
-            created_at: Set(Utc::now()),
+            created_at: Set(tx.now()),
             ..Default::default()
         })
         .await
@@ -112,12 +111,7 @@ pub async fn add_member(db: &DatabaseConnection, ctx: &TenantContext, input: Mem
 }
 
 /// Changes a member's role.
-pub async fn change_role(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    id: MembershipId,
-    role: Role,
-) -> Result<MemberOut> {
+pub async fn change_role(db: &Db, ctx: &TenantContext, id: MembershipId, role: Role) -> Result<MemberOut> {
     ctx.require(Permission::ManageUsers)?;
     let tx = ctx.begin(db).await?;
     let m = tx.get::<membership::Entity>(id.0).await?;
@@ -136,7 +130,7 @@ pub async fn change_role(
 }
 
 /// Removes a member from the tenant (the account stays, with its other memberships).
-pub async fn remove_member(db: &DatabaseConnection, ctx: &TenantContext, id: MembershipId) -> Result<()> {
+pub async fn remove_member(db: &Db, ctx: &TenantContext, id: MembershipId) -> Result<()> {
     ctx.require(Permission::ManageUsers)?;
     let tx = ctx.begin(db).await?;
     let m = tx.get::<membership::Entity>(id.0).await?;
@@ -163,7 +157,7 @@ pub async fn display_names<C: sea_orm::ConnectionTrait>(
 }
 
 /// The active account with this email (normalised), or `NotFound`.
-pub async fn user_by_email(db: &DatabaseConnection, email: &str) -> Result<UserId> {
+pub async fn user_by_email(db: &Db, email: &str) -> Result<UserId> {
     user_account::Entity::find()
         .filter(user_account::Column::Email.eq(crate::validate::normalise_email(email)))
         .one(db)
@@ -174,7 +168,7 @@ pub async fn user_by_email(db: &DatabaseConnection, email: &str) -> Result<UserI
 
 /// Creates an account (or finds it by email) and sets its password if given.
 /// Trusted callers only: the CLI (`create-admin`) and the demo seed.
-pub async fn ensure_user(db: &DatabaseConnection, email: &str, name: &str, password: Option<&str>) -> Result<UserId> {
+pub async fn ensure_user(db: &Db, email: &str, name: &str, password: Option<&str>) -> Result<UserId> {
     let mut v = Validator::new();
     let email = v.email("email", email);
     let name = v.text("display_name", name, 120);
@@ -202,7 +196,7 @@ pub async fn ensure_user(db: &DatabaseConnection, email: &str, name: &str, passw
                 password_hash: Set(hash),
                 lang: Set("it".into()),
                 active: Set(true),
-                created_at: Set(Utc::now()),
+                created_at: Set(db.now()),
                 ..Default::default()
             }
             .insert(db)
@@ -214,7 +208,7 @@ pub async fn ensure_user(db: &DatabaseConnection, email: &str, name: &str, passw
 
 /// Gives `user` a role in `tenant` (replacing a previous one). Trusted callers only, like
 /// `ensure_user`: there is no context yet when the first admin is created.
-pub async fn grant(db: &DatabaseConnection, user: UserId, tenant: types::TenantId, role: Role) -> Result<()> {
+pub async fn grant(db: &Db, user: UserId, tenant: types::TenantId, role: Role) -> Result<()> {
     let existing = membership::Entity::find()
         .filter(membership::Column::TenantId.eq(tenant.0))
         .filter(membership::Column::UserId.eq(user.0))
@@ -231,7 +225,7 @@ pub async fn grant(db: &DatabaseConnection, user: UserId, tenant: types::TenantI
                 tenant_id: Set(tenant.0),
                 user_id: Set(user.0),
                 role: Set(role.code().to_string()),
-                created_at: Set(Utc::now()),
+                created_at: Set(db.now()),
                 ..Default::default()
             }
             .insert(db)
@@ -242,12 +236,7 @@ pub async fn grant(db: &DatabaseConnection, user: UserId, tenant: types::TenantI
 }
 
 /// Makes an existing member of the tenant the facility manager of one of its facilities.
-pub async fn set_managed_facility(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    user: UserId,
-    facility: FacilityId,
-) -> Result<()> {
+pub async fn set_managed_facility(db: &Db, ctx: &TenantContext, user: UserId, facility: FacilityId) -> Result<()> {
     ctx.require(Permission::ManageUsers)?;
     let tx = ctx.begin(db).await?;
     let f = tx.get::<facility::Entity>(facility.0).await?;

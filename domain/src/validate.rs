@@ -111,6 +111,35 @@ impl Validator {
         value.to_string()
     }
 
+    /// An optional whole number as typed; blank gives `None`, anything else that is not a
+    /// number is a `validation.number` issue.
+    pub fn optional_number(&mut self, field: &str, value: Option<&str>) -> Option<i32> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        value.parse().map_err(|_| self.issue(field, "validation.number", vec![])).ok()
+    }
+
+    /// An optional decimal number as typed, with a comma or a point; blank gives `None`.
+    pub fn optional_decimal(&mut self, field: &str, value: Option<&str>) -> Option<f64> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?.replace(',', ".");
+        value.parse().map_err(|_| self.issue(field, "validation.number", vec![])).ok()
+    }
+
+    /// An optional id chosen from a list (a district, a plan); blank gives `None`. Text
+    /// that is not an id is an unknown choice, not a typing mistake: `validation.unknown_code`.
+    pub fn optional_id(&mut self, field: &str, value: Option<&str>) -> Option<i64> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        value.parse().map_err(|_| self.issue(field, "validation.unknown_code", vec![])).ok()
+    }
+
+    /// Opening hours as typed, one line per day or period; the first line that cannot be
+    /// read is named in the issue.
+    pub fn hours(&mut self, field: &str, text: &str) -> types::directory::OpeningHours {
+        types::directory::OpeningHours::parse_text(text).unwrap_or_else(|line| {
+            self.issue(field, "validation.hours_line", vec![("line", line.to_string())]);
+            Default::default()
+        })
+    }
+
     /// Whether any issue was found so far.
     pub fn has_issues(&self) -> bool {
         !self.issues.is_empty()

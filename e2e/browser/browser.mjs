@@ -1,4 +1,4 @@
-// Debian's chromium, headless, as DESIGN.md §7 sets it up (never `playwright install`).
+// Debian's chromium, headless, as docs/ARCHITECTURE.md §7 sets it up (never `playwright install`).
 // `webgl: true` swaps `--disable-gpu` for SwiftShader, the software WebGL the map needs;
 // `args` adds flags (`--disable-3d-apis`: a browser without WebGL at all).
 import { createRequire } from "node:module";

@@ -1,4 +1,4 @@
-//! The benefits rules engine (DESIGN.md §4: the checker evaluates in the browser).
+//! The benefits rules engine (docs/ARCHITECTURE.md §4: the checker evaluates in the browser).
 //!
 //! - [`facts`]: the questionnaire model — typed facts about a household and its members;
 //!   what is not answered is unknown, never zero.

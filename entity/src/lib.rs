@@ -1,6 +1,7 @@
 //! sea-orm entities only: the shape of each table, no queries and no rules.
-//! Tenant-owned tables carry `tenant_id`; the scoped helpers in `domain::tenancy` are
-//! the only way the application reads or writes them.
+//! One module per table, named as the table. Tenant-owned tables carry `tenant_id` and
+//! are listed once in `domain::tenancy` (`tenant_tables!`); its scoped helpers are the
+//! only way the application reads or writes them.
 
 pub mod assessment;
 pub mod audit_entry;

@@ -1,4 +1,5 @@
-//! Schema migrations, one file per change. Never edit an applied migration: add one.
+//! Schema migrations, one file per change (`mYYYYMMDD_NNNNNN_<what>.rs`, listed in
+//! `Migrator` below), each with its `down`. Never edit an applied migration: add one.
 //! Seeds and reference data are loaded by CLI commands, not here.
 
 pub use sea_orm_migration::prelude::*;
@@ -39,30 +40,3 @@ impl MigratorTrait for Migrator {
         ]
     }
 }
-
-/// Tenant-owned tables: each has `tenant_id` and, on PostgreSQL, a row-level security
-/// policy keyed on the per-transaction setting `app.tenant_id` (added by the migration
-/// that creates the table). Tests check every one of them.
-pub const TENANT_TABLES: &[&str] = &[
-    "district",
-    "organization",
-    "facility",
-    "facility_change",
-    "contact",
-    "audit_entry",
-    "person",
-    "social_case",
-    "case_member",
-    "case_section",
-    "case_section_change",
-    "household_member",
-    "assessment",
-    "care_plan",
-    "plan_event",
-    "intervention",
-    "case_referral",
-    "case_transfer",
-    // Owned by a tenant, or shared by the deployment (`tenant_id` NULL, national measures).
-    "benefit_rulebook",
-    "benefit",
-];

@@ -1,5 +1,5 @@
 //! Tenants, users, memberships, districts, password-reset tokens and sign-in throttling.
-//! `tenant_id` comes first in every tenant table's keys and indexes (DESIGN.md §8).
+//! `tenant_id` comes first in every tenant table's keys and indexes (docs/ARCHITECTURE.md §8).
 
 use sea_orm_migration::prelude::*;
 

@@ -1,4 +1,4 @@
-//! The facility directory (DESIGN.md §6, Open Referral HSDS 3): facility types (a
+//! The facility directory (docs/ARCHITECTURE.md §6, Open Referral HSDS 3): facility types (a
 //! deployment-wide vocabulary), organisations and facilities (tenant-owned), and the
 //! field-level change history of facilities. Also the tenant's freshness window.
 //!
@@ -132,7 +132,7 @@ const DIRECTORY_TABLES: &[&str] = &["organization", "facility", "facility_change
 /// The tables a directory search reads across a subtree (district names are public too).
 const SCOPED_READ_TABLES: &[&str] = &["organization", "facility", "district"];
 
-/// The facility types of DESIGN.md §5 (Brescia's Sportello sociale) plus the home-care
+/// The facility types of docs/ARCHITECTURE.md §5 (Brescia's Sportello sociale) plus the home-care
 /// and front-desk services every ambito runs: code, Italian and English label, area,
 /// setting. A vocabulary, not demo data; a deployment adds its own rows.
 const FACILITY_TYPES: &[(&str, &str, &str, &str, &str)] = &[

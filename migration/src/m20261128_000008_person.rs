@@ -1,4 +1,4 @@
-//! The person of the social case record (DESIGN.md §4): tenant-owned, special-category
+//! The person of the social case record (docs/ARCHITECTURE.md §4): tenant-owned, special-category
 //! data. `version` counts saves, so a save based on an old copy is refused instead of
 //! silently overwriting someone else's change.
 

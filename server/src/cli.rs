@@ -2,9 +2,8 @@
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use domain::Db;
 use domain::{auth, db, demo, import, reference, tenants, users};
-use migration::{Migrator, MigratorTrait};
-use sea_orm::DatabaseConnection;
 use types::{Role, TenantId, TenantKind};
 
 use crate::config::Config;
@@ -178,12 +177,12 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::SampleSite { .. } => Ok(()),
         Command::SeedBench { tenants, per_tenant } => {
             ensure_migrated(&conn).await?;
-            println!("{}", crate::bench::seed(&conn, tenants, per_tenant).await?);
+            println!("{}", domain::bench_data::seed(&conn, tenants, per_tenant).await?);
             Ok(())
         }
         Command::SeedBenchCases { cases, per_case, ids_file } => {
             ensure_migrated(&conn).await?;
-            let (slug, ids) = crate::bench::seed_cases(&conn, cases, per_case).await?;
+            let (slug, ids) = domain::bench_data::seed_cases(&conn, cases, per_case).await?;
             let lines: Vec<String> = ids.iter().map(i64::to_string).collect();
             std::fs::write(&ids_file, lines.join("\n"))?;
             println!("{slug}");
@@ -212,7 +211,7 @@ fn set_password_url(config: &Config, token: &str) -> String {
     format!("{}/reset-password?token={token}", base_url(config))
 }
 
-async fn ensure_migrated(conn: &DatabaseConnection) -> anyhow::Result<()> {
+async fn ensure_migrated(conn: &Db) -> anyhow::Result<()> {
     let pending = db::pending_migrations(conn).await?;
     if !pending.is_empty() {
         bail!(
@@ -225,14 +224,14 @@ async fn ensure_migrated(conn: &DatabaseConnection) -> anyhow::Result<()> {
 }
 
 /// The national benefits ship with the product: installed once, then kept by staff.
-async fn install_catalogue(conn: &DatabaseConnection) -> anyhow::Result<()> {
+async fn install_catalogue(conn: &Db) -> anyhow::Result<()> {
     if domain::benefits::install_national(conn).await? {
         println!("National benefits catalogue installed.");
     }
     Ok(())
 }
 
-async fn serve(conn: DatabaseConnection, mut config: Config, addr: Option<std::net::SocketAddr>) -> anyhow::Result<()> {
+async fn serve(conn: Db, mut config: Config, addr: Option<std::net::SocketAddr>) -> anyhow::Result<()> {
     ensure_migrated(&conn).await?;
     install_catalogue(&conn).await?;
     if let Some(addr) = addr {
@@ -271,33 +270,28 @@ async fn shutdown() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-async fn migrate(conn: &DatabaseConnection, action: MigrateAction) -> anyhow::Result<()> {
+async fn migrate(conn: &Db, action: MigrateAction) -> anyhow::Result<()> {
     match action {
         MigrateAction::Up => {
-            Migrator::up(conn, None).await?;
+            db::migrate_up(conn).await?;
             AnyStore::for_db(conn).migrate().await.context("cannot create the session table")?;
             println!("Migrations applied.");
             install_catalogue(conn).await?;
         }
         MigrateAction::Down => {
-            Migrator::down(conn, Some(1)).await?;
+            db::migrate_down_one(conn).await?;
             println!("Last migration reverted.");
         }
         MigrateAction::Status => {
-            let applied = Migrator::get_applied_migrations(conn).await?;
-            let pending = Migrator::get_pending_migrations(conn).await?;
-            for m in applied {
-                println!("applied  {}", m.name());
-            }
-            for m in pending {
-                println!("pending  {}", m.name());
+            for (name, applied) in db::migration_status(conn).await? {
+                println!("{}  {name}", if applied { "applied " } else { "pending " });
             }
         }
     }
     Ok(())
 }
 
-async fn seed_demo(conn: &DatabaseConnection, config: &Config) -> anyhow::Result<()> {
+async fn seed_demo(conn: &Db, config: &Config) -> anyhow::Result<()> {
     ensure_migrated(conn).await?;
     let logins = demo::seed_demo(conn).await?;
     let base = base_url(config);
@@ -309,7 +303,7 @@ async fn seed_demo(conn: &DatabaseConnection, config: &Config) -> anyhow::Result
     Ok(())
 }
 
-async fn import(conn: &DatabaseConnection, what: ImportWhat) -> anyhow::Result<()> {
+async fn import(conn: &Db, what: ImportWhat) -> anyhow::Result<()> {
     let ImportWhat::Facilities {
         file,
         tenant,
@@ -374,7 +368,7 @@ fn describe(e: &domain::AppError, lang: types::Lang) -> String {
 }
 
 async fn create_admin(
-    conn: &DatabaseConnection,
+    conn: &Db,
     config: &Config,
     email: &str,
     name: &str,
@@ -385,12 +379,10 @@ async fn create_admin(
     if !reference::comuni_loaded(conn).await? {
         reference::load_comuni(conn).await?;
     }
-    let comune = {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        entity::comune::Entity::find().filter(entity::comune::Column::ProvinceCode.eq(province)).one(conn).await?
+    let Some(official) = reference::province_name(conn, province).await? else {
+        bail!("no province with ISTAT code {province}")
     };
-    let Some(comune) = comune else { bail!("no province with ISTAT code {province}") };
-    let name_of_tenant = province_name.unwrap_or_else(|| format!("Provincia di {}", comune.province_name));
+    let name_of_tenant = province_name.unwrap_or_else(|| format!("Provincia di {official}"));
     let tenant = tenants::create_root(conn, TenantKind::Province, &name_of_tenant, province).await?;
     let user = users::ensure_user(conn, email, name, None).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     users::grant(conn, user, TenantId(tenant.id), Role::ProvinceAdmin).await?;
@@ -400,7 +392,7 @@ async fn create_admin(
     Ok(())
 }
 
-async fn audit_verify(conn: &DatabaseConnection, tenant: Option<&str>) -> anyhow::Result<()> {
+async fn audit_verify(conn: &Db, tenant: Option<&str>) -> anyhow::Result<()> {
     use domain::audit;
     let reports = match tenant {
         Some(slug) => vec![audit::verify_slug(conn, slug).await.map_err(|e| match e {

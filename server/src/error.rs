@@ -1,8 +1,8 @@
 //! The one place where `AppError` becomes an HTTP response. Handlers return
 //! `ApiResult<T>`; the failure carries the untranslated error in the response's
 //! extensions and `middleware::translate_errors`, which knows the request's language,
-//! writes the body. Internal errors are logged here with their cause and sent as a
-//! generic message.
+//! writes the body. Internal errors are logged (by `AppError::respond`, as for the server
+//! functions) with their cause and sent as a generic message.
 
 use std::sync::Arc;
 
@@ -56,12 +56,7 @@ pub struct PendingError(pub Arc<AppError>);
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
         let err = self.0;
-        match &err {
-            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
-            AppError::Unavailable(cause) => tracing::warn!(%cause, "service unavailable"),
-            _ => {}
-        }
-        let status = StatusCode::from_u16(err.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(err.respond()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = status.into_response();
         response.extensions_mut().insert(PendingError(Arc::new(err)));
         response

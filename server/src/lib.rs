@@ -4,7 +4,6 @@
 
 #![recursion_limit = "512"]
 
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -99,7 +99,7 @@ pub async fn server_fn_errors(req: Request, next: Next) -> Response {
 /// decoder panics on a body without a multipart boundary, so such a request is answered
 /// here with a field error instead.
 pub async fn multipart_only(req: Request, next: Next) -> Response {
-    if let Some(&(_, key)) = app::api::MULTIPART_SERVER_FNS.iter().find(|(path, _)| *path == req.uri().path()) {
+    if let Some(key) = app::api::registered_at(req.uri().path()).and_then(|f| f.multipart) {
         let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let boundary_ok = content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data")
             && content_type

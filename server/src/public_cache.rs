@@ -1,6 +1,6 @@
 //! A short-lived cache of public directory answers (search, facility, GeoJSON, HSDS):
 //! council sites and widgets ask the same questions over and over. Keyed by language and
-//! URL, and by this process's write generation (`domain::tenancy::data_generation`), so a
+//! URL, and by the database handle's write generation (`Db::data_generation`), so a
 //! change made through this node shows at once; one made on another node shows within
 //! `TTL`. Each entry keeps its serialized body and ETag. When an entry outlives `TTL`, one
 //! request recomputes it while the others keep getting the old one (no stampede of 64
@@ -31,8 +31,9 @@ pub struct Entry {
     pub etag: String,
 }
 
-#[derive(Default)]
 pub struct PublicCache {
+    /// Whose write generation the entries key on.
+    db: domain::Db,
     entries: Mutex<Entries>,
 }
 
@@ -44,6 +45,10 @@ struct Entries {
 }
 
 impl PublicCache {
+    pub fn new(db: domain::Db) -> PublicCache {
+        PublicCache { db, entries: Mutex::default() }
+    }
+
     /// The cached answer for `key`, or `make`'s, serialized and stored.
     pub async fn get_or<T: Serialize>(
         &self,
@@ -51,7 +56,7 @@ impl PublicCache {
         make: impl Future<Output = domain::Result<T>>,
     ) -> Result<Entry, AppError> {
         // Read before computing: a write meanwhile makes this entry stale at once.
-        let generation = domain::tenancy::data_generation();
+        let generation = self.db.data_generation();
         if let Ok(mut m) = self.entries.lock() {
             if let Some(e) = m.by_key.get_mut(&key).filter(|e| e.generation == generation) {
                 // A refresh that never came back (its client went away) is retried.

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use domain::Db;
 use leptos::config::LeptosOptions;
-use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
 
@@ -15,7 +15,7 @@ pub const EVALUATIONS_PER_SECOND: f64 = 1.0;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
     pub public_cache: Arc<crate::public_cache::PublicCache>,
@@ -33,14 +33,14 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-impl FromRef<AppState> for DatabaseConnection {
+impl FromRef<AppState> for Db {
     fn from_ref(state: &AppState) -> Self {
         state.db.clone()
     }
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, config: Config) -> AppState {
+    pub fn new(db: Db, config: Config) -> AppState {
         let leptos = LeptosOptions::builder()
             .output_name("frontend")
             .site_root(config.site_root.clone())
@@ -48,12 +48,13 @@ impl AppState {
             .site_addr(config.addr)
             .build();
         let directory = domain::public_directory::PublicDirectory::new(db.clone());
+        let public_cache = Arc::new(crate::public_cache::PublicCache::new(db.clone()));
         let evaluations = Arc::new(crate::rate_limit::RateLimit::new(EVALUATIONS_BURST, EVALUATIONS_PER_SECOND));
         AppState {
             db,
             config: Arc::new(config),
             leptos,
-            public_cache: Arc::default(),
+            public_cache,
             directory,
             evaluations,
             benefits: Arc::default(),

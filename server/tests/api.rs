@@ -376,7 +376,7 @@ async fn row_level_security_is_the_backstop() {
         eprintln!("OW_TEST_POSTGRES_URL not set: skipped");
         return;
     };
-    use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
+    use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, TransactionTrait};
     let p = app.province("Provincia di Prova", "037").await;
     let (a, _) = app.municipality(p, "Comune A").await;
     let (b, _) = app.municipality(p, "Comune B").await;
@@ -402,10 +402,29 @@ async fn row_level_security_is_the_backstop() {
     assert!(sneak.is_err(), "RLS must refuse a row for another tenant");
     tx.rollback().await.unwrap();
     // Every tenant table has the policy, forced on the owner too.
-    for table in migration::TENANT_TABLES {
+    let guarded = domain::tenancy::TENANT_TABLES.iter().filter(|t| t.row_security).map(|t| t.name);
+    for table in guarded.chain(domain::tenancy::CATALOGUE_TABLES.iter().copied()) {
         let sql = format!(
             "SELECT count(*) FROM pg_class WHERE relname = '{table}' AND relrowsecurity AND relforcerowsecurity"
         );
         assert_eq!(scalar_i64(&app.db, &sql).await, 1, "{table} has no forced row-level security");
+    }
+    // And the list is whole: every table keyed by tenant is in it, or is public by nature.
+    const PUBLIC_BY_NATURE: [&str; 2] = ["tenant_logo", "zone_comune"];
+    let keyed = app
+        .db
+        .query_all(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT table_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public' AND column_name = 'tenant_id'",
+        ))
+        .await
+        .unwrap();
+    for row in keyed {
+        let table: String = row.try_get_by_index(0).unwrap();
+        let listed = domain::tenancy::TENANT_TABLES.iter().any(|t| t.name == table)
+            || domain::tenancy::CATALOGUE_TABLES.contains(&table.as_str())
+            || PUBLIC_BY_NATURE.contains(&table.as_str());
+        assert!(listed, "{table} has a tenant_id but is not in domain::tenancy's tables");
     }
 }

@@ -40,7 +40,7 @@ async fn front_desk_logs_contacts(app: TestApp) {
     let r = desk.post(&base, call()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let id = r.body["id"].as_i64().unwrap();
-    assert_eq!(r.body["contacted_on"], domain::contacts::today());
+    assert_eq!(r.body["contacted_on"], app.db.today().format("%Y-%m-%d").to_string());
     assert!(!r.body["recorded_by_name"].as_str().unwrap().is_empty());
     // A foreign citizen's country is kept; an Italian's is not.
     let mut visit = call();
@@ -107,7 +107,11 @@ async fn front_desk_logs_contacts(app: TestApp) {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("id=\"contacts\""), "{}", page.text);
     let form = desk.page("/contacts/new").await;
-    assert!(form.text.contains("name=\"channel\"") && form.text.contains(&domain::contacts::today()), "{}", form.text);
+    assert!(
+        form.text.contains("name=\"channel\"") && form.text.contains(&app.db.today().format("%Y-%m-%d").to_string()),
+        "{}",
+        form.text
+    );
     let typed = "contacted_on=&channel=email&area=disabili&age_band=26-35&gender=male&citizenship=not_stated\
                  &country=&request_type=contributi_economici&outcome=pending&district_id=";
     let r = desk.server_fn("/sf/log_contact", typed).await;

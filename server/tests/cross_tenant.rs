@@ -1,6 +1,7 @@
 //! Every tenant-scoped route and server function, called by a member of another
 //! tenant with the first tenant's objects, answers 404 and shows none of its data.
-//! Routes come from the OpenAPI route table and server functions from their registry,
+//! Routes come from the OpenAPI route table and server functions from the registry that
+//! `#[staff_fn]` derives from their declared scopes,
 //! so a route added later is covered automatically, or fails here until it declares how.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed unwrap is a failed test
@@ -121,6 +122,21 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
         benefit_id: be.body["id"].as_i64().unwrap(),
     };
 
+    // What A holds, table by table (every tenant table, from the list the choke point
+    // and row-level security are built from), read as the owner: the intruder must
+    // change none of it.
+    let owner = app.owner_connection().await;
+    let a_id = app.tenant_id_of(&a.slug).await;
+    let holdings = || async {
+        let mut counts = Vec::new();
+        for table in domain::tenancy::TENANT_TABLES {
+            let sql = format!("SELECT COUNT(*) FROM {} WHERE tenant_id = {a_id}", table.name);
+            counts.push((table.name, common::scalar_i64(&owner, &sql).await));
+        }
+        counts
+    };
+    let before = holdings().await;
+
     // B's admin: the most privileged local role in another tenant.
     let mut intruder = app.signed_in(&app.user(b, Role::TenantAdmin).await).await;
     // B also has a district with the same id space, so ids alone prove nothing.
@@ -165,11 +181,9 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
     // Server functions act in the session's tenant; B's session names A's objects.
     let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
     for path in &registered {
-        let scope = app::api::SERVER_FN_SCOPES
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, s)| *s)
-            .unwrap_or_else(|| panic!("server function {path} is not declared in app::api::SERVER_FN_SCOPES"));
+        let scope = app::api::registered_at(path).map(|f| f.scope).unwrap_or_else(|| {
+            panic!("server function {path} is not declared with #[staff_fn] (app::api::registered)")
+        });
         if scope != app::api::FnScope::Tenant {
             continue;
         }
@@ -270,6 +284,7 @@ async fn cross_tenant_access_answers_404(app: TestApp) {
             assert!(r.status != StatusCode::INTERNAL_SERVER_ERROR, "{path}: {}", r.text);
         }
     }
+    assert_eq!(holdings().await, before, "the intruder changed A's rows");
     // A contact placed in A's district is refused on that field, not saved in B.
     let form = format!(
         "channel=phone&area=anziani&age_band=65%2B&gender=female&citizenship=italian\

@@ -327,14 +327,14 @@ fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (Vec<u8>, String) {
     (body, format!("multipart/form-data; boundary={boundary}"))
 }
 
-/// The lines of the import page's answer, as `app::api::ImportEvent`s.
-fn import_events(r: &common::Reply) -> Vec<app::api::ImportEvent> {
+/// The lines of the import page's answer, as `app::api::directory::ImportEvent`s.
+fn import_events(r: &common::Reply) -> Vec<app::api::directory::ImportEvent> {
     assert!(r.text.is_ascii(), "lines are plain ASCII: {}", r.text);
     r.text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
 }
 
 async fn staff_import_page_checks_then_imports(app: TestApp) {
-    use app::api::ImportEvent;
+    use app::api::directory::ImportEvent;
     let (_, mut admin) = brescia(&app).await;
     let fields = [("preset", "lombardia-rsa"), ("skip_outside", "true"), ("mode", "check")];
     let (body, content_type) = multipart(&fields, RSA);
@@ -1067,7 +1067,8 @@ async fn public_directory_sees_writes_of_other_nodes(app: TestApp) {
     if app.is_postgres() {
         tx.execute_unprepared(&format!("SELECT set_config('app.tenant_id', '{gussago_id}', true)")).await.unwrap();
     }
-    let later = (chrono::Utc::now() + chrono::Duration::seconds(1)).format("%Y-%m-%d %H:%M:%S%.6f+00:00");
+    // In the form the application writes it (RFC 3339), so SQLite's text MAX sees it last.
+    let later = (chrono::Utc::now() + chrono::Duration::seconds(1)).to_rfc3339();
     let sql = format!(
         "UPDATE facility SET name = 'RSA Richiedei (rinnovata)', search_text = 'rsa richiedei rinnovata gussago', \
          updated_at = '{later}' WHERE id = {id}"

@@ -7,13 +7,13 @@ use sea_orm::{ConnectionTrait, Database};
 
 async fn round_trip(url: &str) {
     let db = domain::db::connect(url).await.unwrap();
-    Migrator::up(&db, None).await.unwrap();
+    Migrator::up(db.conn(), None).await.unwrap();
     let all = Migrator::migrations().len();
     assert_eq!(Migrator::get_applied_migrations(&db).await.unwrap().len(), all);
-    Migrator::down(&db, None).await.unwrap();
+    Migrator::down(db.conn(), None).await.unwrap();
     assert_eq!(Migrator::get_pending_migrations(&db).await.unwrap().len(), all);
     assert!(!domain::db::pending_migrations(&db).await.unwrap().is_empty());
-    Migrator::up(&db, None).await.unwrap();
+    Migrator::up(db.conn(), None).await.unwrap();
     assert!(domain::db::pending_migrations(&db).await.unwrap().is_empty());
 }
 

@@ -14,7 +14,7 @@ use serde_json::json;
 use types::Role;
 
 fn days_from_today(n: i64) -> String {
-    (domain::contacts::italian_date(Utc::now()) + Duration::days(n)).format("%Y-%m-%d").to_string()
+    (domain::clock::italian_date(Utc::now()) + Duration::days(n)).format("%Y-%m-%d").to_string()
 }
 
 async fn assessment_plan_and_interventions(app: TestApp) {

@@ -5,8 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Entry statuses: only `published` ones reach citizens.
-pub const STATUSES: [&str; 3] = ["draft", "published", "retired"];
+coded_enum! {
+    /// Where a catalogue entry stands: only published ones reach citizens.
+    pub enum EntryStatus {
+        Draft = "draft",
+        Published = "published",
+        Retired = "retired",
+    }
+}
 
 pub fn status_key(status: &str) -> String {
     format!("benefits.status.{status}")

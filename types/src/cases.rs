@@ -6,7 +6,7 @@
 //!
 //! Judicial acts, relations with the court and reports from other services are
 //! *restricted*: reading or editing them needs an explicit grant on the case, whoever
-//! you are (DESIGN.md §4).
+//! you are (docs/ARCHITECTURE.md §4).
 
 use std::collections::BTreeMap;
 
@@ -245,7 +245,13 @@ pub fn display_cents(cents: i64) -> String {
     format!("{grouped},{:02} €", cents % 100)
 }
 
-pub const CASE_STATUSES: &[&str] = &["open", "closed"];
+coded_enum! {
+    /// Where a case stands.
+    pub enum CaseStatus {
+        Open = "open",
+        Closed = "closed",
+    }
+}
 
 /// Opening a case (presa in carico).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 //! The front desk (sportello sociale): the contacts it logs, anonymous by default, with
-//! the vocabulary of the Bologna Open Welfare tables (DESIGN.md §5): channel, age band,
+//! the vocabulary of the Bologna Open Welfare tables (docs/ARCHITECTURE.md §5): channel, age band,
 //! target area and the request as a Nomenclatore macro-area.
 
 use serde::{Deserialize, Serialize};

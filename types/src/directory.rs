@@ -1,4 +1,4 @@
-//! The facility directory's vocabulary and bodies (DESIGN.md §5–6): target areas, settings,
+//! The facility directory's vocabulary and bodies (docs/ARCHITECTURE.md §5–6): target areas, settings,
 //! opening hours, facilities and their managing organisations, search parameters.
 //! Shared with the widgets, so serde only.
 
@@ -293,6 +293,16 @@ pub struct FacilityOut {
     pub updated_at: String,
     /// Distance from `near`, when the search gave one.
     pub distance_km: Option<f64>,
+}
+
+coded_enum! {
+    /// A facility's editorial state, as the staff list filters by it (`all` there shows
+    /// every state): a published entry is public unless archived.
+    pub enum FacilityStatus {
+        Published = "published",
+        Draft = "draft",
+        Archived = "archived",
+    }
 }
 
 /// A facility as staff see it: the public entry plus its editorial state.

@@ -160,7 +160,7 @@ mod tests {
         keys.extend(SETTINGS.iter().map(|c| setting_key(c)));
         keys.extend(ACCREDITATIONS.iter().map(|c| accreditation_key(c)));
         keys.extend(LEGAL_STATUSES.iter().map(|c| legal_status_key(c)));
-        use crate::cases::{FieldKind, CASE_STATUSES, CLOSING_REASONS, SECTIONS};
+        use crate::cases::{CaseStatus, FieldKind, CLOSING_REASONS, SECTIONS};
         for s in SECTIONS {
             keys.push(s.label_key());
             for f in s.fields {
@@ -170,15 +170,15 @@ mod tests {
                 }
             }
         }
-        keys.extend(CASE_STATUSES.iter().map(|c| crate::cases::code_key("status", c)));
+        keys.extend(CaseStatus::CODES.iter().map(|c| crate::cases::code_key("status", c)));
         keys.extend(CLOSING_REASONS.iter().map(|c| crate::cases::code_key("closing_reason", c)));
         keys.extend(crate::persons::RELATIONSHIPS.iter().map(|r| crate::persons::relationship_key(r)));
         keys.extend(crate::cases::AUDIT_ACTIONS.iter().map(|a| format!("cases.audit_action.{a}")));
         keys.extend(crate::cases::AUDIT_PARTS.iter().map(|p| format!("cases.audit_part.{p}")));
         keys.extend(["case", "person"].iter().map(|o| format!("cases.audit_object.{o}")));
-        keys.extend(crate::referrals::HANDOVER_STATUSES.iter().map(|s| format!("handover.status.{s}")));
-        use crate::plans::{funding_key, status_key, unit_key, FUNDING, PLAN_STATUSES, UNITS};
-        keys.extend(PLAN_STATUSES.iter().map(|c| status_key(c)));
+        keys.extend(crate::referrals::HandoverStatus::CODES.iter().map(|s| format!("handover.status.{s}")));
+        use crate::plans::{funding_key, status_key, unit_key, PlanStatus, FUNDING, UNITS};
+        keys.extend(PlanStatus::CODES.iter().map(|c| status_key(c)));
         keys.extend(UNITS.iter().map(|c| unit_key(c)));
         keys.extend(FUNDING.iter().map(|c| funding_key(c)));
         for lang in Lang::ALL {

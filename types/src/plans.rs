@@ -9,11 +9,25 @@ use utoipa::ToSchema;
 
 use crate::{AssessmentId, CaseId, FacilityId, InterventionId, PersonId, PlanId};
 
-/// PAI statuses (DESIGN.md §5), in the words of the services.
-pub const PLAN_STATUSES: &[&str] = &["avviato", "in_corso", "sospeso", "interrotto", "chiuso"];
+coded_enum! {
+    /// PAI statuses (docs/ARCHITECTURE.md §5), in the words of the services.
+    pub enum PlanStatus {
+        Avviato = "avviato",
+        InCorso = "in_corso",
+        Sospeso = "sospeso",
+        Interrotto = "interrotto",
+        Chiuso = "chiuso",
+    }
+}
 
-/// Statuses in which a plan is followed, so its reviews fall due.
-pub const ACTIVE_PLAN_STATUSES: &[&str] = &["avviato", "in_corso"];
+impl PlanStatus {
+    /// Statuses in which a plan is followed, so its reviews fall due.
+    pub const ACTIVE: [PlanStatus; 2] = [PlanStatus::Avviato, PlanStatus::InCorso];
+
+    pub fn is_active(self) -> bool {
+        Self::ACTIVE.contains(&self)
+    }
+}
 
 /// Units an intervention is counted in.
 pub const UNITS: &[&str] = &["hours", "days", "accesses", "meals", "months", "items", "euros"];
@@ -81,7 +95,7 @@ pub struct PlanIn {
     pub started_on: Option<String>,
     /// The next review, not in the past.
     pub next_review_on: Option<String>,
-    /// On update: a `PLAN_STATUSES` code (a change is recorded with `status_note`).
+    /// On update: a `PlanStatus` code (a change is recorded with `status_note`).
     pub status: Option<String>,
     pub status_note: Option<String>,
     /// On update: the `version` the edit started from.

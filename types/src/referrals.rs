@@ -10,9 +10,16 @@ use utoipa::ToSchema;
 
 use crate::{CaseId, OrganizationId, ReferralId, TransferId, UserId};
 
-/// Where a referral or transfer stands. `ended`: a referral whose access the case's
-/// workers took back, or a transfer withdrawn (its person anonymised).
-pub const HANDOVER_STATUSES: &[&str] = &["pending", "accepted", "declined", "ended"];
+coded_enum! {
+    /// Where a referral or transfer stands. `Ended`: a referral whose access the case's
+    /// workers took back, or a transfer withdrawn (its person anonymised).
+    pub enum HandoverStatus {
+        Pending = "pending",
+        Accepted = "accepted",
+        Declined = "declined",
+        Ended = "ended",
+    }
+}
 
 /// Referring a case to a third-sector operator.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -43,7 +50,7 @@ pub struct ReferralOut {
     pub operator_name: String,
     pub sections: Vec<String>,
     pub reason: String,
-    /// `HANDOVER_STATUSES`.
+    /// A `HandoverStatus` code.
     pub status: String,
     pub sent_by_name: String,
     pub sent_at: String,

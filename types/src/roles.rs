@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a user may do in one tenant (see DESIGN.md §1).
+/// What a user may do in one tenant (see docs/ARCHITECTURE.md §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

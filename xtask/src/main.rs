@@ -1,5 +1,5 @@
 //! `cargo xtask demo` and `cargo xtask test`: the two README commands, and the build
-//! recipe of DESIGN.md §7 (no cargo-leptos): cargo (wasm) → wasm-bindgen → wasm-opt →
+//! recipe of docs/ARCHITECTURE.md §7 (no cargo-leptos): cargo (wasm) → wasm-bindgen → wasm-opt →
 //! assets → cargo (server). Tools are installed at pinned versions into a cache folder
 //! outside the repo and reused. Standard library only, so it compiles in seconds.
 
@@ -191,14 +191,30 @@ fn site() -> Result {
             .map_err(|e| format!("swagger-ui {file}: {e}"))?;
     }
     copy_dir(&root().join("server/assets"), &assets)?;
-    let size = fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
+    let staff = staff_bundle(&pkg, &assets)?;
     widgets(&tools)?;
-    println!(
-        "site built in {:.0?}: hydrate wasm {} KiB (gzip it for the transfer size)",
-        started.elapsed(),
-        size / 1024
-    );
+    println!("site built in {:.0?}", started.elapsed());
+    println!("{staff}");
     Ok(())
+}
+
+/// What every staff page downloads, gzip: the hydrate wasm and its glue, and the
+/// stylesheets (Bootstrap Italia's and the app's), as one line for `site`'s report.
+fn staff_bundle(pkg: &Path, assets: &Path) -> Result<String> {
+    let gz = |path: PathBuf| -> Result<usize> {
+        let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(gzip(&bytes).len())
+    };
+    let wasm = gz(pkg.join("frontend_bg.wasm"))?;
+    let js = gz(pkg.join("frontend.js"))?;
+    let css = gz(assets.join("bootstrap-italia/css/bootstrap-italia.min.css"))? + gz(assets.join("app.css"))?;
+    Ok(format!(
+        "staff app: {} KiB gzip (hydrate wasm {} KiB + js {} KiB + css {} KiB)",
+        (wasm + js + css) / 1024,
+        wasm / 1024,
+        js / 1024,
+        css / 1024
+    ))
 }
 
 /// The council-site widgets into `target/site/widgets/v1`: one wasm per widget with its

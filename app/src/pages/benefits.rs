@@ -6,13 +6,12 @@
 use eligibility::catalogue::{CATEGORIES, LEVELS};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use types::benefits::{category_key, level_key, status_key, CatalogueOut, EntryOut, RulebookCheck};
+use types::benefits::{category_key, level_key, status_key, CatalogueOut, EntryOut, EntryStatus, RulebookCheck};
 
-use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
-use crate::api::{
+use super::{action_error, status_badge, successes, ErrorAlert, FieldMessage, SignedIn, Tone};
+use crate::api::benefits::{
     benefit_catalogue, benefit_entry, PublishBenefitRules, SaveBenefitEntry, SaveBenefitRules, SetBenefitStatus,
 };
-use crate::pages::cases::successes;
 use crate::use_ui;
 
 /// Whether the page is about the shared catalogue (`?shared=true`).
@@ -120,18 +119,20 @@ fn catalogue_view(
 
 fn entry_row(e: EntryOut, shared: bool, has_rule: bool, set_status: ServerAction<SetBenefitStatus>) -> impl IntoView {
     let ui = use_ui();
-    let badge = match e.status.as_str() {
-        "published" => "badge bg-success",
-        "retired" => "badge bg-secondary",
-        _ => "badge bg-warning text-dark",
+    let status = EntryStatus::from_code(&e.status);
+    let tone = match status {
+        Some(EntryStatus::Published) => Tone::Good,
+        Some(EntryStatus::Retired) => Tone::Done,
+        _ => Tone::Waiting,
     };
     // What can be done from here: publish a draft (when its rule is published), retire
     // a published entry, bring a retired one back as a draft.
-    let next: Vec<(&'static str, &'static str)> = match e.status.as_str() {
-        "draft" if has_rule => vec![("published", "benefits.publish"), ("retired", "benefits.retire")],
-        "draft" => vec![("retired", "benefits.retire")],
-        "published" => vec![("retired", "benefits.retire"), ("draft", "benefits.unpublish")],
-        _ => vec![("draft", "benefits.restore")],
+    use EntryStatus::{Draft, Published, Retired};
+    let next: Vec<(EntryStatus, &'static str)> = match status {
+        Some(Draft) if has_rule => vec![(Published, "benefits.publish"), (Retired, "benefits.retire")],
+        Some(Draft) => vec![(Retired, "benefits.retire")],
+        Some(Published) => vec![(Retired, "benefits.retire"), (Draft, "benefits.unpublish")],
+        _ => vec![(Draft, "benefits.restore")],
     };
     let name = e.fields.name_it.clone();
     view! {
@@ -144,7 +145,7 @@ fn entry_row(e: EntryOut, shared: bool, has_rule: bool, set_status: ServerAction
             </td>
             <td>{ui.t(&category_key(&e.fields.category))}</td>
             <td>{ui.t(&level_key(&e.fields.level))}</td>
-            <td><span class=badge>{ui.t(&status_key(&e.status))}</span></td>
+            <td>{status_badge(tone, ui.t(&status_key(&e.status)))}</td>
             <td>
                 {next.into_iter().map(|(status, label)| {
                     let described = format!("{}: {}", ui.t(label), name);
@@ -153,7 +154,7 @@ fn entry_row(e: EntryOut, shared: bool, has_rule: bool, set_status: ServerAction
                         <ActionForm action=set_status attr:class="d-inline">
                             <input type="hidden" name="id" value=id/>
                             <input type="hidden" name="shared" value=shared/>
-                            <input type="hidden" name="status" value=status/>
+                            <input type="hidden" name="status" value=status.code()/>
                             <button type="submit" class="btn btn-outline-primary btn-xs me-1" aria-label=described>{ui.t(label)}</button>
                         </ActionForm>
                     }

@@ -6,13 +6,14 @@ use leptos::prelude::*;
 use types::cases::display_cents;
 use types::contacts::code_key;
 use types::plans::{
-    funding_key, status_key, unit_key, CaseWorkOut, InterventionOut, PlanOut, FUNDING, INTERVENTION_TYPES,
-    PLAN_STATUSES, UNITS,
+    funding_key, status_key, unit_key, CaseWorkOut, InterventionOut, PlanOut, PlanStatus, FUNDING, INTERVENTION_TYPES,
+    UNITS,
 };
 
+use super::successes;
 use super::{action_error, action_error_for, ErrorAlert};
-use crate::api::{AddAssessment, RecordIntervention, ReviewPlan, SavePlan, UiError};
-use crate::pages::cases::successes;
+use crate::api::plans::{AddAssessment, RecordIntervention, ReviewPlan, SavePlan};
+use crate::api::UiError;
 use crate::use_ui;
 
 /// One labelled input or textarea of these forms, with its error message.
@@ -272,7 +273,7 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
                     <input type="hidden" name="version" value=version/>
                     {edit_fields}
                     <div class="row">
-                        <Codes id=status_id name="status" label="work.status" codes=PLAN_STATUSES key=status_key
+                        <Codes id=status_id name="status" label="work.status" codes=PlanStatus::CODES key=status_key
                             error=plan_error selected=status/>
                         <Input id=note_id name="status_note" label="work.status_note" error=plan_error/>
                     </div>

@@ -7,39 +7,28 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use types::cases::{
-    code_key, section, CaseOut, CaseSummary, Entry, FieldKind, SectionDef, CASE_STATUSES, CLOSING_REASONS,
+    code_key, section, CaseOut, CaseStatus, CaseSummary, Entry, FieldKind, SectionDef, CLOSING_REASONS,
 };
 use types::directory::{area_key, AREAS};
 use types::Role;
 
 use super::case_work::{work_view, Actions};
 use super::handovers::{handovers_view, HandoverActions};
-use super::{action_error, ErrorAlert, FieldMessage, Pagination, SignedIn};
-use crate::api::{
-    case_audit, case_page, case_section, case_workers, contact_form_options, person_detail, search_cases, EditCase,
-    OpenCase, SaveCaseSection, SearchCases, SetCaseAccess, UiError,
+use super::{
+    action_error, filter_query, paged, status_badge, successes, ErrorAlert, FieldMessage, ListTexts, SignedIn, Tone,
 };
+use crate::api::cases::{
+    case_audit, case_page, case_section, case_workers, search_cases, EditCase, OpenCase, SaveCaseSection, SearchCases,
+    SetCaseAccess,
+};
+use crate::api::contacts::contact_form_options;
+use crate::api::persons::person_detail;
+use crate::api::UiError;
 use crate::use_ui;
 
-/// Counts an action's successful results, to reload what it changed (and only then).
-pub(crate) fn successes<I, O>(action: ServerAction<I>) -> RwSignal<u32>
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = UiError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-{
-    let count = RwSignal::new(0);
-    Effect::new(move |_| {
-        if action.value().get().is_some_and(|r| r.is_ok()) {
-            count.update(|n| *n += 1);
-        }
-    });
-    count
-}
-
-fn status_badge(status: &str) -> impl IntoView {
-    let ui = use_ui();
-    let class = if status == "open" { "badge bg-success" } else { "badge bg-secondary" };
-    view! { <span class=class>{ui.t(&code_key("status", status))}</span> }
+fn case_badge(status: &str) -> impl IntoView {
+    let tone = if CaseStatus::from_code(status) == Some(CaseStatus::Open) { Tone::Good } else { Tone::Done };
+    status_badge(tone, use_ui().t(&code_key("status", status)))
 }
 
 fn case_table(items: Vec<CaseSummary>) -> impl IntoView {
@@ -60,7 +49,7 @@ fn case_table(items: Vec<CaseSummary>) -> impl IntoView {
                         <tr>
                             <td><a href=format!("/cases/{}", c.id)>{c.person_name}</a></td>
                             <td>{ui.t(&area_key(&c.area))}</td>
-                            <td>{status_badge(&c.status)}</td>
+                            <td>{case_badge(&c.status)}</td>
                             <td>{c.opened_on}</td>
                             <td>{c.responsible_name}</td>
                         </tr>
@@ -108,7 +97,7 @@ pub fn Cases() -> impl IntoView {
                     <label for="cs-status" class="active">{move || ui.t("cases.status")}</label>
                     <select id="cs-status" name="status" class="form-select">
                         <option value="">{move || ui.t("common.all")}</option>
-                        {CASE_STATUSES.iter().map(|s| view! {
+                        {CaseStatus::CODES.iter().map(|s| view! {
                             <option value=*s selected=move || get("status").as_deref() == Some(*s)>{move || ui.t(&code_key("status", s))}</option>
                         }).collect_view()}
                     </select>
@@ -145,23 +134,9 @@ pub fn Cases() -> impl IntoView {
             </form>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(list) if list.items.is_empty() => view! { <p role="status">{ui.t("cases.none")}</p> }.into_any(),
-                        Ok(list) => {
-                            let (current, pages) = (list.page, list.pages());
-                            let filter = ["status", "area", "mine", "district"]
-                                .iter()
-                                .filter_map(|k| get(k).map(|v| format!("{k}={}", super::urlencode(&v))))
-                                .collect::<Vec<_>>()
-                                .join("&");
-                            view! {
-                                <p role="status">{ui.tf("cases.count", &[("n", &list.total.to_string())])}</p>
-                                {case_table(list.items)}
-                                <Pagination path="/cases" page=current pages query=filter/>
-                            }.into_any()
-                        }
-                    }
+                    let texts = ListTexts { none: Some("cases.none"), count: Some("cases.count") };
+                    let filter = filter_query(&["status", "area", "mine", "district"], get);
+                    paged(list.await, texts, "/cases", filter, |items| case_table(items).into_any())
                 })}
             </Suspense>
         </SignedIn>
@@ -393,7 +368,7 @@ fn case_view(
     view! {
         <div class="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-3">
             <h1 class="h2 m-0" id="case-title">{title}</h1>
-            {status_badge(&c.status)}
+            {case_badge(&c.status)}
         </div>
         <dl class="row">
             {facts.into_iter().map(|(k, v)| view! { <dt class="col-sm-3">{k}</dt><dd class="col-sm-9">{v}</dd> }).collect_view()}
@@ -495,7 +470,7 @@ pub fn SectionPage() -> impl IntoView {
 fn section_view(
     case_id: i64,
     def: &'static SectionDef,
-    data: crate::api::SectionView,
+    data: crate::api::cases::SectionView,
     save: ServerAction<SaveCaseSection>,
     error: Signal<Option<UiError>>,
 ) -> impl IntoView {

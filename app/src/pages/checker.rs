@@ -13,7 +13,7 @@ use leptos_router::hooks::use_params_map;
 use types::benefits::category_key;
 
 use super::{tenant_links, Public};
-use crate::api::{checker_tenants, public_benefits};
+use crate::api::benefits::{checker_tenants, public_benefits};
 use crate::use_ui;
 
 /// The loader of the widgets, served by this server.

@@ -9,8 +9,9 @@ use types::contacts::{code_key, ContactOut, AGE_BANDS, CHANNELS, CITIZENSHIPS, G
 use types::directory::{area_key, AREAS};
 use types::Role;
 
-use super::{action_error, urlencode, ErrorAlert, FieldMessage, Pagination, SignedIn};
-use crate::api::{contact_form_options, list_contacts, LogContact, UiError};
+use super::{action_error, filter_query, paged, ErrorAlert, FieldMessage, ListTexts, SignedIn};
+use crate::api::contacts::{contact_form_options, list_contacts, LogContact};
+use crate::api::UiError;
 use crate::use_ui;
 
 /// The label of an age band (`65+` → "65+ anni").
@@ -73,19 +74,9 @@ pub fn Contacts() -> impl IntoView {
             </form>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(list) if list.items.is_empty() => view! { <p role="status">{ui.t("contacts.none")}</p> }.into_any(),
-                        Ok(list) => {
-                            let (current, pages) = (list.page, list.pages());
-                            let filter = ["from", "to", "channel", "area"]
-                                .iter()
-                                .filter_map(|k| get(k).map(|v| format!("{k}={}", urlencode(&v))))
-                                .collect::<Vec<_>>()
-                                .join("&");
-                            let count = types::i18n::tf(ui.lang(), "contacts.count", &[("n", &list.total.to_string())]);
-                            view! {
-                                <p role="status">{count}</p>
+                    let texts = ListTexts { none: Some("contacts.none"), count: Some("contacts.count") };
+                    let filter = filter_query(&["from", "to", "channel", "area"], get);
+                    paged(list.await, texts, "/contacts", filter, |items| view! {
                                 <div class="table-responsive">
                                     <table class="table" id="contacts">
                                         <caption class="visually-hidden">{ui.t("contacts.title")}</caption>
@@ -98,13 +89,10 @@ pub fn Contacts() -> impl IntoView {
                                             <th scope="col">{ui.t("field.outcome")}</th>
                                             <th scope="col">{ui.t("contacts.recorded_by")}</th>
                                         </tr></thead>
-                                        <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
+                                        <tbody>{items.into_iter().map(row).collect_view()}</tbody>
                                     </table>
                                 </div>
-                                <Pagination path="/contacts" page=current pages query=filter/>
-                            }.into_any()
-                        }
-                    }
+                    }.into_any())
                 })}
             </Suspense>
         </SignedIn>

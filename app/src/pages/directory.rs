@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{accreditation_key, area_key, setting_key, FacilityOut};
 
 use super::{tenant_links, AreaFilter, Pagination, Public, TypeFilter};
-use crate::api::{public_facility, public_search, public_tenants};
+use crate::api::public::{public_facility, public_search, public_tenants};
 use crate::use_ui;
 
 const ATTRIBUTION: &str = "directory.attribution";

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::{action_error, page_param, ErrorAlert, Field, Pagination, SignedIn};
-use crate::api::{list_districts, CreateDistrict, DeleteDistrict, RenameDistrict};
+use super::{action_error, page_param, paged, ErrorAlert, Field, ListTexts, SignedIn};
+use crate::api::tenant::{list_districts, CreateDistrict, DeleteDistrict, RenameDistrict};
 use crate::use_ui;
 
 #[component]
@@ -27,12 +27,8 @@ pub fn Districts() -> impl IntoView {
             <ErrorAlert error=rename_error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match districts.await {
-                        Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(list) if list.items.is_empty() => view! { <p>{ui.t("districts.empty")}</p> }.into_any(),
-                        Ok(list) => {
-                            let (current, pages) = (list.page, list.pages());
-                            view! {
+                    let texts = ListTexts { none: Some("districts.empty"), count: None };
+                    paged(districts.await, texts, "/districts", String::new(), |items| view! {
                             <table class="table" id="districts">
                                 <caption class="visually-hidden">{ui.t("districts.title")}</caption>
                                 <thead><tr>
@@ -41,7 +37,7 @@ pub fn Districts() -> impl IntoView {
                                     <th scope="col"><span class="visually-hidden">{ui.t("common.actions")}</span></th>
                                 </tr></thead>
                                 <tbody>
-                                    {list.items.into_iter().map(|d| {
+                                    {items.into_iter().map(|d| {
                                         let id = d.id.0;
                                         let label = format!("{} {}", ui.t("action.delete"), d.name);
                                         let code = d.code.clone().unwrap_or_default();
@@ -70,10 +66,7 @@ pub fn Districts() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            <Pagination path="/districts" page=current pages/>
-                        }.into_any()
-                        }
-                    }
+                    }.into_any())
                 })}
             </Suspense>
             <h2 class="h4 mt-5 mb-4">{move || ui.t("districts.add")}</h2>

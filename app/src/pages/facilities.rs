@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, SETTINGS};
 
 use super::{action_error, urlencode, AreaFilter, ErrorAlert, Field, Pagination, SignedIn, TypeFilter};
-use crate::api::{
+use crate::api::directory::{
     facility_detail, search_facilities, staff_filter_options, InviteFacilityManager, SetFacilityState, StaffFilters,
 };
 use crate::use_ui;

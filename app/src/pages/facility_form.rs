@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, ACCREDITATIONS, AREAS, SETTINGS};
 
 use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
-use crate::api::{facility_choices, facility_detail, facility_types, FacilityFormOptions, SaveFacility};
+use crate::api::directory::{facility_choices, facility_detail, facility_types, FacilityFormOptions, SaveFacility};
 use crate::use_ui;
 
 #[component]

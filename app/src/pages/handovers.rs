@@ -6,14 +6,15 @@
 use leptos::prelude::*;
 use types::cases::SECTIONS;
 use types::directory::area_key;
-use types::referrals::{CaseHandovers, HandoverChoices, ReferralOut, TransferOut};
+use types::referrals::{CaseHandovers, HandoverChoices, HandoverStatus, ReferralOut, TransferOut};
 
 use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
-use crate::api::{
-    case_workers, incoming_transfers, received_referrals, DecideReferral, DecideTransfer, EndReferral, ProposeTransfer,
-    ReferCase, UiError,
+use super::{status_badge, successes, Tone};
+use crate::api::cases::case_workers;
+use crate::api::referrals::{
+    incoming_transfers, received_referrals, DecideReferral, DecideTransfer, EndReferral, ProposeTransfer, ReferCase,
 };
-use crate::pages::cases::successes;
+use crate::api::UiError;
 use crate::use_ui;
 
 /// The case page's handover actions; the page reloads after each success.
@@ -35,14 +36,13 @@ impl HandoverActions {
     }
 }
 
-fn status_badge(status: &str) -> impl IntoView {
-    let ui = use_ui();
-    let class = match status {
-        "pending" => "badge bg-warning text-dark",
-        "accepted" => "badge bg-success",
-        _ => "badge bg-secondary",
+fn handover_badge(status: &str) -> impl IntoView {
+    let tone = match HandoverStatus::from_code(status) {
+        Some(HandoverStatus::Pending) => Tone::Waiting,
+        Some(HandoverStatus::Accepted) => Tone::Good,
+        _ => Tone::Done,
     };
-    view! { <span class=class>{ui.t(&format!("handover.status.{status}"))}</span> }
+    status_badge(tone, use_ui().t(&format!("handover.status.{status}")))
 }
 
 fn section_names(codes: &[String]) -> String {
@@ -127,13 +127,16 @@ pub fn handovers_view(
         .referrals
         .into_iter()
         .map(|r| {
-            let open = matches!(r.status.as_str(), "pending" | "accepted");
+            let open = matches!(
+                HandoverStatus::from_code(&r.status),
+                Some(HandoverStatus::Pending | HandoverStatus::Accepted)
+            );
             let (case, referral) = (case_id.to_string(), r.id.to_string());
             view! {
                 <tr>
                     <td>{r.organization_name}<br/><small>{r.operator_name}</small></td>
                     <td>{section_names(&r.sections)}</td>
-                    <td>{status_badge(&r.status)}{r.decision_note.map(|n| view! { <br/><small>{n}</small> })}</td>
+                    <td>{handover_badge(&r.status)}{r.decision_note.map(|n| view! { <br/><small>{n}</small> })}</td>
                     <td>{day(&r.sent_at)}<br/><small>{r.sent_by_name}</small></td>
                     <td>{open.then(|| view! {
                         <ActionForm action=a.end>
@@ -154,7 +157,7 @@ pub fn handovers_view(
                 <tr>
                     <td>{t.to_tenant}</td>
                     <td>{section_names(&t.sections)}</td>
-                    <td>{status_badge(&t.status)}{t.decision_note.map(|n| view! { <br/><small>{n}</small> })}</td>
+                    <td>{handover_badge(&t.status)}{t.decision_note.map(|n| view! { <br/><small>{n}</small> })}</td>
                     <td>{day(&t.sent_at)}<br/><small>{t.sent_by_name}</small></td>
                 </tr>
             }
@@ -257,11 +260,13 @@ fn decision_fields(prefix: String, error: Signal<Option<UiError>>) -> impl IntoV
 fn referral_card(r: ReferralOut, decide: ServerAction<DecideReferral>) -> impl IntoView {
     let ui = use_ui();
     let error = action_error(decide);
-    let pending = r.status == "pending";
+    let pending = r.status == HandoverStatus::Pending.code();
     let id = r.id.to_string();
     let article_id = format!("referral-{id}");
     let title = match (&r.person_name, r.status.as_str()) {
-        (Some(name), "accepted") => view! { <a href=format!("/cases/{}", r.case_id)>{name.clone()}</a> }.into_any(),
+        (Some(name), s) if s == HandoverStatus::Accepted.code() => {
+            view! { <a href=format!("/cases/{}", r.case_id)>{name.clone()}</a> }.into_any()
+        }
         _ => view! { <span>{ui.t(&area_key(&r.area))}</span> }.into_any(),
     };
     view! {
@@ -269,7 +274,7 @@ fn referral_card(r: ReferralOut, decide: ServerAction<DecideReferral>) -> impl I
             <div class="card-body">
                 <div class="d-flex justify-content-between flex-wrap gap-2">
                     <h2 class="h5">{title}</h2>
-                    {status_badge(&r.status)}
+                    {handover_badge(&r.status)}
                 </div>
                 <dl class="row mb-2">
                     <dt class="col-sm-3">{ui.t("field.area")}</dt><dd class="col-sm-9">{ui.t(&area_key(&r.area))}</dd>
@@ -330,14 +335,14 @@ fn transfer_card(t: TransferOut, decide: ServerAction<DecideTransfer>, workers: 
         Some(case) => view! { <a href=format!("/cases/{case}")>{ui.t("handover.new_case")}</a> }.into_any(),
         None => view! { <span>{who.clone().unwrap_or_else(|| ui.t(&area_key(&t.area)))}</span> }.into_any(),
     };
-    let pending = t.status == "pending";
+    let pending = t.status == HandoverStatus::Pending.code();
     let workers = workers.to_vec();
     view! {
         <article class="card card-bg mb-3 transfer" id=article_id>
             <div class="card-body">
                 <div class="d-flex justify-content-between flex-wrap gap-2">
                     <h2 class="h5">{title}</h2>
-                    {status_badge(&t.status)}
+                    {handover_badge(&t.status)}
                 </div>
                 <dl class="row mb-2">
                     <dt class="col-sm-3">{ui.t("handover.from_tenant")}</dt><dd class="col-sm-9">{t.from_tenant}</dd>

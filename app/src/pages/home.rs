@@ -20,10 +20,10 @@ pub fn Home() -> impl IntoView {
         },
         |tenant| async move {
             tenant?;
-            let reviews = crate::api::reviews_due().await.unwrap_or_default();
+            let reviews = crate::api::plans::reviews_due().await.unwrap_or_default();
             let cases =
-                crate::api::search_cases(None, Some("open".into()), None, Some(true), None, None, Some(1)).await;
-            let contacts = crate::api::list_contacts(None, None, None, None, 1).await;
+                crate::api::cases::search_cases(None, Some("open".into()), None, Some(true), None, None, Some(1)).await;
+            let contacts = crate::api::contacts::list_contacts(None, None, None, None, 1).await;
             Some(Desk {
                 reviews,
                 cases: cases.map(|p| p.items).unwrap_or_default(),

@@ -9,7 +9,8 @@ use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
 use types::directory::ImportReport;
 
 use super::SignedIn;
-use crate::api::{facility_types, import_facilities, ImportEvent, UiError};
+use crate::api::directory::{facility_types, import_facilities, ImportEvent};
+use crate::api::UiError;
 use crate::use_ui;
 
 #[component]

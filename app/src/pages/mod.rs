@@ -198,7 +198,7 @@ pub fn AreaFilter(id: &'static str, #[prop(into)] current: Signal<Option<String>
 #[component]
 pub fn TypeFilter(id: &'static str, #[prop(into)] current: Signal<Option<String>>) -> impl IntoView {
     let ui = use_ui();
-    let types = Resource::new(|| (), |_| crate::api::facility_types());
+    let types = Resource::new(|| (), |_| crate::api::directory::facility_types());
     view! {
         <label for=id class="active">{move || ui.t("field.facility_type")}</label>
         <select id=id name="type" class="form-select">
@@ -260,4 +260,81 @@ where
         }
     });
     Signal::derive(move || if submitted_here.get() { action.value().get().and_then(Result::err) } else { None })
+}
+
+/// Counts an action's successful results, to reload what it changed (and only then).
+pub fn successes<I, O>(action: ServerAction<I>) -> RwSignal<u32>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = UiError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let count = RwSignal::new(0);
+    Effect::new(move |_| {
+        if action.value().get().is_some_and(|r| r.is_ok()) {
+            count.update(|n| *n += 1);
+        }
+    });
+    count
+}
+
+/// How a status reads at a glance, in Bootstrap Italia's badge colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// Open, accepted, published.
+    Good,
+    /// Waiting for someone: pending, a draft.
+    Waiting,
+    /// Over: closed, declined, ended, retired.
+    Done,
+}
+
+/// A status as a badge, `label` already in the page's language.
+pub fn status_badge(tone: Tone, label: String) -> impl IntoView {
+    let class = match tone {
+        Tone::Good => "badge bg-success",
+        Tone::Waiting => "badge bg-warning text-dark",
+        Tone::Done => "badge bg-secondary",
+    };
+    view! { <span class=class>{label}</span> }
+}
+
+/// What a paginated list says besides its items: when it is empty (a key), and how many
+/// it holds (a key with `{n}`); `None` for neither.
+#[derive(Clone, Copy, Debug)]
+pub struct ListTexts {
+    pub none: Option<&'static str>,
+    pub count: Option<&'static str>,
+}
+
+/// A loaded page of a list: the error; or the empty message; or the count, the items as
+/// `items` draws them and the page links at `path` (after the filters in `query`).
+pub fn paged<T>(
+    loaded: Result<types::dto::Page<T>, UiError>,
+    texts: ListTexts,
+    path: &'static str,
+    query: String,
+    items: impl FnOnce(Vec<T>) -> AnyView,
+) -> AnyView {
+    let ui = use_ui();
+    match loaded {
+        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
+        Ok(list) if list.items.is_empty() && texts.none.is_some() => {
+            view! { <p role="status">{texts.none.map(|key| ui.t(key))}</p> }.into_any()
+        }
+        Ok(list) => {
+            let (page, pages) = (list.page, list.pages());
+            let count = texts.count.map(|key| ui.tf(key, &[("n", &list.total.to_string())]));
+            view! {
+                {count.map(|count| view! { <p role="status">{count}</p> })}
+                {items(list.items)}
+                <Pagination path page pages query/>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The filters of a list that stand in the URL, as a query string for its page links.
+pub fn filter_query(keys: &[&str], get: impl Fn(&str) -> Option<String>) -> String {
+    keys.iter().filter_map(|k| get(k).map(|v| format!("{k}={}", urlencode(&v)))).collect::<Vec<_>>().join("&")
 }

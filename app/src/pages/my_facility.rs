@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
-use crate::api::{my_facility, UpdateMyFacility};
+use crate::api::directory::{my_facility, UpdateMyFacility};
 use crate::use_ui;
 
 #[component]

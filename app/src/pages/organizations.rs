@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{legal_status_key, OrganizationOut, LEGAL_STATUSES};
 
-use super::{action_error, urlencode, ErrorAlert, Field, FieldMessage, Pagination, SignedIn};
-use crate::api::{list_organizations, organization_detail, SaveOrganization};
+use super::{action_error, paged, urlencode, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
+use crate::api::directory::{list_organizations, organization_detail, SaveOrganization};
 use crate::use_ui;
 
 /// Tenant and province admins change organisations; everyone else reads them.
@@ -43,14 +43,9 @@ pub fn Organizations() -> impl IntoView {
             </form>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(list) if list.items.is_empty() => view! { <p>{ui.t("organizations.empty")}</p> }.into_any(),
-                        Ok(list) => {
-                            let (current, pages) = (list.page, list.pages());
-                            let filter = q().map(|q| format!("q={}", urlencode(&q))).unwrap_or_default();
-                            view! {
-                                <p role="status">{ui.t("organizations.count").replace("{count}", &list.total.to_string())}</p>
+                    let texts = ListTexts { none: Some("organizations.empty"), count: Some("organizations.count") };
+                    let filter = q().map(|q| format!("q={}", urlencode(&q))).unwrap_or_default();
+                    paged(list.await, texts, "/organizations", filter, |items| view! {
                                 <table class="table" id="organizations">
                                     <caption class="visually-hidden">{ui.t("organizations.title")}</caption>
                                     <thead><tr>
@@ -61,13 +56,10 @@ pub fn Organizations() -> impl IntoView {
                                         <th scope="col">{ui.t("field.contacts")}</th>
                                     </tr></thead>
                                     <tbody>
-                                        {list.items.into_iter().map(|o| row(o, can_manage())).collect_view()}
+                                        {items.into_iter().map(|o| row(o, can_manage())).collect_view()}
                                     </tbody>
                                 </table>
-                                <Pagination path="/organizations" page=current pages query=filter/>
-                            }.into_any()
-                        }
-                    }
+                    }.into_any())
                 })}
             </Suspense>
         </SignedIn>

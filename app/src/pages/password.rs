@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{action_error, ErrorAlert, Field, FieldMessage, Public, SignedIn};
-use crate::api::{ChangePassword as ChangePasswordFn, ResetPassword as ResetPasswordFn};
+use crate::api::session::{ChangePassword as ChangePasswordFn, ResetPassword as ResetPasswordFn};
 use crate::use_ui;
 
 #[component]

@@ -8,12 +8,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use types::contacts::{code_key, CITIZENSHIPS};
 use types::persons::PersonOut;
 
+use super::successes;
 use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
-use crate::api::{
-    contact_detail, contact_form_options, person_detail, person_household, AddHouseholdMember, RemoveHouseholdMember,
-    SavePerson, SearchPersons, UiError,
+use crate::api::contacts::{contact_detail, contact_form_options};
+use crate::api::persons::{
+    person_detail, person_household, AddHouseholdMember, RemoveHouseholdMember, SavePerson, SearchPersons,
 };
-use crate::pages::cases::successes;
+use crate::api::UiError;
 use crate::use_ui;
 
 #[component]
@@ -105,7 +106,9 @@ pub fn PersonEditor() -> impl IntoView {
     // The person's cases (those the worker may open).
     let cases = Resource::new(id, |id| async move {
         match id {
-            Some(id) => crate::api::search_cases(None, None, None, None, Some(id), None, None).await.map(|p| p.items),
+            Some(id) => {
+                crate::api::cases::search_cases(None, None, None, None, Some(id), None, None).await.map(|p| p.items)
+            }
             None => Ok(vec![]),
         }
     });

@@ -6,7 +6,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
-use crate::api::{get_settings, upload_logo, RemoveLogo, SettingsView, UpdateSettings};
+use crate::api::tenant::{get_settings, upload_logo, RemoveLogo, SettingsView, UpdateSettings};
 use crate::use_ui;
 
 #[component]

@@ -5,7 +5,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
 
 use super::{action_error, ErrorAlert, Field, Public};
-use crate::api::SignIn as SignInFn;
+use crate::api::session::SignIn as SignInFn;
 use crate::use_ui;
 
 #[component]

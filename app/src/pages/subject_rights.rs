@@ -10,7 +10,7 @@ use types::persons::{relationship_key, CaseExport, PersonExport};
 use types::plans::{funding_key, status_key};
 
 use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
-use crate::api::{person_export, ErasePerson};
+use crate::api::persons::{person_export, ErasePerson};
 use crate::use_ui;
 
 /// `/persons/:id/export`: everything held about the person.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use types::dto::TenantNodeOut;
 
 use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
-use crate::api::{search_comuni, tenant_tree, CreateMunicipality, CreateZone};
+use crate::api::tenant::{search_comuni, tenant_tree, CreateMunicipality, CreateZone};
 use crate::{use_ui, Ui};
 
 fn node_view(ui: Ui, node: TenantNodeOut) -> AnyView {

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use types::Role;
 
-use super::{action_error, page_param, ErrorAlert, Field, FieldMessage, Pagination, SignedIn};
-use crate::api::{list_members, AddMember, RemoveMember};
+use super::{action_error, page_param, paged, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
+use crate::api::tenant::{list_members, AddMember, RemoveMember};
 use crate::use_ui;
 
 #[component]
@@ -28,13 +28,8 @@ pub fn Users() -> impl IntoView {
             <ErrorAlert error=remove_error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match members.await {
-                        Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(p) => {
-                            let pages = p.pages();
-                            let current = p.page;
-                            view! {
-                                <p class="text-muted">{types::i18n::tf(ui.lang(), "users.count", &[("n", &p.total.to_string())])}</p>
+                    let texts = ListTexts { none: None, count: Some("users.count") };
+                    paged(members.await, texts, "/users", String::new(), |items| view! {
                                 <table class="table" id="members">
                                     <thead><tr>
                                         <th scope="col">{ui.t("field.display_name")}</th>
@@ -43,7 +38,7 @@ pub fn Users() -> impl IntoView {
                                         <th scope="col"><span class="visually-hidden">{ui.t("common.actions")}</span></th>
                                     </tr></thead>
                                     <tbody>
-                                        {p.items.into_iter().map(|m| {
+                                        {items.into_iter().map(|m| {
                                             let id = m.id.0;
                                             view! { <tr>
                                                 <td>{m.display_name}{(!m.has_password).then(|| view! { <span class="badge bg-warning ms-2">{ui.t("users.invited")}</span> })}</td>
@@ -59,10 +54,7 @@ pub fn Users() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <Pagination path="/users" page=current pages/>
-                            }.into_any()
-                        }
-                    }
+                    }.into_any())
                 })}
             </Suspense>
             <h2 class="h4 mt-5 mb-4">{move || ui.t("users.add")}</h2>

@@ -14,17 +14,19 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::NaiveDate;
 use eligibility::catalogue::{Administration, BenefitResult, Catalogue, Entry, Loaded, CATEGORIES, LEVELS};
 use eligibility::{Answers, Date, Lang as RulesLang, Rulebook};
 use entity::{benefit, benefit_rulebook};
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use types::benefits::EntryStatus;
 use types::Lang;
 
 use crate::error::FieldIssue;
 use crate::tenancy::{CatalogueOwner, CatalogueScope, CatalogueTx};
+use crate::Db;
 use crate::{AppError, Result};
 
 /// A rulebook shipped with the product: rules, test cases, catalogue texts.
@@ -83,13 +85,13 @@ struct Texts {
 }
 
 /// The national measures, unless the shared catalogue exists already.
-pub async fn install_national(db: &DatabaseConnection) -> Result<bool> {
+pub async fn install_national(db: &Db) -> Result<bool> {
     install(db, CatalogueOwner::Shared, &NATIONAL).await
 }
 
 /// Installs `shipped` as `owner`'s published catalogue, unless the owner has a rulebook.
 /// A shipped file that does not load or fails its own tests is a bug: `Internal`.
-pub async fn install(db: &DatabaseConnection, owner: CatalogueOwner, shipped: &Shipped) -> Result<bool> {
+pub async fn install(db: &Db, owner: CatalogueOwner, shipped: &Shipped) -> Result<bool> {
     let broken = |what: String| AppError::Internal(format!("shipped rulebook {}: {what}", shipped.name));
     let book = Rulebook::parse(shipped.rules).map_err(|e| broken(e.message(RulesLang::En)))?;
     let failures = eligibility::cases::run(&book, shipped.tests, RulesLang::En);
@@ -110,7 +112,7 @@ pub async fn install(db: &DatabaseConnection, owner: CatalogueOwner, shipped: &S
     if tx.select::<benefit_rulebook::Entity>().one(tx.conn()).await?.is_some() {
         return Ok(false);
     }
-    let now = Utc::now();
+    let now = tx.now();
     tx.insert(benefit_rulebook::ActiveModel {
         draft: Set(shipped.rules.to_string()),
         tests: Set(shipped.tests.to_string()),
@@ -153,7 +155,7 @@ pub async fn install(db: &DatabaseConnection, owner: CatalogueOwner, shipped: &S
 
 /// The published catalogue that applies to tenant `slug`: the national measures, then
 /// its ancestors' and its own, each administration with its published rules.
-pub async fn public_catalogue(db: &DatabaseConnection, slug: &str, lang: Lang) -> Result<Catalogue> {
+pub async fn public_catalogue(db: &Db, slug: &str, lang: Lang) -> Result<Catalogue> {
     let scope = CatalogueScope::public(db, slug).await?;
     let tx = scope.begin(db).await?;
     let books = tx
@@ -163,7 +165,7 @@ pub async fn public_catalogue(db: &DatabaseConnection, slug: &str, lang: Lang) -
         .await?;
     let entries = tx
         .select::<benefit::Entity>()
-        .filter(benefit::Column::Status.eq("published"))
+        .filter(benefit::Column::Status.eq(EntryStatus::Published.code()))
         .order_by_asc(benefit::Column::NameIt)
         .all(tx.conn())
         .await?;
@@ -200,7 +202,7 @@ pub async fn public_catalogue(db: &DatabaseConnection, slug: &str, lang: Lang) -
 
 /// Every tenant by name, for the public checker's index: each has at least the national
 /// catalogue to check against.
-pub async fn checker_tenants(db: &DatabaseConnection) -> Result<Vec<types::directory::PublicTenantOut>> {
+pub async fn checker_tenants(db: &Db) -> Result<Vec<types::directory::PublicTenantOut>> {
     use sea_orm::EntityTrait;
     let all = entity::tenant::Entity::find().order_by_asc(entity::tenant::Column::Name).all(db).await?;
     let slug_of = |id: i64| all.iter().find(|t| t.id == id).map(|t| t.slug.clone());
@@ -261,13 +263,13 @@ impl Evaluations {
     /// values for are field errors (`answers.household.isee`, `date`).
     pub async fn evaluate(
         &self,
-        db: &DatabaseConnection,
+        db: &Db,
         slug: &str,
         answers: &Answers,
         date: Option<&str>,
         lang: Lang,
     ) -> Result<(Date, Vec<BenefitResult>)> {
-        let (date, situation) = checked(answers, date)?;
+        let (date, situation) = checked(answers, date, db.today())?;
         let loaded = self.loaded(db, slug, lang).await?;
         let results = loaded.evaluate(&situation, date, rules_lang(lang)).map_err(|e| {
             AppError::Validation(vec![FieldIssue {
@@ -279,9 +281,9 @@ impl Evaluations {
         Ok((date, results))
     }
 
-    async fn loaded(&self, db: &DatabaseConnection, slug: &str, lang: Lang) -> Result<Arc<Loaded>> {
+    async fn loaded(&self, db: &Db, slug: &str, lang: Lang) -> Result<Arc<Loaded>> {
         let key = (slug.to_string(), lang);
-        let generation = crate::tenancy::data_generation();
+        let generation = db.data_generation();
         {
             let loaded = self.loaded.lock().map_err(|_| AppError::Internal("evaluations lock".into()))?;
             if let Some(e) = loaded.get(&key).filter(|e| e.generation == generation && e.at.elapsed() < LOADED_TTL) {
@@ -300,9 +302,9 @@ impl Evaluations {
 }
 
 /// The evaluation date and the answers, checked.
-fn checked(answers: &Answers, date: Option<&str>) -> Result<(Date, eligibility::Situation)> {
+fn checked(answers: &Answers, date: Option<&str>, today: NaiveDate) -> Result<(Date, eligibility::Situation)> {
     let date = match date {
-        None => today()?,
+        None => rules_date(today)?,
         Some(text) => Date::parse(text).ok_or_else(|| AppError::field("date", "validation.date"))?,
     };
     let situation = answers.check().map_err(|errors| {
@@ -327,11 +329,11 @@ pub fn rules_lang(lang: Lang) -> RulesLang {
     }
 }
 
-/// Today in Italy, summer time included (the date the rules are applied on by default).
-pub fn today() -> Result<Date> {
+/// A day as the rules engine takes it (by default, today in Italy: the date the rules are
+/// applied on).
+pub fn rules_date(day: NaiveDate) -> Result<Date> {
     use chrono::Datelike;
-    let now = crate::cases::today();
-    Date::new(now.year(), now.month(), now.day()).ok_or_else(|| AppError::Internal(format!("date {now}")))
+    Date::new(day.year(), day.month(), day.day()).ok_or_else(|| AppError::Internal(format!("date {day}")))
 }
 
 #[cfg(test)]

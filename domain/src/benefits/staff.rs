@@ -13,14 +13,16 @@ use eligibility::catalogue::{CATEGORIES, LEVELS};
 use eligibility::Rulebook;
 use entity::{benefit, benefit_rulebook};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
-use types::benefits::{CaseFailure, CatalogueOut, EntryIn, EntryOut, RulebookCheck, RulebookOut, STATUSES};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, Set};
+use types::benefits::EntryStatus;
+use types::benefits::{CaseFailure, CatalogueOut, EntryIn, EntryOut, RulebookCheck, RulebookOut};
 use types::Lang;
 
 use super::rules_lang;
 use crate::authz::Permission;
 use crate::tenancy::{CatalogueOwner, CatalogueTx};
 use crate::validate::Validator;
+use crate::Db;
 use crate::{AppError, Result, TenantContext};
 
 /// What a new owner starts from: no parameters, no benefits, no cases.
@@ -39,7 +41,7 @@ fn owner_of(ctx: &TenantContext, shared: bool) -> CatalogueOwner {
 }
 
 /// The catalogue of the context's tenant (or the shared one), draft and entries.
-pub async fn catalogue(db: &DatabaseConnection, ctx: &TenantContext, shared: bool, lang: Lang) -> Result<CatalogueOut> {
+pub async fn catalogue(db: &Db, ctx: &TenantContext, shared: bool, lang: Lang) -> Result<CatalogueOut> {
     let tx = CatalogueTx::begin(db, ctx, owner_of(ctx, shared)).await?;
     let book = tx.select::<benefit_rulebook::Entity>().one(tx.conn()).await?;
     let entries = tx
@@ -70,7 +72,8 @@ pub async fn catalogue(db: &DatabaseConnection, ctx: &TenantContext, shared: boo
             tests: b.tests,
         },
     };
-    let published: Vec<String> = entries.iter().filter(|e| e.status == "published").map(|e| e.code.clone()).collect();
+    let published: Vec<String> =
+        entries.iter().filter(|e| e.status == EntryStatus::Published.code()).map(|e| e.code.clone()).collect();
     let check =
         RulebookCheck { version: rulebook.version, ..check(&rulebook.draft, &rulebook.tests, &published, lang) };
     let owner_name = if shared { types::i18n::t(lang, "benefits.national") } else { ctx.tenant().name.clone() };
@@ -114,7 +117,7 @@ pub fn check(draft: &str, tests: &str, published_codes: &[String], lang: Lang) -
 /// Saves the draft rules and test cases (at `version`, the one the editor started
 /// from) and checks them. Saved even when they do not load: the check says why.
 pub async fn save_rulebook(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     shared: bool,
     version: i32,
@@ -133,7 +136,7 @@ pub async fn save_rulebook(
     v.finish()?;
 
     let tx = CatalogueTx::begin(db, ctx, owner_of(ctx, shared)).await?;
-    let now = Utc::now();
+    let now = tx.now();
     let saved = match tx.select::<benefit_rulebook::Entity>().one(tx.conn()).await? {
         None if version == 0 => {
             tx.insert(benefit_rulebook::ActiveModel {
@@ -175,7 +178,7 @@ pub async fn save_rulebook(
 async fn published_codes(tx: &CatalogueTx) -> Result<Vec<String>> {
     let rows = tx
         .select::<benefit::Entity>()
-        .filter(benefit::Column::Status.eq("published"))
+        .filter(benefit::Column::Status.eq(EntryStatus::Published.code()))
         .order_by_asc(benefit::Column::Code)
         .all(tx.conn())
         .await?;
@@ -185,7 +188,7 @@ async fn published_codes(tx: &CatalogueTx) -> Result<Vec<String>> {
 /// Publishes the saved draft (at `version`: what the editor checked is what goes out).
 /// Refused with the check when it is not publishable.
 pub async fn publish_rulebook(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     shared: bool,
     version: i32,
@@ -203,7 +206,7 @@ pub async fn publish_rulebook(
     let published = tx
         .update_many::<benefit_rulebook::Entity>()
         .col_expr(benefit_rulebook::Column::Published, Expr::value(book.draft.clone()))
-        .col_expr(benefit_rulebook::Column::PublishedAt, Expr::value(Utc::now()))
+        .col_expr(benefit_rulebook::Column::PublishedAt, Expr::value(tx.now()))
         .col_expr(benefit_rulebook::Column::PublishedBy, Expr::value(ctx.user().0))
         .filter(benefit_rulebook::Column::Id.eq(book.id))
         .filter(benefit_rulebook::Column::Version.eq(version))
@@ -217,7 +220,7 @@ pub async fn publish_rulebook(
     Ok(RulebookCheck { version, ..result })
 }
 
-pub async fn entry(db: &DatabaseConnection, ctx: &TenantContext, shared: bool, id: i64) -> Result<EntryOut> {
+pub async fn entry(db: &Db, ctx: &TenantContext, shared: bool, id: i64) -> Result<EntryOut> {
     let tx = CatalogueTx::begin(db, ctx, owner_of(ctx, shared)).await?;
     let row = find_entry(&tx, id).await?;
     tx.commit().await?;
@@ -231,7 +234,7 @@ async fn find_entry(tx: &CatalogueTx, id: i64) -> Result<benefit::Model> {
 /// Creates (no `id`; a draft) or edits an entry (at `version`). Its code must name a
 /// benefit of the draft or published rules; a published entry's, of the published ones.
 pub async fn save_entry(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &TenantContext,
     shared: bool,
     id: Option<i64>,
@@ -249,7 +252,7 @@ pub async fn save_entry(
     let published = book.as_ref().and_then(|b| b.published.as_deref()).map(benefit_ids).unwrap_or_default();
     let drafted = book.as_ref().map(|b| benefit_ids(&b.draft)).unwrap_or_default();
     if !clean.code.is_empty() {
-        let is_published = existing.as_ref().is_some_and(|e| e.status == "published");
+        let is_published = existing.as_ref().is_some_and(|e| e.status == EntryStatus::Published.code());
         if is_published && !published.contains(&clean.code) {
             v.issue("code", "validation.benefit_rule_unpublished", vec![]);
         } else if !published.contains(&clean.code) && !drafted.contains(&clean.code) {
@@ -267,7 +270,7 @@ pub async fn save_entry(
     }
     v.finish()?;
 
-    let now = Utc::now();
+    let now = tx.now();
     let row = match existing {
         None => {
             let mut row = benefit::ActiveModel { status: Set("draft".into()), version: Set(1), ..Default::default() };
@@ -299,19 +302,13 @@ pub async fn save_entry(
 
 /// Moves an entry to `status`: `published` (its benefit must be in the published
 /// rules), back to `draft`, or `retired` (citizens no longer see it).
-pub async fn set_entry_status(
-    db: &DatabaseConnection,
-    ctx: &TenantContext,
-    shared: bool,
-    id: i64,
-    status: &str,
-) -> Result<EntryOut> {
+pub async fn set_entry_status(db: &Db, ctx: &TenantContext, shared: bool, id: i64, status: &str) -> Result<EntryOut> {
     let tx = CatalogueTx::begin(db, ctx, owner_of(ctx, shared)).await?;
     let before = find_entry(&tx, id).await?;
-    if !STATUSES.contains(&status) {
+    if EntryStatus::from_code(status).is_none() {
         return Err(AppError::field("status", "validation.unknown_code"));
     }
-    if status == "published" {
+    if status == EntryStatus::Published.code() {
         let book = tx.select::<benefit_rulebook::Entity>().one(tx.conn()).await?;
         let published = book.and_then(|b| b.published).map(|p| benefit_ids(&p)).unwrap_or_default();
         if !published.contains(&before.code) {
@@ -321,7 +318,7 @@ pub async fn set_entry_status(
     tx.update_many::<benefit::Entity>()
         .col_expr(benefit::Column::Status, Expr::value(status))
         .col_expr(benefit::Column::Version, Expr::value(before.version + 1))
-        .col_expr(benefit::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(benefit::Column::UpdatedAt, Expr::value(tx.now()))
         .col_expr(benefit::Column::UpdatedBy, Expr::value(ctx.user().0))
         .filter(benefit::Column::Id.eq(id))
         .exec(tx.conn())

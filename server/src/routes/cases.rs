@@ -1,5 +1,5 @@
 //! Social cases and their record under `/api/v1/t/{tenant}/cases`. Who may open which
-//! case and section is decided by `domain::cases::CaseGrant`; every access is audited.
+//! case and section is decided by `domain::case_access::CaseGrant`; every access is audited.
 //! Names and codici fiscali go in bodies, never in URLs: a search by name is a POST.
 
 use axum::extract::State;

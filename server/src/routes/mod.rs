@@ -188,7 +188,7 @@ pub fn app_router(state: AppState) -> Router {
     // directory and the public origin in their context; `app` cannot see `AppState`.
     let ctx_db = state.db.clone();
     let ctx_directory = state.directory.clone();
-    let ctx_origin = app::api::PublicOrigin(state.config.public_origin.clone());
+    let ctx_origin = app::api::tenant::PublicOrigin(state.config.public_origin.clone());
     let pages = Router::new().leptos_routes_with_context(
         &state,
         generate_route_list(app::App),

@@ -1,6 +1,6 @@
 //! The work on a case under `/api/v1/t/{tenant}/cases/{case_id}/…`: assessments, plans
 //! (PAI) and their reviews, interventions; and the reviews falling due on the caller's
-//! cases. Reached through the case (`domain::cases::CaseGrant`); every access audited.
+//! cases. Reached through the case (`domain::case_access::CaseGrant`); every access audited.
 
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,6 +1,6 @@
 //! Handing a case on: referrals to third-sector operators of the tenant and transfers to
 //! another tenant, under `/api/v1/t/{tenant}/…`. The sending side works through the case
-//! (`domain::cases::CaseGrant`); the receiving side sees only what was sent to it.
+//! (`domain::case_access::CaseGrant`); the receiving side sees only what was sent to it.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -59,7 +59,7 @@ pub async fn case_handovers(
     Tenant(ctx): Tenant,
     Path(p): Path<CasePath>,
 ) -> ApiResult<Json<CaseHandovers>> {
-    Ok(Json(referrals::case_handovers(&s.db, &ctx, CaseId(p.case_id)).await?))
+    Ok(Json(domain::case_page::case_handovers(&s.db, &ctx, CaseId(p.case_id)).await?))
 }
 
 /// Refers the case to a third-sector operator, naming the sections they may open once

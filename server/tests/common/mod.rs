@@ -7,7 +7,7 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use domain::{tenants, users, DatabaseConnection};
+use domain::{tenants, users, DatabaseConnection, Db};
 use http_body_util::BodyExt;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, Statement};
@@ -41,8 +41,10 @@ macro_rules! on_both {
 }
 
 pub struct TestApp {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub router: Router,
+    /// The database URL the app serves from.
+    url: String,
     /// Kept alive for the test's duration (SQLite file).
     _dir: Option<TempDir>,
 }
@@ -84,7 +86,7 @@ impl TestApp {
         let db = domain::db::connect(&url).await.unwrap();
         migrate(&db).await;
         let router = server::app_router(AppState::new(db.clone(), config(&url)));
-        TestApp { db, router, _dir: Some(dir) }
+        TestApp { db, router, url, _dir: Some(dir) }
     }
 
     /// A fresh database on the server of `OW_TEST_POSTGRES_URL`, migrated as the admin
@@ -112,17 +114,27 @@ impl TestApp {
             ))
             .await
             .unwrap();
-        owner.close().await.unwrap();
+        owner.conn().clone().close().await.unwrap();
 
         let app_url = replace_user(&db_url, APP_ROLE);
         let db = domain::db::connect(&app_url).await.unwrap();
         let router = server::app_router(AppState::new(db.clone(), config(&app_url)));
-        Some(TestApp { db, router, _dir: None })
+        Some(TestApp { db, router, url: app_url, _dir: None })
+    }
+
+    /// The same database served with a clock fixed at `now` (RFC 3339), which the test
+    /// moves with `FixedClock::set`.
+    pub fn at_fixed_time(self, now: &str) -> (TestApp, std::sync::Arc<domain::clock::FixedClock>) {
+        let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().with_timezone(&chrono::Utc);
+        let clock = std::sync::Arc::new(domain::clock::FixedClock::at(now));
+        let db = Db::with_clock(self.db.conn().clone(), clock.clone());
+        let router = server::app_router(AppState::new(db.clone(), config(&self.url)));
+        (TestApp { db, router, ..self }, clock)
     }
 
     /// A connection as the tables' owner (on PostgreSQL the test admin, who is not held
     /// by row-level security): what someone tampering with the database would use.
-    pub async fn owner_connection(&self) -> DatabaseConnection {
+    pub async fn owner_connection(&self) -> Db {
         if !self.is_postgres() {
             return self.db.clone();
         }

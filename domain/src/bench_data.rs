@@ -1,9 +1,9 @@
 //! `openwelfare seed-bench`: the synthetic province of the search benchmark
-//! (`cargo xtask bench`, DESIGN.md performance rule): `tenants` municipality tenants of
+//! (`cargo xtask bench`, docs/ARCHITECTURE.md §7): `tenants` municipality tenants of
 //! the Provincia di Brescia with `per_tenant` published facilities each, loaded through
 //! the real CSV importer. Deterministic, so runs are comparable.
 
-use domain::{import, tenants, users, DatabaseConnection, TenantContext};
+use crate::{import, tenants, users, Db, TenantContext};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use types::dto::MunicipalityIn;
 use types::{Lang, Role, TenantId, TenantKind};
@@ -26,9 +26,9 @@ impl Lcg {
 }
 
 /// The Provincia di Brescia (with the ISTAT comuni), as the benchmarks' province admin.
-async fn province(db: &DatabaseConnection) -> anyhow::Result<TenantContext> {
-    if !domain::reference::comuni_loaded(db).await? {
-        domain::reference::load_comuni(db).await?;
+async fn province(db: &Db) -> anyhow::Result<TenantContext> {
+    if !crate::reference::comuni_loaded(db).await? {
+        crate::reference::load_comuni(db).await?;
     }
     let province = match entity::tenant::Entity::find()
         .filter(entity::tenant::Column::Kind.eq(TenantKind::Province.code()))
@@ -45,7 +45,7 @@ async fn province(db: &DatabaseConnection) -> anyhow::Result<TenantContext> {
 }
 
 /// Loads the benchmark data; returns the province slug to search.
-pub async fn seed(db: &DatabaseConnection, tenant_count: usize, per_tenant: usize) -> anyhow::Result<String> {
+pub async fn seed(db: &Db, tenant_count: usize, per_tenant: usize) -> anyhow::Result<String> {
     let ctx = province(db).await?;
 
     let comuni: Vec<String> = entity::comune::Entity::find()
@@ -59,7 +59,7 @@ pub async fn seed(db: &DatabaseConnection, tenant_count: usize, per_tenant: usiz
         .collect();
     for code in &comuni {
         match tenants::create_municipality(db, &ctx, MunicipalityIn { istat_code: code.clone() }).await {
-            Ok(_) | Err(domain::AppError::Conflict(_)) => {}
+            Ok(_) | Err(crate::AppError::Conflict(_)) => {}
             Err(e) => return Err(anyhow::anyhow!("{e:?}")),
         }
     }
@@ -125,13 +125,15 @@ const ROWS: usize = 1_000;
 /// `cases` cases (a person each, two sections, an assessment, a plan) and `per_case`
 /// interventions on each, shared by 25 social workers, written in bulk. Returns the
 /// tenant's slug and the ids of the cases of `CASE_WORKER`.
-pub async fn seed_cases(db: &DatabaseConnection, cases: usize, per_case: usize) -> anyhow::Result<(String, Vec<i64>)> {
-    use chrono::{Duration, NaiveDate, Utc};
-    use domain::TenantTx;
-    use entity::{assessment, care_plan, case_member, case_section, intervention, person, social_case};
+pub async fn seed_cases(db: &Db, cases: usize, per_case: usize) -> anyhow::Result<(String, Vec<i64>)> {
+    use crate::case_access::NewCase;
+    use crate::TenantTx;
+    use chrono::{Duration, NaiveDate};
+    use entity::{assessment, care_plan, case_section, intervention, person};
     use sea_orm::Set;
     use types::directory::AREAS;
     use types::plans::INTERVENTION_TYPES;
+    use types::UserId;
 
     let ctx = province(db).await?;
     // The province's last comune: apart from the search benchmark's tenants.
@@ -143,7 +145,7 @@ pub async fn seed_cases(db: &DatabaseConnection, cases: usize, per_case: usize) 
         .ok_or_else(|| anyhow::anyhow!("no comuni of the province"))?;
     let tenant =
         match tenants::create_municipality(db, &ctx, MunicipalityIn { istat_code: comune.istat_code.clone() }).await {
-            Ok(_) | Err(domain::AppError::Conflict(_)) => entity::tenant::Entity::find()
+            Ok(_) | Err(crate::AppError::Conflict(_)) => entity::tenant::Entity::find()
                 .filter(entity::tenant::Column::IstatCode.eq(comune.istat_code.as_str()))
                 .filter(entity::tenant::Column::Kind.eq(TenantKind::Municipality.code()))
                 .one(db)
@@ -162,7 +164,7 @@ pub async fn seed_cases(db: &DatabaseConnection, cases: usize, per_case: usize) 
 
     let tenant_id = TenantId(tenant.id);
     let mut rng = Lcg(20_261_124);
-    let now = Utc::now();
+    let now = db.now();
     let epoch = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default();
     let mut mine = Vec::new();
     let started = std::time::Instant::now();
@@ -186,42 +188,25 @@ pub async fn seed_cases(db: &DatabaseConnection, cases: usize, per_case: usize) 
         insert_all(&tx, persons).await?;
         let person_ids = ids_after(&tx, "person", after).await?;
         let after = max_id(&tx, "social_case").await?;
-        let rows: Vec<social_case::ActiveModel> = person_ids
+        // The same rows as any new case (`NewCase`), written in bulk.
+        let new_cases: Vec<NewCase> = person_ids
             .iter()
             .enumerate()
             .map(|(i, p)| {
                 let opened = epoch + Duration::days((rng.next() * 4_000.0) as i64);
-                let closed = (rng.next() < 0.3).then(|| opened + Duration::days(200));
-                social_case::ActiveModel {
-                    person_id: Set(*p),
-                    area: Set(AREAS[(chunk + i) % AREAS.len()].into()),
-                    status: Set(if closed.is_some() { "closed" } else { "open" }.into()),
-                    opened_on: Set(opened),
-                    closed_on: Set(closed),
-                    closing_reason: Set(closed.map(|_| "goals_reached".into())),
-                    responsible_id: Set(workers[(chunk + i) % WORKERS]),
-                    version: Set(1),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
+                let closed = (rng.next() < 0.3).then(|| (opened + Duration::days(200), "goals_reached".to_string()));
+                let responsible = UserId(workers[(chunk + i) % WORKERS]);
+                NewCase { closed, ..NewCase::open(*p, AREAS[(chunk + i) % AREAS.len()].into(), opened, responsible) }
             })
             .collect();
-        insert_all(&tx, rows).await?;
+        insert_all(&tx, new_cases.iter().map(|c| c.case_row(now)).collect()).await?;
         let case_ids = ids_after(&tx, "social_case", after).await?;
         for (i, c) in case_ids.iter().enumerate() {
             if workers[(chunk + i) % WORKERS] == workers[0] {
                 mine.push(*c);
             }
         }
-        let members = case_ids.iter().enumerate().map(|(i, c)| case_member::ActiveModel {
-            case_id: Set(*c),
-            user_id: Set(workers[(chunk + i) % WORKERS]),
-            responsible: Set(true),
-            restricted: Set(false),
-            granted_at: Set(now),
-            ..Default::default()
-        });
+        let members = new_cases.iter().zip(&case_ids).map(|(new, id)| new.member_row(*id, None, now));
         insert_all(&tx, members.collect()).await?;
         let sections = case_ids.iter().flat_map(|c| {
             [
@@ -259,7 +244,7 @@ pub async fn seed_cases(db: &DatabaseConnection, cases: usize, per_case: usize) 
             responsibilities: Set("Assistente sociale, persona".into()),
             started_on: Set(epoch),
             next_review_on: Set(Some(epoch + Duration::days(4_400))),
-            status: Set("in_corso".into()),
+            status: Set(types::plans::PlanStatus::InCorso.code().into()),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -298,10 +283,10 @@ pub async fn seed_cases(db: &DatabaseConnection, cases: usize, per_case: usize) 
 }
 
 /// Inserts `rows` a statement of `ROWS` at a time.
-async fn insert_all<A>(tx: &domain::TenantTx, rows: Vec<A>) -> anyhow::Result<()>
+async fn insert_all<A>(tx: &crate::TenantTx, rows: Vec<A>) -> anyhow::Result<()>
 where
     A: sea_orm::ActiveModelTrait + Send,
-    A::Entity: domain::tenancy::TenantOwned,
+    A::Entity: crate::tenancy::TenantOwned,
     <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
 {
     let mut rows = rows.into_iter().peekable();
@@ -313,7 +298,7 @@ where
 }
 
 /// The ids of `table` above `after`, in order: the rows just inserted.
-async fn ids_after(tx: &domain::TenantTx, table: &str, after: i64) -> anyhow::Result<Vec<i64>> {
+async fn ids_after(tx: &crate::TenantTx, table: &str, after: i64) -> anyhow::Result<Vec<i64>> {
     use sea_orm::ConnectionTrait;
     let sql = format!("SELECT id FROM {table} WHERE tenant_id = {} AND id > {after} ORDER BY id", tx.tenant_id().0);
     let rows = tx.conn().query_all(sea_orm::Statement::from_string(tx.conn().get_database_backend(), sql)).await?;
@@ -321,7 +306,7 @@ async fn ids_after(tx: &domain::TenantTx, table: &str, after: i64) -> anyhow::Re
 }
 
 /// The highest id of `table` in this tenant (0 when empty).
-async fn max_id(tx: &domain::TenantTx, table: &str) -> anyhow::Result<i64> {
+async fn max_id(tx: &crate::TenantTx, table: &str) -> anyhow::Result<i64> {
     use sea_orm::ConnectionTrait;
     let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table} WHERE tenant_id = {}", tx.tenant_id().0);
     let row = tx.conn().query_one(sea_orm::Statement::from_string(tx.conn().get_database_backend(), sql)).await?;

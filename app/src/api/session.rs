@@ -1,0 +1,79 @@
+//! Signing in and out, the session the layout shows, the language, the current tenant
+//! and passwords.
+
+use serde::{Deserialize, Serialize};
+use types::dto::SessionOut;
+use types::Lang;
+
+#[cfg(feature = "ssr")]
+use super::scope::session_failed;
+use super::UiError;
+use app_macros::staff_fn;
+#[cfg(feature = "ssr")]
+use domain::AppError;
+
+/// What the layout needs on every page: the session (if signed in) and the language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub session: Option<SessionOut>,
+    pub lang: Lang,
+}
+
+/// The session and language for the layout (never fails for signed-out visitors).
+#[staff_fn(endpoint = "session")]
+pub async fn get_session(p: Public) -> Result<SessionView, UiError> {
+    let lang = p.lang;
+    let Some(user) = crate::session::user(&p.session).await else {
+        return Ok(SessionView { session: None, lang });
+    };
+    let current = crate::session::current_tenant(&p.session).await;
+    match domain::auth::session_out(&p.db, user, current.as_deref()).await {
+        Ok(out) => Ok(SessionView { session: Some(out), lang }),
+        // The account was deactivated: the session is over.
+        Err(AppError::Unauthenticated) => {
+            p.session.flush().await.map_err(session_failed)?;
+            Ok(SessionView { session: None, lang })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[staff_fn]
+pub async fn sign_in(p: Public, email: String, password: String) -> Result<(), UiError> {
+    let user = domain::auth::sign_in(&p.db, &email, &password).await?;
+    let out = domain::auth::session_out(&p.db, user, None).await?;
+    let lang = crate::session::lang(&p.session).await.unwrap_or(out.user.lang);
+    let tenant = out.current.as_ref().map(|m| m.tenant.slug.as_str());
+    crate::session::sign_in(&p.session, user, lang, tenant).await.map_err(session_failed)
+}
+
+#[staff_fn]
+pub async fn sign_out(p: Public) -> Result<(), UiError> {
+    p.session.flush().await.map_err(session_failed)
+}
+
+#[staff_fn]
+pub async fn switch_tenant(u: User, tenant: String) -> Result<(), UiError> {
+    let ctx = domain::TenantContext::resolve(&u.db, u.user, &tenant).await?;
+    u.session.insert(crate::session::TENANT, ctx.tenant().slug.clone()).await.map_err(session_failed)
+}
+
+#[staff_fn]
+pub async fn set_language(p: Public, lang: String) -> Result<(), UiError> {
+    let lang = Lang::from_code(&lang).ok_or_else(|| AppError::field("lang", "validation.invalid"))?;
+    p.session.insert(crate::session::LANG, lang).await.map_err(session_failed)?;
+    if let Some(user) = crate::session::user(&p.session).await {
+        domain::auth::set_language(&p.db, user, lang).await?;
+    }
+    Ok(())
+}
+
+#[staff_fn]
+pub async fn change_password(u: User, current_password: String, new_password: String) -> Result<(), UiError> {
+    domain::auth::change_password(&u.db, u.user, &current_password, &new_password).await
+}
+
+#[staff_fn]
+pub async fn reset_password(p: Public, token: String, new_password: String) -> Result<(), UiError> {
+    domain::auth::reset_password(&p.db, &token, &new_password).await.map(|_| ())
+}

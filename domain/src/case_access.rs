@@ -1,0 +1,296 @@
+//! The case access primitive, at the bottom of the case domain: [`CaseGrant`] decides
+//! once who may open a case and which of its sections, and the row helpers every part
+//! of the record shares (a case with its responsible worker, a section's current entries)
+//! live beside it. `cases`, `plans`, `referrals` and `transfers` build on this module;
+//! `case_page` reads them all. Nothing here imports those.
+//!
+//! Who may open a case: a member of the case (its responsible worker or one given
+//! access) or a tenant admin of its tenant — anyone else gets `NotFound`, as for a
+//! missing case. The restricted sections (judicial acts, court, other services) also
+//! need the member's explicit `restricted` grant, tenant admins included; without it
+//! they answer `Forbidden`. A third-sector operator opens only a case referred to them
+//! and accepted, and only the referred sections. Province roles never get here
+//! (`Permission::WorkCases`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{case_member, case_referral, case_section, case_section_change, membership, social_case};
+use sea_orm::{ColumnTrait, QueryFilter, Set};
+use types::cases::{self, CaseStatus, Entry, SectionDef, SectionOut, SECTIONS};
+use types::referrals::HandoverStatus;
+use types::{CaseId, Role, UserId};
+
+use crate::audit::{self, Action, Event};
+use crate::authz::Permission;
+use crate::tenancy::TenantTx;
+use crate::validate::Validator;
+use crate::{AppError, Result, TenantContext};
+
+/// The audit log's name for a case.
+pub(crate) const OBJECT: &str = "case";
+
+/// What the caller may do with one case. Built only by [`CaseGrant::open`].
+pub struct CaseGrant {
+    pub case: social_case::Model,
+    /// The caller's own membership of the case, if any.
+    member: Option<case_member::Model>,
+    /// For a third-sector operator: the accepted referral naming the sections they see.
+    referral: Option<case_referral::Model>,
+}
+
+impl CaseGrant {
+    /// Opens case `id` for the caller: a member, a tenant admin, or a third-sector
+    /// operator who accepted a referral of it; else `NotFound`.
+    pub async fn open(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
+        if ctx.require(Permission::WorkCases).is_err() {
+            ctx.require(Permission::ReceiveReferrals)?;
+            let case = tx.get::<social_case::Entity>(id.0).await?;
+            let referral = tx
+                .select::<case_referral::Entity>()
+                .filter(case_referral::Column::CaseId.eq(case.id))
+                .filter(case_referral::Column::UserId.eq(ctx.user().0))
+                .filter(case_referral::Column::Status.eq(HandoverStatus::Accepted.code()))
+                .one(tx.conn())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return Ok(CaseGrant { case, member: None, referral: Some(referral) });
+        }
+        let case = tx.get::<social_case::Entity>(id.0).await?;
+        let member = tx
+            .select::<case_member::Entity>()
+            .filter(case_member::Column::CaseId.eq(case.id))
+            .filter(case_member::Column::UserId.eq(ctx.user().0))
+            .one(tx.conn())
+            .await?;
+        if member.is_none() && ctx.role() != Role::TenantAdmin {
+            return Err(AppError::NotFound);
+        }
+        Ok(CaseGrant { case, member, referral: None })
+    }
+
+    /// Opens case `id` for one who works on it (assessment, plan, interventions, the
+    /// case itself, referrals): a referred operator is `Forbidden` here.
+    pub async fn open_for_work(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
+        let grant = Self::open(tx, ctx, id).await?;
+        if !grant.is_worker() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(grant)
+    }
+
+    /// The caller works on the case (rather than seeing what was referred to them).
+    pub fn is_worker(&self) -> bool {
+        self.referral.is_none()
+    }
+
+    /// Whether the caller may read and edit `section`.
+    pub fn may_open(&self, section: &SectionDef) -> bool {
+        match &self.referral {
+            Some(r) => r.sections.split(',').any(|c| c == section.code),
+            None => !section.restricted || self.member.as_ref().is_some_and(|m| m.restricted),
+        }
+    }
+
+    /// The section `code` if the caller may open it: unknown is `NotFound`, restricted
+    /// without the grant is `Forbidden`.
+    pub fn section(&self, code: &str) -> Result<&'static SectionDef> {
+        let section = cases::section(code).ok_or(AppError::NotFound)?;
+        if self.may_open(section) {
+            Ok(section)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Records an action on the case (or one of its sections) in the audit log.
+    pub async fn audit(&self, tx: &TenantTx, ctx: &TenantContext, action: Action, section: Option<&str>) -> Result<()> {
+        let event = Event { action, object_type: OBJECT, object_id: Some(self.case.id), section };
+        audit::record(tx, Some(ctx.user()), event).await
+    }
+}
+
+pub(crate) fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The role `user` holds in this transaction's tenant, if any.
+pub(crate) async fn role_of(tx: &TenantTx, user: UserId) -> Result<Option<Role>> {
+    let membership =
+        tx.select::<membership::Entity>().filter(membership::Column::UserId.eq(user.0)).one(tx.conn()).await?;
+    Ok(membership.and_then(|m| Role::from_code(&m.role)))
+}
+
+/// A user who may be given a case: a social worker or tenant admin of this tenant.
+pub(crate) async fn check_worker(tx: &TenantTx, v: &mut Validator, field: &str, user: UserId) -> Result<()> {
+    let role = role_of(tx, user).await?;
+    if !matches!(role, Some(Role::SocialWorker | Role::TenantAdmin)) {
+        v.issue(field, "validation.not_a_worker", vec![]);
+    }
+    Ok(())
+}
+
+/// A case to be stored, the same whoever opens it: a worker (`cases::create_case`), an
+/// accepted transfer, the demo caseload or the benchmark's bulk load.
+pub struct NewCase {
+    pub person_id: i64,
+    /// An `AREAS` code.
+    pub area: String,
+    pub opened_on: NaiveDate,
+    /// For a case loaded as history: when it was closed, and why (a `CLOSING_REASONS` code).
+    pub closed: Option<(NaiveDate, String)>,
+    /// Its responsible worker, its first member.
+    pub responsible: UserId,
+    /// The front-desk contact it was opened from.
+    pub contact_id: Option<i64>,
+}
+
+impl NewCase {
+    /// An open case of `person_id`'s.
+    pub fn open(person_id: i64, area: String, opened_on: NaiveDate, responsible: UserId) -> NewCase {
+        NewCase { person_id, area, opened_on, closed: None, responsible, contact_id: None }
+    }
+
+    /// The case's row, created at `now`.
+    pub fn case_row(&self, now: DateTime<Utc>) -> social_case::ActiveModel {
+        let status = if self.closed.is_some() { CaseStatus::Closed } else { CaseStatus::Open };
+        social_case::ActiveModel {
+            person_id: Set(self.person_id),
+            area: Set(self.area.clone()),
+            status: Set(status.code().into()),
+            opened_on: Set(self.opened_on),
+            closed_on: Set(self.closed.as_ref().map(|c| c.0)),
+            closing_reason: Set(self.closed.as_ref().map(|c| c.1.clone())),
+            responsible_id: Set(self.responsible.0),
+            contact_id: Set(self.contact_id),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+
+    /// Its responsible worker's membership of case `case_id`, granted by `by` at `now`.
+    pub fn member_row(&self, case_id: i64, by: Option<UserId>, now: DateTime<Utc>) -> case_member::ActiveModel {
+        case_member::ActiveModel {
+            case_id: Set(case_id),
+            user_id: Set(self.responsible.0),
+            responsible: Set(true),
+            restricted: Set(false),
+            granted_by: Set(by.map(|u| u.0)),
+            granted_at: Set(now),
+            ..Default::default()
+        }
+    }
+}
+
+/// Inserts `case` with its responsible worker as its first member. Opened by a user
+/// (`by`), it is audited as created by them; loaded by an operator command, it is not.
+pub async fn insert_case(tx: &TenantTx, case: NewCase, by: Option<UserId>) -> Result<social_case::Model> {
+    let now = tx.now();
+    let row = tx.insert(case.case_row(now)).await?;
+    tx.insert(case.member_row(row.id, by, now)).await?;
+    if let Some(user) = by {
+        let event = Event { action: Action::Create, object_type: OBJECT, object_id: Some(row.id), section: None };
+        audit::record(tx, Some(user), event).await?;
+    }
+    Ok(row)
+}
+
+pub(crate) fn parse_entries(content: &str) -> Result<Vec<Entry>> {
+    serde_json::from_str(content).map_err(|e| AppError::Internal(format!("case section content: {e}")))
+}
+
+pub(crate) async fn section_out(tx: &TenantTx, case_id: i64, section: &SectionDef) -> Result<SectionOut> {
+    let row = current_section(tx, case_id, section).await?;
+    let by = row.as_ref().and_then(|r| r.updated_by);
+    let names = crate::users::display_names(tx.conn(), by).await?;
+    Ok(match row {
+        None => SectionOut {
+            code: section.code.into(),
+            entries: vec![],
+            version: 0,
+            updated_at: None,
+            updated_by_name: None,
+        },
+        Some(r) => SectionOut {
+            code: section.code.into(),
+            entries: parse_entries(&r.content)?,
+            version: r.version,
+            updated_at: Some(r.updated_at.to_rfc3339()),
+            updated_by_name: by.and_then(|u| names.get(&u).cloned()),
+        },
+    })
+}
+
+/// A section's current entries (none when never recorded).
+pub(crate) async fn current_entries(tx: &TenantTx, case_id: i64, section: &SectionDef) -> Result<Vec<Entry>> {
+    match current_section(tx, case_id, section).await? {
+        Some(row) => parse_entries(&row.content),
+        None => Ok(vec![]),
+    }
+}
+
+/// Writes the first version of a section of a new case, with its history entry.
+pub(crate) async fn insert_section(
+    tx: &TenantTx,
+    user: UserId,
+    case_id: i64,
+    section: &SectionDef,
+    entries: &[Entry],
+) -> Result<()> {
+    let content = serde_json::to_string(entries).map_err(|e| AppError::Internal(e.to_string()))?;
+    let now = tx.now();
+    tx.insert(case_section::ActiveModel {
+        case_id: Set(case_id),
+        section: Set(section.code.into()),
+        content: Set(content.clone()),
+        version: Set(1),
+        updated_by: Set(Some(user.0)),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .await?;
+    tx.insert(case_section_change::ActiveModel {
+        case_id: Set(case_id),
+        section: Set(section.code.into()),
+        version: Set(1),
+        content: Set(content),
+        changed_by: Set(Some(user.0)),
+        changed_at: Set(now),
+        ..Default::default()
+    })
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn current_section(
+    tx: &TenantTx,
+    case_id: i64,
+    section: &SectionDef,
+) -> Result<Option<case_section::Model>> {
+    Ok(tx
+        .select::<case_section::Entity>()
+        .filter(case_section::Column::CaseId.eq(case_id))
+        .filter(case_section::Column::Section.eq(section.code))
+        .one(tx.conn())
+        .await?)
+}
+
+/// The named sections, checked: known codes the caller may open themselves (nobody hands
+/// on what they cannot see), at least one; returned comma-separated in the record's order.
+pub(crate) fn named_sections(v: &mut Validator, grant: &CaseGrant, codes: &[String]) -> String {
+    if codes.iter().all(|c| c.trim().is_empty()) {
+        v.issue("sections", "validation.required", vec![]);
+    }
+    for code in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        match SECTIONS.iter().find(|s| s.code == code) {
+            None => v.issue("sections", "validation.unknown_code", vec![]),
+            Some(s) if !grant.may_open(s) => v.issue("sections", "validation.section_not_granted", vec![]),
+            Some(_) => {}
+        }
+    }
+    SECTIONS.iter().filter(|s| codes.iter().any(|c| c.trim() == s.code)).map(|s| s.code).collect::<Vec<_>>().join(",")
+}
+
+pub(crate) fn split_sections(text: &str) -> Vec<String> {
+    text.split(',').filter(|c| !c.is_empty()).map(String::from).collect()
+}
