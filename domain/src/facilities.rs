@@ -37,6 +37,42 @@ const LONG_TEXT: usize = 4_000;
 
 /// Lower-case, accent-free words separated by single spaces: what `search_text` holds and
 /// what a query is matched against. Punctuation (and with it SQL LIKE wildcards) is dropped.
+/// Builds `$dto` (the staff input, or the public entry) from the facility row `$f`: the
+/// fields the three hold alike are copied here, once; `$rest` are the others.
+macro_rules! from_row {
+    ($f:expr, $dto:ident { $($rest:tt)* }) => {
+        $dto {
+            name: $f.name.clone(),
+            areas: split_codes(&$f.areas),
+            setting: $f.setting.clone(),
+            description: $f.description.clone(),
+            eligibility: $f.eligibility.clone(),
+            age_min: $f.age_min,
+            age_max: $f.age_max,
+            how_to_access: $f.how_to_access.clone(),
+            fees: $f.fees.clone(),
+            hours: serde_json::from_str(&$f.hours).unwrap_or_default(),
+            phone: $f.phone.clone(),
+            email: $f.email.clone(),
+            website: $f.website.clone(),
+            languages: split_codes(&$f.languages),
+            accessibility: $f.accessibility.clone(),
+            address: $f.address.clone(),
+            postal_code: $f.postal_code.clone(),
+            latitude: $f.latitude,
+            longitude: $f.longitude,
+            accreditation: $f.accreditation.clone(),
+            accreditation_act: $f.accreditation_act.clone(),
+            $($rest)*
+        }
+    };
+}
+
+/// A stored comma-separated list of codes (`,anziani,disabili,` or `it,en`).
+fn split_codes(list: &str) -> Vec<String> {
+    list.split(',').filter(|c| !c.is_empty()).map(String::from).collect()
+}
+
 pub fn normalise_search(text: &str) -> String {
     let mapped: String = text
         .chars()
@@ -576,36 +612,18 @@ pub async fn my_facility(db: &Db, ctx: &TenantContext, lang: Lang) -> Result<Sta
 
 /// The input that would recreate `f` as it is.
 fn facility_in_of(f: &facility::Model) -> FacilityIn {
-    FacilityIn {
-        name: f.name.clone(),
-        facility_type: f.facility_type.clone(),
-        areas: f.areas.split(',').filter(|a| !a.is_empty()).map(String::from).collect(),
-        setting: f.setting.clone(),
-        organization_id: f.organization_id.map(OrganizationId),
-        description: f.description.clone(),
-        eligibility: f.eligibility.clone(),
-        age_min: f.age_min,
-        age_max: f.age_max,
-        how_to_access: f.how_to_access.clone(),
-        fees: f.fees.clone(),
-        hours: serde_json::from_str(&f.hours).unwrap_or_default(),
-        phone: f.phone.clone(),
-        email: f.email.clone(),
-        website: f.website.clone(),
-        languages: f.languages.split(',').filter(|l| !l.is_empty()).map(String::from).collect(),
-        accessibility: f.accessibility.clone(),
-        address: f.address.clone(),
-        postal_code: f.postal_code.clone(),
-        comune: f.comune_istat.clone(),
-        district_id: f.district_id.map(DistrictId),
-        latitude: f.latitude,
-        longitude: f.longitude,
-        places_authorised: f.places_authorised,
-        places_accredited: f.places_accredited,
-        places_free: f.places_free,
-        accreditation: f.accreditation.clone(),
-        accreditation_act: f.accreditation_act.clone(),
-    }
+    from_row!(
+        f,
+        FacilityIn {
+            facility_type: f.facility_type.clone(),
+            organization_id: f.organization_id.map(OrganizationId),
+            comune: f.comune_istat.clone(),
+            district_id: f.district_id.map(DistrictId),
+            places_authorised: f.places_authorised,
+            places_accredited: f.places_accredited,
+            places_free: f.places_free,
+        }
+    )
 }
 
 /// Validates and stores the input `build` makes from the current row, records the
@@ -1143,62 +1161,44 @@ impl Hydrator {
     pub(crate) fn public(&self, f: &facility::Model, distance_km: Option<f64>) -> FacilityOut {
         let kind = self.tenants.get(&f.tenant_id);
         let ft = self.types.get(&f.facility_type);
-        FacilityOut {
-            id: FacilityId(f.id),
-            tenant: TenantBriefOut {
-                slug: kind.map(|t| t.slug.clone()).unwrap_or_default(),
-                name: kind.map(|t| t.name.clone()).unwrap_or_default(),
-                kind: kind.and_then(|t| TenantKind::from_code(&t.kind)).unwrap_or(TenantKind::Municipality),
-            },
-            name: f.name.clone(),
-            facility_type: FacilityTypeOut {
-                code: f.facility_type.clone(),
-                label: ft
-                    .map(|t| if self.lang == Lang::En { t.label_en.clone() } else { t.label_it.clone() })
-                    .unwrap_or_else(|| f.facility_type.clone()),
-                area: ft.map(|t| t.area.clone()).unwrap_or_default(),
-                setting: ft.map(|t| t.setting.clone()).unwrap_or_default(),
-            },
-            areas: f.areas.split(',').filter(|a| !a.is_empty()).map(String::from).collect(),
-            setting: f.setting.clone(),
-            organization: f.organization_id.and_then(|o| self.organizations.get(&o)).map(public_organization_out),
-            description: f.description.clone(),
-            eligibility: f.eligibility.clone(),
-            age_min: f.age_min,
-            age_max: f.age_max,
-            how_to_access: f.how_to_access.clone(),
-            fees: f.fees.clone(),
-            hours: serde_json::from_str(&f.hours).unwrap_or_default(),
-            phone: f.phone.clone(),
-            email: f.email.clone(),
-            website: f.website.clone(),
-            languages: f.languages.split(',').filter(|l| !l.is_empty()).map(String::from).collect(),
-            accessibility: f.accessibility.clone(),
-            address: f.address.clone(),
-            postal_code: f.postal_code.clone(),
-            comune: ComuneBriefOut {
-                istat_code: f.comune_istat.clone(),
-                name: self.comuni.get(&f.comune_istat).map(|c| c.name.clone()).unwrap_or_default(),
-                province: self.comuni.get(&f.comune_istat).map(|c| c.province_sigla.clone()).unwrap_or_default(),
-            },
-            district: f.district_id.and_then(|d| {
-                self.districts.get(&d).map(|name| DistrictBriefOut { id: DistrictId(d), name: name.clone() })
-            }),
-            latitude: f.latitude,
-            longitude: f.longitude,
-            places: PlacesOut {
-                authorised: f.places_authorised,
-                accredited: f.places_accredited,
-                free: f.places_free,
-                occupied: f.places_authorised.zip(f.places_free).map(|(a, fr)| (a - fr).max(0)),
-                updated_at: f.places_updated_at.map(|t| t.to_rfc3339()),
-            },
-            accreditation: f.accreditation.clone(),
-            accreditation_act: f.accreditation_act.clone(),
-            verified_at: f.verified_at.map(|t| t.to_rfc3339()),
-            updated_at: f.updated_at.to_rfc3339(),
-            distance_km,
-        }
+        from_row!(
+            f,
+            FacilityOut {
+                id: FacilityId(f.id),
+                tenant: TenantBriefOut {
+                    slug: kind.map(|t| t.slug.clone()).unwrap_or_default(),
+                    name: kind.map(|t| t.name.clone()).unwrap_or_default(),
+                    kind: kind.and_then(|t| TenantKind::from_code(&t.kind)).unwrap_or(TenantKind::Municipality),
+                },
+                facility_type: FacilityTypeOut {
+                    code: f.facility_type.clone(),
+                    label: ft
+                        .map(|t| if self.lang == Lang::En { t.label_en.clone() } else { t.label_it.clone() })
+                        .unwrap_or_else(|| f.facility_type.clone()),
+                    area: ft.map(|t| t.area.clone()).unwrap_or_default(),
+                    setting: ft.map(|t| t.setting.clone()).unwrap_or_default(),
+                },
+                organization: f.organization_id.and_then(|o| self.organizations.get(&o)).map(public_organization_out),
+                comune: ComuneBriefOut {
+                    istat_code: f.comune_istat.clone(),
+                    name: self.comuni.get(&f.comune_istat).map(|c| c.name.clone()).unwrap_or_default(),
+                    province: self.comuni.get(&f.comune_istat).map(|c| c.province_sigla.clone()).unwrap_or_default(),
+                },
+                district: f.district_id.and_then(|d| {
+                    self.districts.get(&d).map(|name| DistrictBriefOut { id: DistrictId(d), name: name.clone() })
+                }),
+                places: PlacesOut {
+                    authorised: f.places_authorised,
+                    accredited: f.places_accredited,
+                    free: f.places_free,
+                    occupied: f.places_authorised.zip(f.places_free).map(|(a, fr)| (a - fr).max(0)),
+                    updated_at: f.places_updated_at.map(|t| t.to_rfc3339()),
+                },
+                verified_at: f.verified_at.map(|t| t.to_rfc3339()),
+                updated_at: f.updated_at.to_rfc3339(),
+                distance_km,
+            }
+        )
     }
 
     fn staff(&self, f: &facility::Model, distance_km: Option<f64>) -> StaffFacilityOut {

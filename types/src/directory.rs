@@ -359,25 +359,50 @@ pub struct FacilityStateIn {
     pub archived: Option<bool>,
 }
 
-/// Search parameters, shared by the public API and the staff lists.
+/// Search parameters, shared by the public API and the staff lists, as the query string
+/// of both (`?q=…&type=rsa&near=45.5,10.2`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct FacilitySearch {
+    /// Words that must all appear (name, type, operator, address, comune).
     pub q: Option<String>,
+    /// Target area code: famiglia_minori, disabili, dipendenze, anziani, immigrati, poverta, multiutenza.
     pub area: Option<String>,
+    /// Facility type code (see `/api/public/v1/facility-types`).
+    #[serde(rename = "type")]
+    #[cfg_attr(feature = "openapi", param(rename = "type"))]
     pub facility_type: Option<String>,
+    /// `day`, `residential`, `home` or `service_point`.
     pub setting: Option<String>,
+    /// ISTAT code of the comune (6 digits).
     pub comune: Option<String>,
+    /// District id (Bologna's quartieri, …).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<i64>))]
     pub district: Option<DistrictId>,
+    /// Only facilities with free places now.
     pub free_places: Option<bool>,
-    /// `lat,lon`.
+    /// `lat,lon` (WGS84): only facilities within `radius_km`, nearest first.
     pub near: Option<String>,
+    /// Radius around `near` in km (default 10, at most 200).
     pub radius_km: Option<f64>,
+    /// 1-based page.
     pub page: Option<u64>,
+    /// Items per page (default 20, at most 100).
     pub per_page: Option<u64>,
-    /// Staff only: `published`, `draft`, `archived`; default all but archived.
+    /// Staff lists only (the public directory ignores it): `published`, `draft`,
+    /// `archived` or `all`; default all but archived.
     pub status: Option<String>,
-    /// Staff only: only entries not verified within the freshness window.
+    /// Staff lists only (the public directory ignores it): only entries not verified
+    /// within the tenant's freshness window.
     pub stale: Option<bool>,
+}
+
+impl FacilitySearch {
+    /// The search as the public directory runs it: published entries, whatever the
+    /// staff-only filters say.
+    pub fn public(self) -> FacilitySearch {
+        FacilitySearch { status: None, stale: None, ..self }
+    }
 }
 
 /// A page of search results (public API naming).

@@ -14,7 +14,7 @@ use types::directory::{
     SearchPage, SelfServiceIn, StaffFacilityOut,
 };
 use types::dto::Page;
-use types::{DistrictId, FacilityId, OrganizationId};
+use types::{FacilityId, OrganizationId};
 use utoipa::IntoParams;
 
 use crate::error::ApiResult;
@@ -29,68 +29,17 @@ pub struct FacilityPath {
     facility_id: i64,
 }
 
-/// Filters of the staff list.
-#[derive(Deserialize, IntoParams)]
-pub struct StaffSearchQuery {
-    /// Words that must all appear (name, type, operator, address, comune).
-    pub q: Option<String>,
-    /// Target area code (`anziani`, `disabili`, …).
-    pub area: Option<String>,
-    /// Facility type code (`rsa`, `cdd`, …).
-    #[serde(rename = "type")]
-    #[param(rename = "type")]
-    pub facility_type: Option<String>,
-    /// `day`, `residential`, `home` or `service_point`.
-    pub setting: Option<String>,
-    /// ISTAT code of the comune.
-    pub comune: Option<String>,
-    pub district: Option<i64>,
-    /// Only facilities with free places.
-    pub free_places: Option<bool>,
-    /// `lat,lon`: order by distance from there.
-    pub near: Option<String>,
-    /// Radius around `near` (default 10, at most 200).
-    pub radius_km: Option<f64>,
-    pub page: Option<u64>,
-    /// Default 20, at most 100.
-    pub per_page: Option<u64>,
-    /// `published`, `draft`, `archived` or `all` (default: all but archived).
-    pub status: Option<String>,
-    /// Only entries not verified within the tenant's freshness window.
-    pub stale: Option<bool>,
-}
-
-impl From<StaffSearchQuery> for FacilitySearch {
-    fn from(q: StaffSearchQuery) -> Self {
-        FacilitySearch {
-            q: q.q,
-            area: q.area,
-            facility_type: q.facility_type,
-            setting: q.setting,
-            comune: q.comune,
-            district: q.district.map(DistrictId),
-            free_places: q.free_places,
-            near: q.near,
-            radius_km: q.radius_km,
-            page: q.page,
-            per_page: q.per_page,
-            status: q.status,
-            stale: q.stale,
-        }
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/t/{tenant}/facilities", tag = "directory",
-    params(("tenant" = String, Path), StaffSearchQuery),
+    params(("tenant" = String, Path), FacilitySearch),
     responses((status = 200, body = SearchPage<StaffFacilityOut>), (status = 404, body = types::ApiError),
         (status = 422, body = types::ApiError)))]
 pub async fn list_facilities(
     State(s): State<AppState>,
     Tenant(ctx): Tenant,
     RequestLang(lang): RequestLang,
-    Query(q): Query<StaffSearchQuery>,
+    Query(q): Query<FacilitySearch>,
 ) -> ApiResult<Json<SearchPage<StaffFacilityOut>>> {
-    Ok(Json(facilities::search_staff(&s.db, &ctx, &q.into(), lang).await?))
+    Ok(Json(facilities::search_staff(&s.db, &ctx, &q, lang).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/t/{tenant}/facilities", tag = "directory", request_body = FacilityIn,
@@ -161,11 +110,11 @@ pub async fn facility_history(
 async fn export(
     s: &AppState,
     ctx: &domain::TenantContext,
-    q: StaffSearchQuery,
+    q: FacilitySearch,
     lang: types::Lang,
     xlsx: bool,
 ) -> ApiResult<Response> {
-    let rows = facilities::export_staff(&s.db, ctx, &q.into(), lang).await?;
+    let rows = facilities::export_staff(&s.db, ctx, &q, lang).await?;
     let (header, body) = crate::export::table(&rows, lang);
     let (bytes, content_type, ext) = if xlsx {
         (
@@ -188,20 +137,20 @@ async fn export(
 }
 
 #[utoipa::path(get, path = "/api/v1/t/{tenant}/facilities/export.csv", tag = "directory",
-    params(("tenant" = String, Path), StaffSearchQuery),
+    params(("tenant" = String, Path), FacilitySearch),
     responses((status = 200, description = "The filtered list as CSV (UTF-8, `;`)", content_type = "text/csv"),
         (status = 404, body = types::ApiError), (status = 422, body = types::ApiError)))]
 pub async fn export_csv(
     State(s): State<AppState>,
     Tenant(ctx): Tenant,
     RequestLang(lang): RequestLang,
-    Query(q): Query<StaffSearchQuery>,
+    Query(q): Query<FacilitySearch>,
 ) -> ApiResult<Response> {
     export(&s, &ctx, q, lang, false).await
 }
 
 #[utoipa::path(get, path = "/api/v1/t/{tenant}/facilities/export.xlsx", tag = "directory",
-    params(("tenant" = String, Path), StaffSearchQuery),
+    params(("tenant" = String, Path), FacilitySearch),
     responses((status = 200, description = "The filtered list as an Excel workbook",
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 404, body = types::ApiError), (status = 422, body = types::ApiError)))]
@@ -209,7 +158,7 @@ pub async fn export_xlsx(
     State(s): State<AppState>,
     Tenant(ctx): Tenant,
     RequestLang(lang): RequestLang,
-    Query(q): Query<StaffSearchQuery>,
+    Query(q): Query<FacilitySearch>,
 ) -> ApiResult<Response> {
     export(&s, &ctx, q, lang, true).await
 }

@@ -9,8 +9,7 @@ use domain::facilities;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use types::directory::{FacilityOut, FacilitySearch, FacilityTypeOut, PublicFiltersOut, PublicTenantOut, SearchPage};
-use types::{DistrictId, FacilityId, Lang};
-use utoipa::IntoParams;
+use types::{FacilityId, Lang};
 
 use crate::error::ApiResult;
 use crate::extract::{Path, Query, RequestLang};
@@ -62,55 +61,6 @@ pub struct TenantPath {
     pub tenant: String,
 }
 
-/// Search filters of the public directory.
-#[derive(Deserialize, IntoParams)]
-pub struct SearchQuery {
-    /// Words that must all appear (name, type, operator, address, comune).
-    pub q: Option<String>,
-    /// Target area code: famiglia_minori, disabili, dipendenze, anziani, immigrati, poverta, multiutenza.
-    pub area: Option<String>,
-    /// Facility type code (see `/api/public/v1/facility-types`).
-    #[serde(rename = "type")]
-    #[param(rename = "type")]
-    pub facility_type: Option<String>,
-    /// `day`, `residential`, `home` or `service_point`.
-    pub setting: Option<String>,
-    /// ISTAT code of the comune (6 digits).
-    pub comune: Option<String>,
-    /// District id (Bologna's quartieri, …).
-    pub district: Option<i64>,
-    /// Only facilities with free places now.
-    pub free_places: Option<bool>,
-    /// `lat,lon` (WGS84): only facilities within `radius_km`, nearest first.
-    pub near: Option<String>,
-    /// Radius around `near` in km (default 10, at most 200).
-    pub radius_km: Option<f64>,
-    /// 1-based page.
-    pub page: Option<u64>,
-    /// Items per page (default 20, at most 100).
-    pub per_page: Option<u64>,
-}
-
-impl From<SearchQuery> for FacilitySearch {
-    fn from(q: SearchQuery) -> Self {
-        FacilitySearch {
-            q: q.q,
-            area: q.area,
-            facility_type: q.facility_type,
-            setting: q.setting,
-            comune: q.comune,
-            district: q.district.map(DistrictId),
-            free_places: q.free_places,
-            near: q.near,
-            radius_km: q.radius_km,
-            page: q.page,
-            per_page: q.per_page,
-            status: None,
-            stale: None,
-        }
-    }
-}
-
 #[utoipa::path(get, path = "/api/public/v1/tenants", tag = "public",
     responses((status = 200, body = Vec<PublicTenantOut>)))]
 pub async fn public_tenants(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult<Response> {
@@ -144,18 +94,18 @@ pub async fn public_filters(
 
 #[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities", tag = "public",
     params(("tenant" = String, Path, description = "tenant slug; a province or zone covers the tenants beneath it"),
-        SearchQuery),
+        FacilitySearch),
     responses((status = 200, body = SearchPage<FacilityOut>), (status = 404, body = types::ApiError),
         (status = 422, body = types::ApiError)))]
 pub async fn public_facilities(
     State(s): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(p): Path<TenantPath>,
-    Query(q): Query<SearchQuery>,
+    Query(q): Query<FacilitySearch>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let search = q.into();
+    let search = q.public();
     answer(&s, &uri, lang, &headers, JSON, s.directory.search(&p.tenant, &search, lang)).await
 }
 
@@ -176,18 +126,18 @@ pub async fn public_facility(
 /// The published facilities with coordinates as a GeoJSON FeatureCollection (all
 /// matches, no paging), for maps.
 #[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities.geojson", tag = "public",
-    params(("tenant" = String, Path), SearchQuery),
+    params(("tenant" = String, Path), FacilitySearch),
     responses((status = 200, description = "GeoJSON FeatureCollection of Point features", content_type = "application/geo+json"),
         (status = 404, body = types::ApiError), (status = 422, body = types::ApiError)))]
 pub async fn public_geojson(
     State(s): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(p): Path<TenantPath>,
-    Query(q): Query<SearchQuery>,
+    Query(q): Query<FacilitySearch>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let search = q.into();
+    let search = q.public();
     let make = async {
         let rows = s.directory.map(&p.tenant, &search, lang).await?;
         let features: Vec<_> = rows
