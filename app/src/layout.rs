@@ -3,22 +3,15 @@
 
 use leptos::prelude::*;
 use leptos_meta::Html;
-use leptos_router::hooks::use_navigate;
 use types::{Lang, Role, TenantKind};
 
 use crate::api::session::{SetLanguage, SignOut, SwitchTenant};
+use crate::islands::{go_after, island_ui, reload_after};
 use crate::use_ui;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let ui = use_ui();
-    // Effects run only in the browser, after hydration: the marker tells tests (and
-    // anyone debugging) that the page is interactive.
-    Effect::new(move |_| {
-        if let Some(main) = document().get_element_by_id("main") {
-            let _ = main.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Transition fallback=|| ()>
             // The page's language for screen readers and search engines (WCAG 3.1.1).
@@ -70,63 +63,54 @@ fn HeaderBand(wrapper: &'static str, content: &'static str, children: Children) 
 #[component]
 fn SlimHeader() -> impl IntoView {
     let ui = use_ui();
-    let set_lang = ServerAction::<SetLanguage>::new();
-    let sign_out = ServerAction::<SignOut>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = set_lang.value().get() {
-            ui.reload();
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = sign_out.value().get() {
-            ui.reload();
-            navigate("/sign-in", Default::default());
-        }
-    });
-    let lang_button = move |lang: Lang, label: &'static str| {
-        view! {
-            <button
-                type="button"
-                class="btn btn-link btn-sm text-white"
-                lang=lang.code()
-                aria-pressed=move || (ui.lang() == lang).to_string()
-                on:click=move |_| { set_lang.dispatch(SetLanguage { lang: lang.code().to_string() }); }
-            >
-                {label}
-            </button>
-        }
-    };
     view! {
         <HeaderBand wrapper="it-header-slim-wrapper" content="it-header-slim-wrapper-content">
             <span class="navbar-brand">{move || ui.session().and_then(|s| s.current).map(|m| ui.t(&m.tenant.kind.label_key())).unwrap_or_else(|| "OpenWelfare".into())}</span>
             <div class="it-header-slim-right-zone" role="navigation" aria-label=move || ui.t("nav.language")>
-                {lang_button(Lang::It, "ITA")}
-                {lang_button(Lang::En, "ENG")}
+                <LanguageSwitch lang=ui.lang()/>
                 {move || ui.session().map(|s| view! {
                     <span class="text-white small ms-3 d-none d-md-inline" id="current-user">{s.user.display_name}</span>
                     <a class="btn btn-link btn-sm text-white" href="/password">{ui.t("nav.password")}</a>
-                    <button type="button" class="btn btn-primary btn-sm ms-2" id="sign-out"
-                        on:click=move |_| { sign_out.dispatch(SignOut {}); }>
-                        {ui.t("nav.sign_out")}
-                    </button>
+                    <SignOutButton lang=ui.lang()/>
                 })}
             </div>
         </HeaderBand>
     }
 }
 
+/// The two language buttons; the page is rendered again in the chosen one.
+#[island]
+fn LanguageSwitch(lang: Lang) -> impl IntoView {
+    let set_lang = ServerAction::<SetLanguage>::new();
+    reload_after(set_lang);
+    let button = move |to: Lang, label: &'static str| {
+        view! {
+            <button type="button" class="btn btn-link btn-sm text-white" lang=to.code()
+                aria-pressed=(lang == to).to_string()
+                on:click=move |_| { set_lang.dispatch(SetLanguage { lang: to.code().to_string() }); }>
+                {label}
+            </button>
+        }
+    };
+    view! { {button(Lang::It, "ITA")} {button(Lang::En, "ENG")} }
+}
+
+#[island]
+fn SignOutButton(lang: Lang) -> impl IntoView {
+    let ui = island_ui(lang);
+    let sign_out = ServerAction::<SignOut>::new();
+    go_after(sign_out, |_| "/sign-in".to_string());
+    view! {
+        <button type="button" class="btn btn-primary btn-sm ms-2" id="sign-out"
+            on:click=move |_| { sign_out.dispatch(SignOut {}); }>
+            {ui.t("nav.sign_out")}
+        </button>
+    }
+}
+
 #[component]
 fn CenterHeader() -> impl IntoView {
     let ui = use_ui();
-    let switch = ServerAction::<SwitchTenant>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = switch.value().get() {
-            ui.reload();
-            navigate("/", Default::default());
-        }
-    });
     view! {
         <HeaderBand wrapper="it-header-center-wrapper" content="it-header-center-content-wrapper">
             <div class="it-brand-wrapper">
@@ -142,21 +126,31 @@ fn CenterHeader() -> impl IntoView {
             <div class="it-right-zone">
                 {move || ui.session().filter(|s| s.memberships.len() > 1).map(|s| {
                     let current = s.current.as_ref().map(|m| m.tenant.slug.clone()).unwrap_or_default();
-                    view! {
-                        <div class="select-wrapper tenant-switch">
-                            <label for="tenant-switch" class="text-white">{ui.t("nav.switch_tenant")}</label>
-                            <select id="tenant-switch"
-                                on:change=move |ev| { switch.dispatch(SwitchTenant { tenant: event_target_value(&ev) }); }>
-                                {s.memberships.into_iter().map(|m| {
-                                    let selected = m.tenant.slug == current;
-                                    view! { <option value=m.tenant.slug.clone() selected=selected>{m.tenant.name}</option> }
-                                }).collect_view()}
-                            </select>
-                        </div>
-                    }
+                    let tenants = s.memberships.into_iter().map(|m| (m.tenant.slug, m.tenant.name)).collect();
+                    view! { <TenantSwitch lang=ui.lang() tenants current/> }
                 })}
             </div>
         </HeaderBand>
+    }
+}
+
+/// The tenants the user acts in, by slug and name; choosing one opens its home page.
+#[island]
+fn TenantSwitch(lang: Lang, tenants: Vec<(String, String)>, current: String) -> impl IntoView {
+    let ui = island_ui(lang);
+    let switch = ServerAction::<SwitchTenant>::new();
+    go_after(switch, |_| "/".to_string());
+    view! {
+        <div class="select-wrapper tenant-switch">
+            <label for="tenant-switch" class="text-white">{ui.t("nav.switch_tenant")}</label>
+            <select id="tenant-switch"
+                on:change=move |ev| { switch.dispatch(SwitchTenant { tenant: event_target_value(&ev) }); }>
+                {tenants.into_iter().map(|(slug, name)| {
+                    let selected = slug == current;
+                    view! { <option value=slug selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+        </div>
     }
 }
 

@@ -1,5 +1,6 @@
-//! The staff web app: Leptos components rendered on the server and hydrated in the
-//! browser (`frontend`). Server functions live in `api`, one module per capability,
+//! The staff web app: Leptos components rendered on the server; only its islands (forms,
+//! buttons, the header's switches, regions that change in place; `islands` says how they
+//! work) run in the browser (`frontend`). Server functions live in `api`, one module per capability,
 //! each declared with `#[staff_fn]` and its scope (`api::scope`); pages live in `pages`,
 //! one file each, with what they share in `pages/mod.rs`; `layout` holds the Bootstrap
 //! Italia header and the page frame; `session` the session keys (server side). Every
@@ -8,6 +9,7 @@
 #![recursion_limit = "512"]
 
 pub mod api;
+mod islands;
 mod layout;
 mod pages;
 #[cfg(feature = "ssr")]
@@ -32,7 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" href="/assets/bootstrap-italia/css/bootstrap-italia.min.css"/>
                 <link rel="stylesheet" href="/assets/app.css"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -42,11 +44,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// What every component can read: the session view and a way to reload it.
+/// What every component can read: the session view (on the server, the request's; in an
+/// island, the language it was given).
 #[derive(Clone, Copy)]
 pub struct Ui {
     view: Signal<Option<SessionView>>,
-    refresh: RwSignal<u32>,
 }
 
 impl Ui {
@@ -73,9 +75,9 @@ impl Ui {
         self.view.get().map(|v| v.session.is_some())
     }
 
-    /// Reloads the session (after sign-in, tenant or language change).
-    pub fn reload(&self) {
-        self.refresh.update(|n| *n += 1);
+    /// A `Ui` on a session view that does not change (an island's).
+    fn fixed(view: SessionView) -> Ui {
+        Ui { view: Signal::stored(Some(view)) }
     }
 }
 
@@ -86,10 +88,9 @@ pub fn use_ui() -> Ui {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let refresh = RwSignal::new(0u32);
-    let session = Resource::new(move || refresh.get(), |_| api::session::get_session());
+    let session = Resource::new(|| (), |_| api::session::get_session());
     let view = Signal::derive(move || session.get().and_then(Result::ok));
-    provide_context(Ui { view, refresh });
+    provide_context(Ui { view });
 
     view! {
         <Title text="OpenWelfare"/>

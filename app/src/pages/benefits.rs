@@ -7,11 +7,13 @@ use eligibility::catalogue::{CATEGORIES, LEVELS};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::benefits::{category_key, level_key, status_key, CatalogueOut, EntryOut, EntryStatus, RulebookCheck};
+use types::Lang;
 
 use super::{action_error, status_badge, successes, ErrorAlert, FieldMessage, SignedIn, Tone};
 use crate::api::benefits::{
     benefit_catalogue, benefit_entry, PublishBenefitRules, SaveBenefitEntry, SaveBenefitRules, SetBenefitStatus,
 };
+use crate::islands::{island_ui, read_again, SaveForm};
 use crate::use_ui;
 
 /// Whether the page is about the shared catalogue (`?shared=true`).
@@ -34,22 +36,32 @@ fn link(path: &str, shared: bool) -> String {
 pub fn BenefitCatalogue() -> impl IntoView {
     let ui = use_ui();
     let shared = shared_param();
-    let set_status = ServerAction::<SetBenefitStatus>::new();
-    let changes = successes(set_status);
-    let catalogue = Resource::new(move || (shared(), changes.get()), |(shared, _)| benefit_catalogue(shared));
-    let error = action_error(set_status);
+    let catalogue = Resource::new(shared, benefit_catalogue);
     view! {
         <SignedIn>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match catalogue.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(c) => catalogue_view(c, set_status, error).into_any(),
+                        Ok(c) => view! { <CatalogueView lang=ui.lang() catalogue=c/> }.into_any(),
                     }
                 })}
             </Suspense>
         </SignedIn>
     }
+}
+
+/// The catalogue, read again after each change of an entry's status.
+#[island]
+fn CatalogueView(lang: Lang, catalogue: CatalogueOut) -> impl IntoView {
+    island_ui(lang);
+    let shared = catalogue.shared;
+    let catalogue = RwSignal::new(catalogue);
+    let set_status = ServerAction::<SetBenefitStatus>::new();
+    let error = action_error(set_status);
+    let changed = successes(set_status);
+    read_again(catalogue, move || changed.get(), move || benefit_catalogue(shared));
+    move || catalogue_view(catalogue.get(), set_status, error)
 }
 
 fn catalogue_view(
@@ -151,12 +163,12 @@ fn entry_row(e: EntryOut, shared: bool, has_rule: bool, set_status: ServerAction
                     let described = format!("{}: {}", ui.t(label), name);
                     let (id, shared) = (e.id.to_string(), shared.to_string());
                     view! {
-                        <ActionForm action=set_status attr:class="d-inline">
+                        <SaveForm action=set_status attr:class="d-inline">
                             <input type="hidden" name="id" value=id/>
                             <input type="hidden" name="shared" value=shared/>
                             <input type="hidden" name="status" value=status.code()/>
                             <button type="submit" class="btn btn-outline-primary btn-xs me-1" aria-label=described>{ui.t(label)}</button>
-                        </ActionForm>
+                        </SaveForm>
                     }
                 }).collect_view()}
             </td>
@@ -169,28 +181,44 @@ fn entry_row(e: EntryOut, shared: bool, has_rule: bool, set_status: ServerAction
 pub fn BenefitRules() -> impl IntoView {
     let ui = use_ui();
     let shared = shared_param();
-    let save = ServerAction::<SaveBenefitRules>::new();
-    let publish = ServerAction::<PublishBenefitRules>::new();
-    let (saved, published) = (successes(save), successes(publish));
-    let catalogue =
-        Resource::new(move || (shared(), saved.get(), published.get()), |(shared, _, _)| benefit_catalogue(shared));
-    let (save_error, publish_error) = (action_error(save), action_error(publish));
+    let catalogue = Resource::new(shared, benefit_catalogue);
     view! {
         <SignedIn>
             <p><a href=move || link("/benefits", shared())>{move || ui.t("benefits.back")}</a></p>
-            {move || publish.value().get().and_then(Result::ok).map(|_| view! {
-                <div class="alert alert-success" role="status">{ui.t("benefits.rules_published")}</div>
-            })}
-            <ErrorAlert error=publish_error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match catalogue.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(c) => rules_view(c, save, save_error, publish).into_any(),
+                        Ok(c) => view! {
+                            <h1 class="h2 mb-3">{ui.tf("benefits.rules_title", &[("owner", c.owner_name.as_str())])}</h1>
+                            <p>{ui.t("benefits.rules_help")}</p>
+                            {rules_guide()}
+                            <RulesEditor lang=ui.lang() catalogue=c/>
+                        }.into_any(),
                     }
                 })}
             </Suspense>
         </SignedIn>
+    }
+}
+
+/// The check, publishing, and the editors; read again after a save or a publication.
+#[island]
+fn RulesEditor(lang: Lang, catalogue: CatalogueOut) -> impl IntoView {
+    let ui = island_ui(lang);
+    let shared = catalogue.shared;
+    let catalogue = RwSignal::new(catalogue);
+    let save = ServerAction::<SaveBenefitRules>::new();
+    let publish = ServerAction::<PublishBenefitRules>::new();
+    let (saved, published) = (successes(save), successes(publish));
+    let (save_error, publish_error) = (action_error(save), action_error(publish));
+    read_again(catalogue, move || saved.get() + published.get(), move || benefit_catalogue(shared));
+    view! {
+        {move || publish.value().get().and_then(Result::ok).map(|_| view! {
+            <div class="alert alert-success" role="status">{ui.t("benefits.rules_published")}</div>
+        })}
+        <ErrorAlert error=publish_error/>
+        {move || rules_view(catalogue.get(), save, save_error, publish)}
     }
 }
 
@@ -207,21 +235,18 @@ fn rules_view(
     let invalid =
         move |field: &'static str| move || save_error.get().and_then(|e| e.field(field)).is_some().to_string();
     view! {
-        <h1 class="h2 mb-3">{ui.tf("benefits.rules_title", &[("owner", c.owner_name.as_str())])}</h1>
-        <p>{ui.t("benefits.rules_help")}</p>
-        {rules_guide()}
         <section aria-labelledby="check-title" class="mb-4" id="rules-check">
             <h2 class="h4" id="check-title">{ui.t("benefits.check")}</h2>
             {check_view(&c.check)}
             {c.rulebook.unpublished_changes.then(|| view! { <p>{ui.t("benefits.unpublished_changes")}</p> })}
-            <ActionForm action=publish>
+            <SaveForm action=publish>
                 <input type="hidden" name="shared" value=shared2/>
                 <input type="hidden" name="version" value=version2/>
                 <button type="submit" class="btn btn-success" disabled=!can_publish>{ui.t("benefits.publish_rules")}</button>
-            </ActionForm>
+            </SaveForm>
         </section>
         <ErrorAlert error=save_error/>
-        <ActionForm action=save attr:id="rules-form" attr:class="mt-4">
+        <SaveForm action=save attr:id="rules-form" attr:class="mt-4">
             <input type="hidden" name="shared" value=shared/>
             <input type="hidden" name="version" value=version/>
             <div class="form-group mb-4">
@@ -237,7 +262,7 @@ fn rules_view(
                 <FieldMessage error=save_error field="tests"/>
             </div>
             <button type="submit" class="btn btn-primary">{ui.t("benefits.save_and_check")}</button>
-        </ActionForm>
+        </SaveForm>
     }
 }
 
@@ -335,40 +360,55 @@ pub fn BenefitEntryEditor() -> impl IntoView {
     let shared = shared_param();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok());
-    let save = ServerAction::<SaveBenefitEntry>::new();
-    let saved = successes(save);
-    let data = Resource::new(
-        move || (id(), shared(), saved.get()),
-        |(id, shared, _)| async move {
-            let catalogue = benefit_catalogue(shared).await?;
-            let entry = match id {
-                Some(id) => Some(benefit_entry(id, shared).await?),
-                None => None,
-            };
-            Ok::<_, crate::api::UiError>((catalogue, entry))
-        },
-    );
-    let error = action_error(save);
+    let data = Resource::new(move || (id(), shared()), |(id, shared)| entry_data(id, shared));
     view! {
         <SignedIn>
             <p><a href=move || link("/benefits", shared())>{move || ui.t("benefits.back")}</a></p>
             <h1 class="h2 mb-4">{move || ui.t(if id().is_some() { "benefits.edit_entry" } else { "benefits.new_entry" })}</h1>
-            {move || save.value().get().and_then(Result::ok).map(|e| view! {
-                <div class="alert alert-success" role="status">
-                    {ui.t("benefits.entry_saved")} " "
-                    <a href=link(&format!("/benefits/entries/{}", e.id), shared())>{e.fields.name_it.clone()}</a>
-                </div>
-            })}
-            <ErrorAlert error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok((c, e)) => entry_form(c, e, save, error).into_any(),
+                        Ok((catalogue, entry)) => view! { <EntryEditor lang=ui.lang() id=id() catalogue entry/> }.into_any(),
                     }
                 })}
             </Suspense>
         </SignedIn>
+    }
+}
+
+/// The catalogue an entry's form chooses from, and the entry (`None` for a new one).
+async fn entry_data(id: Option<i64>, shared: bool) -> Result<(CatalogueOut, Option<EntryOut>), crate::api::UiError> {
+    let catalogue = benefit_catalogue(shared).await?;
+    let entry = match id {
+        Some(id) => Some(benefit_entry(id, shared).await?),
+        None => None,
+    };
+    Ok((catalogue, entry))
+}
+
+/// The entry's form; read again after a save (the next edit starts from its version).
+#[island]
+fn EntryEditor(lang: Lang, id: Option<i64>, catalogue: CatalogueOut, entry: Option<EntryOut>) -> impl IntoView {
+    let ui = island_ui(lang);
+    let shared = catalogue.shared;
+    let data = RwSignal::new((catalogue, entry));
+    let save = ServerAction::<SaveBenefitEntry>::new();
+    let error = action_error(save);
+    let saved = successes(save);
+    read_again(data, move || saved.get(), move || entry_data(id, shared));
+    view! {
+        {move || save.value().get().and_then(Result::ok).map(|e| view! {
+            <div class="alert alert-success" role="status">
+                {ui.t("benefits.entry_saved")} " "
+                <a href=link(&format!("/benefits/entries/{}", e.id), shared)>{e.fields.name_it.clone()}</a>
+            </div>
+        })}
+        <ErrorAlert error/>
+        {move || {
+            let (c, e) = data.get();
+            entry_form(c, e, save, error)
+        }}
     }
 }
 
@@ -447,7 +487,7 @@ fn entry_form(
     ];
     view! {
         {no_free_rule}
-        <ActionForm action=save attr:id="entry-form">
+        <SaveForm action=save attr:id="entry-form">
             {e.as_ref().map(|e| view! { <input type="hidden" name="id" value=e.id.to_string()/> })}
             <input type="hidden" name="shared" value=c.shared.to_string()/>
             <input type="hidden" name="version" value=e.as_ref().map(|e| e.version).unwrap_or(0).to_string()/>
@@ -472,6 +512,6 @@ fn entry_form(
                 <label class="form-check-label" for="be-to_verify">{ui.t("benefits.field.to_verify")}</label>
             </div>
             <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-        </ActionForm>
+        </SaveForm>
     }
 }

@@ -14,6 +14,7 @@ use super::successes;
 use super::{action_error, action_error_for, ErrorAlert};
 use crate::api::plans::{AddAssessment, RecordIntervention, ReviewPlan, SavePlan};
 use crate::api::UiError;
+use crate::islands::SaveForm;
 use crate::use_ui;
 
 /// One labelled input or textarea of these forms, with its error message.
@@ -146,7 +147,7 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
             <details class="mb-4" id="new-assessment">
                 <summary class="h6">{ui.t("work.new_assessment")}</summary>
                 <ErrorAlert error=assess_error/>
-                <ActionForm action=a.assess attr:id="assessment-form">
+                <SaveForm action=a.assess attr:id="assessment-form">
                     <input type="hidden" name="id" value=id/>
                     <div class="row">
                         <Input id="as-date".into() name="assessed_on" label="work.assessed_on" kind="date" error=assess_error/>
@@ -156,7 +157,7 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
                         <Input id="as-proposals".into() name="proposals" label="work.proposals" kind="textarea" error=assess_error class="col-12"/>
                     </div>
                     <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-                </ActionForm>
+                </SaveForm>
             </details>
 
             <h2 class="h4 mt-4">{ui.t("work.plans")}</h2>
@@ -164,11 +165,11 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
             <details class="mb-4" id="new-plan">
                 <summary class="h6">{ui.t("work.new_plan")}</summary>
                 <ErrorAlert error=plan_error/>
-                <ActionForm action=a.plan attr:id="plan-form">
+                <SaveForm action=a.plan attr:id="plan-form">
                     <input type="hidden" name="id" value=id_plan/>
                     {new_plan_fields}
                     <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-                </ActionForm>
+                </SaveForm>
             </details>
 
             <h2 class="h4 mt-4">{ui.t("work.interventions")}</h2>
@@ -193,11 +194,11 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
             <details class="mb-4" id="new-intervention">
                 <summary class="h6">{ui.t("work.new_intervention")}</summary>
                 <ErrorAlert error=record_error/>
-                <ActionForm action=a.record attr:id="intervention-form">
+                <SaveForm action=a.record attr:id="intervention-form">
                     <input type="hidden" name="id" value=id_record/>
                     {intervention_fields("iv", None, plan_ids, record_error)}
                     <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-                </ActionForm>
+                </SaveForm>
             </details>
             <div id="intervention-edits">{edits}</div>
         </section>
@@ -267,7 +268,7 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
             <details>
                 <summary>{ui.t("work.edit_plan")}</summary>
                 <ErrorAlert error=plan_error/>
-                <ActionForm action=a.plan attr:class="plan-edit">
+                <SaveForm action=a.plan attr:class="plan-edit">
                     <input type="hidden" name="id" value=case_id.to_string()/>
                     <input type="hidden" name="plan_id" value=plan_id/>
                     <input type="hidden" name="version" value=version/>
@@ -278,12 +279,12 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
                         <Input id=note_id name="status_note" label="work.status_note" error=plan_error/>
                     </div>
                     <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-                </ActionForm>
+                </SaveForm>
             </details>
             <details>
                 <summary>{ui.t("work.review")}</summary>
                 <ErrorAlert error=review_error/>
-                <ActionForm action=a.review attr:class="plan-review-form">
+                <SaveForm action=a.review attr:class="plan-review-form">
                     <input type="hidden" name="id" value=case_id.to_string()/>
                     <input type="hidden" name="plan_id" value=plan_id_review/>
                     <div class="row">
@@ -292,7 +293,7 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
                         <Input id=notes_id name="notes" label="work.review_notes" kind="textarea" error=review_error required=true class="col-12"/>
                     </div>
                     <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-                </ActionForm>
+                </SaveForm>
             </details>
         </div></article>
     }
@@ -362,13 +363,13 @@ fn intervention_edit(
         <details class="mb-2 intervention-edit" id=prefix>
             <summary>{title}</summary>
             <ErrorAlert error/>
-            <ActionForm action=record>
+            <SaveForm action=record>
                 <input type="hidden" name="id" value=case_id.to_string()/>
                 <input type="hidden" name="intervention_id" value=this/>
                 <input type="hidden" name="version" value=version/>
                 {fields}
                 <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-            </ActionForm>
+            </SaveForm>
         </details>
     }
 }

@@ -5,12 +5,12 @@
 //! instead of a link unless the worker was granted them. Every look is audited.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use types::cases::{
     code_key, section, CaseOut, CaseStatus, CaseSummary, Entry, FieldKind, SectionDef, CLOSING_REASONS,
 };
 use types::directory::{area_key, AREAS};
-use types::Role;
+use types::{Lang, Role};
 
 use super::case_work::{work_view, Actions};
 use super::handovers::{handovers_view, HandoverActions};
@@ -24,6 +24,7 @@ use crate::api::cases::{
 use crate::api::contacts::contact_form_options;
 use crate::api::persons::person_detail;
 use crate::api::UiError;
+use crate::islands::{go_after, island_ui, read_again, SaveForm};
 use crate::use_ui;
 
 fn case_badge(status: &str) -> impl IntoView {
@@ -78,7 +79,7 @@ pub fn Cases() -> impl IntoView {
     view! {
         <SignedIn>
             <h1 class="h2 mb-3">{move || ui.t("cases.title")}</h1>
-            <ActionForm action=search attr:id="case-search" attr:role="search" attr:class="row g-3 mb-3">
+            <SaveForm action=search attr:id="case-search" attr:role="search" attr:class="row g-3 mb-3">
                 <div class="col-md-8 form-group">
                     <label for="cs-q" class="active">{move || ui.t("persons.q")}</label>
                     <input type="search" id="cs-q" name="q" class="form-control" autocomplete="off" required/>
@@ -86,7 +87,7 @@ pub fn Cases() -> impl IntoView {
                 <div class="col-md-4 d-flex align-items-end">
                     <button type="submit" class="btn btn-outline-primary">{move || ui.t("action.search")}</button>
                 </div>
-            </ActionForm>
+            </SaveForm>
             {move || search.value().get().map(|answer| match answer {
                 Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
                 Ok(page) if page.items.is_empty() => view! { <p role="status">{ui.t("cases.none")}</p> }.into_any(),
@@ -163,18 +164,9 @@ pub fn NewCase() -> impl IntoView {
     );
     let admin = move || ui.session().and_then(|s| s.current).is_some_and(|m| m.role == Role::TenantAdmin);
     let workers = Resource::new(|| (), |_| case_workers());
-    let open = ServerAction::<OpenCase>::new();
-    let error = action_error(open);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(case)) = open.value().get() {
-            navigate(&format!("/cases/{}", case.id), Default::default());
-        }
-    });
     view! {
         <SignedIn>
             <h1 class="h2 mb-4">{move || ui.t("cases.new")}</h1>
-            <ErrorAlert error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     let person = match person.await {
@@ -182,14 +174,38 @@ pub fn NewCase() -> impl IntoView {
                         Ok(None) => return view! { <p><a href="/persons">{ui.t("cases.pick_person")}</a></p> }.into_any(),
                         Ok(Some(p)) => p,
                     };
-                    let workers = workers.await.unwrap_or_default();
+                    let workers = if admin() { workers.await.unwrap_or_default() } else { vec![] };
                     let area = area.get_value();
                     view! {
                         <p class="lead">{format!("{} {}", person.last_name, person.first_name)}
                             {person.tax_code.map(|c| format!(" · {c}"))}</p>
-                        <ActionForm action=open attr:id="case-form">
-                            <input type="hidden" name="person_id" value=person.id.to_string()/>
-                            {contact_id.map(|c| view! { <input type="hidden" name="contact_id" value=c.to_string()/> })}
+                        <OpenCaseForm lang=ui.lang() person=person.id.0 contact=contact_id area workers admin=admin()/>
+                    }.into_any()
+                })}
+            </Suspense>
+        </SignedIn>
+    }
+}
+
+/// The new case's form; then the case's page.
+#[island]
+fn OpenCaseForm(
+    lang: Lang,
+    person: i64,
+    contact: Option<i64>,
+    area: String,
+    workers: Vec<types::cases::CaseMemberOut>,
+    admin: bool,
+) -> impl IntoView {
+    let ui = island_ui(lang);
+    let open = ServerAction::<OpenCase>::new();
+    let error = action_error(open);
+    go_after(open, |case| format!("/cases/{}", case.id));
+    view! {
+                        <ErrorAlert error/>
+                        <SaveForm action=open attr:id="case-form">
+                            <input type="hidden" name="person_id" value=person.to_string()/>
+                            {contact.map(|c| view! { <input type="hidden" name="contact_id" value=c.to_string()/> })}
                             <div class="row">
                                 <div class="form-group mb-4 col-md-6">
                                     <label for="area" class="active">{ui.t("field.area")}</label>
@@ -203,7 +219,7 @@ pub fn NewCase() -> impl IntoView {
                                 </div>
                                 <super::Field id="opened_on" name="opened_on" label="cases.opened_on" kind="date" error class="col-md-6"/>
                             </div>
-                            <Show when=admin>
+                            {admin.then(|| view! {
                                 <div class="form-group mb-4">
                                     <label for="responsible_id" class="active">{ui.t("cases.responsible")}</label>
                                     <select id="responsible_id" name="responsible_id" class="form-select" aria-describedby="responsible_id-error">
@@ -214,13 +230,9 @@ pub fn NewCase() -> impl IntoView {
                                     </select>
                                     <FieldMessage error field="responsible_id"/>
                                 </div>
-                            </Show>
+                            })}
                             <button type="submit" class="btn btn-primary">{ui.t("cases.open")}</button>
-                        </ActionForm>
-                    }.into_any()
-                })}
-            </Suspense>
-        </SignedIn>
+                        </SaveForm>
     }
 }
 
@@ -230,21 +242,9 @@ pub fn CasePage() -> impl IntoView {
     let ui = use_ui();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or_default();
-    let edit = ServerAction::<EditCase>::new();
-    let access = ServerAction::<SetCaseAccess>::new();
-    // Reload after a successful save only: a refused one keeps what was typed.
-    let saves = successes(edit);
-    let grants = successes(access);
-    let work_actions = Actions::new();
-    let work_saves = work_actions.successes();
-    let handover_actions = HandoverActions::new();
-    let handover_saves = handover_actions.successes();
-    // One resource, one round trip, one transaction: the case, and what its workers or
+    // One call, one round trip, one transaction: the case, and what its workers or
     // admins need. An operator it was referred to gets the case and its named sections.
-    let case = Resource::new(
-        move || (id(), saves.get(), grants.get(), work_saves.get(), handover_saves.get()),
-        |(id, ..)| case_page(id),
-    );
+    let case = Resource::new(id, case_page);
     view! {
         <SignedIn>
             <p><a href="/cases">{move || ui.t("cases.back")}</a></p>
@@ -252,15 +252,34 @@ pub fn CasePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match case.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(page) => {
-                            let actions = CaseActions { work: work_actions, handover: handover_actions, edit, access };
-                            let work = page.work.zip(page.handovers);
-                            case_view(page.case, work, actions, page.workers, page.choices.unwrap_or_default()).into_any()
-                        }
+                        Ok(page) => view! { <CaseView lang=ui.lang() page/> }.into_any(),
                     }
                 })}
             </Suspense>
         </SignedIn>
+    }
+}
+
+/// The case page's content: it is read again after every successful save (a refused
+/// one keeps what was typed).
+#[island]
+fn CaseView(lang: Lang, page: types::cases::CasePage) -> impl IntoView {
+    island_ui(lang);
+    let id = page.case.id.0;
+    let page = RwSignal::new(page);
+    let edit = ServerAction::<EditCase>::new();
+    let access = ServerAction::<SetCaseAccess>::new();
+    let work_actions = Actions::new();
+    let handover_actions = HandoverActions::new();
+    let (saves, grants) = (successes(edit), successes(access));
+    let (work_saves, handover_saves) = (work_actions.successes(), handover_actions.successes());
+    let saved = move || saves.get() + grants.get() + work_saves.get() + handover_saves.get();
+    read_again(page, saved, move || case_page(id));
+    move || {
+        let p = page.get();
+        let actions = CaseActions { work: work_actions, handover: handover_actions, edit, access };
+        let work = p.work.zip(p.handovers);
+        case_view(p.case, work, actions, p.workers, p.choices.unwrap_or_default())
     }
 }
 
@@ -325,7 +344,7 @@ fn case_view(
             <details class="mb-4" id="case-access">
                 <summary class="h5">{ui.t("cases.access")}</summary>
                 <ErrorAlert error=access_error/>
-                <ActionForm action=access attr:id="access-form">
+                <SaveForm action=access attr:id="access-form">
                     <input type="hidden" name="id" value=c.id.to_string()/>
                     <div class="form-group mb-3">
                         <label for="responsible_id" class="active">{ui.t("cases.responsible")}</label>
@@ -361,7 +380,7 @@ fn case_view(
                         </tbody>
                     </table>
                     <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-                </ActionForm>
+                </SaveForm>
             </details>
         }
     });
@@ -405,7 +424,7 @@ fn edit_view(c: &CaseOut, edit: ServerAction<EditCase>) -> impl IntoView {
         <details class="mb-4" id="case-edit">
             <summary class="h5">{ui.t("cases.edit")}</summary>
             <ErrorAlert error=edit_error/>
-            <ActionForm action=edit attr:id="case-edit-form">
+            <SaveForm action=edit attr:id="case-edit-form">
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="version" value=version/>
                 <div class="row">
@@ -433,7 +452,7 @@ fn edit_view(c: &CaseOut, edit: ServerAction<EditCase>) -> impl IntoView {
                     </div>
                 </div>
                 <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-            </ActionForm>
+            </SaveForm>
         </details>
     }
 }
@@ -445,26 +464,37 @@ pub fn SectionPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or_default();
     let code = move || params.read().get("section").unwrap_or_default();
-    let save = ServerAction::<SaveCaseSection>::new();
-    let error = action_error(save);
-    let saves = successes(save);
-    let current = Resource::new(move || (id(), code(), saves.get()), |(id, code, _)| case_section(id, code));
+    let current = Resource::new(move || (id(), code()), |(id, code)| case_section(id, code));
     view! {
         <SignedIn>
             <p><a href=move || format!("/cases/{}", id())>{move || ui.t("cases.back_to_case")}</a></p>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    let Some(def) = section(&code()) else {
+                    if section(&code()).is_none() {
                         return view! { <div class="alert alert-warning" role="alert">{ui.t("error.not_found")}</div> }.into_any();
-                    };
+                    }
                     match current.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(view) => section_view(id(), def, view, save, error).into_any(),
+                        Ok(data) => view! { <SectionEditor lang=ui.lang() case_id=id() data/> }.into_any(),
                     }
                 })}
             </Suspense>
         </SignedIn>
     }
+}
+
+/// A section's form and history; both are read again after a save.
+#[island]
+fn SectionEditor(lang: Lang, case_id: i64, data: crate::api::cases::SectionView) -> impl IntoView {
+    island_ui(lang);
+    let code = data.section.code.clone();
+    let Some(def) = section(&code) else { return ().into_any() };
+    let data = RwSignal::new(data);
+    let save = ServerAction::<SaveCaseSection>::new();
+    let error = action_error(save);
+    let saved = successes(save);
+    read_again(data, move || saved.get(), move || case_section(case_id, code.clone()));
+    (move || section_view(case_id, def, data.get(), save, error)).into_any()
 }
 
 fn section_view(
@@ -499,13 +529,13 @@ fn section_view(
         <h1 class="h2 mb-4" id="section-title">{ui.t(&def.label_key())}</h1>
         {saved}
         <ErrorAlert error/>
-        <ActionForm action=save attr:id="section-form">
+        <SaveForm action=save attr:id="section-form">
             <input type="hidden" name="id" value=case_id.to_string()/>
             <input type="hidden" name="section" value=def.code/>
             <input type="hidden" name="version" value=data.section.version.to_string()/>
             {entries.into_iter().enumerate().map(|(i, entry)| entry_fields(def, i, entry, error)).collect_view()}
             <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-        </ActionForm>
+        </SaveForm>
         <h2 class="h4 mt-5">{ui.t("cases.history")}</h2>
         <ul id="section-history">{history}</ul>
     }

@@ -7,11 +7,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use types::contacts::{code_key, ContactOut, AGE_BANDS, CHANNELS, CITIZENSHIPS, GENDERS, OUTCOMES, REQUEST_TYPES};
 use types::directory::{area_key, AREAS};
-use types::Role;
+use types::{Lang, Role};
 
 use super::{action_error, filter_query, paged, ErrorAlert, FieldMessage, ListTexts, SignedIn};
 use crate::api::contacts::{contact_form_options, list_contacts, LogContact};
 use crate::api::UiError;
+use crate::islands::{island_ui, SaveForm};
 use crate::use_ui;
 
 /// The label of an age band (`65+` → "65+ anni").
@@ -178,6 +179,31 @@ fn CodeSelect(
 #[component]
 pub fn ContactForm() -> impl IntoView {
     let ui = use_ui();
+    let form_options = Resource::new(|| (), |_| contact_form_options());
+    view! {
+        <SignedIn>
+            <p><a href="/contacts">{move || ui.t("contacts.back")}</a></p>
+            <h1 class="h2 mb-3">{move || ui.t("contacts.new")}</h1>
+            <p>{move || ui.t("contacts.intro")}</p>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match form_options.await {
+                    Ok(o) => {
+                        let districts = o.districts.into_iter().map(|d| (d.id.0.to_string(), d.name)).collect();
+                        view! { <ContactLogForm lang=ui.lang() today=o.today districts/> }.into_any()
+                    }
+                    Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
+                }
+            })}
+            </Suspense>
+        </SignedIn>
+    }
+}
+
+/// The contact form, starting from `today`; `districts` by id and name.
+#[island]
+fn ContactLogForm(lang: Lang, today: String, districts: Vec<(String, String)>) -> impl IntoView {
+    let ui = island_ui(lang);
     let save = ServerAction::<LogContact>::new();
     let error = action_error(save);
     // After each contact saved (not after a refusal, which keeps the answers) the form
@@ -188,86 +214,68 @@ pub fn ContactForm() -> impl IntoView {
             form.reset();
         }
     });
-    let form_options = Resource::new(|| (), |_| contact_form_options());
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
-    let lang = ui.lang();
     let options = move |list: &'static [&'static str], key: fn(&str) -> String| {
         list.iter().map(|c| (c.to_string(), types::i18n::t(lang, &key(c)))).collect::<Vec<_>>()
     };
     view! {
-        <SignedIn>
-            <p><a href="/contacts">{move || ui.t("contacts.back")}</a></p>
-            <h1 class="h2 mb-3">{move || ui.t("contacts.new")}</h1>
-            <p>{move || ui.t("contacts.intro")}</p>
-            <Show when=saved>
-                <div class="alert alert-success" role="status" id="contact-saved">{ui.t("contacts.saved")}</div>
-            </Show>
-            <ErrorAlert error/>
-            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                let (today, districts) = match form_options.await {
-                    Ok(o) => (o.today, o.districts),
-                    Err(e) => return view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                };
-                view! {
-                    <ActionForm action=save node_ref=form_ref attr:id="contact-form">
-                        <div class="row">
-                            <div class="col-md-4 form-group mb-4">
-                                <label for="contacted_on" class="active">{ui.t("field.contacted_on")}</label>
-                                <input type="date" id="contacted_on" name="contacted_on" class="form-control" value=today.clone() max=today
-                                    aria-describedby="contacted_on-error"/>
-                                <FieldMessage error field="contacted_on"/>
-                            </div>
-                            <div class="col-md-8">
-                                <Radios name="channel" legend="field.channel" list=&CHANNELS checked="in_person" error/>
-                            </div>
-                        </div>
-                        <div class="row">
-                            <div class="col-md-6">
-                                <CodeSelect name="area" label="field.area" options=options(&AREAS, area_key) error/>
-                            </div>
-                            <div class="col-md-6">
-                                <CodeSelect name="request_type" label="field.request_type"
-                                    options=options(&REQUEST_TYPES, |c| code_key("request_type", c)) error/>
-                            </div>
-                        </div>
-                        <div class="row">
-                            <div class="col-md-4">
-                                <CodeSelect name="age_band" label="field.age_band"
-                                    options=AGE_BANDS.iter().map(|b| (b.to_string(), age_band_label(b))).collect() error/>
-                            </div>
-                            <div class="col-md-8">
-                                <Radios name="gender" legend="field.gender" list=&GENDERS error/>
-                            </div>
-                        </div>
-                        <div class="row">
-                            <div class="col-md-6">
-                                <Radios name="citizenship" legend="field.citizenship" list=&CITIZENSHIPS checked="italian" error/>
-                            </div>
-                            <div class="col-md-6 form-group mb-4">
-                                <label for="country" class="active">{ui.t("field.country")}</label>
-                                <input type="text" id="country" name="country" class="form-control" maxlength="60"
-                                    autocomplete="off" aria-describedby="country-error"/>
-                                <FieldMessage error field="country"/>
-                            </div>
-                        </div>
-                        <div class="row">
-                            <div class="col-md-6">
-                                <CodeSelect name="outcome" label="field.outcome"
-                                    options=options(&OUTCOMES, |c| code_key("outcome", c)) error/>
-                            </div>
-                            <div class="col-md-6">
-                                {(!districts.is_empty()).then(|| view! {
-                                    <CodeSelect name="district_id" label="field.district"
-                                        options=districts.into_iter().map(|d| (d.id.0.to_string(), d.name)).collect() error/>
-                                })}
-                            </div>
-                        </div>
-                        <button type="submit" class="btn btn-primary">{ui.t("contacts.save_and_new")}</button>
-                    </ActionForm>
-                }.into_any()
-            })}
-            </Suspense>
-        </SignedIn>
+        <Show when=saved>
+            <div class="alert alert-success" role="status" id="contact-saved">{ui.t("contacts.saved")}</div>
+        </Show>
+        <ErrorAlert error/>
+        <SaveForm action=save node_ref=form_ref attr:id="contact-form">
+            <div class="row">
+                <div class="col-md-4 form-group mb-4">
+                    <label for="contacted_on" class="active">{ui.t("field.contacted_on")}</label>
+                    <input type="date" id="contacted_on" name="contacted_on" class="form-control" value=today.clone() max=today
+                        aria-describedby="contacted_on-error"/>
+                    <FieldMessage error field="contacted_on"/>
+                </div>
+                <div class="col-md-8">
+                    <Radios name="channel" legend="field.channel" list=&CHANNELS checked="in_person" error/>
+                </div>
+            </div>
+            <div class="row">
+                <div class="col-md-6">
+                    <CodeSelect name="area" label="field.area" options=options(&AREAS, area_key) error/>
+                </div>
+                <div class="col-md-6">
+                    <CodeSelect name="request_type" label="field.request_type"
+                        options=options(&REQUEST_TYPES, |c| code_key("request_type", c)) error/>
+                </div>
+            </div>
+            <div class="row">
+                <div class="col-md-4">
+                    <CodeSelect name="age_band" label="field.age_band"
+                        options=AGE_BANDS.iter().map(|b| (b.to_string(), age_band_label(b))).collect() error/>
+                </div>
+                <div class="col-md-8">
+                    <Radios name="gender" legend="field.gender" list=&GENDERS error/>
+                </div>
+            </div>
+            <div class="row">
+                <div class="col-md-6">
+                    <Radios name="citizenship" legend="field.citizenship" list=&CITIZENSHIPS checked="italian" error/>
+                </div>
+                <div class="col-md-6 form-group mb-4">
+                    <label for="country" class="active">{ui.t("field.country")}</label>
+                    <input type="text" id="country" name="country" class="form-control" maxlength="60"
+                        autocomplete="off" aria-describedby="country-error"/>
+                    <FieldMessage error field="country"/>
+                </div>
+            </div>
+            <div class="row">
+                <div class="col-md-6">
+                    <CodeSelect name="outcome" label="field.outcome"
+                        options=options(&OUTCOMES, |c| code_key("outcome", c)) error/>
+                </div>
+                <div class="col-md-6">
+                    {(!districts.is_empty()).then(|| view! {
+                        <CodeSelect name="district_id" label="field.district" options=districts error/>
+                    })}
+                </div>
+            </div>
+            <button type="submit" class="btn btn-primary">{ui.t("contacts.save_and_new")}</button>
+        </SaveForm>
     }
 }

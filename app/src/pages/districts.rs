@@ -1,30 +1,21 @@
 //! Districts (quartieri) of the current municipality: list, add, remove.
 
 use leptos::prelude::*;
+use types::Lang;
 
 use super::{action_error, page_param, paged, ErrorAlert, Field, ListTexts, SignedIn};
 use crate::api::tenant::{list_districts, CreateDistrict, DeleteDistrict, RenameDistrict};
+use crate::islands::{island_ui, reload_after, SaveForm};
 use crate::use_ui;
 
 #[component]
 pub fn Districts() -> impl IntoView {
     let ui = use_ui();
-    let create = ServerAction::<CreateDistrict>::new();
-    let delete = ServerAction::<DeleteDistrict>::new();
-    let rename = ServerAction::<RenameDistrict>::new();
     let page = page_param();
-    let districts = Resource::new(
-        move || (page(), create.version().get(), delete.version().get(), rename.version().get()),
-        |(page, ..)| list_districts(page),
-    );
-    let error = action_error(create);
-    let delete_error = action_error(delete);
-    let rename_error = action_error(rename);
+    let districts = Resource::new(page, list_districts);
     view! {
         <SignedIn>
             <h1 class="h2 mb-4">{move || ui.t("districts.title")}</h1>
-            <ErrorAlert error=delete_error/>
-            <ErrorAlert error=rename_error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     let texts = ListTexts { none: Some("districts.empty"), count: None };
@@ -38,30 +29,12 @@ pub fn Districts() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {items.into_iter().map(|d| {
-                                        let id = d.id.0;
-                                        let label = format!("{} {}", ui.t("action.delete"), d.name);
+                                        let (id, lang) = (d.id.0, ui.lang());
                                         let code = d.code.clone().unwrap_or_default();
                                         view! { <tr>
-                                            <td>
-                                                <details>
-                                                    <summary>{d.name.clone()}</summary>
-                                                    <ActionForm action=rename>
-                                                        <input type="hidden" name="id" value=id.to_string()/>
-                                                        <label class="visually-hidden" for=format!("rename-{id}")>{ui.t("field.name")}</label>
-                                                        <input type="text" id=format!("rename-{id}") name="name" class="form-control form-control-sm" value=d.name.clone() required maxlength="120"/>
-                                                        <label class="visually-hidden" for=format!("code-{id}")>{ui.t("field.code")}</label>
-                                                        <input type="text" id=format!("code-{id}") name="code" class="form-control form-control-sm" value=code maxlength="20"/>
-                                                        <button type="submit" class="btn btn-primary btn-xs mt-1">{ui.t("action.save")}</button>
-                                                    </ActionForm>
-                                                </details>
-                                            </td>
+                                            <td><RenameDistrictForm lang id name=d.name.clone() code/></td>
                                             <td>{d.code.unwrap_or_default()}</td>
-                                            <td class="text-end">
-                                                <button type="button" class="btn btn-outline-danger btn-xs" aria-label=label
-                                                    on:click=move |_| { delete.dispatch(DeleteDistrict { id }); }>
-                                                    {ui.t("action.delete")}
-                                                </button>
-                                            </td>
+                                            <td class="text-end"><DeleteDistrictButton lang id name=d.name/></td>
                                         </tr> }
                                     }).collect_view()}
                                 </tbody>
@@ -70,16 +43,66 @@ pub fn Districts() -> impl IntoView {
                 })}
             </Suspense>
             <h2 class="h4 mt-5 mb-4">{move || ui.t("districts.add")}</h2>
-            <ErrorAlert error/>
-            <ActionForm action=create>
-                <div class="row">
-                    <Field id="name" name="name" label="field.name" error required=true maxlength=120 class="col-md-6"/>
-                    <Field id="code" name="code" label="field.code" error maxlength=20 class="col-md-3"/>
-                    <div class="col-md-3">
-                        <button type="submit" class="btn btn-primary">{move || ui.t("action.add")}</button>
-                    </div>
-                </div>
-            </ActionForm>
+            <AddDistrictForm lang=ui.lang()/>
         </SignedIn>
+    }
+}
+
+#[island]
+fn AddDistrictForm(lang: Lang) -> impl IntoView {
+    let ui = island_ui(lang);
+    let create = ServerAction::<CreateDistrict>::new();
+    let error = action_error(create);
+    reload_after(create);
+    view! {
+        <ErrorAlert error/>
+        <SaveForm action=create>
+            <div class="row">
+                <Field id="name" name="name" label="field.name" error required=true maxlength=120 class="col-md-6"/>
+                <Field id="code" name="code" label="field.code" error maxlength=20 class="col-md-3"/>
+                <div class="col-md-3">
+                    <button type="submit" class="btn btn-primary">{ui.t("action.add")}</button>
+                </div>
+            </div>
+        </SaveForm>
+    }
+}
+
+/// A district's name and code, edited in place.
+#[island]
+fn RenameDistrictForm(lang: Lang, id: i64, name: String, code: String) -> impl IntoView {
+    let ui = island_ui(lang);
+    let rename = ServerAction::<RenameDistrict>::new();
+    let error = action_error(rename);
+    reload_after(rename);
+    view! {
+        <details>
+            <summary>{name.clone()}</summary>
+            <ErrorAlert error/>
+            <SaveForm action=rename>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <label class="visually-hidden" for=format!("rename-{id}")>{ui.t("field.name")}</label>
+                <input type="text" id=format!("rename-{id}") name="name" class="form-control form-control-sm" value=name required maxlength="120"/>
+                <label class="visually-hidden" for=format!("code-{id}")>{ui.t("field.code")}</label>
+                <input type="text" id=format!("code-{id}") name="code" class="form-control form-control-sm" value=code maxlength="20"/>
+                <button type="submit" class="btn btn-primary btn-xs mt-1">{ui.t("action.save")}</button>
+            </SaveForm>
+        </details>
+    }
+}
+
+#[island]
+fn DeleteDistrictButton(lang: Lang, id: i64, name: String) -> impl IntoView {
+    let ui = island_ui(lang);
+    let delete = ServerAction::<DeleteDistrict>::new();
+    let error = action_error(delete);
+    reload_after(delete);
+    let label = format!("{} {}", ui.t("action.delete"), name);
+    view! {
+        <ErrorAlert error/>
+        <button type="button" class="btn btn-outline-danger btn-xs" aria-label=label
+            on:click=move |_| { delete.dispatch(DeleteDistrict { id }); }>
+            {ui.t("action.delete")}
+        </button>
     }
 }

@@ -5,11 +5,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, SETTINGS};
+use types::Lang;
 
 use super::{action_error, urlencode, AreaFilter, ErrorAlert, Field, Pagination, SignedIn, TypeFilter};
 use crate::api::directory::{
     facility_detail, search_facilities, staff_filter_options, InviteFacilityManager, SetFacilityState, StaffFilters,
 };
+use crate::islands::{island_ui, reload_after, SaveForm};
 use crate::use_ui;
 
 /// The list's filters, as they stand in the URL (a plain GET form: works without JS).
@@ -227,15 +229,10 @@ pub fn FacilityPage() -> impl IntoView {
     let ui = use_ui();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0);
-    let state = ServerAction::<SetFacilityState>::new();
-    let detail = Resource::new(move || (id(), state.version().get()), |(id, _)| facility_detail(id));
-    let error = action_error(state);
-    let invite = ServerAction::<InviteFacilityManager>::new();
-    let invite_error = action_error(invite);
+    let detail = Resource::new(id, facility_detail);
     view! {
         <SignedIn>
             <p><a href="/facilities">{move || ui.t("facilities.back")}</a></p>
-            <ErrorAlert error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
@@ -249,26 +246,11 @@ pub fn FacilityPage() -> impl IntoView {
                             let areas = f.areas.iter().map(|a| ui.t(&area_key(a))).collect::<Vec<_>>().join(", ");
                             let places = &f.places;
                             let num = |n: Option<i32>| n.map(|n| n.to_string());
-                            let published = d.facility.published;
-                            let archived = d.facility.archived;
+                            let (published, archived, lang) = (d.facility.published, d.facility.archived, ui.lang());
                             view! {
                                 <h1 class="h2">{f.name.clone()}</h1>
                                 <p><StateBadges f=d.facility.clone()/></p>
-                                {d.can_manage.then(|| view! {
-                                    <div class="d-flex gap-2 mb-4">
-                                        <a class="btn btn-outline-primary btn-sm" href=format!("/facilities/{id}/edit")>{ui.t("facilities.edit")}</a>
-                                        {(!archived).then(|| view! {
-                                            <button type="button" class="btn btn-primary btn-sm"
-                                                on:click=move |_| { state.dispatch(SetFacilityState { id, published: Some(!published), archived: None }); }>
-                                                {ui.t(if published { "facilities.unpublish" } else { "facilities.publish" })}
-                                            </button>
-                                        })}
-                                        <button type="button" class="btn btn-outline-secondary btn-sm"
-                                            on:click=move |_| { state.dispatch(SetFacilityState { id, published: None, archived: Some(!archived) }); }>
-                                            {ui.t(if archived { "facilities.restore" } else { "facilities.archive" })}
-                                        </button>
-                                    </div>
-                                })}
+                                {d.can_manage.then(|| view! { <FacilityStateButtons lang id published archived/> })}
                                 <dl class="row">
                                     {row("field.facility_type", Some(f.facility_type.label.clone()))}
                                     {row("field.area", Some(areas))}
@@ -291,25 +273,7 @@ pub fn FacilityPage() -> impl IntoView {
                                 {d.can_manage.then(|| view! {
                                     <h2 class="h4 mt-5">{ui.t("facilities.manager")}</h2>
                                     <p>{ui.t("facilities.invite_manager")}</p>
-                                    <ErrorAlert error=invite_error/>
-                                    {move || invite.value().get().and_then(Result::ok).map(|c| view! {
-                                        <div class="alert alert-info" role="status">
-                                            {c.member.display_name} " — "
-                                            {c.set_password_token.map(|token| view! {
-                                                {ui.t("users.invite_link")} " " <code>{format!("/reset-password?token={token}")}</code>
-                                            })}
-                                        </div>
-                                    })}
-                                    <ActionForm action=invite>
-                                        <input type="hidden" name="id" value=id.to_string()/>
-                                        <div class="row">
-                                            <Field id="manager-name" name="display_name" label="field.display_name" error=invite_error required=true maxlength=120 class="col-md-5"/>
-                                            <Field id="manager-email" name="email" label="field.email" kind="email" error=invite_error required=true maxlength=254 class="col-md-5"/>
-                                            <div class="col-md-2">
-                                                <button type="submit" class="btn btn-outline-primary">{ui.t("facilities.invite")}</button>
-                                            </div>
-                                        </div>
-                                    </ActionForm>
+                                    <InviteManagerForm lang id/>
                                 })}
                                 {d.history.map(|rows| view! {
                                     <h2 class="h4 mt-5">{ui.t("facilities.history")}</h2>
@@ -340,5 +304,58 @@ pub fn FacilityPage() -> impl IntoView {
                 })}
             </Suspense>
         </SignedIn>
+    }
+}
+
+/// Publish or withdraw, archive or restore; the page shows the new state and history.
+#[island]
+fn FacilityStateButtons(lang: Lang, id: i64, published: bool, archived: bool) -> impl IntoView {
+    let ui = island_ui(lang);
+    let state = ServerAction::<SetFacilityState>::new();
+    let error = action_error(state);
+    reload_after(state);
+    view! {
+        <ErrorAlert error/>
+        <div class="d-flex gap-2 mb-4">
+            <a class="btn btn-outline-primary btn-sm" href=format!("/facilities/{id}/edit")>{ui.t("facilities.edit")}</a>
+            {(!archived).then(|| view! {
+                <button type="button" class="btn btn-primary btn-sm"
+                    on:click=move |_| { state.dispatch(SetFacilityState { id, published: Some(!published), archived: None }); }>
+                    {ui.t(if published { "facilities.unpublish" } else { "facilities.publish" })}
+                </button>
+            })}
+            <button type="button" class="btn btn-outline-secondary btn-sm"
+                on:click=move |_| { state.dispatch(SetFacilityState { id, published: None, archived: Some(!archived) }); }>
+                {ui.t(if archived { "facilities.restore" } else { "facilities.archive" })}
+            </button>
+        </div>
+    }
+}
+
+#[island]
+fn InviteManagerForm(lang: Lang, id: i64) -> impl IntoView {
+    let ui = island_ui(lang);
+    let invite = ServerAction::<InviteFacilityManager>::new();
+    let invite_error = action_error(invite);
+    view! {
+        <ErrorAlert error=invite_error/>
+        {move || invite.value().get().and_then(Result::ok).map(|c| view! {
+            <div class="alert alert-info" role="status">
+                {c.member.display_name} " — "
+                {c.set_password_token.map(|token| view! {
+                    {ui.t("users.invite_link")} " " <code>{format!("/reset-password?token={token}")}</code>
+                })}
+            </div>
+        })}
+        <SaveForm action=invite>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <div class="row">
+                <Field id="manager-name" name="display_name" label="field.display_name" error=invite_error required=true maxlength=120 class="col-md-5"/>
+                <Field id="manager-email" name="email" label="field.email" kind="email" error=invite_error required=true maxlength=254 class="col-md-5"/>
+                <div class="col-md-2">
+                    <button type="submit" class="btn btn-outline-primary">{ui.t("facilities.invite")}</button>
+                </div>
+            </div>
+        </SaveForm>
     }
 }

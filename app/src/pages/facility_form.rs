@@ -5,8 +5,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, ACCREDITATIONS, AREAS, SETTINGS};
 
+use serde::{Deserialize, Serialize};
+use types::Lang;
+
 use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
 use crate::api::directory::{facility_choices, facility_detail, facility_types, FacilityFormOptions, SaveFacility};
+use crate::islands::{island_ui, SaveForm};
 use crate::use_ui;
 
 #[component]
@@ -22,25 +26,19 @@ pub fn FacilityEditor() -> impl IntoView {
     });
     let types = Resource::new(|| (), |_| facility_types());
     let choices = Resource::new(id, facility_choices);
-    let save = ServerAction::<SaveFacility>::new();
-    let error = action_error(save);
     view! {
         <SignedIn>
             <h1 class="h2 mb-4">{move || ui.t(if id().is_some() { "facilities.edit" } else { "facilities.new" })}</h1>
-            {move || save.value().get().and_then(Result::ok).map(|f| view! {
-                <div class="alert alert-success" role="status">
-                    {ui.t("facilities.saved")} " "
-                    <a href=format!("/facilities/{}", f.facility.id)>{f.facility.name.clone()}</a>
-                </div>
-            })}
-            <ErrorAlert error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     let types = types.await.unwrap_or_default();
-                    let choices = choices.await.unwrap_or_default();
+                    let mut choices = choices.await.unwrap_or_default();
                     match current.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(f) => view! { <FormBody f id=id() types choices error save/> }.into_any(),
+                        Ok(f) => {
+                            let values = starting_values(f, &mut choices);
+                            view! { <FacilityForm lang=ui.lang() id=id() values types choices/> }.into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -48,20 +46,13 @@ pub fn FacilityEditor() -> impl IntoView {
     }
 }
 
-#[component]
-fn FormBody(
-    f: Option<StaffFacilityOut>,
-    id: Option<i64>,
-    types: Vec<types::directory::FacilityTypeOut>,
-    choices: FacilityFormOptions,
-    error: Signal<Option<crate::api::UiError>>,
-    save: ServerAction<SaveFacility>,
-) -> impl IntoView {
+/// What the form starts from: the entry as it is, or a new one in the tenant's own
+/// comune. The entry's own organisation and district join `choices` if missing.
+fn starting_values(f: Option<StaffFacilityOut>, choices: &mut FacilityFormOptions) -> Values {
     let ui = use_ui();
     let f = f.map(|f| f.facility);
     // The entry's own organisation and district are always among the choices, so a
     // save never drops them (even if the lists could not be loaded).
-    let mut choices = choices;
     if let Some(o) = f.as_ref().and_then(|f| f.organization.clone()) {
         if !choices.organizations.iter().any(|x| x.id == o.id) {
             choices.organizations.insert(0, o);
@@ -79,7 +70,7 @@ fn FormBody(
     // A new entry starts in the tenant's own comune.
     let own_comune = ui.session().and_then(|s| s.current).and_then(|m| m.tenant.istat_code).unwrap_or_default();
     let places = f.as_ref().map(|f| f.places.clone()).unwrap_or_default();
-    let v = Values {
+    Values {
         name: get(|f| Some(f.name.clone())),
         facility_type: get(|f| Some(f.facility_type.code.clone())),
         setting: get(|f| Some(f.setting.clone())),
@@ -108,7 +99,21 @@ fn FormBody(
         accreditation_act: get(|f| f.accreditation_act.clone()),
         organization_id: f.as_ref().and_then(|f| f.organization.as_ref()).map(|o| o.id.0),
         district_id: f.as_ref().and_then(|f| f.district.as_ref()).map(|d| d.id.0),
-    };
+    }
+}
+
+#[island]
+fn FacilityForm(
+    lang: Lang,
+    id: Option<i64>,
+    values: Values,
+    types: Vec<types::directory::FacilityTypeOut>,
+    choices: FacilityFormOptions,
+) -> impl IntoView {
+    let ui = island_ui(lang);
+    let save = ServerAction::<SaveFacility>::new();
+    let error = action_error(save);
+    let v = values;
     let invalid = move |field: &'static str| move || error.get().and_then(|e| e.field(field)).is_some().to_string();
     let input =
         move |field: &'static str, label: &'static str, kind: &'static str, value: String, class: &'static str| {
@@ -134,7 +139,14 @@ fn FormBody(
         }
     };
     view! {
-        <ActionForm action=save>
+        {move || save.value().get().and_then(Result::ok).map(|f| view! {
+            <div class="alert alert-success" role="status">
+                {ui.t("facilities.saved")} " "
+                <a href=format!("/facilities/{}", f.facility.id)>{f.facility.name.clone()}</a>
+            </div>
+        })}
+        <ErrorAlert error/>
+        <SaveForm action=save>
             {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
             <div class="row">
                 {input("name", "field.name", "text", v.name.clone(), "col-md-6")}
@@ -247,12 +259,12 @@ fn FormBody(
                 {input("accreditation_act", "field.accreditation_act", "text", v.accreditation_act.clone(), "col-md-8")}
             </div>
             <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-        </ActionForm>
+        </SaveForm>
     }
 }
 
 /// The form's initial values as text.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct Values {
     name: String,
     facility_type: String,

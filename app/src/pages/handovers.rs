@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use types::cases::SECTIONS;
 use types::directory::area_key;
 use types::referrals::{CaseHandovers, HandoverChoices, HandoverStatus, ReferralOut, TransferOut};
+use types::Lang;
 
 use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
 use super::{status_badge, successes, Tone};
@@ -15,6 +16,7 @@ use crate::api::referrals::{
     incoming_transfers, received_referrals, DecideReferral, DecideTransfer, EndReferral, ProposeTransfer, ReferCase,
 };
 use crate::api::UiError;
+use crate::islands::{island_ui, read_again, SaveForm};
 use crate::use_ui;
 
 /// The case page's handover actions; the page reloads after each success.
@@ -139,11 +141,11 @@ pub fn handovers_view(
                     <td>{handover_badge(&r.status)}{r.decision_note.map(|n| view! { <br/><small>{n}</small> })}</td>
                     <td>{day(&r.sent_at)}<br/><small>{r.sent_by_name}</small></td>
                     <td>{open.then(|| view! {
-                        <ActionForm action=a.end>
+                        <SaveForm action=a.end>
                             <input type="hidden" name="id" value=case/>
                             <input type="hidden" name="referral_id" value=referral/>
                             <button type="submit" class="btn btn-outline-danger btn-xs">{ui.t("handover.end")}</button>
-                        </ActionForm>
+                        </SaveForm>
                     })}</td>
                 </tr>
             }
@@ -202,7 +204,7 @@ pub fn handovers_view(
                 <summary class="h6">{ui.t("handover.new_referral")}</summary>
                 <p class="small">{ui.t("handover.referral_help")}</p>
                 <ErrorAlert error=refer_error/>
-                <ActionForm action=a.refer attr:id="referral-form">
+                <SaveForm action=a.refer attr:id="referral-form">
                     <input type="hidden" name="id" value=id/>
                     <div class="row">
                         {choice_select("ref-organization".into(), "organization_id", "handover.organization", organizations, refer_error)}
@@ -211,13 +213,13 @@ pub fn handovers_view(
                     {referral_sections}
                     {reason_field("ref-reason", refer_error)}
                     <button type="submit" class="btn btn-primary">{ui.t("handover.send")}</button>
-                </ActionForm>
+                </SaveForm>
             </details>
             <details class="mb-4" id="new-transfer">
                 <summary class="h6">{ui.t("handover.new_transfer")}</summary>
                 <p class="small">{ui.t("handover.transfer_help")}</p>
                 <ErrorAlert error=transfer_error/>
-                <ActionForm action=a.transfer attr:id="transfer-form">
+                <SaveForm action=a.transfer attr:id="transfer-form">
                     <input type="hidden" name="id" value=transfer_id/>
                     <div class="row">
                         {choice_select("tr-tenant".into(), "to_tenant", "handover.to_tenant", tenants, transfer_error)}
@@ -225,7 +227,7 @@ pub fn handovers_view(
                     {transfer_sections}
                     {reason_field("tr-reason", transfer_error)}
                     <button type="submit" class="btn btn-primary">{ui.t("handover.propose")}</button>
-                </ActionForm>
+                </SaveForm>
             </details>
         </section>
     }
@@ -286,11 +288,11 @@ fn referral_card(r: ReferralOut, decide: ServerAction<DecideReferral>) -> impl I
                 </dl>
                 {pending.then(|| view! {
                     <ErrorAlert error=error/>
-                    <ActionForm action=decide attr:class="decision-form">
+                    <SaveForm action=decide attr:class="decision-form">
                         <input type="hidden" name="referral_id" value=id.clone()/>
                         {decision_fields(format!("ref-{id}"), error)}
                         <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-                    </ActionForm>
+                    </SaveForm>
                 })}
             </div>
         </article>
@@ -301,9 +303,7 @@ fn referral_card(r: ReferralOut, decide: ServerAction<DecideReferral>) -> impl I
 #[component]
 pub fn Referrals() -> impl IntoView {
     let ui = use_ui();
-    let decide = ServerAction::<DecideReferral>::new();
-    let saves = successes(decide);
-    let list = Resource::new(move || saves.get(), |_| received_referrals());
+    let list = Resource::new(|| (), |_| received_referrals());
     view! {
         <SignedIn>
             <h1 class="h2">{ui.t("handover.received")}</h1>
@@ -313,12 +313,23 @@ pub fn Referrals() -> impl IntoView {
                     match list.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
                         Ok(items) if items.is_empty() => view! { <p>{ui.t("handover.none")}</p> }.into_any(),
-                        Ok(items) => items.into_iter().map(|r| referral_card(r, decide)).collect_view().into_any(),
+                        Ok(items) => view! { <ReferralList lang=ui.lang() items/> }.into_any(),
                     }
                 })}
             </Suspense>
         </SignedIn>
     }
+}
+
+/// The referrals, read again after each decision.
+#[island]
+fn ReferralList(lang: Lang, items: Vec<ReferralOut>) -> impl IntoView {
+    island_ui(lang);
+    let items = RwSignal::new(items);
+    let decide = ServerAction::<DecideReferral>::new();
+    let decided = successes(decide);
+    read_again(items, move || decided.get(), received_referrals);
+    move || items.get().into_iter().map(|r| referral_card(r, decide)).collect_view()
 }
 
 fn transfer_card(t: TransferOut, decide: ServerAction<DecideTransfer>, workers: &[(String, String)]) -> impl IntoView {
@@ -354,14 +365,14 @@ fn transfer_card(t: TransferOut, decide: ServerAction<DecideTransfer>, workers: 
                 </dl>
                 {pending.then(|| view! {
                     <ErrorAlert error=error/>
-                    <ActionForm action=decide attr:class="decision-form">
+                    <SaveForm action=decide attr:class="decision-form">
                         <input type="hidden" name="transfer_id" value=id.clone()/>
                         {decision_fields(format!("tr-{id}"), error)}
                         <div class="row">
                             {choice_select(format!("tr-{id}-responsible"), "responsible_id", "handover.responsible", workers, error)}
                         </div>
                         <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-                    </ActionForm>
+                    </SaveForm>
                 })}
             </div>
         </article>
@@ -372,9 +383,7 @@ fn transfer_card(t: TransferOut, decide: ServerAction<DecideTransfer>, workers: 
 #[component]
 pub fn Transfers() -> impl IntoView {
     let ui = use_ui();
-    let decide = ServerAction::<DecideTransfer>::new();
-    let saves = successes(decide);
-    let list = Resource::new(move || saves.get(), |_| incoming_transfers());
+    let list = Resource::new(|| (), |_| incoming_transfers());
     let workers = Resource::new(|| (), |_| case_workers());
     view! {
         <SignedIn>
@@ -388,11 +397,23 @@ pub fn Transfers() -> impl IntoView {
                         Ok(items) => {
                             let workers: Vec<(String, String)> = workers.await.unwrap_or_default().into_iter()
                                 .map(|w| (w.user_id.to_string(), w.name)).collect();
-                            items.into_iter().map(|t| transfer_card(t, decide, &workers)).collect_view().into_any()
+                            view! { <TransferList lang=ui.lang() items workers/> }.into_any()
                         }
                     }
                 })}
             </Suspense>
         </SignedIn>
     }
+}
+
+/// The transfers, read again after each decision; `workers` (id, name) may be made
+/// responsible for an accepted one.
+#[island]
+fn TransferList(lang: Lang, items: Vec<TransferOut>, workers: Vec<(String, String)>) -> impl IntoView {
+    island_ui(lang);
+    let items = RwSignal::new(items);
+    let decide = ServerAction::<DecideTransfer>::new();
+    let decided = successes(decide);
+    read_again(items, move || decided.get(), incoming_transfers);
+    move || items.get().into_iter().map(|t| transfer_card(t, decide, &workers)).collect_view()
 }

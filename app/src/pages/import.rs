@@ -6,17 +6,38 @@
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
-use types::directory::ImportReport;
+use types::directory::{FacilityTypeOut, ImportReport};
+use types::Lang;
 
 use super::SignedIn;
 use crate::api::directory::{facility_types, import_facilities, ImportEvent};
 use crate::api::UiError;
+use crate::islands::island_ui;
 use crate::use_ui;
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let ui = use_ui();
     let types = Resource::new(|| (), |_| facility_types());
+    view! {
+        <SignedIn>
+            <p><a href="/facilities">{move || ui.t("facilities.back")}</a></p>
+            <h1 class="h2 mb-3">{move || ui.t("import.title")}</h1>
+            <p>{move || ui.t("import.intro")}</p>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    let types = types.await.unwrap_or_default();
+                    view! { <ImportForm lang=ui.lang() types/> }
+                })}
+            </Suspense>
+        </SignedIn>
+    }
+}
+
+/// The file, the options, and the progress and outcome of each run.
+#[island]
+fn ImportForm(lang: Lang, types: Vec<FacilityTypeOut>) -> impl IntoView {
+    let ui = island_ui(lang);
     let (progress, set_progress) = signal(None::<(u64, u64)>);
     let upload = Action::new_local(move |data: &FormData| {
         let data = data.clone();
@@ -36,10 +57,6 @@ pub fn ImportPage() -> impl IntoView {
     };
     let targets = types::directory::IMPORT_TARGETS.join(", ");
     view! {
-        <SignedIn>
-            <p><a href="/facilities">{move || ui.t("facilities.back")}</a></p>
-            <h1 class="h2 mb-3">{move || ui.t("import.title")}</h1>
-            <p>{move || ui.t("import.intro")}</p>
             <form on:submit=on_submit id="import-form">
                 <div class="form-group mb-4">
                     <label for="import-file" class="active">{move || ui.t("import.file")}</label>
@@ -57,13 +74,9 @@ pub fn ImportPage() -> impl IntoView {
                         <label for="import-type" class="active">{move || ui.t("field.facility_type")}</label>
                         <select id="import-type" name="type" class="form-select">
                             <option value="">{move || ui.t("import.type_from_preset")}</option>
-                            <Suspense fallback=|| ()>
-                                {move || Suspend::new(async move {
-                                    types.await.unwrap_or_default().into_iter().map(|t| view! {
-                                        <option value=t.code.clone()>{t.label.clone()}</option>
-                                    }).collect_view()
-                                })}
-                            </Suspense>
+                            {types.into_iter().map(|t| view! {
+                                <option value=t.code.clone()>{t.label.clone()}</option>
+                            }).collect_view()}
                         </select>
                     </div>
                     <div class="form-group mb-4 col-md-4">
@@ -119,7 +132,6 @@ pub fn ImportPage() -> impl IntoView {
                     Ok(report) => view! { <Report report/> }.into_any(),
                 })}
             </div>
-        </SignedIn>
     }
 }
 

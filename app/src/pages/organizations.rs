@@ -4,9 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{legal_status_key, OrganizationOut, LEGAL_STATUSES};
+use types::Lang;
 
 use super::{action_error, paged, urlencode, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
 use crate::api::directory::{list_organizations, organization_detail, SaveOrganization};
+use crate::islands::{island_ui, SaveForm};
 use crate::use_ui;
 
 /// Tenant and province admins change organisations; everyone else reads them.
@@ -99,24 +101,14 @@ pub fn OrganizationEditor() -> impl IntoView {
             None => Ok(None),
         }
     });
-    let save = ServerAction::<SaveOrganization>::new();
-    let error = action_error(save);
     view! {
         <SignedIn>
             <h1 class="h2 mb-4">{move || ui.t(if id().is_some() { "organizations.edit" } else { "organizations.new" })}</h1>
-            {move || save.value().get().and_then(Result::ok).map(|o| view! {
-                <div class="alert alert-success" role="status">
-                    {ui.t("organizations.saved")} " "
-                    <a href=format!("/organizations/{}/edit", o.id)>{o.name.clone()}</a>
-                    " · " <a href="/organizations">{ui.t("organizations.back")}</a>
-                </div>
-            })}
-            <ErrorAlert error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match current.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(o) => organization_form(o, id(), save, error).into_any(),
+                        Ok(o) => view! { <OrganizationForm lang=ui.lang() current=o id=id()/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -124,20 +116,27 @@ pub fn OrganizationEditor() -> impl IntoView {
     }
 }
 
-fn organization_form(
-    o: Option<OrganizationOut>,
-    id: Option<i64>,
-    save: ServerAction<SaveOrganization>,
-    error: Signal<Option<crate::api::UiError>>,
-) -> impl IntoView {
-    let ui = use_ui();
+#[island]
+fn OrganizationForm(lang: Lang, current: Option<OrganizationOut>, id: Option<i64>) -> impl IntoView {
+    let ui = island_ui(lang);
+    let save = ServerAction::<SaveOrganization>::new();
+    let error = action_error(save);
+    let o = current;
     let text = |pick: fn(&OrganizationOut) -> Option<String>| o.as_ref().and_then(pick).unwrap_or_default();
     let status = o.as_ref().map(|o| o.legal_status.clone()).unwrap_or_else(|| "private".into());
     let (name, tax_code, vat_number) =
         (text(|o| Some(o.name.clone())), text(|o| o.tax_code.clone()), text(|o| o.vat_number.clone()));
     let (email, phone, website) = (text(|o| o.email.clone()), text(|o| o.phone.clone()), text(|o| o.website.clone()));
     view! {
-        <ActionForm action=save>
+        {move || save.value().get().and_then(Result::ok).map(|o| view! {
+            <div class="alert alert-success" role="status">
+                {ui.t("organizations.saved")} " "
+                <a href=format!("/organizations/{}/edit", o.id)>{o.name.clone()}</a>
+                " · " <a href="/organizations">{ui.t("organizations.back")}</a>
+            </div>
+        })}
+        <ErrorAlert error/>
+        <SaveForm action=save>
             {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
             <div class="row">
                 <Field id="org-name" name="name" label="field.name" error required=true maxlength=200 class="col-md-8"
@@ -167,6 +166,6 @@ fn organization_form(
                     placeholder="https://" value=website/>
             </div>
             <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-        </ActionForm>
+        </SaveForm>
     }
 }

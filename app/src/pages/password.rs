@@ -2,30 +2,40 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use types::Lang;
 
 use super::{action_error, ErrorAlert, Field, FieldMessage, Public, SignedIn};
 use crate::api::session::{ChangePassword as ChangePasswordFn, ResetPassword as ResetPasswordFn};
+use crate::islands::{island_ui, SaveForm};
 use crate::use_ui;
 
 #[component]
 pub fn ChangePassword() -> impl IntoView {
     let ui = use_ui();
+    view! {
+        <SignedIn>
+            <h1 class="h2 mb-4">{move || ui.t("password.change_title")}</h1>
+            <ChangePasswordForm lang=ui.lang()/>
+        </SignedIn>
+    }
+}
+
+#[island]
+fn ChangePasswordForm(lang: Lang) -> impl IntoView {
+    let ui = island_ui(lang);
     let action = ServerAction::<ChangePasswordFn>::new();
     let error = action_error(action);
     let done = move || matches!(action.value().get(), Some(Ok(())));
     view! {
-        <SignedIn>
-            <h1 class="h2 mb-4">{move || ui.t("password.change_title")}</h1>
-            <ErrorAlert error/>
-            <Show when=done>
-                <div class="alert alert-success" role="status">{move || ui.t("password.changed")}</div>
-            </Show>
-            <ActionForm action>
-                <Field id="current_password" name="current_password" label="field.current_password" kind="password" error required=true autocomplete="current-password"/>
-                <Field id="new_password" name="new_password" label="field.new_password" kind="password" error required=true minlength=10 maxlength=200 autocomplete="new-password"/>
-                <button type="submit" class="btn btn-primary">{move || ui.t("action.save")}</button>
-            </ActionForm>
-        </SignedIn>
+        <ErrorAlert error/>
+        <Show when=done>
+            <div class="alert alert-success" role="status">{ui.t("password.changed")}</div>
+        </Show>
+        <SaveForm action>
+            <Field id="current_password" name="current_password" label="field.current_password" kind="password" error required=true autocomplete="current-password"/>
+            <Field id="new_password" name="new_password" label="field.new_password" kind="password" error required=true minlength=10 maxlength=200 autocomplete="new-password"/>
+            <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
+        </SaveForm>
     }
 }
 
@@ -33,26 +43,35 @@ pub fn ChangePassword() -> impl IntoView {
 pub fn ResetPassword() -> impl IntoView {
     let ui = use_ui();
     let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let action = ServerAction::<ResetPasswordFn>::new();
-    let error = action_error(action);
-    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let token = query.read_untracked().get("token").unwrap_or_default();
     view! {
         <Public>
         <h1 class="h2 mb-4">{move || ui.t("password.reset_title")}</h1>
+        <ResetPasswordForm lang=ui.lang() token=token.clone()/>
+        </Public>
+    }
+}
+
+#[island]
+fn ResetPasswordForm(lang: Lang, token: String) -> impl IntoView {
+    let ui = island_ui(lang);
+    let action = ServerAction::<ResetPasswordFn>::new();
+    let error = action_error(action);
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let token = StoredValue::new(token);
+    view! {
         <ErrorAlert error/>
         <FieldMessage error field="token"/>
         <Show when=done fallback=move || view! {
-            <ActionForm action>
-                <input type="hidden" name="token" prop:value=token/>
+            <SaveForm action>
+                <input type="hidden" name="token" value=token.get_value()/>
                 <Field id="new_password" name="new_password" label="field.new_password" kind="password" error required=true minlength=10 maxlength=200 autocomplete="new-password"/>
-                <button type="submit" class="btn btn-primary">{move || ui.t("action.save")}</button>
-            </ActionForm>
+                <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
+            </SaveForm>
         }>
             <div class="alert alert-success" role="status">
-                {move || ui.t("password.reset_done")} " " <a href="/sign-in">{move || ui.t("sign_in.title")}</a>
+                {ui.t("password.reset_done")} " " <a href="/sign-in">{ui.t("sign_in.title")}</a>
             </div>
         </Show>
-        </Public>
     }
 }

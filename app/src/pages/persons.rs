@@ -7,35 +7,45 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::contacts::{code_key, CITIZENSHIPS};
 use types::persons::PersonOut;
+use types::Lang;
 
-use super::successes;
 use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
 use crate::api::contacts::{contact_detail, contact_form_options};
 use crate::api::persons::{
     person_detail, person_household, AddHouseholdMember, RemoveHouseholdMember, SavePerson, SearchPersons,
 };
-use crate::api::UiError;
+use crate::islands::{island_ui, reload_after, SaveForm};
 use crate::use_ui;
 
 #[component]
 pub fn Persons() -> impl IntoView {
     let ui = use_ui();
-    let search = ServerAction::<SearchPersons>::new();
     view! {
         <SignedIn>
             <div class="d-flex justify-content-between align-items-center mb-3 flex-wrap gap-2">
                 <h1 class="h2 m-0">{move || ui.t("persons.title")}</h1>
                 <a class="btn btn-primary" href="/persons/new">{move || ui.t("persons.new")}</a>
             </div>
-            <ActionForm action=search attr:id="person-search" attr:role="search" attr:class="row g-3 mb-4">
+            <PersonSearch lang=ui.lang()/>
+        </SignedIn>
+    }
+}
+
+/// The search form and what it finds (a POST: what is typed stays out of URLs).
+#[island]
+fn PersonSearch(lang: Lang) -> impl IntoView {
+    let ui = island_ui(lang);
+    let search = ServerAction::<SearchPersons>::new();
+    view! {
+            <SaveForm action=search attr:id="person-search" attr:role="search" attr:class="row g-3 mb-4">
                 <div class="col-md-8 form-group">
-                    <label for="p-q" class="active">{move || ui.t("persons.q")}</label>
+                    <label for="p-q" class="active">{ui.t("persons.q")}</label>
                     <input type="search" id="p-q" name="q" class="form-control" autocomplete="off" required/>
                 </div>
                 <div class="col-md-4 d-flex align-items-end">
-                    <button type="submit" class="btn btn-outline-primary">{move || ui.t("action.search")}</button>
+                    <button type="submit" class="btn btn-outline-primary">{ui.t("action.search")}</button>
                 </div>
-            </ActionForm>
+            </SaveForm>
             {move || search.value().get().map(|answer| match answer {
                 Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
                 Ok(page) if page.items.is_empty() => view! { <p role="status">{ui.t("persons.none")}</p> }.into_any(),
@@ -52,7 +62,6 @@ pub fn Persons() -> impl IntoView {
                     </table>
                 }.into_any(),
             })}
-        </SignedIn>
     }
 }
 
@@ -91,18 +100,12 @@ pub fn PersonEditor() -> impl IntoView {
     );
     let districts =
         Resource::new(|| (), |_| async move { contact_form_options().await.map(|o| o.districts).unwrap_or_default() });
-    let add_member = ServerAction::<AddHouseholdMember>::new();
-    let remove_member = ServerAction::<RemoveHouseholdMember>::new();
-    let (added, removed) = (successes(add_member), successes(remove_member));
-    let household = Resource::new(
-        move || (id(), added.get(), removed.get()),
-        |(id, ..)| async move {
-            match id {
-                Some(id) => person_household(id).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
+    let household = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => person_household(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
     // The person's cases (those the worker may open).
     let cases = Resource::new(id, |id| async move {
         match id {
@@ -112,49 +115,27 @@ pub fn PersonEditor() -> impl IntoView {
             None => Ok(vec![]),
         }
     });
-    // The next step: the case, with the contact's area.
-    let open_case = move |person: i64| {
-        let from = contact.get().flatten().map(|c| format!("&contact={}&area={}", c.id, c.area)).unwrap_or_default();
-        format!("/cases/new?person={person}{from}")
-    };
-    let save = ServerAction::<SavePerson>::new();
-    let error = action_error(save);
-    // The saved copy (its version) is what the next edit starts from.
-    let current = Resource::new(
-        move || (id(), save.value().get().and_then(Result::ok).map(|p| p.version)),
-        |(id, _)| async move {
-            match id {
-                Some(id) => person_detail(id).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
-    // A new person refused as a conflict is a possible duplicate (an edit's conflict is a
-    // stale version, said by the error itself).
-    let duplicate = move || id().is_none() && error.get().is_some_and(|e| e.0.code == types::ErrorCode::Conflict);
+    let current = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => person_detail(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
     view! {
         <SignedIn>
             <p><a href="/persons">{move || ui.t("persons.back")}</a></p>
             <h1 class="h2 mb-4">{move || ui.t(if id().is_some() { "persons.edit" } else { "persons.new" })}</h1>
-            {move || save.value().get().and_then(Result::ok).map(|p| view! {
-                <div class="alert alert-success" role="status" id="person-saved">
-                    {ui.t("persons.saved")} " "
-                    <a href=format!("/persons/{}", p.id)>{format!("{} {}", p.last_name, p.first_name)}</a>
-                    " · " <a href=open_case(p.id.0) id="open-case">{ui.t("cases.new")}</a>
-                </div>
-            })}
-            {move || id().filter(|_| save.value().get().is_none()).map(|pid| view! {
-                <p><a class="btn btn-outline-primary" href=open_case(pid) id="open-case">{ui.t("cases.new")}</a></p>
-            })}
-            <ErrorAlert error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match current.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(p) => {
-                            let prefill = if p.is_none() { contact.await } else { None };
+                        Ok(person) => {
+                            let contact = contact.await;
+                            // The next step: the case, with the contact's area.
+                            let case_from = contact.as_ref().map(|c| format!("&contact={}&area={}", c.id, c.area)).unwrap_or_default();
+                            let prefill = if person.is_none() { contact } else { None };
                             let districts = districts.await;
-                            person_form(p, prefill, districts, id(), save, error, Signal::derive(duplicate)).into_any()
+                            view! { <PersonForm lang=ui.lang() id=id() person prefill districts case_from/> }.into_any()
                         }
                     }
                 })}
@@ -184,22 +165,16 @@ pub fn PersonEditor() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let members = household.await.ok().flatten()?;
-                    Some(household_view(id()?, members, add_member, remove_member))
+                    Some(household_view(id()?, members))
                 })}
             </Suspense>
         </SignedIn>
     }
 }
 
-fn household_view(
-    person: i64,
-    members: Vec<types::persons::HouseholdMemberOut>,
-    add: ServerAction<AddHouseholdMember>,
-    remove: ServerAction<RemoveHouseholdMember>,
-) -> impl IntoView {
-    use types::persons::{relationship_key, RELATIONSHIPS};
+fn household_view(person: i64, members: Vec<types::persons::HouseholdMemberOut>) -> impl IntoView {
+    use types::persons::relationship_key;
     let ui = use_ui();
-    let error = action_error(add);
     let list = if members.is_empty() {
         view! { <p>{ui.t("household.none")}</p> }.into_any()
     } else {
@@ -207,33 +182,60 @@ fn household_view(
             <ul class="list-group mb-3" id="household">
                 {members.into_iter().map(|m| {
                     let living = if m.cohabiting { ui.t("household.cohabiting") } else { ui.t("household.not_cohabiting") };
-                    let label = format!("{} — {}", ui.t("household.remove"), m.name);
+                    let name = m.name.clone();
                     view! {
                         <li class="list-group-item d-flex justify-content-between align-items-center flex-wrap gap-2">
                             <span>
                                 <a href=format!("/persons/{}", m.member_id)>{m.name.clone()}</a>
                                 {format!(" · {} · {living}", ui.t(&relationship_key(&m.relationship)))}
                             </span>
-                            <ActionForm action=remove>
-                                <input type="hidden" name="id" value=person.to_string()/>
-                                <input type="hidden" name="member_id" value=m.member_id.to_string()/>
-                                <button type="submit" class="btn btn-sm btn-outline-danger" aria-label=label>{ui.t("action.remove")}</button>
-                            </ActionForm>
+                            <RemoveHouseholdForm lang=ui.lang() person member=m.member_id.0 name/>
                         </li>
                     }
                 }).collect_view()}
             </ul>
         }.into_any()
     };
-    let duplicate = move || error.get().is_some_and(|e| e.0.code == types::ErrorCode::Conflict);
     view! {
         <section class="mt-5" id="household-section">
             <h2 class="h4">{ui.t("household.title")}</h2>
             {list}
+            <AddHouseholdForm lang=ui.lang() person/>
+        </section>
+    }
+}
+
+#[island]
+fn RemoveHouseholdForm(lang: Lang, person: i64, member: i64, name: String) -> impl IntoView {
+    let ui = island_ui(lang);
+    let remove = ServerAction::<RemoveHouseholdMember>::new();
+    let error = action_error(remove);
+    reload_after(remove);
+    let label = format!("{} — {}", ui.t("household.remove"), name);
+    view! {
+        <ErrorAlert error/>
+        <SaveForm action=remove>
+            <input type="hidden" name="id" value=person.to_string()/>
+            <input type="hidden" name="member_id" value=member.to_string()/>
+            <button type="submit" class="btn btn-sm btn-outline-danger" aria-label=label>{ui.t("action.remove")}</button>
+        </SaveForm>
+    }
+}
+
+/// A new person, recorded and added to `person`'s household in one go.
+#[island]
+fn AddHouseholdForm(lang: Lang, person: i64) -> impl IntoView {
+    use types::persons::{relationship_key, RELATIONSHIPS};
+    let ui = island_ui(lang);
+    let add = ServerAction::<AddHouseholdMember>::new();
+    let error = action_error(add);
+    reload_after(add);
+    let duplicate = move || error.get().is_some_and(|e| e.0.code == types::ErrorCode::Conflict);
+    view! {
             <details>
                 <summary class="h6">{ui.t("household.add")}</summary>
                 <ErrorAlert error/>
-                <ActionForm action=add attr:id="household-form">
+                <SaveForm action=add attr:id="household-form">
                     <input type="hidden" name="id" value=person.to_string()/>
                     <div class="row">
                         <Field id="hm-last_name" name="last_name" label="field.last_name" error required=true maxlength=80 class="col-md-6"/>
@@ -270,22 +272,30 @@ fn household_view(
                         </div>
                     </Show>
                     <button type="submit" class="btn btn-outline-primary">{ui.t("household.add")}</button>
-                </ActionForm>
+                </SaveForm>
             </details>
-        </section>
     }
 }
 
-fn person_form(
-    p: Option<PersonOut>,
+/// The person's form; `case_from` is what the next step, opening a case, carries from a
+/// front-desk contact (`&contact=…&area=…`).
+#[island]
+fn PersonForm(
+    lang: Lang,
+    id: Option<i64>,
+    person: Option<PersonOut>,
     prefill: Option<types::contacts::ContactOut>,
     districts: Vec<types::dto::DistrictOut>,
-    id: Option<i64>,
-    save: ServerAction<SavePerson>,
-    error: Signal<Option<UiError>>,
-    duplicate: Signal<bool>,
+    case_from: String,
 ) -> impl IntoView {
-    let ui = use_ui();
+    let ui = island_ui(lang);
+    let save = ServerAction::<SavePerson>::new();
+    let error = action_error(save);
+    // A new person refused as a conflict is a possible duplicate (an edit's conflict is a
+    // stale version, said by the error itself).
+    let duplicate = move || id.is_none() && error.get().is_some_and(|e| e.0.code == types::ErrorCode::Conflict);
+    let open_case = move |person: i64| format!("/cases/new?person={person}{case_from}");
+    let p = person;
     let text = |pick: fn(&PersonOut) -> Option<String>| p.as_ref().and_then(pick).unwrap_or_default();
     // A contact gives sex, citizenship, country and district to start from.
     let from_contact = |pick: fn(&types::contacts::ContactOut) -> Option<String>| prefill.as_ref().and_then(pick);
@@ -306,7 +316,13 @@ fn person_form(
         .or_else(|| from_contact(|c| Some(c.citizenship.clone())))
         .unwrap_or_else(|| "italian".into());
     let district = p.as_ref().and_then(|p| p.district_id).or_else(|| prefill.as_ref().and_then(|c| c.district_id));
-    let version = p.as_ref().map(|p| p.version.to_string());
+    // The saved copy's version is what the next edit starts from.
+    let version = RwSignal::new(p.as_ref().map(|p| p.version));
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            version.set(Some(saved.version));
+        }
+    });
     let (last_name, first_name) = (text(|p| Some(p.last_name.clone())), text(|p| Some(p.first_name.clone())));
     let (tax_code, birth_date, birth_place) =
         (text(|p| p.tax_code.clone()), text(|p| p.birth_date.clone()), text(|p| p.birth_place.clone()));
@@ -314,10 +330,24 @@ fn person_form(
         p.as_ref().and_then(|p| p.country.clone()).or_else(|| from_contact(|c| c.country.clone())).unwrap_or_default();
     let address = text(|p| p.address.clone());
     let (phone, email) = (text(|p| p.phone.clone()), text(|p| p.email.clone()));
+    let open_case_now = open_case.clone();
     view! {
-        <ActionForm action=save attr:id="person-form">
+        {move || save.value().get().and_then(Result::ok).map(|p| view! {
+            <div class="alert alert-success" role="status" id="person-saved">
+                {ui.t("persons.saved")} " "
+                <a href=format!("/persons/{}", p.id)>{format!("{} {}", p.last_name, p.first_name)}</a>
+                " · " <a href=open_case(p.id.0) id="open-case">{ui.t("cases.new")}</a>
+            </div>
+        })}
+        {move || id.filter(|_| save.value().get().is_none()).map(|pid| view! {
+            <p><a class="btn btn-outline-primary" href=open_case_now(pid) id="open-case">{ui.t("cases.new")}</a></p>
+        })}
+        <ErrorAlert error/>
+        <SaveForm action=save attr:id="person-form">
             {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
-            {version.map(|v| view! { <input type="hidden" name="version" value=v/> })}
+            {version.get_untracked().is_some().then(|| view! {
+                <input type="hidden" name="version" prop:value=move || version.get().map(|v| v.to_string()).unwrap_or_default()/>
+            })}
             <div class="row">
                 <Field id="last_name" name="last_name" label="field.last_name" error required=true maxlength=80 class="col-md-6"
                     value=last_name/>
@@ -376,13 +406,13 @@ fn person_form(
                 <Field id="email" name="email" label="field.email" kind="email" error maxlength=254 class="col-md-3"
                     value=email/>
             </div>
-            <Show when=move || duplicate.get()>
+            <Show when=duplicate>
                 <div class="form-check mb-4">
                     <input class="form-check-input" type="checkbox" id="confirm_duplicate" name="confirm_duplicate"/>
                     <label class="form-check-label" for="confirm_duplicate">{ui.t("persons.confirm_duplicate")}</label>
                 </div>
             </Show>
             <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-        </ActionForm>
+        </SaveForm>
     }
 }

@@ -3,14 +3,16 @@
 //! anonymisation with a confirmation.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 use types::cases::{code_key, display_cents, section, Entry, FieldKind};
 use types::directory::area_key;
 use types::persons::{relationship_key, CaseExport, PersonExport};
 use types::plans::{funding_key, status_key};
+use types::Lang;
 
 use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
 use crate::api::persons::{person_export, ErasePerson};
+use crate::islands::{go_after, island_ui, SaveForm};
 use crate::use_ui;
 
 /// `/persons/:id/export`: everything held about the person.
@@ -197,23 +199,28 @@ fn export_view(x: PersonExport) -> impl IntoView {
 #[component]
 pub fn SubjectRights(person: i64) -> impl IntoView {
     let ui = use_ui();
-    let erase = ServerAction::<ErasePerson>::new();
-    let error = action_error(erase);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = erase.value().get() {
-            navigate("/persons", Default::default());
-        }
-    });
     view! {
         <section class="mt-5" id="subject-rights">
             <h2 class="h4">{move || ui.t("export.rights")}</h2>
             <p><a href=format!("/persons/{person}/export") id="export-link">{move || ui.t("export.open")}</a></p>
+            <EraseForm lang=ui.lang() person/>
+        </section>
+    }
+}
+
+/// Erasure or anonymisation, confirmed; then back to the list of persons.
+#[island]
+fn EraseForm(lang: Lang, person: i64) -> impl IntoView {
+    let ui = island_ui(lang);
+    let erase = ServerAction::<ErasePerson>::new();
+    let error = action_error(erase);
+    go_after(erase, |_| "/persons".to_string());
+    view! {
             <details>
                 <summary class="h6">{move || ui.t("export.erase")}</summary>
                 <p>{move || ui.t("export.erase_help")}</p>
                 <ErrorAlert error/>
-                <ActionForm action=erase attr:id="erase-form">
+                <SaveForm action=erase attr:id="erase-form">
                     <input type="hidden" name="id" value=person.to_string()/>
                     <div class="form-group mb-3">
                         <label for="erase-mode" class="active">{move || ui.t("export.mode")}</label>
@@ -228,8 +235,7 @@ pub fn SubjectRights(person: i64) -> impl IntoView {
                         <FieldMessage error field="confirm"/>
                     </div>
                     <button type="submit" class="btn btn-danger">{move || ui.t("export.erase")}</button>
-                </ActionForm>
+                </SaveForm>
             </details>
-        </section>
     }
 }

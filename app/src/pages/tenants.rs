@@ -2,10 +2,12 @@
 //! search-as-you-type field.
 
 use leptos::prelude::*;
-use types::dto::TenantNodeOut;
+use types::dto::{ComuneOut, TenantNodeOut};
+use types::Lang;
 
 use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
 use crate::api::tenant::{search_comuni, tenant_tree, CreateMunicipality, CreateZone};
+use crate::islands::{island_ui, SaveForm};
 use crate::{use_ui, Ui};
 
 fn node_view(ui: Ui, node: TenantNodeOut) -> AnyView {
@@ -27,31 +29,7 @@ fn node_view(ui: Ui, node: TenantNodeOut) -> AnyView {
 #[component]
 pub fn Tenants() -> impl IntoView {
     let ui = use_ui();
-    let create = ServerAction::<CreateMunicipality>::new();
-    let create_zone = ServerAction::<CreateZone>::new();
-    let tree = Resource::new(move || (create.version().get(), create_zone.version().get()), |_| tenant_tree());
-    // Comuni picked for a new zone: (ISTAT code, name).
-    let draft = RwSignal::new(Vec::<(String, String)>::new());
-    let zone_error = action_error(create_zone);
-    let draft_codes = move || draft.read().iter().map(|(c, _)| c.clone()).collect::<Vec<_>>().join(",");
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create_zone.value().get() {
-            draft.set(vec![]);
-        }
-    });
-    let query = RwSignal::new(String::new());
-    // Refetched after each activation, so a comune just activated shows as such.
-    let matches = Resource::new(
-        move || (query.get(), create.version().get()),
-        |(q, _)| async move {
-            if q.trim().chars().count() < 2 {
-                Ok(vec![])
-            } else {
-                search_comuni(q).await
-            }
-        },
-    );
-    let error = action_error(create);
+    let tree = Resource::new(|| (), |_| tenant_tree());
     view! {
         <SignedIn>
             <h1 class="h2 mb-4">{move || ui.t("tenants.title")}</h1>
@@ -59,76 +37,131 @@ pub fn Tenants() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match tree.await {
                         Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(root) => view! { <ul class="tenant-tree" id="tenant-tree">{node_view(ui, root)}</ul> }.into_any(),
+                        Ok(root) => view! { <TenantAdmin lang=ui.lang() tree=root/> }.into_any(),
                     }
                 })}
             </Suspense>
-            <h2 class="h4 mt-5 mb-4">{move || ui.t("tenants.add_municipality")}</h2>
-            <ErrorAlert error/>
-            {move || create.value().get().and_then(Result::ok).map(|t| view! {
-                <div class="alert alert-success" role="status">{types::i18n::tf(ui.lang(), "tenants.created", &[("name", &t.name)])}</div>
-            })}
-            <div class="form-group">
-                <label for="comune-search" class="active">{move || ui.t("tenants.search_comune")}</label>
-                <input type="search" id="comune-search" class="form-control" autocomplete="off"
-                    aria-describedby="comune-search-help" aria-controls="comune-results"
-                    on:input=move |ev| query.set(event_target_value(&ev))/>
-                <small id="comune-search-help" class="form-text">{move || ui.t("tenants.search_help")}</small>
-                <FieldMessage error field="istat_code"/>
-            </div>
-            <Transition fallback=|| ()>
-                <ul class="list-group" id="comune-results" aria-live="polite">
-                    {move || matches.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
-                        let code = c.istat_code.clone();
-                        let pick = (c.istat_code.clone(), c.name.clone());
-                        let picked = { let code = code.clone(); move || draft.read().iter().any(|(c, _)| *c == code) };
-                        let population = c.population_2023.map(|p| types::i18n::tf(ui.lang(), "tenants.population", &[("n", &p.to_string())])).unwrap_or_default();
-                        view! {
-                            <li class="list-group-item d-flex justify-content-between align-items-center">
-                                <span>{c.name.clone()} " (" {c.istat_code.clone()} ") " <small class="text-muted">{population}</small></span>
-                                <span class="d-flex gap-2">
-                                <button type="button" class="btn btn-outline-primary btn-xs" disabled=picked
-                                    on:click=move |_| draft.update(|d| d.push(pick.clone()))>
-                                    {ui.t("tenants.add_to_zone")}
-                                </button>
-                                {match c.tenant_slug {
-                                    Some(_) => view! { <span class="badge bg-success">{ui.t("tenants.already_tenant")}</span> }.into_any(),
-                                    None => view! {
-                                        <button type="button" class="btn btn-primary btn-xs"
-                                            on:click=move |_| { create.dispatch(CreateMunicipality { istat_code: code.clone() }); }>
-                                            {ui.t("tenants.create")}
-                                        </button>
-                                    }.into_any(),
-                                }}
-                                </span>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </Transition>
-            <h2 class="h4 mt-5 mb-4">{move || ui.t("tenants.add_zone")}</h2>
-            <p class="small">{move || ui.t("tenants.zone_help")}</p>
-            <ErrorAlert error=zone_error/>
-            {move || create_zone.value().get().and_then(Result::ok).map(|t| view! {
-                <div class="alert alert-success" role="status">{types::i18n::tf(ui.lang(), "tenants.created", &[("name", &t.name)])}</div>
-            })}
-            <ActionForm action=create_zone>
-                <Field id="zone-name" name="name" label="field.name" error=zone_error required=true maxlength=200 placeholder="Ambito 4 – Valle Trompia"/>
-                <input type="hidden" name="comuni" prop:value=draft_codes/>
-                <ul class="list-inline" id="zone-draft">
-                    {move || draft.get().into_iter().map(|(code, name)| view! {
-                        <li class="list-inline-item">
-                            <span class="chip chip-simple">
-                                <span class="chip-label">{name.clone()}</span>
-                                <button type="button" class="btn btn-link btn-xs" aria-label=format!("{} {name}", ui.t("action.remove"))
-                                    on:click=move |_| draft.update(|d| d.retain(|(c, _)| *c != code))>"×"</button>
-                            </span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-                <FieldMessage error=zone_error field="comuni"/>
-                <button type="submit" class="btn btn-primary" disabled=move || draft.read().is_empty()>{move || ui.t("tenants.create_zone")}</button>
-            </ActionForm>
         </SignedIn>
+    }
+}
+
+/// The tree, the comuni found by what is typed (each to activate or to add to a new
+/// zone), and the zone being put together. The tree is read again after each creation.
+#[island]
+fn TenantAdmin(lang: Lang, tree: TenantNodeOut) -> impl IntoView {
+    let ui = island_ui(lang);
+    let tree = RwSignal::new(tree);
+    let create = ServerAction::<CreateMunicipality>::new();
+    let create_zone = ServerAction::<CreateZone>::new();
+    // Comuni picked for a new zone: (ISTAT code, name).
+    let draft = RwSignal::new(Vec::<(String, String)>::new());
+    let zone_error = action_error(create_zone);
+    let draft_codes = move || draft.read().iter().map(|(c, _)| c.clone()).collect::<Vec<_>>().join(",");
+    let query = RwSignal::new(String::new());
+    let matches = RwSignal::new(Vec::<ComuneOut>::new());
+    // Only the answer to the latest query is shown.
+    let asked = StoredValue::new(0u64);
+    let search = move |q: String| {
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        leptos::task::spawn_local(async move {
+            let found = if q.trim().chars().count() < 2 { vec![] } else { search_comuni(q).await.unwrap_or_default() };
+            if asked.get_value() == n {
+                matches.set(found);
+            }
+        });
+    };
+    // After a creation: the tree again, and the search again (a comune just activated
+    // shows as such).
+    let reread = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(t) = tenant_tree().await {
+                tree.set(t);
+            }
+        });
+        search(query.get_untracked());
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            reread();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create_zone.value().get() {
+            draft.set(vec![]);
+            reread();
+        }
+    });
+    let error = action_error(create);
+    view! {
+        <ul class="tenant-tree" id="tenant-tree">{move || node_view(ui, tree.get())}</ul>
+        <h2 class="h4 mt-5 mb-4">{ui.t("tenants.add_municipality")}</h2>
+        <ErrorAlert error/>
+        {move || create.value().get().and_then(Result::ok).map(|t| view! {
+            <div class="alert alert-success" role="status">{types::i18n::tf(ui.lang(), "tenants.created", &[("name", &t.name)])}</div>
+        })}
+        <div class="form-group">
+            <label for="comune-search" class="active">{ui.t("tenants.search_comune")}</label>
+            <input type="search" id="comune-search" class="form-control" autocomplete="off"
+                aria-describedby="comune-search-help" aria-controls="comune-results"
+                on:input=move |ev| {
+                    let q = event_target_value(&ev);
+                    query.set(q.clone());
+                    search(q);
+                }/>
+            <small id="comune-search-help" class="form-text">{ui.t("tenants.search_help")}</small>
+            <FieldMessage error field="istat_code"/>
+        </div>
+        <ul class="list-group" id="comune-results" aria-live="polite">
+            {move || matches.get().into_iter().map(|c| {
+                let code = c.istat_code.clone();
+                let pick = (c.istat_code.clone(), c.name.clone());
+                let picked = { let code = code.clone(); move || draft.read().iter().any(|(c, _)| *c == code) };
+                let population = c.population_2023.map(|p| types::i18n::tf(ui.lang(), "tenants.population", &[("n", &p.to_string())])).unwrap_or_default();
+                view! {
+                    <li class="list-group-item d-flex justify-content-between align-items-center">
+                        <span>{c.name.clone()} " (" {c.istat_code.clone()} ") " <small class="text-muted">{population}</small></span>
+                        <span class="d-flex gap-2">
+                        <button type="button" class="btn btn-outline-primary btn-xs" disabled=picked
+                            on:click=move |_| draft.update(|d| d.push(pick.clone()))>
+                            {ui.t("tenants.add_to_zone")}
+                        </button>
+                        {match c.tenant_slug {
+                            Some(_) => view! { <span class="badge bg-success">{ui.t("tenants.already_tenant")}</span> }.into_any(),
+                            None => view! {
+                                <button type="button" class="btn btn-primary btn-xs"
+                                    on:click=move |_| { create.dispatch(CreateMunicipality { istat_code: code.clone() }); }>
+                                    {ui.t("tenants.create")}
+                                </button>
+                            }.into_any(),
+                        }}
+                        </span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <h2 class="h4 mt-5 mb-4">{ui.t("tenants.add_zone")}</h2>
+        <p class="small">{ui.t("tenants.zone_help")}</p>
+        <ErrorAlert error=zone_error/>
+        {move || create_zone.value().get().and_then(Result::ok).map(|t| view! {
+            <div class="alert alert-success" role="status">{types::i18n::tf(ui.lang(), "tenants.created", &[("name", &t.name)])}</div>
+        })}
+        <SaveForm action=create_zone>
+            <Field id="zone-name" name="name" label="field.name" error=zone_error required=true maxlength=200 placeholder="Ambito 4 – Valle Trompia"/>
+            <input type="hidden" name="comuni" prop:value=draft_codes/>
+            <ul class="list-inline" id="zone-draft">
+                {move || draft.get().into_iter().map(|(code, name)| view! {
+                    <li class="list-inline-item">
+                        <span class="chip chip-simple">
+                            <span class="chip-label">{name.clone()}</span>
+                            <button type="button" class="btn btn-link btn-xs" aria-label=format!("{} {name}", ui.t("action.remove"))
+                                on:click=move |_| draft.update(|d| d.retain(|(c, _)| *c != code))>"×"</button>
+                        </span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <FieldMessage error=zone_error field="comuni"/>
+            <button type="submit" class="btn btn-primary" disabled=move || draft.read().is_empty()>{ui.t("tenants.create_zone")}</button>
+        </SaveForm>
     }
 }

@@ -1,22 +1,18 @@
 //! Users of the current tenant: a paginated list and a form to add one.
 
 use leptos::prelude::*;
-use types::Role;
+use types::{Lang, Role};
 
 use super::{action_error, page_param, paged, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
 use crate::api::tenant::{list_members, AddMember, RemoveMember};
+use crate::islands::{island_ui, reload_after, SaveForm};
 use crate::use_ui;
 
 #[component]
 pub fn Users() -> impl IntoView {
     let ui = use_ui();
     let page = page_param();
-    let add = ServerAction::<AddMember>::new();
-    let remove = ServerAction::<RemoveMember>::new();
-    let members =
-        Resource::new(move || (page(), add.version().get(), remove.version().get()), |(page, _, _)| list_members(page));
-    let error = action_error(add);
-    let remove_error = action_error(remove);
+    let members = Resource::new(page, list_members);
     let roles = move || {
         let root = ui.session().and_then(|s| s.current).is_some_and(|m| m.tenant.kind.is_root());
         let roles: &[Role] = if root { &[Role::ProvinceAdmin, Role::ProvinceAnalyst] } else { &Role::LOCAL };
@@ -25,7 +21,6 @@ pub fn Users() -> impl IntoView {
     view! {
         <SignedIn>
             <h1 class="h2 mb-4">{move || ui.t("users.title")}</h1>
-            <ErrorAlert error=remove_error/>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     let texts = ListTexts { none: None, count: Some("users.count") };
@@ -44,12 +39,7 @@ pub fn Users() -> impl IntoView {
                                                 <td>{m.display_name}{(!m.has_password).then(|| view! { <span class="badge bg-warning ms-2">{ui.t("users.invited")}</span> })}</td>
                                                 <td>{m.email}</td>
                                                 <td>{ui.t(&m.role.label_key())}</td>
-                                                <td class="text-end">
-                                                    <button type="button" class="btn btn-outline-danger btn-xs"
-                                                        on:click=move |_| { remove.dispatch(RemoveMember { id }); }>
-                                                        {ui.t("action.remove")}
-                                                    </button>
-                                                </td>
+                                                <td class="text-end"><RemoveMemberButton lang=ui.lang() id/></td>
                                             </tr> }
                                         }).collect_view()}
                                     </tbody>
@@ -58,27 +48,55 @@ pub fn Users() -> impl IntoView {
                 })}
             </Suspense>
             <h2 class="h4 mt-5 mb-4">{move || ui.t("users.add")}</h2>
-            <ErrorAlert error/>
-            {move || add.value().get().and_then(Result::ok).and_then(|c| c.set_password_token).map(|token| view! {
-                <div class="alert alert-info" role="status">
-                    {ui.t("users.invite_link")} " "
-                    <code>{format!("/reset-password?token={token}")}</code>
-                </div>
-            })}
-            <ActionForm action=add>
-                <div class="row">
-                    <Field id="display_name" name="display_name" label="field.display_name" error required=true maxlength=120 class="col-md-4"/>
-                    <Field id="member-email" name="email" label="field.email" kind="email" error required=true maxlength=254 class="col-md-4"/>
-                    <div class="select-wrapper col-md-4">
-                        <label for="role">{move || ui.t("field.role")}</label>
-                        <select id="role" name="role">
-                            {move || roles().into_iter().map(|r| view! { <option value=r.code()>{ui.t(&r.label_key())}</option> }).collect_view()}
-                        </select>
-                        <FieldMessage error field="role"/>
-                    </div>
-                </div>
-                <button type="submit" class="btn btn-primary mt-3">{move || ui.t("action.add")}</button>
-            </ActionForm>
+            <AddMemberForm lang=ui.lang() roles=roles()/>
         </SignedIn>
+    }
+}
+
+/// Adds a member; the answer is the link a new account sets its password with.
+#[island]
+fn AddMemberForm(lang: Lang, roles: Vec<Role>) -> impl IntoView {
+    let ui = island_ui(lang);
+    let add = ServerAction::<AddMember>::new();
+    let error = action_error(add);
+    view! {
+        <ErrorAlert error/>
+        {move || add.value().get().and_then(Result::ok).map(|c| view! {
+            <div class="alert alert-success" role="status">
+                {ui.t("users.added")}
+                {c.set_password_token.map(|token| view! {
+                    " " {ui.t("users.invite_link")} " " <code>{format!("/reset-password?token={token}")}</code>
+                })}
+            </div>
+        })}
+        <SaveForm action=add>
+            <div class="row">
+                <Field id="display_name" name="display_name" label="field.display_name" error required=true maxlength=120 class="col-md-4"/>
+                <Field id="member-email" name="email" label="field.email" kind="email" error required=true maxlength=254 class="col-md-4"/>
+                <div class="select-wrapper col-md-4">
+                    <label for="role">{ui.t("field.role")}</label>
+                    <select id="role" name="role">
+                        {roles.into_iter().map(|r| view! { <option value=r.code()>{ui.t(&r.label_key())}</option> }).collect_view()}
+                    </select>
+                    <FieldMessage error field="role"/>
+                </div>
+            </div>
+            <button type="submit" class="btn btn-primary mt-3">{ui.t("action.add")}</button>
+        </SaveForm>
+    }
+}
+
+#[island]
+fn RemoveMemberButton(lang: Lang, id: i64) -> impl IntoView {
+    let ui = island_ui(lang);
+    let remove = ServerAction::<RemoveMember>::new();
+    let error = action_error(remove);
+    reload_after(remove);
+    view! {
+        <ErrorAlert error/>
+        <button type="button" class="btn btn-outline-danger btn-xs"
+            on:click=move |_| { remove.dispatch(RemoveMember { id }); }>
+            {ui.t("action.remove")}
+        </button>
     }
 }
