@@ -3,9 +3,18 @@
 //! its own (Leptos islands). An island sees none of the page's context, so it takes what it
 //! shows as props (its language first, `island_ui`), and after a successful save it loads
 //! the page again, which the server renders with the new data (`reload_after`, `go_after`).
+//!
+//! A form posts to its server function through a `Submission`, not Leptos' `ServerAction`:
+//! the browser sends the form as it stands — the very request it sends before the page is
+//! interactive — and reads only the answer. A server function then costs the bundle at
+//! most the decoding of its output, where a page reads it: no copy of its input's encoding
+//! and decoding, no action machinery per function (the app has some eighty).
+
+use std::marker::PhantomData;
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use serde::de::DeserializeOwned;
 use types::Lang;
 
 use crate::api::session::SessionView;
@@ -19,95 +28,315 @@ pub fn island_ui(lang: Lang) -> Ui {
     ui
 }
 
-/// After `action` succeeds, the page is loaded again.
-pub fn reload_after<I, O>(action: ServerAction<I>)
+/// Posts to the server function `I` from the browser and holds its last answer.
+pub struct Submission<I> {
+    channel: Channel,
+    input: PhantomData<fn() -> I>,
+}
+
+impl<I> Clone for Submission<I> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I> Copy for Submission<I> {}
+
+/// A submission's state, the same for every server function: its answer is kept as the
+/// text the server sent and decoded only where a page reads it (`Submission::value`), so
+/// a function whose result nobody reads brings no decoding into the bundle.
+#[derive(Clone, Copy)]
+struct Channel {
+    url: &'static str,
+    pending: RwSignal<bool>,
+    answer: RwSignal<Option<Result<String, UiError>>>,
+    /// The successful answers so far.
+    saved: RwSignal<u32>,
+    /// The tag of the form (`SaveForm`'s `tag`) that sent the last submission.
+    sent_by: RwSignal<Option<String>>,
+}
+
+impl<I: ServerFn<Error = UiError>> Submission<I> {
+    pub fn new() -> Self {
+        let channel = Channel {
+            url: I::PATH,
+            pending: RwSignal::new(false),
+            answer: RwSignal::new(returned_error(I::PATH).map(Err)),
+            saved: RwSignal::new(0),
+            sent_by: RwSignal::new(None),
+        };
+        Submission { channel, input: PhantomData }
+    }
+
+    /// The last answer, once there is one.
+    pub fn value(&self) -> Signal<Option<Result<I::Output, UiError>>>
+    where
+        I::Output: DeserializeOwned + Send + Sync + 'static,
+    {
+        let answer = self.channel.answer;
+        Signal::derive(move || {
+            answer.with(|a| {
+                a.as_ref().map(|r| match r {
+                    Ok(text) => serde_json::from_str(text).map_err(|_| transport::broken_answer()),
+                    Err(e) => Err(e.clone()),
+                })
+            })
+        })
+    }
+
+    /// Whether a submission is on its way.
+    pub fn pending(&self) -> Signal<bool> {
+        self.channel.pending.into()
+    }
+
+    /// How many submissions succeeded, to read again what they changed (and only then).
+    pub fn successes(&self) -> Signal<u32> {
+        self.channel.saved.into()
+    }
+
+    /// Whether the last answer was a success (without reading what it said).
+    pub fn succeeded(&self) -> Signal<bool> {
+        let answer = self.channel.answer;
+        Signal::derive(move || answer.with(|a| matches!(a, Some(Ok(_)))))
+    }
+
+    /// The error of the last answer, if it was one.
+    pub fn error(&self) -> Signal<Option<UiError>> {
+        let answer = self.channel.answer;
+        Signal::derive(move || answer.with(|a| a.as_ref().and_then(|r| r.as_ref().err().cloned())))
+    }
+
+    /// `error` for one of several forms that share this submission: the error shows only
+    /// on the form (told by its `tag`) whose submission it answers.
+    pub fn error_for(&self, tag: String) -> Signal<Option<UiError>> {
+        let (error, sent_by) = (self.error(), self.channel.sent_by);
+        Signal::derive(move || if sent_by.with(|s| s.as_deref() == Some(tag.as_str())) { error.get() } else { None })
+    }
+
+    /// Posts `fields` as a form would (for a button that is not in a form).
+    pub fn post(&self, fields: &[(&str, &str)]) {
+        let body = fields.iter().map(|(k, v)| format!("{}={}", crate::pages::urlencode(k), crate::pages::urlencode(v)));
+        self.channel.send(Body::Fields(body.collect::<Vec<_>>().join("&")), None);
+    }
+}
+
+impl<I: ServerFn<Error = UiError>> Default for Submission<I> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Channel {
+    fn send(self, body: Body, tag: Option<String>) {
+        self.sent_by.set(tag);
+        self.pending.set(true);
+        transport::send(
+            self.url,
+            body,
+            Box::new(move |answer| {
+                if answer.is_ok() {
+                    self.saved.update(|n| *n += 1);
+                }
+                self.answer.set(Some(answer));
+                self.pending.set(false);
+            }),
+        );
+    }
+}
+
+/// A form posted without JavaScript comes back to its page with the error in the URL
+/// (`?__path=…&__err=…`); the server shows it on the form that sent it.
+#[cfg(feature = "ssr")]
+fn returned_error(path: &str) -> Option<UiError> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let returned = use_context::<leptos::server::ServerActionError>()?;
+    (returned.path() == path).then(|| ServerFnUrlError::<UiError>::decode_err(returned.err()))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn returned_error(_path: &str) -> Option<UiError> {
+    None
+}
+
+/// What a submission sends.
+enum Body {
+    /// A form, as the browser encodes it (`multipart/form-data` when it has files).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    Form(leptos::web_sys::HtmlFormElement),
+    /// Fields already encoded as `application/x-www-form-urlencoded`.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    Fields(String),
+}
+
+/// The request itself, the same for every server function (so it is in the bundle once).
+mod transport {
+    use super::Body;
+    use crate::api::UiError;
+    use types::{ApiError, ErrorCode};
+
+    pub(super) type Done = Box<dyn FnOnce(Result<String, UiError>)>;
+
+    fn error(code: ErrorCode) -> UiError {
+        UiError(ApiError { code, message: String::new(), fields: vec![] })
+    }
+
+    /// An answer that is not what the server function returns.
+    pub(super) fn broken_answer() -> UiError {
+        error(ErrorCode::Internal)
+    }
+
+    /// Posts `body` to `url` and gives `done` the answer's text, or its error.
+    #[cfg(feature = "hydrate")]
+    pub(super) fn send(url: &'static str, body: Body, done: Done) {
+        leptos::task::spawn_local(async move { done(post(url, body).await) });
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    pub(super) fn send(_url: &'static str, _body: Body, _done: Done) {}
+
+    #[cfg(feature = "hydrate")]
+    async fn post(url: &str, body: Body) -> Result<String, UiError> {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen_futures::JsFuture;
+        use web_sys::{FormData, Headers, RequestInit, Response, UrlSearchParams};
+
+        let unavailable = |_| error(ErrorCode::Unavailable);
+        let headers = Headers::new().map_err(unavailable)?;
+        // The server answers a request that accepts JSON with the function's result (a
+        // form posted without JavaScript gets a redirect back instead).
+        headers.set("Accept", "application/json").map_err(unavailable)?;
+        let body: wasm_bindgen::JsValue = match body {
+            Body::Form(form) => {
+                let data = FormData::new_with_form(&form).map_err(unavailable)?;
+                if form.enctype() == "multipart/form-data" {
+                    data.into()
+                } else {
+                    UrlSearchParams::new_with_str_sequence_sequence(&data).map_err(unavailable)?.into()
+                }
+            }
+            Body::Fields(text) => {
+                headers.set("Content-Type", "application/x-www-form-urlencoded").map_err(unavailable)?;
+                text.into()
+            }
+        };
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_headers(&headers);
+        init.set_body(&body);
+        let answer =
+            JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(url, &init)).await.map_err(unavailable)?;
+        let answer: Response = answer.dyn_into().map_err(unavailable)?;
+        let text = JsFuture::from(answer.text().map_err(unavailable)?).await.map_err(unavailable)?;
+        let text = text.as_string().unwrap_or_default();
+        if answer.ok() {
+            Ok(text)
+        } else {
+            // A server function's error is the API's error body (`UiError`).
+            Err(serde_json::from_str::<UiError>(&text).unwrap_or_else(|_| error(ErrorCode::Unavailable)))
+        }
+    }
+}
+
+/// After `submission` succeeds, the page is loaded again.
+pub fn reload_after<I>(submission: Submission<I>)
 where
-    I: ServerFn<Output = O, Error = UiError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
+    I: ServerFn<Error = UiError>,
 {
+    let saved = submission.successes();
     Effect::new(move |_| {
-        if action.value().get().is_some_and(|r| r.is_ok()) {
+        if saved.get() > 0 {
             let _ = window().location().reload();
         }
     });
 }
 
-/// After `action` succeeds, the browser goes to `to(output)`.
-pub fn go_after<I, O>(action: ServerAction<I>, to: impl Fn(&O) -> String + 'static)
+/// After `submission` succeeds, the browser goes to `to(output)`.
+pub fn go_after<I>(submission: Submission<I>, to: impl Fn(&I::Output) -> String + 'static)
 where
-    I: ServerFn<Output = O, Error = UiError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
+    I: ServerFn<Error = UiError>,
+    I::Output: DeserializeOwned + Send + Sync + 'static,
 {
+    let value = submission.value();
     Effect::new(move |_| {
-        if let Some(Ok(out)) = action.value().get() {
-            let _ = window().location().assign(&to(&out));
-        }
+        value.with(|v| {
+            if let Some(Ok(out)) = v {
+                let _ = window().location().assign(&to(out));
+            }
+        })
     });
 }
 
-/// The app's `ActionForm`: a form that posts to `action`'s server function, so it works
-/// before the page is interactive, and once it is dispatches the action instead. Only the
-/// reading of the fields is particular to each server function; the form itself is built
-/// by one function (`posting_form`), so the app's many forms do not each carry their own
-/// copy of it in the browser's bundle.
+/// The app's form: it posts to `action`'s server function, so it works before the page is
+/// interactive, and once it is sends the same request with `fetch` and stays on the page.
+/// The form itself is built by one function (`posting_form`), so the app's many forms do
+/// not each carry their own copy of it in the browser's bundle.
 #[component]
 pub fn SaveForm<I>(
-    action: ServerAction<I>,
+    action: Submission<I>,
     /// The `<form>` element, for a caller that resets it.
     #[prop(optional)]
     node_ref: Option<NodeRef<leptos::html::Form>>,
+    /// Tells this form from others sharing `action` (`Submission::error_for`).
+    #[prop(optional, into)]
+    tag: Option<String>,
     children: Children,
 ) -> impl IntoView
 where
-    I: serde::de::DeserializeOwned + ServerFn + Clone + Send + Sync + 'static,
-    I::Output: Send + Sync + 'static,
-    I::Error: Send + Sync + 'static,
+    I: ServerFn<Error = UiError> + 'static,
 {
-    use leptos::form::FromFormData;
-    let dispatch = move |ev: &leptos::web_sys::SubmitEvent| match I::from_event(ev) {
-        Ok(input) => {
-            action.dispatch(input);
-            true
-        }
-        Err(_) => false,
-    };
-    posting_form(I::url(), Box::new(dispatch), node_ref.unwrap_or_default(), children)
+    let channel = action.channel;
+    let submit = move |form| channel.send(Body::Form(form), tag.clone());
+    posting_form(channel.url, Box::new(submit), node_ref.unwrap_or_default(), children)
 }
 
-/// A `<form>` posting to `url`; submitting it calls `dispatch` instead once the page is
-/// interactive (a form `dispatch` cannot read is posted as it is).
+/// A `<form>` posting to `url`; submitting it calls `submit` instead once the page is
+/// interactive.
 fn posting_form(
     url: &'static str,
-    dispatch: Box<dyn Fn(&leptos::web_sys::SubmitEvent) -> bool + Send + Sync>,
+    submit: Box<dyn Fn(leptos::web_sys::HtmlFormElement) + Send + Sync>,
     node_ref: NodeRef<leptos::html::Form>,
     children: Children,
 ) -> AnyView {
     let on_submit = move |ev: leptos::web_sys::SubmitEvent| {
-        if !ev.default_prevented() && dispatch(&ev) {
+        if ev.default_prevented() {
+            return;
+        }
+        if let Some(form) = node_ref.get_untracked() {
             ev.prevent_default();
+            submit(form);
         }
     };
     view! { <form action=url method="post" on:submit=on_submit node_ref=node_ref>{children()}</form> }.into_any()
 }
 
-/// `data` read again with `fetch` each time `saved` changes (a count of successful
-/// saves, `pages::successes`), not when the island starts: what it starts from came
-/// with the page.
-pub fn read_again<T, Fut>(data: RwSignal<T>, saved: impl Fn() -> u32 + 'static, fetch: impl Fn() -> Fut + 'static)
-where
-    T: Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<T, UiError>> + 'static,
+/// Reads the server function `I` again with `fields` each time `saved` changes (a count of
+/// successful saves, `Submission::successes`), not when the island starts: what it starts
+/// from came with the page. `apply` takes what it answered.
+pub fn read_again<I>(
+    saved: impl Fn() -> u32 + 'static,
+    fields: impl Fn() -> Vec<(&'static str, String)> + 'static,
+    apply: impl Fn(I::Output) + 'static,
+) where
+    I: ServerFn<Error = UiError> + 'static,
+    I::Output: DeserializeOwned + Send + Sync + 'static,
 {
+    let reader = Submission::<I>::new();
     Effect::new(move |before: Option<u32>| {
         let now = saved();
         if before.is_some_and(|b| b != now) {
-            let fresh = fetch();
-            leptos::task::spawn_local(async move {
-                if let Ok(fresh) = fresh.await {
-                    data.set(fresh);
-                }
-            });
+            let fields = fields();
+            reader.post(&fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
         }
         now
+    });
+    let answer = reader.channel.answer;
+    Effect::new(move |_| {
+        answer.with(|a| {
+            if let Some(Ok(text)) = a {
+                if let Ok(fresh) = serde_json::from_str::<I::Output>(text) {
+                    apply(fresh);
+                }
+            }
+        })
     });
 }

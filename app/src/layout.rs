@@ -6,7 +6,7 @@ use leptos_meta::Html;
 use types::{Lang, Role, TenantKind};
 
 use crate::api::session::{SetLanguage, SignOut, SwitchTenant};
-use crate::islands::{go_after, island_ui, reload_after};
+use crate::islands::{go_after, island_ui, reload_after, Submission};
 use crate::use_ui;
 
 #[component]
@@ -81,13 +81,13 @@ fn SlimHeader() -> impl IntoView {
 /// The two language buttons; the page is rendered again in the chosen one.
 #[island]
 fn LanguageSwitch(lang: Lang) -> impl IntoView {
-    let set_lang = ServerAction::<SetLanguage>::new();
+    let set_lang = Submission::<SetLanguage>::new();
     reload_after(set_lang);
     let button = move |to: Lang, label: &'static str| {
         view! {
             <button type="button" class="btn btn-link btn-sm text-white" lang=to.code()
                 aria-pressed=(lang == to).to_string()
-                on:click=move |_| { set_lang.dispatch(SetLanguage { lang: to.code().to_string() }); }>
+                on:click=move |_| { set_lang.post(&[("lang", to.code())]); }>
                 {label}
             </button>
         }
@@ -98,11 +98,11 @@ fn LanguageSwitch(lang: Lang) -> impl IntoView {
 #[island]
 fn SignOutButton(lang: Lang) -> impl IntoView {
     let ui = island_ui(lang);
-    let sign_out = ServerAction::<SignOut>::new();
+    let sign_out = Submission::<SignOut>::new();
     go_after(sign_out, |_| "/sign-in".to_string());
     view! {
         <button type="button" class="btn btn-primary btn-sm ms-2" id="sign-out"
-            on:click=move |_| { sign_out.dispatch(SignOut {}); }>
+            on:click=move |_| { sign_out.post(&[]); }>
             {ui.t("nav.sign_out")}
         </button>
     }
@@ -138,13 +138,13 @@ fn CenterHeader() -> impl IntoView {
 #[island]
 fn TenantSwitch(lang: Lang, tenants: Vec<(String, String)>, current: String) -> impl IntoView {
     let ui = island_ui(lang);
-    let switch = ServerAction::<SwitchTenant>::new();
+    let switch = Submission::<SwitchTenant>::new();
     go_after(switch, |_| "/".to_string());
     view! {
         <div class="select-wrapper tenant-switch">
             <label for="tenant-switch" class="text-white">{ui.t("nav.switch_tenant")}</label>
             <select id="tenant-switch"
-                on:change=move |ev| { switch.dispatch(SwitchTenant { tenant: event_target_value(&ev) }); }>
+                on:change=move |ev| { switch.post(&[("tenant", &event_target_value(&ev))]); }>
                 {tenants.into_iter().map(|(slug, name)| {
                     let selected = slug == current;
                     view! { <option value=slug selected=selected>{name}</option> }

@@ -9,11 +9,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use types::benefits::{category_key, level_key, status_key, CatalogueOut, EntryOut, EntryStatus, RulebookCheck};
 use types::Lang;
 
-use super::{action_error, status_badge, successes, ErrorAlert, FieldMessage, SignedIn, Tone};
+use super::{status_badge, ErrorAlert, FieldMessage, SignedIn, Tone};
 use crate::api::benefits::{
-    benefit_catalogue, benefit_entry, PublishBenefitRules, SaveBenefitEntry, SaveBenefitRules, SetBenefitStatus,
+    benefit_catalogue, benefit_entry, BenefitCatalogue, BenefitEntry, PublishBenefitRules, SaveBenefitEntry,
+    SaveBenefitRules, SetBenefitStatus,
 };
-use crate::islands::{island_ui, read_again, SaveForm};
+use crate::islands::{island_ui, read_again, SaveForm, Submission};
 use crate::use_ui;
 
 /// Whether the page is about the shared catalogue (`?shared=true`).
@@ -51,22 +52,27 @@ pub fn BenefitCatalogue() -> impl IntoView {
     }
 }
 
+/// The catalogue (`shared`: the national one) read again each time `saved` changes.
+fn catalogue_again(shared: bool, saved: impl Fn() -> u32 + 'static, apply: impl Fn(CatalogueOut) + 'static) {
+    read_again::<BenefitCatalogue>(saved, move || vec![("shared", shared.to_string())], apply);
+}
+
 /// The catalogue, read again after each change of an entry's status.
 #[island]
 fn CatalogueView(lang: Lang, catalogue: CatalogueOut) -> impl IntoView {
     island_ui(lang);
     let shared = catalogue.shared;
     let catalogue = RwSignal::new(catalogue);
-    let set_status = ServerAction::<SetBenefitStatus>::new();
-    let error = action_error(set_status);
-    let changed = successes(set_status);
-    read_again(catalogue, move || changed.get(), move || benefit_catalogue(shared));
+    let set_status = Submission::<SetBenefitStatus>::new();
+    let error = set_status.error();
+    let changed = set_status.successes();
+    catalogue_again(shared, move || changed.get(), move |fresh| catalogue.set(fresh));
     move || catalogue_view(catalogue.get(), set_status, error)
 }
 
 fn catalogue_view(
     c: CatalogueOut,
-    set_status: ServerAction<SetBenefitStatus>,
+    set_status: Submission<SetBenefitStatus>,
     error: Signal<Option<crate::api::UiError>>,
 ) -> impl IntoView {
     let ui = use_ui();
@@ -129,7 +135,7 @@ fn catalogue_view(
     }
 }
 
-fn entry_row(e: EntryOut, shared: bool, has_rule: bool, set_status: ServerAction<SetBenefitStatus>) -> impl IntoView {
+fn entry_row(e: EntryOut, shared: bool, has_rule: bool, set_status: Submission<SetBenefitStatus>) -> impl IntoView {
     let ui = use_ui();
     let status = EntryStatus::from_code(&e.status);
     let tone = match status {
@@ -208,13 +214,13 @@ fn RulesEditor(lang: Lang, catalogue: CatalogueOut) -> impl IntoView {
     let ui = island_ui(lang);
     let shared = catalogue.shared;
     let catalogue = RwSignal::new(catalogue);
-    let save = ServerAction::<SaveBenefitRules>::new();
-    let publish = ServerAction::<PublishBenefitRules>::new();
-    let (saved, published) = (successes(save), successes(publish));
-    let (save_error, publish_error) = (action_error(save), action_error(publish));
-    read_again(catalogue, move || saved.get() + published.get(), move || benefit_catalogue(shared));
+    let save = Submission::<SaveBenefitRules>::new();
+    let publish = Submission::<PublishBenefitRules>::new();
+    let (saved, published) = (save.successes(), publish.successes());
+    let (save_error, publish_error) = (save.error(), publish.error());
+    catalogue_again(shared, move || saved.get() + published.get(), move |fresh| catalogue.set(fresh));
     view! {
-        {move || publish.value().get().and_then(Result::ok).map(|_| view! {
+        {move || publish.succeeded().get().then(|| view! {
             <div class="alert alert-success" role="status">{ui.t("benefits.rules_published")}</div>
         })}
         <ErrorAlert error=publish_error/>
@@ -224,9 +230,9 @@ fn RulesEditor(lang: Lang, catalogue: CatalogueOut) -> impl IntoView {
 
 fn rules_view(
     c: CatalogueOut,
-    save: ServerAction<SaveBenefitRules>,
+    save: Submission<SaveBenefitRules>,
     save_error: Signal<Option<crate::api::UiError>>,
-    publish: ServerAction<PublishBenefitRules>,
+    publish: Submission<PublishBenefitRules>,
 ) -> impl IntoView {
     let ui = use_ui();
     let (shared, version) = (c.shared.to_string(), c.rulebook.version.to_string());
@@ -393,10 +399,18 @@ fn EntryEditor(lang: Lang, id: Option<i64>, catalogue: CatalogueOut, entry: Opti
     let ui = island_ui(lang);
     let shared = catalogue.shared;
     let data = RwSignal::new((catalogue, entry));
-    let save = ServerAction::<SaveBenefitEntry>::new();
-    let error = action_error(save);
-    let saved = successes(save);
-    read_again(data, move || saved.get(), move || entry_data(id, shared));
+    let save = Submission::<SaveBenefitEntry>::new();
+    let error = save.error();
+    let saved = save.successes();
+    catalogue_again(shared, move || saved.get(), move |fresh| data.update(|(catalogue, _)| *catalogue = fresh));
+    if let Some(id) = id {
+        let fields = move || vec![("id", id.to_string()), ("shared", shared.to_string())];
+        read_again::<BenefitEntry>(
+            move || saved.get(),
+            fields,
+            move |fresh| data.update(|(_, entry)| *entry = Some(fresh)),
+        );
+    }
     view! {
         {move || save.value().get().and_then(Result::ok).map(|e| view! {
             <div class="alert alert-success" role="status">
@@ -415,7 +429,7 @@ fn EntryEditor(lang: Lang, id: Option<i64>, catalogue: CatalogueOut, entry: Opti
 fn entry_form(
     c: CatalogueOut,
     e: Option<EntryOut>,
-    save: ServerAction<SaveBenefitEntry>,
+    save: Submission<SaveBenefitEntry>,
     error: Signal<Option<crate::api::UiError>>,
 ) -> impl IntoView {
     let ui = use_ui();

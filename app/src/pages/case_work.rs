@@ -10,11 +10,10 @@ use types::plans::{
     UNITS,
 };
 
-use super::successes;
-use super::{action_error, action_error_for, ErrorAlert};
+use super::ErrorAlert;
 use crate::api::plans::{AddAssessment, RecordIntervention, ReviewPlan, SavePlan};
 use crate::api::UiError;
-use crate::islands::SaveForm;
+use crate::islands::{SaveForm, Submission};
 use crate::use_ui;
 
 /// One labelled input or textarea of these forms, with its error message.
@@ -91,25 +90,25 @@ fn intervention_key(code: &str) -> String {
 /// The actions of the work section; the case page reloads after each success.
 #[derive(Clone, Copy)]
 pub struct Actions {
-    pub assess: ServerAction<AddAssessment>,
-    pub plan: ServerAction<SavePlan>,
-    pub review: ServerAction<ReviewPlan>,
-    pub record: ServerAction<RecordIntervention>,
+    pub assess: Submission<AddAssessment>,
+    pub plan: Submission<SavePlan>,
+    pub review: Submission<ReviewPlan>,
+    pub record: Submission<RecordIntervention>,
 }
 
 impl Actions {
     pub fn new() -> Self {
         Actions {
-            assess: ServerAction::new(),
-            plan: ServerAction::new(),
-            review: ServerAction::new(),
-            record: ServerAction::new(),
+            assess: Submission::new(),
+            plan: Submission::new(),
+            review: Submission::new(),
+            record: Submission::new(),
         }
     }
 
     /// Counts successful saves of any of them (what the page's data is keyed on).
     pub fn successes(self) -> Signal<u32> {
-        let counts = [successes(self.assess), successes(self.plan), successes(self.review), successes(self.record)];
+        let counts = [self.assess.successes(), self.plan.successes(), self.review.successes(), self.record.successes()];
         Signal::derive(move || counts.iter().map(|c| c.get()).sum())
     }
 }
@@ -117,9 +116,8 @@ impl Actions {
 /// The work section of the case page.
 pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
     let ui = use_ui();
-    let (assess_error, plan_error) =
-        (action_error(a.assess), action_error_for(a.plan, |input| input.plan_id.is_none()));
-    let record_error = action_error_for(a.record, |input| input.intervention_id.is_none());
+    let (assess_error, plan_error) = (a.assess.error(), a.plan.error_for("new-plan".into()));
+    let record_error = a.record.error_for("new-intervention".into());
     let (id, id_plan, id_record) = (case_id.to_string(), case_id.to_string(), case_id.to_string());
     let new_plan_fields = plan_fields("np".into(), None, plan_error);
     let assessments = w.assessments.into_iter().map(|x| view! {
@@ -165,7 +163,7 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
             <details class="mb-4" id="new-plan">
                 <summary class="h6">{ui.t("work.new_plan")}</summary>
                 <ErrorAlert error=plan_error/>
-                <SaveForm action=a.plan attr:id="plan-form">
+                <SaveForm action=a.plan tag="new-plan" attr:id="plan-form">
                     <input type="hidden" name="id" value=id_plan/>
                     {new_plan_fields}
                     <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
@@ -194,7 +192,7 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
             <details class="mb-4" id="new-intervention">
                 <summary class="h6">{ui.t("work.new_intervention")}</summary>
                 <ErrorAlert error=record_error/>
-                <SaveForm action=a.record attr:id="intervention-form">
+                <SaveForm action=a.record tag="new-intervention" attr:id="intervention-form">
                     <input type="hidden" name="id" value=id_record/>
                     {intervention_fields("iv", None, plan_ids, record_error)}
                     <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
@@ -228,8 +226,8 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
     let ui = use_ui();
     // Every plan has its forms on the page: each shows only its own errors.
     let this_plan = p.id.0;
-    let plan_error = action_error_for(a.plan, move |input| input.plan_id == Some(this_plan));
-    let review_error = action_error_for(a.review, move |input| input.plan_id == this_plan);
+    let plan_error = a.plan.error_for(format!("plan-{this_plan}"));
+    let review_error = a.review.error_for(format!("review-{this_plan}"));
     let prefix = format!("plan-{}", p.id);
     let events = p
         .events
@@ -268,7 +266,7 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
             <details>
                 <summary>{ui.t("work.edit_plan")}</summary>
                 <ErrorAlert error=plan_error/>
-                <SaveForm action=a.plan attr:class="plan-edit">
+                <SaveForm action=a.plan tag=format!("plan-{this_plan}") attr:class="plan-edit">
                     <input type="hidden" name="id" value=case_id.to_string()/>
                     <input type="hidden" name="plan_id" value=plan_id/>
                     <input type="hidden" name="version" value=version/>
@@ -284,7 +282,7 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
             <details>
                 <summary>{ui.t("work.review")}</summary>
                 <ErrorAlert error=review_error/>
-                <SaveForm action=a.review attr:class="plan-review-form">
+                <SaveForm action=a.review tag=format!("review-{this_plan}") attr:class="plan-review-form">
                     <input type="hidden" name="id" value=case_id.to_string()/>
                     <input type="hidden" name="plan_id" value=plan_id_review/>
                     <div class="row">
@@ -349,11 +347,11 @@ fn intervention_edit(
     case_id: i64,
     i: &InterventionOut,
     plan_ids: Vec<(String, String)>,
-    record: ServerAction<RecordIntervention>,
+    record: Submission<RecordIntervention>,
 ) -> impl IntoView {
     let ui = use_ui();
     let this = i.id.0;
-    let error = action_error_for(record, move |input| input.intervention_id == Some(this));
+    let error = record.error_for(format!("iv-{this}"));
     let prefix = format!("iv-{this}");
     let title =
         ui.tf("work.edit_intervention", &[("kind", &ui.t(&intervention_key(&i.kind))), ("date", &i.started_on)]);
@@ -363,7 +361,7 @@ fn intervention_edit(
         <details class="mb-2 intervention-edit" id=prefix>
             <summary>{title}</summary>
             <ErrorAlert error/>
-            <SaveForm action=record>
+            <SaveForm action=record tag=format!("iv-{}", i.id)>
                 <input type="hidden" name="id" value=case_id.to_string()/>
                 <input type="hidden" name="intervention_id" value=this/>
                 <input type="hidden" name="version" value=version/>

@@ -14,17 +14,15 @@ use types::{Lang, Role};
 
 use super::case_work::{work_view, Actions};
 use super::handovers::{handovers_view, HandoverActions};
-use super::{
-    action_error, filter_query, paged, status_badge, successes, ErrorAlert, FieldMessage, ListTexts, SignedIn, Tone,
-};
+use super::{filter_query, paged, status_badge, ErrorAlert, FieldMessage, ListTexts, SignedIn, Tone};
 use crate::api::cases::{
-    case_audit, case_page, case_section, case_workers, search_cases, EditCase, OpenCase, SaveCaseSection, SearchCases,
-    SetCaseAccess,
+    case_audit, case_page, case_section, case_workers, search_cases, CasePage as CasePageFn, CaseSection, EditCase,
+    OpenCase, SaveCaseSection, SearchCases, SetCaseAccess,
 };
 use crate::api::contacts::contact_form_options;
 use crate::api::persons::person_detail;
 use crate::api::UiError;
-use crate::islands::{go_after, island_ui, read_again, SaveForm};
+use crate::islands::{go_after, island_ui, read_again, SaveForm, Submission};
 use crate::use_ui;
 
 fn case_badge(status: &str) -> impl IntoView {
@@ -75,7 +73,7 @@ pub fn Cases() -> impl IntoView {
         |(status, area, mine, district, page)| search_cases(None, status, area, Some(mine), None, district, Some(page)),
     );
     let districts = Resource::new(|| (), |_| contact_form_options());
-    let search = ServerAction::<SearchCases>::new();
+    let search = Submission::<SearchCases>::new();
     view! {
         <SignedIn>
             <h1 class="h2 mb-3">{move || ui.t("cases.title")}</h1>
@@ -198,8 +196,8 @@ fn OpenCaseForm(
     admin: bool,
 ) -> impl IntoView {
     let ui = island_ui(lang);
-    let open = ServerAction::<OpenCase>::new();
-    let error = action_error(open);
+    let open = Submission::<OpenCase>::new();
+    let error = open.error();
     go_after(open, |case| format!("/cases/{}", case.id));
     view! {
                         <ErrorAlert error/>
@@ -267,14 +265,14 @@ fn CaseView(lang: Lang, page: types::cases::CasePage) -> impl IntoView {
     island_ui(lang);
     let id = page.case.id.0;
     let page = RwSignal::new(page);
-    let edit = ServerAction::<EditCase>::new();
-    let access = ServerAction::<SetCaseAccess>::new();
+    let edit = Submission::<EditCase>::new();
+    let access = Submission::<SetCaseAccess>::new();
     let work_actions = Actions::new();
     let handover_actions = HandoverActions::new();
-    let (saves, grants) = (successes(edit), successes(access));
+    let (saves, grants) = (edit.successes(), access.successes());
     let (work_saves, handover_saves) = (work_actions.successes(), handover_actions.successes());
     let saved = move || saves.get() + grants.get() + work_saves.get() + handover_saves.get();
-    read_again(page, saved, move || case_page(id));
+    read_again::<CasePageFn>(saved, move || vec![("id", id.to_string())], move |fresh| page.set(fresh));
     move || {
         let p = page.get();
         let actions = CaseActions { work: work_actions, handover: handover_actions, edit, access };
@@ -288,8 +286,8 @@ fn CaseView(lang: Lang, page: types::cases::CasePage) -> impl IntoView {
 struct CaseActions {
     work: Actions,
     handover: HandoverActions,
-    edit: ServerAction<EditCase>,
-    access: ServerAction<SetCaseAccess>,
+    edit: Submission<EditCase>,
+    access: Submission<SetCaseAccess>,
 }
 
 fn case_view(
@@ -301,7 +299,7 @@ fn case_view(
 ) -> impl IntoView {
     let ui = use_ui();
     let CaseActions { work: work_actions, handover, edit, access } = actions;
-    let access_error = action_error(access);
+    let access_error = access.error();
     let p = &c.person;
     let title = format!("{} {}", p.last_name, p.first_name);
     let facts = [
@@ -414,9 +412,9 @@ fn case_view(
 }
 
 /// Changing the case's area and dates, or closing it (its workers).
-fn edit_view(c: &CaseOut, edit: ServerAction<EditCase>) -> impl IntoView {
+fn edit_view(c: &CaseOut, edit: Submission<EditCase>) -> impl IntoView {
     let ui = use_ui();
-    let edit_error = action_error(edit);
+    let edit_error = edit.error();
     let (id, version, area) = (c.id.to_string(), c.version.to_string(), c.area.clone());
     let (opened_on, closed_on, reason) =
         (c.opened_on.clone(), c.closed_on.clone().unwrap_or_default(), c.closing_reason.clone());
@@ -490,10 +488,11 @@ fn SectionEditor(lang: Lang, case_id: i64, data: crate::api::cases::SectionView)
     let code = data.section.code.clone();
     let Some(def) = section(&code) else { return ().into_any() };
     let data = RwSignal::new(data);
-    let save = ServerAction::<SaveCaseSection>::new();
-    let error = action_error(save);
-    let saved = successes(save);
-    read_again(data, move || saved.get(), move || case_section(case_id, code.clone()));
+    let save = Submission::<SaveCaseSection>::new();
+    let error = save.error();
+    let saved = save.successes();
+    let fields = move || vec![("id", case_id.to_string()), ("section", code.clone())];
+    read_again::<CaseSection>(move || saved.get(), fields, move |fresh| data.set(fresh));
     (move || section_view(case_id, def, data.get(), save, error)).into_any()
 }
 
@@ -501,7 +500,7 @@ fn section_view(
     case_id: i64,
     def: &'static SectionDef,
     data: crate::api::cases::SectionView,
-    save: ServerAction<SaveCaseSection>,
+    save: Submission<SaveCaseSection>,
     error: Signal<Option<UiError>>,
 ) -> impl IntoView {
     let ui = use_ui();
@@ -512,7 +511,7 @@ fn section_view(
     }
     let saved =
         move || {
-            save.value().get().and_then(Result::ok).map(|_| view! {
+            save.succeeded().get().then(|| view! {
         <div class="alert alert-success" role="status" id="section-saved">{ui.t("cases.section_saved")}</div>
     })
         };

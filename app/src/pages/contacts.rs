@@ -9,10 +9,10 @@ use types::contacts::{code_key, ContactOut, AGE_BANDS, CHANNELS, CITIZENSHIPS, G
 use types::directory::{area_key, AREAS};
 use types::{Lang, Role};
 
-use super::{action_error, filter_query, paged, ErrorAlert, FieldMessage, ListTexts, SignedIn};
+use super::{filter_query, paged, ErrorAlert, FieldMessage, ListTexts, SignedIn};
 use crate::api::contacts::{contact_form_options, list_contacts, LogContact};
 use crate::api::UiError;
-use crate::islands::{island_ui, SaveForm};
+use crate::islands::{island_ui, SaveForm, Submission};
 use crate::use_ui;
 
 /// The label of an age band (`65+` → "65+ anni").
@@ -204,17 +204,17 @@ pub fn ContactForm() -> impl IntoView {
 #[island]
 fn ContactLogForm(lang: Lang, today: String, districts: Vec<(String, String)>) -> impl IntoView {
     let ui = island_ui(lang);
-    let save = ServerAction::<LogContact>::new();
-    let error = action_error(save);
+    let save = Submission::<LogContact>::new();
+    let error = save.error();
     // After each contact saved (not after a refusal, which keeps the answers) the form
     // goes back to its defaults for the next one.
     let form_ref = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
-        if let (Some(Ok(_)), Some(form)) = (save.value().get(), form_ref.get()) {
+        if let (true, Some(form)) = (save.succeeded().get(), form_ref.get()) {
             form.reset();
         }
     });
-    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    let saved = move || save.succeeded().get();
     let options = move |list: &'static [&'static str], key: fn(&str) -> String| {
         list.iter().map(|c| (c.to_string(), types::i18n::t(lang, &key(c)))).collect::<Vec<_>>()
     };

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use types::Lang;
 
-use super::{action_error, page_param, paged, ErrorAlert, Field, ListTexts, SignedIn};
+use super::{page_param, paged, ErrorAlert, Field, ListTexts, SignedIn};
 use crate::api::tenant::{list_districts, CreateDistrict, DeleteDistrict, RenameDistrict};
-use crate::islands::{island_ui, reload_after, SaveForm};
+use crate::islands::{island_ui, reload_after, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -51,8 +51,8 @@ pub fn Districts() -> impl IntoView {
 #[island]
 fn AddDistrictForm(lang: Lang) -> impl IntoView {
     let ui = island_ui(lang);
-    let create = ServerAction::<CreateDistrict>::new();
-    let error = action_error(create);
+    let create = Submission::<CreateDistrict>::new();
+    let error = create.error();
     reload_after(create);
     view! {
         <ErrorAlert error/>
@@ -72,8 +72,8 @@ fn AddDistrictForm(lang: Lang) -> impl IntoView {
 #[island]
 fn RenameDistrictForm(lang: Lang, id: i64, name: String, code: String) -> impl IntoView {
     let ui = island_ui(lang);
-    let rename = ServerAction::<RenameDistrict>::new();
-    let error = action_error(rename);
+    let rename = Submission::<RenameDistrict>::new();
+    let error = rename.error();
     reload_after(rename);
     view! {
         <details>
@@ -94,14 +94,14 @@ fn RenameDistrictForm(lang: Lang, id: i64, name: String, code: String) -> impl I
 #[island]
 fn DeleteDistrictButton(lang: Lang, id: i64, name: String) -> impl IntoView {
     let ui = island_ui(lang);
-    let delete = ServerAction::<DeleteDistrict>::new();
-    let error = action_error(delete);
+    let delete = Submission::<DeleteDistrict>::new();
+    let error = delete.error();
     reload_after(delete);
     let label = format!("{} {}", ui.t("action.delete"), name);
     view! {
         <ErrorAlert error/>
         <button type="button" class="btn btn-outline-danger btn-xs" aria-label=label
-            on:click=move |_| { delete.dispatch(DeleteDistrict { id }); }>
+            on:click=move |_| { delete.post(&[("id", &id.to_string())]); }>
             {ui.t("action.delete")}
         </button>
     }

@@ -7,11 +7,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, SETTINGS};
 use types::Lang;
 
-use super::{action_error, urlencode, AreaFilter, ErrorAlert, Field, Pagination, SignedIn, TypeFilter};
+use super::{urlencode, AreaFilter, ErrorAlert, Field, Pagination, SignedIn, TypeFilter};
 use crate::api::directory::{
     facility_detail, search_facilities, staff_filter_options, InviteFacilityManager, SetFacilityState, StaffFilters,
 };
-use crate::islands::{island_ui, reload_after, SaveForm};
+use crate::islands::{island_ui, reload_after, SaveForm, Submission};
 use crate::use_ui;
 
 /// The list's filters, as they stand in the URL (a plain GET form: works without JS).
@@ -311,8 +311,8 @@ pub fn FacilityPage() -> impl IntoView {
 #[island]
 fn FacilityStateButtons(lang: Lang, id: i64, published: bool, archived: bool) -> impl IntoView {
     let ui = island_ui(lang);
-    let state = ServerAction::<SetFacilityState>::new();
-    let error = action_error(state);
+    let state = Submission::<SetFacilityState>::new();
+    let error = state.error();
     reload_after(state);
     view! {
         <ErrorAlert error/>
@@ -320,12 +320,12 @@ fn FacilityStateButtons(lang: Lang, id: i64, published: bool, archived: bool) ->
             <a class="btn btn-outline-primary btn-sm" href=format!("/facilities/{id}/edit")>{ui.t("facilities.edit")}</a>
             {(!archived).then(|| view! {
                 <button type="button" class="btn btn-primary btn-sm"
-                    on:click=move |_| { state.dispatch(SetFacilityState { id, published: Some(!published), archived: None }); }>
+                    on:click=move |_| { state.post(&[("id", &id.to_string()), ("published", &(!published).to_string())]); }>
                     {ui.t(if published { "facilities.unpublish" } else { "facilities.publish" })}
                 </button>
             })}
             <button type="button" class="btn btn-outline-secondary btn-sm"
-                on:click=move |_| { state.dispatch(SetFacilityState { id, published: None, archived: Some(!archived) }); }>
+                on:click=move |_| { state.post(&[("id", &id.to_string()), ("archived", &(!archived).to_string())]); }>
                 {ui.t(if archived { "facilities.restore" } else { "facilities.archive" })}
             </button>
         </div>
@@ -335,8 +335,8 @@ fn FacilityStateButtons(lang: Lang, id: i64, published: bool, archived: bool) ->
 #[island]
 fn InviteManagerForm(lang: Lang, id: i64) -> impl IntoView {
     let ui = island_ui(lang);
-    let invite = ServerAction::<InviteFacilityManager>::new();
-    let invite_error = action_error(invite);
+    let invite = Submission::<InviteFacilityManager>::new();
+    let invite_error = invite.error();
     view! {
         <ErrorAlert error=invite_error/>
         {move || invite.value().get().and_then(Result::ok).map(|c| view! {

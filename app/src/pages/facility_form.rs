@@ -8,9 +8,9 @@ use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOu
 use serde::{Deserialize, Serialize};
 use types::Lang;
 
-use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use super::{ErrorAlert, FieldMessage, SignedIn};
 use crate::api::directory::{facility_choices, facility_detail, facility_types, FacilityFormOptions, SaveFacility};
-use crate::islands::{island_ui, SaveForm};
+use crate::islands::{island_ui, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -111,8 +111,8 @@ fn FacilityForm(
     choices: FacilityFormOptions,
 ) -> impl IntoView {
     let ui = island_ui(lang);
-    let save = ServerAction::<SaveFacility>::new();
-    let error = action_error(save);
+    let save = Submission::<SaveFacility>::new();
+    let error = save.error();
     let v = values;
     let invalid = move |field: &'static str| move || error.get().and_then(|e| e.field(field)).is_some().to_string();
     let input =

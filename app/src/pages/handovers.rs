@@ -9,31 +9,32 @@ use types::directory::area_key;
 use types::referrals::{CaseHandovers, HandoverChoices, HandoverStatus, ReferralOut, TransferOut};
 use types::Lang;
 
-use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
-use super::{status_badge, successes, Tone};
+use super::{status_badge, Tone};
+use super::{ErrorAlert, FieldMessage, SignedIn};
 use crate::api::cases::case_workers;
 use crate::api::referrals::{
-    incoming_transfers, received_referrals, DecideReferral, DecideTransfer, EndReferral, ProposeTransfer, ReferCase,
+    incoming_transfers, received_referrals, DecideReferral, DecideTransfer, EndReferral, IncomingTransfers,
+    ProposeTransfer, ReceivedReferrals, ReferCase,
 };
 use crate::api::UiError;
-use crate::islands::{island_ui, read_again, SaveForm};
+use crate::islands::{island_ui, read_again, SaveForm, Submission};
 use crate::use_ui;
 
 /// The case page's handover actions; the page reloads after each success.
 #[derive(Clone, Copy)]
 pub struct HandoverActions {
-    pub refer: ServerAction<ReferCase>,
-    pub end: ServerAction<EndReferral>,
-    pub transfer: ServerAction<ProposeTransfer>,
+    pub refer: Submission<ReferCase>,
+    pub end: Submission<EndReferral>,
+    pub transfer: Submission<ProposeTransfer>,
 }
 
 impl HandoverActions {
     pub fn new() -> Self {
-        HandoverActions { refer: ServerAction::new(), end: ServerAction::new(), transfer: ServerAction::new() }
+        HandoverActions { refer: Submission::new(), end: Submission::new(), transfer: Submission::new() }
     }
 
     pub fn successes(self) -> Signal<u32> {
-        let counts = [successes(self.refer), successes(self.end), successes(self.transfer)];
+        let counts = [self.refer.successes(), self.end.successes(), self.transfer.successes()];
         Signal::derive(move || counts.iter().map(|c| c.get()).sum())
     }
 }
@@ -122,8 +123,7 @@ pub fn handovers_view(
     a: HandoverActions,
 ) -> impl IntoView {
     let ui = use_ui();
-    let (refer_error, transfer_error, end_error) =
-        (action_error(a.refer), action_error(a.transfer), action_error(a.end));
+    let (refer_error, transfer_error, end_error) = (a.refer.error(), a.transfer.error(), a.end.error());
     let id = case_id.to_string();
     let referrals = h
         .referrals
@@ -259,9 +259,9 @@ fn decision_fields(prefix: String, error: Signal<Option<UiError>>) -> impl IntoV
     }
 }
 
-fn referral_card(r: ReferralOut, decide: ServerAction<DecideReferral>) -> impl IntoView {
+fn referral_card(r: ReferralOut, decide: Submission<DecideReferral>) -> impl IntoView {
     let ui = use_ui();
-    let error = action_error(decide);
+    let error = decide.error();
     let pending = r.status == HandoverStatus::Pending.code();
     let id = r.id.to_string();
     let article_id = format!("referral-{id}");
@@ -326,15 +326,15 @@ pub fn Referrals() -> impl IntoView {
 fn ReferralList(lang: Lang, items: Vec<ReferralOut>) -> impl IntoView {
     island_ui(lang);
     let items = RwSignal::new(items);
-    let decide = ServerAction::<DecideReferral>::new();
-    let decided = successes(decide);
-    read_again(items, move || decided.get(), received_referrals);
+    let decide = Submission::<DecideReferral>::new();
+    let decided = decide.successes();
+    read_again::<ReceivedReferrals>(move || decided.get(), Vec::new, move |fresh| items.set(fresh));
     move || items.get().into_iter().map(|r| referral_card(r, decide)).collect_view()
 }
 
-fn transfer_card(t: TransferOut, decide: ServerAction<DecideTransfer>, workers: &[(String, String)]) -> impl IntoView {
+fn transfer_card(t: TransferOut, decide: Submission<DecideTransfer>, workers: &[(String, String)]) -> impl IntoView {
     let ui = use_ui();
-    let error = action_error(decide);
+    let error = decide.error();
     let id = t.id.to_string();
     let article_id = format!("transfer-{id}");
     let who = t.person.as_ref().map(|p| {
@@ -412,8 +412,8 @@ pub fn Transfers() -> impl IntoView {
 fn TransferList(lang: Lang, items: Vec<TransferOut>, workers: Vec<(String, String)>) -> impl IntoView {
     island_ui(lang);
     let items = RwSignal::new(items);
-    let decide = ServerAction::<DecideTransfer>::new();
-    let decided = successes(decide);
-    read_again(items, move || decided.get(), incoming_transfers);
+    let decide = Submission::<DecideTransfer>::new();
+    let decided = decide.successes();
+    read_again::<IncomingTransfers>(move || decided.get(), Vec::new, move |fresh| items.set(fresh));
     move || items.get().into_iter().map(|t| transfer_card(t, decide, &workers)).collect_view()
 }

@@ -233,50 +233,6 @@ pub fn page_param() -> impl Fn() -> u64 + Copy + Send + Sync + 'static {
     move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).max(1)
 }
 
-/// The error of an action's last result, if it failed.
-pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<UiError>>
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = UiError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || action.value().get().and_then(Result::err))
-}
-
-/// `action_error` for one of several forms that share an action: the error shows only on
-/// the form whose submission it answers, told apart by `mine` from the submitted input.
-pub fn action_error_for<I, O>(
-    action: ServerAction<I>,
-    mine: impl Fn(&I) -> bool + Send + Sync + 'static,
-) -> Signal<Option<UiError>>
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = UiError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-{
-    let submitted_here = RwSignal::new(false);
-    Effect::new(move |_| {
-        // The input is there while the submission is pending.
-        if let Some(here) = action.input().with(|input| input.as_ref().map(&mine)) {
-            submitted_here.set(here);
-        }
-    });
-    Signal::derive(move || if submitted_here.get() { action.value().get().and_then(Result::err) } else { None })
-}
-
-/// Counts an action's successful results, to reload what it changed (and only then).
-pub fn successes<I, O>(action: ServerAction<I>) -> RwSignal<u32>
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = UiError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-{
-    let count = RwSignal::new(0);
-    Effect::new(move |_| {
-        if action.value().get().is_some_and(|r| r.is_ok()) {
-            count.update(|n| *n += 1);
-        }
-    });
-    count
-}
-
 /// How a status reads at a glance, in Bootstrap Italia's badge colours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tone {

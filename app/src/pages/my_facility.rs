@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use types::directory::StaffFacilityOut;
 use types::Lang;
 
-use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use super::{ErrorAlert, FieldMessage, SignedIn};
 use crate::api::directory::{my_facility, UpdateMyFacility};
-use crate::islands::{island_ui, SaveForm};
+use crate::islands::{island_ui, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -33,8 +33,8 @@ pub fn MyFacility() -> impl IntoView {
 #[island]
 fn MyFacilityForm(lang: Lang, facility: StaffFacilityOut) -> impl IntoView {
     let ui = island_ui(lang);
-    let save = ServerAction::<UpdateMyFacility>::new();
-    let error = action_error(save);
+    let save = Submission::<UpdateMyFacility>::new();
+    let error = save.error();
     let invalid = move |field: &'static str| move || error.get().and_then(|e| e.field(field)).is_some().to_string();
     let saved = move || save.value().get().and_then(Result::ok);
     let p = facility.facility;

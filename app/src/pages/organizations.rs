@@ -6,9 +6,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{legal_status_key, OrganizationOut, LEGAL_STATUSES};
 use types::Lang;
 
-use super::{action_error, paged, urlencode, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
+use super::{paged, urlencode, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
 use crate::api::directory::{list_organizations, organization_detail, SaveOrganization};
-use crate::islands::{island_ui, SaveForm};
+use crate::islands::{island_ui, SaveForm, Submission};
 use crate::use_ui;
 
 /// Tenant and province admins change organisations; everyone else reads them.
@@ -119,8 +119,8 @@ pub fn OrganizationEditor() -> impl IntoView {
 #[island]
 fn OrganizationForm(lang: Lang, current: Option<OrganizationOut>, id: Option<i64>) -> impl IntoView {
     let ui = island_ui(lang);
-    let save = ServerAction::<SaveOrganization>::new();
-    let error = action_error(save);
+    let save = Submission::<SaveOrganization>::new();
+    let error = save.error();
     let o = current;
     let text = |pick: fn(&OrganizationOut) -> Option<String>| o.as_ref().and_then(pick).unwrap_or_default();
     let status = o.as_ref().map(|o| o.legal_status.clone()).unwrap_or_else(|| "private".into());

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use types::Lang;
 
-use super::{action_error, ErrorAlert, Field, FieldMessage, Public, SignedIn};
+use super::{ErrorAlert, Field, FieldMessage, Public, SignedIn};
 use crate::api::session::{ChangePassword as ChangePasswordFn, ResetPassword as ResetPasswordFn};
-use crate::islands::{island_ui, SaveForm};
+use crate::islands::{island_ui, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -23,9 +23,9 @@ pub fn ChangePassword() -> impl IntoView {
 #[island]
 fn ChangePasswordForm(lang: Lang) -> impl IntoView {
     let ui = island_ui(lang);
-    let action = ServerAction::<ChangePasswordFn>::new();
-    let error = action_error(action);
-    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let action = Submission::<ChangePasswordFn>::new();
+    let error = action.error();
+    let done = move || action.succeeded().get();
     view! {
         <ErrorAlert error/>
         <Show when=done>
@@ -55,9 +55,9 @@ pub fn ResetPassword() -> impl IntoView {
 #[island]
 fn ResetPasswordForm(lang: Lang, token: String) -> impl IntoView {
     let ui = island_ui(lang);
-    let action = ServerAction::<ResetPasswordFn>::new();
-    let error = action_error(action);
-    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let action = Submission::<ResetPasswordFn>::new();
+    let error = action.error();
+    let done = move || action.succeeded().get();
     let token = StoredValue::new(token);
     view! {
         <ErrorAlert error/>

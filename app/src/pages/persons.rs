@@ -9,12 +9,12 @@ use types::contacts::{code_key, CITIZENSHIPS};
 use types::persons::PersonOut;
 use types::Lang;
 
-use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
+use super::{ErrorAlert, Field, FieldMessage, SignedIn};
 use crate::api::contacts::{contact_detail, contact_form_options};
 use crate::api::persons::{
     person_detail, person_household, AddHouseholdMember, RemoveHouseholdMember, SavePerson, SearchPersons,
 };
-use crate::islands::{island_ui, reload_after, SaveForm};
+use crate::islands::{island_ui, reload_after, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -35,7 +35,7 @@ pub fn Persons() -> impl IntoView {
 #[island]
 fn PersonSearch(lang: Lang) -> impl IntoView {
     let ui = island_ui(lang);
-    let search = ServerAction::<SearchPersons>::new();
+    let search = Submission::<SearchPersons>::new();
     view! {
             <SaveForm action=search attr:id="person-search" attr:role="search" attr:class="row g-3 mb-4">
                 <div class="col-md-8 form-group">
@@ -208,8 +208,8 @@ fn household_view(person: i64, members: Vec<types::persons::HouseholdMemberOut>)
 #[island]
 fn RemoveHouseholdForm(lang: Lang, person: i64, member: i64, name: String) -> impl IntoView {
     let ui = island_ui(lang);
-    let remove = ServerAction::<RemoveHouseholdMember>::new();
-    let error = action_error(remove);
+    let remove = Submission::<RemoveHouseholdMember>::new();
+    let error = remove.error();
     reload_after(remove);
     let label = format!("{} — {}", ui.t("household.remove"), name);
     view! {
@@ -227,8 +227,8 @@ fn RemoveHouseholdForm(lang: Lang, person: i64, member: i64, name: String) -> im
 fn AddHouseholdForm(lang: Lang, person: i64) -> impl IntoView {
     use types::persons::{relationship_key, RELATIONSHIPS};
     let ui = island_ui(lang);
-    let add = ServerAction::<AddHouseholdMember>::new();
-    let error = action_error(add);
+    let add = Submission::<AddHouseholdMember>::new();
+    let error = add.error();
     reload_after(add);
     let duplicate = move || error.get().is_some_and(|e| e.0.code == types::ErrorCode::Conflict);
     view! {
@@ -289,8 +289,8 @@ fn PersonForm(
     case_from: String,
 ) -> impl IntoView {
     let ui = island_ui(lang);
-    let save = ServerAction::<SavePerson>::new();
-    let error = action_error(save);
+    let save = Submission::<SavePerson>::new();
+    let error = save.error();
     // A new person refused as a conflict is a possible duplicate (an edit's conflict is a
     // stale version, said by the error itself).
     let duplicate = move || id.is_none() && error.get().is_some_and(|e| e.0.code == types::ErrorCode::Conflict);

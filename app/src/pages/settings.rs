@@ -2,15 +2,12 @@
 //! widgets are embedded and look (colour, logo).
 
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
-
 use serde::{Deserialize, Serialize};
 use types::Lang;
 
-use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
-use crate::api::tenant::{get_settings, upload_logo, RemoveLogo, SettingsView, UpdateSettings};
-use crate::islands::{island_ui, reload_after, SaveForm};
+use super::{ErrorAlert, Field, FieldMessage, SignedIn};
+use crate::api::tenant::{get_settings, RemoveLogo, SettingsView, UpdateSettings, UploadLogo};
+use crate::islands::{island_ui, reload_after, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -74,9 +71,9 @@ struct SettingsFields {
 #[island]
 fn SettingsForm(lang: Lang, form: SettingsFields) -> impl IntoView {
     let ui = island_ui(lang);
-    let save = ServerAction::<UpdateSettings>::new();
-    let error = action_error(save);
-    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    let save = Submission::<UpdateSettings>::new();
+    let error = save.error();
+    let saved = move || save.succeeded().get();
     view! {
         <ErrorAlert error/>
         <Show when=saved>
@@ -123,28 +120,11 @@ fn SettingsForm(lang: Lang, form: SettingsFields) -> impl IntoView {
 #[island]
 fn LogoForm(lang: Lang, logo: Option<String>) -> impl IntoView {
     let ui = island_ui(lang);
-    let upload = Action::new_local(move |data: &FormData| {
-        let data = data.clone();
-        async move { upload_logo(data.into()).await }
-    });
-    let remove = ServerAction::<RemoveLogo>::new();
+    let upload = Submission::<UploadLogo>::new();
+    let remove = Submission::<RemoveLogo>::new();
+    reload_after(upload);
     reload_after(remove);
-    Effect::new(move |_| {
-        if matches!(upload.value().get(), Some(Ok(()))) {
-            let _ = window().location().reload();
-        }
-    });
-    let logo_error = Signal::derive(move || match upload.value().get() {
-        Some(Err(e)) => Some(e),
-        _ => None,
-    });
-    let on_upload = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
-        if let Ok(data) = FormData::new_with_form(&form) {
-            upload.dispatch_local(data);
-        }
-    };
+    let logo_error = upload.error();
     view! {
         {logo.map(|src| view! {
             <p><img src=src alt=ui.t("settings.logo_current") id="logo-current" height="64"/></p>
@@ -152,7 +132,7 @@ fn LogoForm(lang: Lang, logo: Option<String>) -> impl IntoView {
                 <button type="submit" class="btn btn-outline-primary btn-sm mb-3">{ui.t("settings.logo_remove")}</button>
             </SaveForm>
         })}
-        <form on:submit=on_upload id="logo-form" aria-labelledby="logo-title">
+        <SaveForm action=upload attr:id="logo-form" attr:enctype="multipart/form-data" attr:aria-labelledby="logo-title">
             <div class="form-group mb-3">
                 <label for="logo-file" class="active">{ui.t("settings.logo_file")}</label>
                 <input type="file" id="logo-file" name="file" class="form-control" required
@@ -162,6 +142,6 @@ fn LogoForm(lang: Lang, logo: Option<String>) -> impl IntoView {
                 <FieldMessage error=logo_error field="file"/>
             </div>
             <button type="submit" class="btn btn-primary">{ui.t("settings.logo_upload")}</button>
-        </form>
+        </SaveForm>
     }
 }

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use types::Lang;
 
-use super::{action_error, ErrorAlert, Field, Public};
+use super::{ErrorAlert, Field, Public};
 use crate::api::session::SignIn as SignInFn;
-use crate::islands::{go_after, island_ui, SaveForm};
+use crate::islands::{go_after, island_ui, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -29,8 +29,8 @@ pub fn SignIn() -> impl IntoView {
 #[island]
 fn SignInForm(lang: Lang) -> impl IntoView {
     let ui = island_ui(lang);
-    let action = ServerAction::<SignInFn>::new();
-    let error = action_error(action);
+    let action = Submission::<SignInFn>::new();
+    let error = action.error();
     go_after(action, |_| "/".to_string());
     view! {
         <ErrorAlert error/>

@@ -10,9 +10,9 @@ use types::persons::{relationship_key, CaseExport, PersonExport};
 use types::plans::{funding_key, status_key};
 use types::Lang;
 
-use super::{action_error, ErrorAlert, FieldMessage, SignedIn};
+use super::{ErrorAlert, FieldMessage, SignedIn};
 use crate::api::persons::{person_export, ErasePerson};
-use crate::islands::{go_after, island_ui, SaveForm};
+use crate::islands::{go_after, island_ui, SaveForm, Submission};
 use crate::use_ui;
 
 /// `/persons/:id/export`: everything held about the person.
@@ -212,8 +212,8 @@ pub fn SubjectRights(person: i64) -> impl IntoView {
 #[island]
 fn EraseForm(lang: Lang, person: i64) -> impl IntoView {
     let ui = island_ui(lang);
-    let erase = ServerAction::<ErasePerson>::new();
-    let error = action_error(erase);
+    let erase = Submission::<ErasePerson>::new();
+    let error = erase.error();
     go_after(erase, |_| "/persons".to_string());
     view! {
             <details>

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use types::dto::{ComuneOut, TenantNodeOut};
 use types::Lang;
 
-use super::{action_error, ErrorAlert, Field, FieldMessage, SignedIn};
+use super::{ErrorAlert, Field, FieldMessage, SignedIn};
 use crate::api::tenant::{search_comuni, tenant_tree, CreateMunicipality, CreateZone};
-use crate::islands::{island_ui, SaveForm};
+use crate::islands::{island_ui, SaveForm, Submission};
 use crate::{use_ui, Ui};
 
 fn node_view(ui: Ui, node: TenantNodeOut) -> AnyView {
@@ -51,11 +51,11 @@ pub fn Tenants() -> impl IntoView {
 fn TenantAdmin(lang: Lang, tree: TenantNodeOut) -> impl IntoView {
     let ui = island_ui(lang);
     let tree = RwSignal::new(tree);
-    let create = ServerAction::<CreateMunicipality>::new();
-    let create_zone = ServerAction::<CreateZone>::new();
+    let create = Submission::<CreateMunicipality>::new();
+    let create_zone = Submission::<CreateZone>::new();
     // Comuni picked for a new zone: (ISTAT code, name).
     let draft = RwSignal::new(Vec::<(String, String)>::new());
-    let zone_error = action_error(create_zone);
+    let zone_error = create_zone.error();
     let draft_codes = move || draft.read().iter().map(|(c, _)| c.clone()).collect::<Vec<_>>().join(",");
     let query = RwSignal::new(String::new());
     let matches = RwSignal::new(Vec::<ComuneOut>::new());
@@ -82,17 +82,17 @@ fn TenantAdmin(lang: Lang, tree: TenantNodeOut) -> impl IntoView {
         search(query.get_untracked());
     };
     Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
+        if create.succeeded().get() {
             reread();
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(_)) = create_zone.value().get() {
+        if create_zone.succeeded().get() {
             draft.set(vec![]);
             reread();
         }
     });
-    let error = action_error(create);
+    let error = create.error();
     view! {
         <ul class="tenant-tree" id="tenant-tree">{move || node_view(ui, tree.get())}</ul>
         <h2 class="h4 mt-5 mb-4">{ui.t("tenants.add_municipality")}</h2>
@@ -130,7 +130,7 @@ fn TenantAdmin(lang: Lang, tree: TenantNodeOut) -> impl IntoView {
                             Some(_) => view! { <span class="badge bg-success">{ui.t("tenants.already_tenant")}</span> }.into_any(),
                             None => view! {
                                 <button type="button" class="btn btn-primary btn-xs"
-                                    on:click=move |_| { create.dispatch(CreateMunicipality { istat_code: code.clone() }); }>
+                                    on:click=move |_| { create.post(&[("istat_code", &code)]); }>
                                     {ui.t("tenants.create")}
                                 </button>
                             }.into_any(),

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use types::{Lang, Role};
 
-use super::{action_error, page_param, paged, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
+use super::{page_param, paged, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
 use crate::api::tenant::{list_members, AddMember, RemoveMember};
-use crate::islands::{island_ui, reload_after, SaveForm};
+use crate::islands::{island_ui, reload_after, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -57,8 +57,8 @@ pub fn Users() -> impl IntoView {
 #[island]
 fn AddMemberForm(lang: Lang, roles: Vec<Role>) -> impl IntoView {
     let ui = island_ui(lang);
-    let add = ServerAction::<AddMember>::new();
-    let error = action_error(add);
+    let add = Submission::<AddMember>::new();
+    let error = add.error();
     view! {
         <ErrorAlert error/>
         {move || add.value().get().and_then(Result::ok).map(|c| view! {
@@ -89,13 +89,13 @@ fn AddMemberForm(lang: Lang, roles: Vec<Role>) -> impl IntoView {
 #[island]
 fn RemoveMemberButton(lang: Lang, id: i64) -> impl IntoView {
     let ui = island_ui(lang);
-    let remove = ServerAction::<RemoveMember>::new();
-    let error = action_error(remove);
+    let remove = Submission::<RemoveMember>::new();
+    let error = remove.error();
     reload_after(remove);
     view! {
         <ErrorAlert error/>
         <button type="button" class="btn btn-outline-danger btn-xs"
-            on:click=move |_| { remove.dispatch(RemoveMember { id }); }>
+            on:click=move |_| { remove.post(&[("id", &id.to_string())]); }>
             {ui.t("action.remove")}
         </button>
     }
