@@ -1,9 +1,11 @@
 //! Sign-in, passwords and one-time password tokens.
 //!
-//! Passwords are argon2id, hashed on the blocking pool (never on the async runtime).
-//! Failed attempts are counted per email in the database, so every node enforces the
-//! same backoff; unknown emails are throttled exactly like known ones and get the same
-//! answer, so neither the message nor the timing says whether an account exists.
+//! Passwords are argon2id, hashed on the blocking pool (never on the async runtime), a
+//! few at a time (`Db::hashing_turn`). Attempts are counted per email in the database,
+//! before the password is checked and in one statement, so parallel guesses all count and
+//! every node enforces the same backoff; unknown emails are throttled exactly like known
+//! ones and get the same answer, so neither the message nor the timing says whether an
+//! account exists.
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -95,17 +97,19 @@ pub async fn sign_in(db: &Db, email: &str, password: &str) -> Result<UserId> {
 
     let key = email_key(email);
     let now = db.now();
-    let throttle = login_throttle::Entity::find_by_id(key.clone()).one(db).await?;
-    if let Some(locked_until) = throttle.as_ref().and_then(|t| t.locked_until) {
-        if locked_until > now {
-            return Err(AppError::TooManyAttempts);
-        }
+    // The attempt counts before the password is checked: parallel guesses all count.
+    let (attempts, locked_until) = count_attempt(db, &key, now).await?;
+    if locked_until.is_some_and(|until| until > now) {
+        return Err(AppError::TooManyAttempts);
     }
 
     let user =
         user_account::Entity::find().filter(user_account::Column::Email.eq(normalise_email(email))).one(db).await?;
     let stored = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
-    let ok = verify_password(password.to_string(), stored).await?;
+    let ok = {
+        let _turn = db.hashing_turn().await?;
+        verify_password(password.to_string(), stored).await?
+    };
 
     match (ok, user) {
         (true, Some(user)) => {
@@ -113,38 +117,72 @@ pub async fn sign_in(db: &Db, email: &str, password: &str) -> Result<UserId> {
             Ok(UserId(user.id))
         }
         _ => {
-            record_failure(db, key, throttle, now).await?;
+            if let Some(secs) = lock_after(attempts) {
+                lock(db, &key, now + Duration::seconds(secs)).await?;
+            }
             Err(AppError::BadCredentials)
         }
     }
 }
 
-async fn record_failure(
-    db: &Db,
-    key: String,
-    previous: Option<login_throttle::Model>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let failures = previous.as_ref().map_or(0, |t| t.failures) + 1;
-    let locked_until = lock_after(failures).map(|secs| now + Duration::seconds(secs));
-    let row = login_throttle::ActiveModel {
-        email_key: Set(key),
-        failures: Set(failures),
-        locked_until: Set(locked_until),
-        updated_at: Set(now),
-    };
-    if previous.is_some() {
-        row.update(db).await?;
-    } else {
-        row.insert(db).await?;
-    }
+/// Counts one more attempt on `key` in one statement (an insert that adds one on
+/// conflict), so attempts at the same time never read the same count or collide on the
+/// insert; returns the attempts since the last success, this one included, and the
+/// lockout as it stands.
+async fn count_attempt(db: &Db, key: &str, now: DateTime<Utc>) -> Result<(i32, Option<DateTime<Utc>>)> {
+    use login_throttle::Column;
+    use sea_orm::sea_query::{Expr, OnConflict, Query};
+    use sea_orm::ConnectionTrait;
+    let mut insert = Query::insert();
+    insert
+        .into_table(login_throttle::Entity)
+        .columns([Column::EmailKey, Column::Failures, Column::UpdatedAt])
+        .values([key.into(), 1.into(), now.into()])
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .on_conflict(
+            OnConflict::column(Column::EmailKey)
+                .value(Column::Failures, Expr::col((login_throttle::Entity, Column::Failures)).add(1))
+                .value(Column::UpdatedAt, now)
+                .to_owned(),
+        )
+        .returning(Query::returning().columns([Column::Failures, Column::LockedUntil]));
+    let _turn = db.writer_turn().await;
+    let row = db
+        .query_one(db.get_database_backend().build(&insert))
+        .await?
+        .ok_or_else(|| AppError::Internal("login_throttle: no row returned".into()))?;
+    Ok((row.try_get("", "failures")?, row.try_get("", "locked_until")?))
+}
+
+/// Locks `key` until `until`, unless a parallel failure already locked it for longer.
+async fn lock(db: &Db, key: &str, until: DateTime<Utc>) -> Result<()> {
+    use login_throttle::Column;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::Condition;
+    login_throttle::Entity::update_many()
+        .col_expr(Column::LockedUntil, Expr::value(until))
+        .filter(Column::EmailKey.eq(key))
+        .filter(Condition::any().add(Column::LockedUntil.is_null()).add(Column::LockedUntil.lt(until)))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
-/// Seconds of lockout after `failures` consecutive failures (doubling, capped).
+/// Seconds of lockout after `failures` attempts without a success (doubling, capped).
 fn lock_after(failures: i32) -> Option<i64> {
     let over = failures - FREE_FAILURES;
     (over >= 0).then(|| (FIRST_LOCK_SECS << over.min(10)).min(MAX_LOCK_SECS))
+}
+
+/// What a session carries to stay valid: it changes with the account's password, so a
+/// changed or reset password ends every session started with the old one; `None` for an
+/// account that is gone or deactivated.
+pub async fn credential_stamp(db: &Db, user: UserId) -> Result<Option<String>> {
+    let account = user_account::Entity::find_by_id(user.0).one(db).await?;
+    Ok(account.filter(|a| a.active).map(|a| {
+        let stamp = sha256_hex(&format!("openwelfare-session:{}", a.password_hash.unwrap_or_default()));
+        stamp[..32].to_string()
+    }))
 }
 
 /// Changes the signed-in user's password after checking the current one.
@@ -153,6 +191,7 @@ pub async fn change_password(db: &Db, user: UserId, current: &str, new: &str) ->
     v.new_password("new_password", new);
     v.finish()?;
     let account = user_account::Entity::find_by_id(user.0).one(db).await?.ok_or(AppError::Unauthenticated)?;
+    let _turn = db.hashing_turn().await?;
     if !verify_password(current.to_string(), account.password_hash.clone()).await? {
         return Err(AppError::field("current_password", "validation.wrong_password"));
     }
@@ -208,7 +247,10 @@ pub async fn reset_password(db: &Db, token: &str, new: &str) -> Result<UserId> {
         return Err(invalid());
     }
     let user = user_account::Entity::find_by_id(row.user_id).one(db).await?.ok_or_else(invalid)?;
-    let hash = hash_password(new.to_string()).await?;
+    let hash = {
+        let _turn = db.hashing_turn().await?;
+        hash_password(new.to_string()).await?
+    };
     let (user_id, email) = (UserId(user.id), user.email.clone());
     let mut active = user.into_active_model();
     active.password_hash = Set(Some(hash));

@@ -40,7 +40,14 @@ struct Shared {
     /// keep those warm.
     generation: AtomicU64,
     clock: Arc<dyn Clock>,
+    /// Password hashing (argon2id: CPU and 19 MiB each) runs on at most one blocking
+    /// thread per core, so a crowd of anonymous sign-ins queues instead of taking the
+    /// machine's CPU and memory.
+    hashing: Arc<tokio::sync::Semaphore>,
 }
+
+/// How long a password check waits for its turn before the answer is "try again later".
+const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 impl Db {
     /// A handle on `conn` with the system clock.
@@ -49,7 +56,9 @@ impl Db {
     }
 
     pub fn with_clock(conn: DatabaseConnection, clock: Arc<dyn Clock>) -> Db {
-        let shared = Shared { writer_turn: Arc::default(), generation: AtomicU64::new(0), clock };
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let hashing = Arc::new(tokio::sync::Semaphore::new(cores));
+        let shared = Shared { writer_turn: Arc::default(), generation: AtomicU64::new(0), clock, hashing };
         Db { conn, shared: Arc::new(shared) }
     }
 
@@ -85,6 +94,19 @@ impl Db {
         match self.conn.get_database_backend() {
             DbBackend::Sqlite => Some(self.shared.writer_turn.clone().lock_owned().await),
             _ => None,
+        }
+    }
+}
+
+impl Db {
+    /// Waits for a turn to hash or verify a password (see `Shared::hashing`); after
+    /// `HASHING_WAIT` the caller is told to try again later.
+    pub(crate) async fn hashing_turn(&self) -> crate::Result<tokio::sync::OwnedSemaphorePermit> {
+        let turn = self.shared.hashing.clone().acquire_owned();
+        match tokio::time::timeout(HASHING_WAIT, turn).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) => Err(crate::AppError::Internal("hashing semaphore closed".into())),
+            Err(_) => Err(crate::AppError::TooManyRequests),
         }
     }
 }

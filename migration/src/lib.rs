@@ -17,6 +17,7 @@ mod m20261130_000010_plan;
 mod m20261201_000011_handover;
 mod m20261202_000012_indexes_at_scale;
 mod m20261203_000013_benefits;
+mod m20261204_000014_audit_append_only;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_handover::Migration),
             Box::new(m20261202_000012_indexes_at_scale::Migration),
             Box::new(m20261203_000013_benefits::Migration),
+            Box::new(m20261204_000014_audit_append_only::Migration),
         ]
     }
 }

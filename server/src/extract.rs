@@ -51,7 +51,7 @@ impl FromRequestParts<AppState> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let session = session(parts, state).await?;
-        sessions::user(&session).await.map(CurrentUser).ok_or(ApiFailure(AppError::Unauthenticated))
+        sessions::user(&session, &state.db).await.map(CurrentUser).ok_or(ApiFailure(AppError::Unauthenticated))
     }
 }
 

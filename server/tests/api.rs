@@ -130,6 +130,43 @@ async fn repeated_failures_lock_out(app: TestApp) {
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// 50 sign-ins at once: each wrong guess counts (the counter moves in one statement, not
+/// read and written back), none is a server error, and the right password still gets in
+/// for everyone at once.
+async fn parallel_sign_ins_all_count(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let guessed = app.user(p, Role::ProvinceAdmin).await;
+    let statuses = in_parallel(&app, 50, &guessed, "wrong-password").await;
+    for status in &statuses {
+        assert!(
+            *status == StatusCode::UNAUTHORIZED || *status == StatusCode::TOO_MANY_REQUESTS,
+            "a parallel guess answered {status}"
+        );
+    }
+    assert_eq!(
+        scalar_i64(&app.db, "SELECT CAST(MAX(failures) AS BIGINT) FROM login_throttle").await,
+        50,
+        "every guess counts"
+    );
+    let r = app.client().post("/api/v1/session", json!({"email": guessed, "password": PASSWORD})).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let rightful = app.user(p, Role::ProvinceAdmin).await;
+    let statuses = in_parallel(&app, 50, &rightful, PASSWORD).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+}
+
+/// `n` sign-ins as `email` with `password`, all at once; their statuses.
+async fn in_parallel(app: &TestApp, n: usize, email: &str, password: &str) -> Vec<StatusCode> {
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let mut c = app.client();
+        let body = json!({"email": email, "password": password});
+        set.spawn(async move { c.post("/api/v1/session", body).await.status });
+    }
+    set.join_all().await
+}
+
 async fn passwords_change_and_reset(app: TestApp) {
     let p = app.province("Provincia di Prova", "017").await;
     let email = app.user(p, Role::ProvinceAdmin).await;
@@ -156,6 +193,36 @@ async fn passwords_change_and_reset(app: TestApp) {
     assert_eq!(r.body["fields"][0]["field"], "token");
     let r = anon.post("/api/v1/session", json!({"email": email, "password": "reset-via-token-1"})).await;
     assert_eq!(r.status, StatusCode::OK);
+}
+
+/// A changed password ends the user's other sessions (this one goes on), a reset one
+/// ends them all, and no session outlives a working day however active it is.
+async fn password_changes_end_other_sessions(app: TestApp) {
+    let (app, clock) = app.at_fixed_time("2026-03-02T08:00:00Z");
+    let p = app.province("Provincia di Prova", "017").await;
+    let email = app.user(p, Role::ProvinceAdmin).await;
+    let (mut here, mut elsewhere) = (app.signed_in(&email).await, app.signed_in(&email).await);
+    let r = here
+        .post("/api/v1/session/password", json!({"current_password": PASSWORD, "new_password": "another-long-one"}))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(here.get("/api/v1/session").await.status, StatusCode::OK, "the changing session goes on");
+    assert_eq!(elsewhere.get("/api/v1/session").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(elsewhere.server_fn("/sf/list_districts", "page=1").await.status, StatusCode::UNAUTHORIZED);
+
+    let token = domain::auth::issue_password_token_for_email(&app.db, &email).await.unwrap();
+    let r =
+        app.client().post("/api/v1/password-reset", json!({"token": token, "new_password": "reset-via-token-1"})).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(here.get("/api/v1/session").await.status, StatusCode::UNAUTHORIZED, "a reset ends every session");
+
+    let mut c = app.client();
+    let r = c.post("/api/v1/session", json!({"email": email, "password": "reset-via-token-1"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    clock.set(chrono::DateTime::parse_from_rfc3339("2026-03-02T19:59:00Z").unwrap().into());
+    assert_eq!(c.get("/api/v1/session").await.status, StatusCode::OK);
+    clock.set(chrono::DateTime::parse_from_rfc3339("2026-03-02T20:01:00Z").unwrap().into());
+    assert_eq!(c.get("/api/v1/session").await.status, StatusCode::UNAUTHORIZED, "twelve hours at most");
 }
 
 async fn districts_are_managed_by_the_tenant_admin(app: TestApp) {
@@ -361,7 +428,9 @@ on_both!(
     forged_origin_is_refused,
     sign_in_rotates_the_session_and_signs_out,
     repeated_failures_lock_out,
+    parallel_sign_ins_all_count,
     passwords_change_and_reset,
+    password_changes_end_other_sessions,
     districts_are_managed_by_the_tenant_admin,
     members_are_added_listed_and_paginated,
     province_admin_builds_the_tree_from_istat,

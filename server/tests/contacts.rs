@@ -172,17 +172,31 @@ async fn audit_chain_catches_tampering(app: TestApp) {
     assert_eq!((intact.entries, intact.broken.clone()), (3, None));
     assert_eq!(intact.head.len(), 64);
 
-    // The application's own role cannot rewrite history on PostgreSQL: no policy lets it.
+    // The application cannot rewrite history: on PostgreSQL no policy lets it, on SQLite
+    // triggers refuse it.
     if app.is_postgres() {
         let tx = domain::tenancy::TenantTx::for_operator(&app.db, bs).await.unwrap();
         let changed = tx.conn().execute_unprepared("UPDATE audit_entry SET action = 'read'").await.unwrap();
         let removed = tx.conn().execute_unprepared("DELETE FROM audit_entry").await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!((changed.rows_affected(), removed.rows_affected()), (0, 0));
+    } else {
+        for sql in ["UPDATE audit_entry SET action = 'read'", "DELETE FROM audit_entry"] {
+            let refused = app.db.execute_unprepared(sql).await.unwrap_err();
+            assert!(refused.to_string().contains("append-only"), "{sql}: {refused}");
+        }
     }
+    assert_eq!(audit::verify(&app.db, bs).await.unwrap().entries, 3);
 
-    // Someone with the database in hand changes an entry: its hash no longer matches.
+    // Someone with the database in hand changes an entry (on SQLite, after dropping the
+    // triggers): its hash no longer matches.
     let owner = app.owner_connection().await;
+    if !app.is_postgres() {
+        owner
+            .execute_unprepared("DROP TRIGGER audit_entry_no_update; DROP TRIGGER audit_entry_no_delete")
+            .await
+            .unwrap();
+    }
     let entry = |seq: i64| format!("tenant_id = {} AND seq = {seq}", bs.0);
     owner.execute_unprepared(&format!("UPDATE audit_entry SET user_id = NULL WHERE {}", entry(2))).await.unwrap();
     let report = audit::verify(&app.db, bs).await.unwrap();

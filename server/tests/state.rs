@@ -42,7 +42,8 @@ async fn the_clock_decides_what_today_is(app: TestApp) {
     app.load_comuni().await;
     let p = app.province("Provincia di Prova", "017").await;
     let (bs, slug) = app.municipality_of(p, "Comune di Brescia", Some("017029")).await;
-    let mut worker = app.signed_in(&app.user(bs, Role::SocialWorker).await).await;
+    let worker_email = app.user(bs, Role::SocialWorker).await;
+    let mut worker = app.signed_in(&worker_email).await;
     let base = format!("/api/v1/t/{slug}");
     let pe = worker.post(&format!("{base}/persons"), json!({"first_name": "Anna", "last_name": "Rossi"})).await;
     let c = worker.post(&format!("{base}/cases"), json!({"person_id": pe.body["id"], "area": "anziani"})).await;
@@ -58,6 +59,8 @@ async fn the_clock_decides_what_today_is(app: TestApp) {
 
     // …and overdue on 2 April, when the front desk's today and the rules' date are too.
     clock.set(chrono::DateTime::parse_from_rfc3339("2026-04-02T08:00:00Z").unwrap().into());
+    // A month later the worker signs in again (no session lasts over a working day).
+    let mut worker = app.signed_in(&worker_email).await;
     let due = worker.server_fn("/sf/reviews_due", "").await;
     assert_eq!(due.body[0]["next_review_on"], "2026-04-01", "{}", due.text);
     assert_eq!(due.body[0]["overdue"], true);

@@ -67,7 +67,7 @@ impl Scope for User {
 
     async fn resolve() -> Result<Self, UiError> {
         let Public { db, session, lang } = Public::resolve().await?;
-        let user = session::user(&session).await.ok_or_else(|| fail(AppError::Unauthenticated, lang))?;
+        let user = session::user(&session, &db).await.ok_or_else(|| fail(AppError::Unauthenticated, lang))?;
         Ok(User { db, session, user, lang })
     }
 

@@ -23,7 +23,7 @@ pub struct SessionView {
 #[staff_fn(endpoint = "session")]
 pub async fn get_session(p: Public) -> Result<SessionView, UiError> {
     let lang = p.lang;
-    let Some(user) = crate::session::user(&p.session).await else {
+    let Some(user) = crate::session::user(&p.session, &p.db).await else {
         return Ok(SessionView { session: None, lang });
     };
     let current = crate::session::current_tenant(&p.session).await;
@@ -44,7 +44,7 @@ pub async fn sign_in(p: Public, email: String, password: String) -> Result<(), U
     let out = domain::auth::session_out(&p.db, user, None).await?;
     let lang = crate::session::lang(&p.session).await.unwrap_or(out.user.lang);
     let tenant = out.current.as_ref().map(|m| m.tenant.slug.as_str());
-    crate::session::sign_in(&p.session, user, lang, tenant).await.map_err(session_failed)
+    crate::session::sign_in(&p.session, &p.db, user, lang, tenant).await
 }
 
 #[staff_fn]
@@ -62,7 +62,7 @@ pub async fn switch_tenant(u: User, tenant: String) -> Result<(), UiError> {
 pub async fn set_language(p: Public, lang: String) -> Result<(), UiError> {
     let lang = Lang::from_code(&lang).ok_or_else(|| AppError::field("lang", "validation.invalid"))?;
     p.session.insert(crate::session::LANG, lang).await.map_err(session_failed)?;
-    if let Some(user) = crate::session::user(&p.session).await {
+    if let Some(user) = crate::session::user(&p.session, &p.db).await {
         domain::auth::set_language(&p.db, user, lang).await?;
     }
     Ok(())
@@ -70,7 +70,8 @@ pub async fn set_language(p: Public, lang: String) -> Result<(), UiError> {
 
 #[staff_fn]
 pub async fn change_password(u: User, current_password: String, new_password: String) -> Result<(), UiError> {
-    domain::auth::change_password(&u.db, u.user, &current_password, &new_password).await
+    domain::auth::change_password(&u.db, u.user, &current_password, &new_password).await?;
+    crate::session::restamp(&u.session, &u.db, u.user).await
 }
 
 #[staff_fn]

@@ -22,7 +22,7 @@ fn session_error(err: tower_sessions::session::Error) -> ApiFailure {
 #[utoipa::path(get, path = "/api/v1/session", tag = "session",
     responses((status = 200, body = SessionOut), (status = 401, body = types::ApiError)))]
 pub async fn get_session(State(state): State<AppState>, session: Session) -> ApiResult<Json<SessionOut>> {
-    let user = sessions::user(&session).await.ok_or(ApiFailure(AppError::Unauthenticated))?;
+    let user = sessions::user(&session, &state.db).await.ok_or(ApiFailure(AppError::Unauthenticated))?;
     let current = sessions::current_tenant(&session).await;
     Ok(Json(auth::session_out(&state.db, user, current.as_deref()).await?))
 }
@@ -40,7 +40,7 @@ pub async fn sign_in(
     let out = auth::session_out(&state.db, user, None).await?;
     let lang = sessions::lang(&session).await.unwrap_or(out.user.lang);
     let tenant = out.current.as_ref().map(|m| m.tenant.slug.as_str());
-    sessions::sign_in(&session, user, lang, tenant).await.map_err(session_error)?;
+    sessions::sign_in(&session, &state.db, user, lang, tenant).await?;
     Ok(Json(out))
 }
 
@@ -85,7 +85,7 @@ pub async fn set_language(
 ) -> ApiResult<StatusCode> {
     let lang = Lang::from_code(&input.lang).ok_or(ApiFailure(AppError::field("lang", "validation.invalid")))?;
     session.insert(sessions::LANG, lang).await.map_err(session_error)?;
-    if let Some(user) = sessions::user(&session).await {
+    if let Some(user) = sessions::user(&session, &state.db).await {
         auth::set_language(&state.db, user, lang).await?;
     }
     Ok(StatusCode::NO_CONTENT)
@@ -96,10 +96,13 @@ pub async fn set_language(
     responses((status = 204), (status = 422, body = types::ApiError)))]
 pub async fn change_password(
     State(state): State<AppState>,
+    session: Session,
     CurrentUser(user): CurrentUser,
     Json(input): Json<ChangePasswordIn>,
 ) -> ApiResult<StatusCode> {
     auth::change_password(&state.db, user, &input.current_password, &input.new_password).await?;
+    // Every other session of the user is over; this one goes on.
+    sessions::restamp(&session, &state.db, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
