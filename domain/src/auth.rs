@@ -28,8 +28,10 @@ const FREE_FAILURES: i32 = 5;
 /// First lockout; it doubles with each further failure, up to `MAX_LOCK`.
 const FIRST_LOCK_SECS: i64 = 30;
 const MAX_LOCK_SECS: i64 = 15 * 60;
-/// How long a password (re)set token stays valid.
+/// How long a new account's set-password token stays valid.
 pub const TOKEN_HOURS: i64 = 72;
+/// How long a password reset token stays valid.
+pub const RESET_HOURS: i64 = 1;
 
 /// Hashes a password with argon2id on the blocking pool.
 pub async fn hash_password(password: String) -> Result<String> {
@@ -202,15 +204,28 @@ pub async fn change_password(db: &Db, user: UserId, current: &str, new: &str) ->
     Ok(())
 }
 
-/// Issues a one-time token that lets `user` set a new password. Only its hash is stored.
+/// Issues a one-time token that lets a new account `user` set its password
+/// (`TOKEN_HOURS`). Only its hash is stored; the user's earlier tokens stop working.
 pub async fn issue_password_token(db: &Db, user: UserId) -> Result<String> {
+    issue_token(db, user, TOKEN_HOURS).await
+}
+
+async fn issue_token(db: &Db, user: UserId, hours: i64) -> Result<String> {
+    use sea_orm::sea_query::Expr;
+    let now = db.now();
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
+        .filter(password_reset::Column::UserId.eq(user.0))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
     password_reset::ActiveModel {
         user_id: Set(user.0),
         token_hash: Set(sha256_hex(&token)),
-        expires_at: Set(db.now() + Duration::hours(TOKEN_HOURS)),
+        expires_at: Set(now + Duration::hours(hours)),
         used_at: Set(None),
         ..Default::default()
     }
@@ -219,14 +234,15 @@ pub async fn issue_password_token(db: &Db, user: UserId) -> Result<String> {
     Ok(token)
 }
 
-/// Issues a token for the account with this email (CLI: `openwelfare reset-password`).
+/// Issues a reset token (`RESET_HOURS`) for the account with this email (CLI:
+/// `openwelfare reset-password`).
 pub async fn issue_password_token_for_email(db: &Db, email: &str) -> Result<String> {
     let user = user_account::Entity::find()
         .filter(user_account::Column::Email.eq(normalise_email(email)))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    issue_password_token(db, UserId(user.id)).await
+    issue_token(db, UserId(user.id), RESET_HOURS).await
 }
 
 /// Sets a new password with a one-time token; the token is spent and any lockout lifted.
@@ -243,7 +259,17 @@ pub async fn reset_password(db: &Db, token: &str, new: &str) -> Result<UserId> {
         .one(db)
         .await?
         .ok_or_else(invalid)?;
-    if row.used_at.is_some() || row.expires_at < db.now() {
+    // Spent in one statement, before anything else: of two uses at once, one wins.
+    use sea_orm::sea_query::Expr;
+    let now = db.now();
+    let spent = password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
+        .filter(password_reset::Column::Id.eq(row.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .filter(password_reset::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    if spent.rows_affected != 1 {
         return Err(invalid());
     }
     let user = user_account::Entity::find_by_id(row.user_id).one(db).await?.ok_or_else(invalid)?;
@@ -255,9 +281,6 @@ pub async fn reset_password(db: &Db, token: &str, new: &str) -> Result<UserId> {
     let mut active = user.into_active_model();
     active.password_hash = Set(Some(hash));
     active.update(db).await?;
-    let mut spent = row.into_active_model();
-    spent.used_at = Set(Some(db.now()));
-    spent.update(db).await?;
     login_throttle::Entity::delete_by_id(email_key(&email)).exec(db).await?;
     Ok(user_id)
 }

@@ -225,6 +225,32 @@ async fn password_changes_end_other_sessions(app: TestApp) {
     assert_eq!(c.get("/api/v1/session").await.status, StatusCode::UNAUTHORIZED, "twelve hours at most");
 }
 
+/// A reset link works for one hour, once (of ten uses at the same time exactly one
+/// wins), and a newer link revokes the older ones.
+async fn reset_links_are_short_lived_and_single_use(app: TestApp) {
+    let (app, clock) = app.at_fixed_time("2026-03-02T08:00:00Z");
+    let p = app.province("Provincia di Prova", "017").await;
+    let email = app.user(p, Role::ProvinceAdmin).await;
+    let reset = |token: String, password: &'static str| {
+        let mut c = app.client();
+        async move { c.post("/api/v1/password-reset", json!({"token": token, "new_password": password})).await.status }
+    };
+    let older = domain::auth::issue_password_token_for_email(&app.db, &email).await.unwrap();
+    let newer = domain::auth::issue_password_token_for_email(&app.db, &email).await.unwrap();
+    assert_eq!(reset(older, "reset-via-token-1").await, StatusCode::UNPROCESSABLE_ENTITY, "revoked by the newer");
+    clock.set(chrono::DateTime::parse_from_rfc3339("2026-03-02T09:01:00Z").unwrap().into());
+    assert_eq!(reset(newer, "reset-via-token-1").await, StatusCode::UNPROCESSABLE_ENTITY, "over an hour old");
+
+    let token = domain::auth::issue_password_token_for_email(&app.db, &email).await.unwrap();
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        set.spawn(reset(token.clone(), "reset-via-token-2"));
+    }
+    let statuses = set.join_all().await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::NO_CONTENT).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::NO_CONTENT || *s == StatusCode::UNPROCESSABLE_ENTITY));
+}
+
 async fn districts_are_managed_by_the_tenant_admin(app: TestApp) {
     let p = app.province("Provincia di Prova", "037").await;
     let (t, slug) = app.municipality(p, "Comune di Bologna").await;
@@ -431,6 +457,7 @@ on_both!(
     parallel_sign_ins_all_count,
     passwords_change_and_reset,
     password_changes_end_other_sessions,
+    reset_links_are_short_lived_and_single_use,
     districts_are_managed_by_the_tenant_admin,
     members_are_added_listed_and_paginated,
     province_admin_builds_the_tree_from_istat,
