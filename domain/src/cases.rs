@@ -339,7 +339,7 @@ pub async fn search_cases(db: &Db, ctx: &TenantContext, search: CaseSearch) -> R
         }
         query = query.filter(social_case::Column::PersonId.in_subquery(persons.to_owned()));
     }
-    let page = search.page.unwrap_or(1).max(1);
+    let page = crate::validate::page_number(search.page.unwrap_or(1))?;
     let paginator = query
         .order_by_desc(social_case::Column::OpenedOn)
         .order_by_desc(social_case::Column::Id)

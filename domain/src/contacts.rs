@@ -203,7 +203,7 @@ pub async fn list_contacts(db: &Db, ctx: &TenantContext, search: &ContactSearch)
     if let Some(area) = area {
         query = query.filter(contact::Column::Area.eq(area));
     }
-    let page = search.page.unwrap_or(1).max(1);
+    let page = crate::validate::page_number(search.page.unwrap_or(1))?;
     let paginator = query
         .order_by_desc(contact::Column::ContactedOn)
         .order_by_desc(contact::Column::Id)

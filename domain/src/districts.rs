@@ -28,7 +28,7 @@ fn validate(input: &DistrictIn) -> Result<(String, Option<String>)> {
 pub async fn list_districts(db: &Db, ctx: &TenantContext, page: u64) -> Result<Page<DistrictOut>> {
     ctx.require(Permission::ViewTenant)?;
     let tx = ctx.begin(db).await?;
-    let page = page.max(1);
+    let page = crate::validate::page_number(page)?;
     let paginator = tx.select::<district::Entity>().order_by_asc(district::Column::Name).paginate(tx.conn(), PER_PAGE);
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page - 1).await?;

@@ -944,8 +944,12 @@ impl ParsedSearch {
             v.issue("radius_km", "validation.range", vec![("min", "0".into()), ("max", MAX_RADIUS_KM.to_string())]);
         }
         let page = s.page.unwrap_or(1);
-        if page == 0 || page > 100_000 {
-            v.issue("page", "validation.range", vec![("min", "1".into()), ("max", "100000".into())]);
+        if page == 0 || page > crate::validate::MAX_PAGE {
+            v.issue(
+                "page",
+                "validation.range",
+                vec![("min", "1".into()), ("max", crate::validate::MAX_PAGE.to_string())],
+            );
         }
         let per_page = s.per_page.unwrap_or(DEFAULT_PER_PAGE);
         if per_page == 0 || per_page > MAX_PER_PAGE {

@@ -85,7 +85,7 @@ pub async fn list_organizations(
             words.iter().all(|w| text.contains(w.as_str()))
         })
         .collect();
-    let page = page.max(1);
+    let page = crate::validate::page_number(page)?;
     let total = matching.len() as u64;
     let skip = usize::try_from((page - 1).saturating_mul(PER_PAGE)).unwrap_or(usize::MAX);
     let items = matching.into_iter().skip(skip).take(PER_PAGE as usize).collect();

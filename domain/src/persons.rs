@@ -258,7 +258,7 @@ pub async fn search_persons(db: &Db, ctx: &TenantContext, q: Option<&str>, page:
                 .add(person::Column::TaxCode.eq(fiscal::normalise(word))),
         );
     }
-    let page = page.max(1);
+    let page = crate::validate::page_number(page)?;
     let paginator = query
         .order_by_asc(person::Column::LastName)
         .order_by_asc(person::Column::FirstName)

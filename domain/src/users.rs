@@ -31,7 +31,7 @@ fn member_out(m: &membership::Model, u: &user_account::Model) -> MemberOut {
 pub async fn list_members(db: &Db, ctx: &TenantContext, page: u64) -> Result<Page<MemberOut>> {
     ctx.require(Permission::ManageUsers)?;
     let tx = ctx.begin(db).await?;
-    let page = page.max(1);
+    let page = crate::validate::page_number(page)?;
     let paginator = tx
         .select::<membership::Entity>()
         .find_also_related(user_account::Entity)

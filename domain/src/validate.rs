@@ -188,6 +188,20 @@ pub fn web_origin(value: &str) -> Option<String> {
     })
 }
 
+/// The highest page number a list accepts; the public directory's bound too.
+pub const MAX_PAGE: u64 = 100_000;
+
+/// The 1-based page of a staff list from a request (0 reads as the first). Beyond
+/// `MAX_PAGE` it is a field error, not an offset that overflows.
+pub fn page_number(page: u64) -> crate::Result<u64> {
+    if page > MAX_PAGE {
+        let mut v = Validator::new();
+        v.issue("page", "validation.range", vec![("min", "1".into()), ("max", MAX_PAGE.to_string())]);
+        v.finish()?;
+    }
+    Ok(page.max(1))
+}
+
 pub fn normalise_email(value: &str) -> String {
     value.trim().to_lowercase()
 }

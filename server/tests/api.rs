@@ -251,6 +251,32 @@ async fn reset_links_are_short_lived_and_single_use(app: TestApp) {
     assert!(statuses.iter().all(|s| *s == StatusCode::NO_CONTENT || *s == StatusCode::UNPROCESSABLE_ENTITY));
 }
 
+/// A page number from a request is bounded where lists read it: a huge or overflowing one
+/// is a field error (it used to overflow the offset and panic), a 60 KB search text an
+/// answer.
+async fn huge_pages_and_long_searches_are_not_server_errors(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let (t, slug) = app.municipality(p, "Comune di Brescia").await;
+    let mut admin = app.signed_in(&app.user(t, Role::TenantAdmin).await).await;
+    let mut worker = app.signed_in(&app.user(t, Role::SocialWorker).await).await;
+    for list in ["persons", "cases", "districts", "members"] {
+        for page in ["100001", "9223372036854775807", "18446744073709551615", "99999999999999999999999"] {
+            let c = if list == "districts" || list == "members" { &mut admin } else { &mut worker };
+            let r = c.get(&format!("/api/v1/t/{slug}/{list}?page={page}")).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{list} page {page}: {:?}", r.body);
+        }
+    }
+    let r = admin.server_fn("/sf/list_districts", "page=18446744073709551615").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(common::Reply::fields(&r), ["page"]);
+    let r = worker.get(&format!("/api/v1/t/{slug}/persons?page=100000")).await;
+    assert_eq!(r.status, StatusCode::OK, "the last allowed page is just empty");
+    for list in ["persons", "cases"] {
+        let r = worker.get(&format!("/api/v1/t/{slug}/{list}?q={}", "a".repeat(60_000))).await;
+        assert_eq!(r.status, StatusCode::OK, "{list}");
+    }
+}
+
 async fn districts_are_managed_by_the_tenant_admin(app: TestApp) {
     let p = app.province("Provincia di Prova", "037").await;
     let (t, slug) = app.municipality(p, "Comune di Bologna").await;
@@ -458,6 +484,7 @@ on_both!(
     passwords_change_and_reset,
     password_changes_end_other_sessions,
     reset_links_are_short_lived_and_single_use,
+    huge_pages_and_long_searches_are_not_server_errors,
     districts_are_managed_by_the_tenant_admin,
     members_are_added_listed_and_paginated,
     province_admin_builds_the_tree_from_istat,
