@@ -96,9 +96,7 @@ impl Db {
             _ => None,
         }
     }
-}
 
-impl Db {
     /// Waits for a turn to hash or verify a password (see `Shared::hashing`); after
     /// `HASHING_WAIT` the caller is told to try again later.
     pub(crate) async fn hashing_turn(&self) -> crate::Result<tokio::sync::OwnedSemaphorePermit> {
