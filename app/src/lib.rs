@@ -3,12 +3,14 @@
 //! work) run in the browser (`frontend`). Server functions live in `api`, one module per capability,
 //! each declared with `#[staff_fn]` and its scope (`api::scope`); pages live in `pages`,
 //! one file each, with what they share in `pages/mod.rs`; `layout` holds the Bootstrap
-//! Italia header and the page frame; `session` the session keys (server side). Every
-//! text goes through `Ui::t` and the catalogues in `types/locales`.
+//! Italia header and the page frame; `session` the session keys and `csp` the page policy
+//! (server side). Every text goes through `Ui::t` and the catalogues in `types/locales`.
 
 #![recursion_limit = "512"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod csp;
 mod islands;
 mod layout;
 mod pages;
@@ -25,6 +27,8 @@ use crate::api::session::SessionView;
 
 /// The HTML document around the app (server side).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    csp::set_for_page();
     view! {
         <!DOCTYPE html>
         // `lang` comes from `layout::Layout` (leptos_meta `Html`), in the page's language.

@@ -21,7 +21,8 @@ use types::{fiscal, CaseId, PersonId, Role, UserId};
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
 use crate::case_access::{
-    check_worker, current_section, day, insert_case, parse_entries, section_out, CaseGrant, NewCase, OBJECT,
+    check_worker, current_section, day, insert_case, parse_entries, section_out, visible_person, CaseGrant, NewCase,
+    OBJECT,
 };
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
@@ -36,16 +37,15 @@ pub async fn create_case(db: &Db, ctx: &TenantContext, input: CaseIn) -> Result<
     let mut v = Validator::new();
     let area = v.code("area", &input.area, &AREAS);
     let opened_on = v.date("opened_on", input.opened_on.as_deref(), true, tx.today()).unwrap_or_else(|| tx.today());
+    // The person is resolved as reading them is: one the caller may not see is `NotFound`,
+    // exactly as one that does not exist, and nothing is opened.
     let person = match input.person_id {
         None => {
             v.issue("person_id", "validation.required", vec![]);
             None
         }
-        Some(id) => tx.get::<person::Entity>(id.0).await.ok(),
+        Some(id) => Some(visible_person(&tx, ctx, id).await?),
     };
-    if input.person_id.is_some() && person.is_none() {
-        v.issue("person_id", "validation.unknown_code", vec![]);
-    }
     let responsible = match (ctx.role(), input.responsible_id) {
         (Role::SocialWorker, _) => ctx.user(),
         (_, Some(user)) => {
@@ -68,7 +68,7 @@ pub async fn create_case(db: &Db, ctx: &TenantContext, input: CaseIn) -> Result<
         }
     };
     v.finish()?;
-    let person = person.ok_or(AppError::NotFound)?;
+    let Some(person) = person else { return Err(AppError::NotFound) };
 
     let new = NewCase {
         contact_id: contact.as_ref().map(|c| c.id),
@@ -91,7 +91,7 @@ pub async fn create_case(db: &Db, ctx: &TenantContext, input: CaseIn) -> Result<
 
 pub(crate) async fn case_out(tx: &TenantTx, ctx: &TenantContext, grant: &CaseGrant) -> Result<CaseOut> {
     let c = &grant.case;
-    let person = tx.get::<person::Entity>(c.person_id).await?;
+    let person = tx.related::<person::Entity>(c.person_id).await?;
     let members = tx
         .select::<case_member::Entity>()
         .filter(case_member::Column::CaseId.eq(c.id))

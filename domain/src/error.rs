@@ -44,6 +44,9 @@ pub enum AppError {
     /// 429 — this client asked too often; a public endpoint's rate limit.
     #[error("too many requests")]
     TooManyRequests,
+    /// 413 — the request body is over the endpoint's limit.
+    #[error("too large")]
+    TooLarge,
     /// 503 — database unreachable or not migrated.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -64,6 +67,7 @@ impl AppError {
             AppError::BadCredentials => ErrorCode::BadCredentials,
             AppError::TooManyAttempts => ErrorCode::TooManyAttempts,
             AppError::TooManyRequests => ErrorCode::TooManyRequests,
+            AppError::TooLarge => ErrorCode::TooLarge,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
             AppError::Internal(_) => ErrorCode::Internal,
         }

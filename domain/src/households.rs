@@ -1,6 +1,6 @@
 //! A person's household (nucleo familiare): other persons of the tenant, each with their
 //! relationship and whether they live together. Seen and changed by whoever may see the
-//! person (`persons::visible`); members must be persons the caller may see too. Audited
+//! person (`case_access::visible_person`); members must be persons the caller may see too. Audited
 //! as the person's `household` section.
 
 use std::collections::{BTreeSet, HashMap};
@@ -12,7 +12,7 @@ use types::PersonId;
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
-use crate::persons::visible_person;
+use crate::case_access::visible_person;
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
 use crate::{AppError, Db, Result, TenantContext};

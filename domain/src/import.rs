@@ -364,6 +364,9 @@ fn issue_out(line: u64, f: &FieldIssue, opts: &ImportOptions, lang: Lang) -> Imp
 
 /// Imports (or, with `dry_run`, checks) a CSV file into the context's tenant and the
 /// tenants beneath it. `progress(done, total)` is called as rows are written.
+/// The largest file the staff app and the API take (the CLI reads any size).
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
 pub async fn import_facilities(
     db: &Db,
     ctx: &TenantContext,

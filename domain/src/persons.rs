@@ -4,67 +4,29 @@
 //! already recorded in the tenant is refused with a warning until confirmed. A save based
 //! on an old copy is refused, not merged. Every read and write is audited.
 //!
-//! Who may: social workers and tenant admins of a comune or zone (docs/ARCHITECTURE.md §4). A tenant
-//! admin sees every person of the tenant; a social worker those of the cases open to them
-//! and those nobody has taken in charge yet (to find someone before opening a case). The
+//! Who may: social workers and tenant admins of a comune or zone (docs/ARCHITECTURE.md §4);
+//! which persons each sees is decided in `case_access` (`visible_person`). The
 //! duplicate warning still counts every person of the tenant: a second record of the same
 //! person is worse than the hint that one exists.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{case_member, district, person, social_case};
-use sea_orm::sea_query::{Expr, Func, Query};
+use entity::{district, person};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, Condition, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use types::contacts::CITIZENSHIPS;
 use types::dto::Page;
 use types::fiscal::{self, Sex};
 use types::persons::{PersonIn, PersonOut};
-use types::{DistrictId, PersonId, Role};
+use types::{DistrictId, PersonId};
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
+use crate::case_access::{visible_person, visible_persons};
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
 use crate::{AppError, Db, Result, TenantContext, PER_PAGE};
 
 const OBJECT: &str = "person";
-
-/// The persons the caller may see (see the module docs); `None` is all of the tenant's.
-pub(crate) fn visible(ctx: &TenantContext, tenant: i64) -> Option<Condition> {
-    if ctx.role() == Role::TenantAdmin {
-        return None;
-    }
-    let taken_in_charge = Query::select()
-        .column(social_case::Column::PersonId)
-        .from(social_case::Entity)
-        .and_where(social_case::Column::TenantId.eq(tenant))
-        .to_owned();
-    let my_cases = Query::select()
-        .column(case_member::Column::CaseId)
-        .from(case_member::Entity)
-        .and_where(case_member::Column::TenantId.eq(tenant))
-        .and_where(case_member::Column::UserId.eq(ctx.user().0))
-        .to_owned();
-    let mine = Query::select()
-        .column(social_case::Column::PersonId)
-        .from(social_case::Entity)
-        .and_where(social_case::Column::TenantId.eq(tenant))
-        .and_where(social_case::Column::Id.in_subquery(my_cases))
-        .to_owned();
-    Some(
-        Condition::any()
-            .add(person::Column::Id.not_in_subquery(taken_in_charge))
-            .add(person::Column::Id.in_subquery(mine)),
-    )
-}
-
-/// Person `id` if the caller may see it, else `NotFound`.
-pub(crate) async fn visible_person(tx: &TenantTx, ctx: &TenantContext, id: PersonId) -> Result<person::Model> {
-    let mut query = tx.select::<person::Entity>().filter(person::Column::Id.eq(id.0));
-    if let Some(cond) = visible(ctx, tx.tenant_id().0) {
-        query = query.filter(cond);
-    }
-    query.one(tx.conn()).await?.ok_or(AppError::NotFound)
-}
 
 struct Valid {
     first_name: String,
@@ -219,11 +181,12 @@ pub async fn update_person(db: &Db, ctx: &TenantContext, id: PersonId, input: Pe
     }
     let valid = validate(&tx, input).await?;
     let version = current.version + 1;
+    let person_id = current.id;
     let mut row = current.into_active_model();
     fill(&mut row, valid, tx.now());
     row.version = Set(version);
     tx.save_versioned(row, id.0, base).await?;
-    let saved = tx.get::<person::Entity>(id.0).await?;
+    let saved = tx.related::<person::Entity>(person_id).await?;
     let event = Event { action: Action::Update, object_type: OBJECT, object_id: Some(id.0), section: None };
     audit::record(&tx, Some(ctx.user()), event).await?;
     tx.commit().await?;
@@ -245,7 +208,7 @@ pub async fn search_persons(db: &Db, ctx: &TenantContext, q: Option<&str>, page:
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
     let mut query = tx.select::<person::Entity>();
-    if let Some(cond) = visible(ctx, tx.tenant_id().0) {
+    if let Some(cond) = visible_persons(ctx, tx.tenant_id().0) {
         query = query.filter(cond);
     }
     for word in q.unwrap_or_default().split_whitespace().take(5) {

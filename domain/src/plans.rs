@@ -249,15 +249,6 @@ async fn add_event(
     Ok(())
 }
 
-/// A plan of this case, or `NotFound`.
-async fn plan_of(tx: &TenantTx, grant: &CaseGrant, id: PlanId) -> Result<care_plan::Model> {
-    let plan = tx.get::<care_plan::Entity>(id.0).await?;
-    if plan.case_id != grant.case.id {
-        return Err(AppError::NotFound);
-    }
-    Ok(plan)
-}
-
 async fn plan_with_events(tx: &TenantTx, plan: care_plan::Model) -> Result<PlanOut> {
     let events = tx
         .select::<plan_event::Entity>()
@@ -305,7 +296,7 @@ pub async fn create_plan(db: &Db, ctx: &TenantContext, id: CaseId, input: PlanIn
 pub async fn update_plan(db: &Db, ctx: &TenantContext, id: CaseId, plan_id: PlanId, input: PlanIn) -> Result<PlanOut> {
     let tx = ctx.begin(db).await?;
     let grant = open_for_change(&tx, ctx, id).await?;
-    let current = plan_of(&tx, &grant, plan_id).await?;
+    let current = grant.plan(&tx, plan_id).await?;
     let Some(base) = input.version else {
         return Err(AppError::field("version", "validation.required"));
     };
@@ -335,7 +326,7 @@ pub async fn update_plan(db: &Db, ctx: &TenantContext, id: CaseId, plan_id: Plan
         add_event(&tx, ctx, plan_id.0, "status", tx.today(), Some(status), note).await?;
     }
     grant.audit(&tx, ctx, Action::Update, Some("plan")).await?;
-    let saved = tx.get::<care_plan::Entity>(plan_id.0).await?;
+    let saved = grant.plan(&tx, plan_id).await?;
     let out = plan_with_events(&tx, saved).await?;
     tx.commit().await?;
     Ok(out)
@@ -351,7 +342,7 @@ pub async fn review_plan(
 ) -> Result<PlanOut> {
     let tx = ctx.begin(db).await?;
     let grant = open_for_change(&tx, ctx, id).await?;
-    let current = plan_of(&tx, &grant, plan_id).await?;
+    let current = grant.plan(&tx, plan_id).await?;
     let mut v = Validator::new();
     let reviewed_on =
         v.date("reviewed_on", input.reviewed_on.as_deref(), true, tx.today()).unwrap_or_else(|| tx.today());
@@ -365,7 +356,7 @@ pub async fn review_plan(
     tx.update(row).await?;
     add_event(&tx, ctx, plan_id.0, "review", reviewed_on, None, Some(notes)).await?;
     grant.audit(&tx, ctx, Action::Update, Some("plan")).await?;
-    let saved = tx.get::<care_plan::Entity>(plan_id.0).await?;
+    let saved = grant.plan(&tx, plan_id).await?;
     let out = plan_with_events(&tx, saved).await?;
     tx.commit().await?;
     Ok(out)
@@ -429,7 +420,7 @@ async fn validate_intervention(tx: &TenantTx, grant: &CaseGrant, input: Interven
         }
     }
     if let Some(p) = input.plan_id {
-        if plan_of(tx, grant, p).await.is_err() {
+        if grant.plan(tx, p).await.is_err() {
             v.issue("plan_id", "validation.unknown_code", vec![]);
         }
     }
@@ -488,10 +479,7 @@ pub async fn update_intervention(
 ) -> Result<InterventionOut> {
     let tx = ctx.begin(db).await?;
     let grant = open_for_change(&tx, ctx, id).await?;
-    let current = tx.get::<intervention::Entity>(intervention_id.0).await?;
-    if current.case_id != grant.case.id {
-        return Err(AppError::NotFound);
-    }
+    let current = grant.intervention(&tx, intervention_id).await?;
     let Some(base) = input.version else {
         return Err(AppError::field("version", "validation.required"));
     };
@@ -504,7 +492,7 @@ pub async fn update_intervention(
     row.version = Set(base + 1);
     tx.save_versioned(row, intervention_id.0, base).await?;
     grant.audit(&tx, ctx, Action::Update, Some("interventions")).await?;
-    let saved = tx.get::<intervention::Entity>(intervention_id.0).await?;
+    let saved = grant.intervention(&tx, intervention_id).await?;
     tx.commit().await?;
     Ok(intervention_out(saved))
 }

@@ -7,10 +7,10 @@
 
 use std::collections::HashMap;
 
-use entity::{case_referral, membership, organization, person, social_case, tenant};
+use entity::{case_referral, membership, organization, person, social_case};
 use sea_orm::{ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
 use types::referrals::{Choice, DecisionIn, HandoverChoices, HandoverStatus, ReferralIn, ReferralOut, TransferTarget};
-use types::{CaseId, ReferralId, Role, TenantKind};
+use types::{CaseId, ReferralId, Role};
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
@@ -53,11 +53,7 @@ pub(crate) async fn choices_in(tx: &TenantTx, ctx: &TenantContext) -> Result<Han
         .into_iter()
         .map(|o| Choice { id: o.id, name: o.name })
         .collect();
-    let tenants = <tenant::Entity as sea_orm::EntityTrait>::find()
-        .filter(tenant::Column::Kind.is_in([TenantKind::Municipality.code(), TenantKind::Zone.code()]))
-        .filter(tenant::Column::Id.ne(ctx.tenant_id().0))
-        .order_by_asc(tenant::Column::Name)
-        .all(tx.conn())
+    let tenants = crate::tenants::transfer_targets(tx.conn(), ctx)
         .await?
         .into_iter()
         .map(|t| TransferTarget { slug: t.slug, name: t.name })

@@ -24,6 +24,7 @@ use types::PersonId;
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
+use crate::case_access::visible_person;
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
 use crate::{AppError, Db, Result, TenantContext};
@@ -68,13 +69,15 @@ fn record(action: Action, person: i64, section: &'static str) -> Event<'static> 
 pub async fn export_person(db: &Db, ctx: &TenantContext, id: PersonId) -> Result<PersonExport> {
     ctx.require(Permission::DataSubjectRights)?;
     let tx = ctx.begin(db).await?;
-    let row = tx.get::<person::Entity>(id.0).await?;
+    let row = visible_person(&tx, ctx, id).await?;
     let cases = cases_of(&tx, row.id).await?;
     let names = crate::users::display_names(tx.conn(), cases.iter().map(|c| c.responsible_id)).await?;
     let mut exported = Vec::with_capacity(cases.len());
     for c in &cases {
+        // Restricted sections (judicial acts, court) only for one holding that grant on the case.
+        let grant = crate::case_access::CaseGrant::open(&tx, ctx, types::CaseId(c.id)).await?;
         let mut sections = Vec::new();
-        for s in SECTIONS {
+        for s in SECTIONS.iter().filter(|s| grant.may_open(s)) {
             let out = crate::case_access::section_out(&tx, c.id, s).await?;
             if out.version > 0 {
                 sections.push(out);
@@ -134,7 +137,7 @@ pub async fn erase_person(db: &Db, ctx: &TenantContext, id: PersonId, input: Era
     let mode = v.code("mode", &input.mode, ERASURE_MODES);
     v.finish()?;
     let tx = ctx.begin(db).await?;
-    let row = tx.get::<person::Entity>(id.0).await?;
+    let row = visible_person(&tx, ctx, id).await?;
     let cases = cases_of(&tx, row.id).await?;
     if mode == "erase" && !cases.is_empty() {
         return Err(AppError::Conflict("conflict.erase_has_cases"));

@@ -129,6 +129,26 @@ pub async fn descendants<C: ConnectionTrait>(db: &C, root: i64) -> Result<Vec<te
     Ok(out)
 }
 
+/// The tenants above `tenant`, nearest first.
+pub async fn ancestors<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<Vec<i64>> {
+    let mut out = Vec::new();
+    let mut current = tenant::Entity::find_by_id(tenant).one(db).await?.and_then(|t| t.parent_id);
+    while let Some(id) = current {
+        if out.contains(&id) || out.len() > MAX_DEPTH {
+            break;
+        }
+        out.push(id);
+        current = tenant::Entity::find_by_id(id).one(db).await?.and_then(|t| t.parent_id);
+    }
+    Ok(out)
+}
+
+/// The root of `tenant`'s tree (its province or region; itself when it is one): the
+/// deployment's part it belongs to, which transfers and their choice lists stay within.
+pub async fn root_of<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<i64> {
+    Ok(ancestors(db, tenant).await?.last().copied().unwrap_or(tenant))
+}
+
 pub(crate) fn tenant_ref(t: &tenant::Model) -> Result<TenantRef> {
     Ok(TenantRef {
         id: TenantId(t.id),
@@ -142,6 +162,9 @@ pub(crate) fn tenant_ref(t: &tenant::Model) -> Result<TenantRef> {
 pub trait TenantOwned: EntityTrait {
     /// Part of the public directory: writing it moves the directory generation.
     const IN_DIRECTORY: bool = false;
+    /// Seen by some of the tenant's staff only (the case record): a row of it is reached
+    /// from a request only through `case_access`, never by [`TenantTx::get`].
+    const PER_USER: bool = false;
     fn tenant_column() -> Self::Column;
     fn id_column() -> Self::Column;
 }
@@ -154,16 +177,19 @@ pub struct TenantTable {
     pub in_directory: bool,
     /// Guarded on PostgreSQL by row-level security on `app.tenant_id`.
     pub row_security: bool,
+    /// Visible to some of the tenant's staff only (see `TenantOwned::PER_USER`).
+    pub per_user: bool,
 }
 
 /// The tenant-owned tables, listed once: each gets its `TenantOwned` impl here, and the
 /// list itself is [`TENANT_TABLES`], which the tests hold the PostgreSQL policies and
 /// the cross-tenant checks to.
 macro_rules! tenant_tables {
-    ($($table:ident { directory: $directory:literal, row_security: $rls:literal }),* $(,)?) => {
+    ($($table:ident { directory: $directory:literal, row_security: $rls:literal, per_user: $per_user:literal }),* $(,)?) => {
         $(
             impl TenantOwned for entity::$table::Entity {
                 const IN_DIRECTORY: bool = $directory;
+                const PER_USER: bool = $per_user;
                 fn tenant_column() -> Self::Column {
                     entity::$table::Column::TenantId
                 }
@@ -175,35 +201,35 @@ macro_rules! tenant_tables {
 
         /// Every tenant-owned table (see `tenant_tables!`).
         pub const TENANT_TABLES: &[TenantTable] =
-            &[$(TenantTable { name: stringify!($table), in_directory: $directory, row_security: $rls }),*];
+            &[$(TenantTable { name: stringify!($table), in_directory: $directory, row_security: $rls, per_user: $per_user }),*];
     };
 }
 
 tenant_tables! {
-    district { directory: true, row_security: true },
+    district { directory: true, row_security: true, per_user: false },
     // Memberships are read across tenants by the resolver (before any context exists),
     // so they have no RLS policy; inside a context they are still only touched through here.
-    membership { directory: false, row_security: false },
-    organization { directory: true, row_security: true },
-    facility { directory: true, row_security: true },
-    facility_change { directory: false, row_security: true },
-    contact { directory: false, row_security: true },
-    person { directory: false, row_security: true },
-    social_case { directory: false, row_security: true },
-    case_member { directory: false, row_security: true },
-    case_section { directory: false, row_security: true },
-    case_section_change { directory: false, row_security: true },
-    household_member { directory: false, row_security: true },
-    assessment { directory: false, row_security: true },
-    care_plan { directory: false, row_security: true },
-    plan_event { directory: false, row_security: true },
-    intervention { directory: false, row_security: true },
-    case_referral { directory: false, row_security: true },
+    membership { directory: false, row_security: false, per_user: false },
+    organization { directory: true, row_security: true, per_user: false },
+    facility { directory: true, row_security: true, per_user: false },
+    facility_change { directory: false, row_security: true, per_user: false },
+    contact { directory: false, row_security: true, per_user: false },
+    person { directory: false, row_security: true, per_user: true },
+    social_case { directory: false, row_security: true, per_user: true },
+    case_member { directory: false, row_security: true, per_user: true },
+    case_section { directory: false, row_security: true, per_user: true },
+    case_section_change { directory: false, row_security: true, per_user: true },
+    household_member { directory: false, row_security: true, per_user: true },
+    assessment { directory: false, row_security: true, per_user: true },
+    care_plan { directory: false, row_security: true, per_user: true },
+    plan_event { directory: false, row_security: true, per_user: true },
+    intervention { directory: false, row_security: true, per_user: true },
+    case_referral { directory: false, row_security: true, per_user: true },
     // Owned by the sending tenant; the receiving one reaches its rows only through
     // `TenantTx::incoming_transfers` and `TenantTx::decide_incoming_transfer`.
-    case_transfer { directory: false, row_security: true },
+    case_transfer { directory: false, row_security: true, per_user: true },
     // Append-only: on PostgreSQL no policy lets a row change or go (see the migration).
-    audit_entry { directory: false, row_security: true },
+    audit_entry { directory: false, row_security: true, per_user: false },
 }
 
 /// A tenant table whose rows count their saves in `version`: an edit names the version it
@@ -402,8 +428,23 @@ impl TenantTx {
         E::find().filter(E::tenant_column().eq(self.tenant_id))
     }
 
-    /// One row by id, or `NotFound` when it is missing or another tenant's.
+    /// One row by id, or `NotFound` when it is missing or another tenant's. Not for the
+    /// case record, whose rows not every member of the tenant may see: an id from a request
+    /// goes through `case_access` (the compiler refuses them here).
     pub async fn get<E: TenantOwned>(&self, id: i64) -> Result<E::Model> {
+        const { assert!(!E::PER_USER, "a case-record id is resolved through case_access, not TenantTx::get") };
+        self.row::<E>(id).await
+    }
+
+    /// A row of the case record that another row the caller already holds names (a case's
+    /// person, a plan just saved), or that `case_access` is resolving. Never an id taken
+    /// from a request: `server/tests/write_visibility.rs` and the source check in
+    /// `case_access` hold the code to that.
+    pub(crate) async fn related<E: TenantOwned>(&self, id: i64) -> Result<E::Model> {
+        self.row::<E>(id).await
+    }
+
+    async fn row<E: TenantOwned>(&self, id: i64) -> Result<E::Model> {
         self.select::<E>().filter(E::id_column().eq(id)).one(&self.tx).await?.ok_or(AppError::NotFound)
     }
 

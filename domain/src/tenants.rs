@@ -325,3 +325,20 @@ mod tests {
         assert_eq!(slugify("!!!"), "ente");
     }
 }
+
+/// The comuni and zones a case of `ctx`'s tenant may be transferred to: those of the same
+/// province or region (the same root), the tenant itself excepted, by name.
+pub(crate) async fn transfer_targets<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    ctx: &TenantContext,
+) -> Result<Vec<tenant::Model>> {
+    let root = crate::tenancy::root_of(conn, ctx.tenant_id().0).await?;
+    let mut out: Vec<tenant::Model> = descendants(conn, root)
+        .await?
+        .into_iter()
+        .filter(|t| t.id != ctx.tenant_id().0)
+        .filter(|t| TenantKind::from_code(&t.kind).is_some_and(|k| !k.is_root()))
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use types::cases::{self, Entry};
 use types::persons::PersonIn;
 use types::referrals::{DecisionIn, HandoverStatus, TransferIn, TransferOut, TransferPerson};
-use types::{CaseId, TenantKind, TransferId, UserId};
+use types::{CaseId, TransferId, UserId};
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
@@ -42,17 +42,15 @@ pub async fn propose_transfer(db: &Db, ctx: &TenantContext, id: CaseId, input: T
         return Err(AppError::Conflict("conflict.case_closed"));
     }
     let mut v = Validator::new();
-    let target = tenant::Entity::find().filter(tenant::Column::Slug.eq(input.to_tenant.trim())).one(tx.conn()).await?;
-    let local = |t: &tenant::Model| {
-        TenantKind::from_code(&t.kind).is_some_and(|k| matches!(k, TenantKind::Municipality | TenantKind::Zone))
-    };
+    let wanted = input.to_tenant.trim();
+    let target = crate::tenants::transfer_targets(tx.conn(), ctx).await?.into_iter().find(|t| t.slug == wanted);
     let target = match target {
-        _ if input.to_tenant.trim().is_empty() => {
+        _ if wanted.is_empty() => {
             v.issue("to_tenant", "validation.required", vec![]);
             None
         }
-        Some(t) if local(&t) && t.id != ctx.tenant_id().0 => Some(t),
-        _ => {
+        Some(t) => Some(t),
+        None => {
             v.issue("to_tenant", "validation.unknown_code", vec![]);
             None
         }
@@ -71,7 +69,7 @@ pub async fn propose_transfer(db: &Db, ctx: &TenantContext, id: CaseId, input: T
     v.finish()?;
     let target = target.ok_or(AppError::NotFound)?;
 
-    let p = tx.get::<person::Entity>(grant.case.person_id).await?;
+    let p = tx.related::<person::Entity>(grant.case.person_id).await?;
     let mut copied = BTreeMap::new();
     for code in split_sections(&sections) {
         let section = cases::section(&code).ok_or(AppError::NotFound)?;

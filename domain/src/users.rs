@@ -1,16 +1,24 @@
 //! Users as members of a tenant: list, add (creating the account when the email is new),
-//! change role, remove. Tenant admins manage their tenant; province admins every tenant
-//! below their province.
+//! change role, remove. Tenant admins manage their tenant. Every change is written to the
+//! tenant's audit chain (`membership`, the role as its section).
+//!
+//! Separation of duties: a province role never reaches case data below it. Whoever holds a
+//! province role cannot be given a role that reads case data (`Role::reads_case_data`) in a
+//! tenant beneath, nor the other way round; and in a tenant beneath, a province admin only
+//! appoints the first tenant admin (onboarding) — everything else is that admin's.
 
-use entity::{facility, membership, user_account};
+use entity::{audit_entry, facility, membership, user_account};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
-use types::dto::{MemberCreatedOut, MemberIn, MemberOut, Page};
+use types::dto::{MemberCreatedOut, MemberIn, MemberOut, MembershipChangeOut, Page};
 use types::{FacilityId, MembershipId, Role, UserId};
 
+use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
 use crate::error::on_unique;
+use crate::tenancy::TenantTx;
 use crate::validate::Validator;
 use crate::Db;
 use crate::{auth, AppError, Result, TenantContext, PER_PAGE};
@@ -50,6 +58,91 @@ fn check_role_fits(ctx: &TenantContext, role: Role, v: &mut Validator) {
     }
 }
 
+/// A province admin acting in a tenant beneath their own (no membership of it): they may
+/// appoint its first tenant admin and nothing else.
+fn acting_from_above(ctx: &TenantContext) -> bool {
+    ctx.role().is_province_role() && !ctx.tenant().kind.is_root()
+}
+
+/// Onboarding only: a province admin appoints a tenant admin while the tenant has none.
+async fn has_no_tenant_admin(tx: &TenantTx) -> Result<()> {
+    let admins = tx
+        .select::<membership::Entity>()
+        .filter(membership::Column::Role.eq(Role::TenantAdmin.code()))
+        .count(tx.conn())
+        .await?;
+    if admins > 0 {
+        return Err(AppError::Conflict("conflict.tenant_has_admin"));
+    }
+    Ok(())
+}
+
+/// Refuses to give `user` the role `role` in the context's tenant when it would join a
+/// province role and case data on one account: a province role above with a case-data
+/// role here, or a province role here with a case-data role anywhere beneath.
+async fn check_separation(db: &Db, ctx: &TenantContext, user: i64, role: Role) -> Result<()> {
+    let tenant = ctx.tenant_id().0;
+    let (others, wanted): (Vec<i64>, fn(Role) -> bool) = if role.is_province_role() {
+        let below = crate::tenancy::descendants(db, tenant).await?;
+        (below.iter().map(|t| t.id).collect(), Role::reads_case_data)
+    } else if role.reads_case_data() {
+        (crate::tenancy::ancestors(db, tenant).await?, Role::is_province_role)
+    } else {
+        return Ok(());
+    };
+    let clash = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user))
+        .filter(membership::Column::TenantId.is_in(others))
+        .all(db)
+        .await?
+        .into_iter()
+        .any(|m| Role::from_code(&m.role).is_some_and(wanted));
+    if clash {
+        return Err(AppError::Conflict("conflict.separation_of_duties"));
+    }
+    Ok(())
+}
+
+/// The audit log's name for a membership; its entries name the member's account (which
+/// outlives a removed membership) and, as the section, the role.
+const OBJECT: &str = "membership";
+
+async fn record_change(tx: &TenantTx, ctx: &TenantContext, action: Action, m: &membership::Model) -> Result<()> {
+    let event = Event { action, object_type: OBJECT, object_id: Some(m.user_id), section: Some(&m.role) };
+    audit::record(tx, Some(ctx.user()), event).await
+}
+
+/// How many changes [`membership_changes`] shows.
+const CHANGES_SHOWN: u64 = 50;
+
+/// The latest changes to the tenant's members, newest first (tenant and province admins).
+pub async fn membership_changes(db: &Db, ctx: &TenantContext) -> Result<Vec<MembershipChangeOut>> {
+    ctx.require(Permission::ManageUsers)?;
+    let tx = ctx.begin(db).await?;
+    let rows = tx
+        .select::<audit_entry::Entity>()
+        .filter(audit_entry::Column::ObjectType.eq(OBJECT))
+        .order_by_desc(audit_entry::Column::Seq)
+        .limit(CHANGES_SHOWN)
+        .all(tx.conn())
+        .await?;
+    tx.commit().await?;
+    let people: Vec<i64> = rows.iter().flat_map(|e| [e.user_id, e.object_id]).flatten().collect();
+    let names = display_names(db, people).await?;
+    let name = |id: Option<i64>| id.and_then(|u| names.get(&u).cloned()).unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|e| MembershipChangeOut {
+            seq: e.seq,
+            at: e.at.to_rfc3339(),
+            by_name: name(e.user_id),
+            action: e.action,
+            member_name: name(e.object_id),
+            role: e.section.as_deref().and_then(Role::from_code),
+        })
+        .collect())
+}
+
 /// Adds a user to the tenant. A new email creates the account without a password and
 /// returns a one-time token for the user to set one.
 pub async fn add_member(db: &Db, ctx: &TenantContext, input: MemberIn) -> Result<MemberCreatedOut> {
@@ -61,7 +154,15 @@ pub async fn add_member(db: &Db, ctx: &TenantContext, input: MemberIn) -> Result
     if input.role == Role::FacilityManager && input.facility_id.is_none() {
         v.issue("facility_id", "validation.required", vec![]);
     }
+    if acting_from_above(ctx) && input.role != Role::TenantAdmin {
+        return Err(AppError::Forbidden);
+    }
     v.finish()?;
+    if acting_from_above(ctx) {
+        // Checked again in the transaction that adds the member; this first look keeps a
+        // refused appointment from creating an account.
+        has_no_tenant_admin(&ctx.begin(db).await?).await?;
+    }
 
     let existing = user_account::Entity::find().filter(user_account::Column::Email.eq(email.clone())).one(db).await?;
     let (user, token) = match existing {
@@ -82,6 +183,7 @@ pub async fn add_member(db: &Db, ctx: &TenantContext, input: MemberIn) -> Result
             (u, Some(token))
         }
     };
+    check_separation(db, ctx, user.id, input.role).await?;
     let tx = ctx.begin(db).await?;
     let facility_id = match input.facility_id.filter(|_| input.role == Role::FacilityManager) {
         Some(FacilityId(id)) => match tx.get::<facility::Entity>(id).await {
@@ -91,6 +193,9 @@ pub async fn add_member(db: &Db, ctx: &TenantContext, input: MemberIn) -> Result
         },
         None => None,
     };
+    if acting_from_above(ctx) {
+        has_no_tenant_admin(&tx).await?;
+    }
     let already =
         tx.select::<membership::Entity>().filter(membership::Column::UserId.eq(user.id)).one(tx.conn()).await?;
     if already.is_some() {
@@ -106,6 +211,7 @@ pub async fn add_member(db: &Db, ctx: &TenantContext, input: MemberIn) -> Result
         })
         .await
         .map_err(on_unique("conflict.already_member"))?;
+    record_change(&tx, ctx, Action::Create, &m).await?;
     tx.commit().await?;
     Ok(MemberCreatedOut { member: member_out(&m, &user), set_password_token: token })
 }
@@ -113,6 +219,9 @@ pub async fn add_member(db: &Db, ctx: &TenantContext, input: MemberIn) -> Result
 /// Changes a member's role.
 pub async fn change_role(db: &Db, ctx: &TenantContext, id: MembershipId, role: Role) -> Result<MemberOut> {
     ctx.require(Permission::ManageUsers)?;
+    if acting_from_above(ctx) {
+        return Err(AppError::Forbidden);
+    }
     let tx = ctx.begin(db).await?;
     let m = tx.get::<membership::Entity>(id.0).await?;
     let mut v = Validator::new();
@@ -121,10 +230,12 @@ pub async fn change_role(db: &Db, ctx: &TenantContext, id: MembershipId, role: R
     if m.user_id == ctx.user().0 {
         return Err(AppError::Conflict("conflict.own_membership"));
     }
+    check_separation(db, ctx, m.user_id, role).await?;
     let user = user_account::Entity::find_by_id(m.user_id).one(tx.conn()).await?.ok_or(AppError::NotFound)?;
     let mut active = m.into_active_model();
     active.role = Set(role.code().to_string());
     let m = tx.update(active).await?;
+    record_change(&tx, ctx, Action::Update, &m).await?;
     tx.commit().await?;
     Ok(member_out(&m, &user))
 }
@@ -132,12 +243,16 @@ pub async fn change_role(db: &Db, ctx: &TenantContext, id: MembershipId, role: R
 /// Removes a member from the tenant (the account stays, with its other memberships).
 pub async fn remove_member(db: &Db, ctx: &TenantContext, id: MembershipId) -> Result<()> {
     ctx.require(Permission::ManageUsers)?;
+    if acting_from_above(ctx) {
+        return Err(AppError::Forbidden);
+    }
     let tx = ctx.begin(db).await?;
     let m = tx.get::<membership::Entity>(id.0).await?;
     if m.user_id == ctx.user().0 {
         return Err(AppError::Conflict("conflict.own_membership"));
     }
     tx.delete::<membership::Entity>().filter(membership::Column::Id.eq(m.id)).exec(tx.conn()).await?;
+    record_change(&tx, ctx, Action::Delete, &m).await?;
     tx.commit().await
 }
 
@@ -249,6 +364,7 @@ pub async fn set_managed_facility(db: &Db, ctx: &TenantContext, user: UserId, fa
     let mut active = m.into_active_model();
     active.role = Set(Role::FacilityManager.code().to_string());
     active.facility_id = Set(Some(f.id));
-    tx.update(active).await?;
+    let m = tx.update(active).await?;
+    record_change(&tx, ctx, Action::Update, &m).await?;
     tx.commit().await
 }

@@ -302,7 +302,14 @@ impl Parameter {
 pub struct Formula {
     pub name: String,
     pub value: Expr,
+    /// What evaluating it once costs (see [`MAX_COST`]).
+    pub cost: u64,
 }
+
+/// The most work one benefit (its condition and amount, formulas expanded) may take to
+/// evaluate for one member, in expression nodes. A formula used twice by the next, and so
+/// on, doubles at each step: such a rulebook is refused at load instead of evaluated.
+pub const MAX_COST: u64 = 100_000;
 
 /// A small rulebook to start from, shown to staff in the rules editor's guide (its test
 /// cases are `cases::EXAMPLE`).
@@ -384,6 +391,8 @@ pub enum Problem {
     },
     BadDate(String),
     DuplicateBenefit(String),
+    /// Evaluating it would take more than [`MAX_COST`] steps (formulas expanded).
+    TooCostly(String),
 }
 
 impl RuleError {
@@ -498,6 +507,13 @@ impl RuleError {
                     format!("benefit `{id}` is defined twice")
                 }
             }
+            Problem::TooCostly(name) => {
+                if it {
+                    format!("«{name}» è troppo complessa da calcolare (oltre {MAX_COST} passi, contando le formule che usa): semplificala")
+                } else {
+                    format!("`{name}` is too complex to evaluate (over {MAX_COST} steps, counting the formulas it uses): simplify it")
+                }
+            }
         };
         if it {
             format!("riga {}: {what}", self.line)
@@ -533,9 +549,15 @@ impl Rulebook {
             while !pending.is_empty() {
                 let before = pending.len();
                 let mut last_error = None;
+                let mut too_costly = None;
                 pending.retain(|(name, node)| match expr(node, &book, Scope::Household) {
+                    Ok(value) if value.cost() > MAX_COST => {
+                        too_costly = Some(RuleError { line: node.line, problem: Problem::TooCostly(name.clone()) });
+                        true
+                    }
                     Ok(value) => {
-                        book.formulas.insert(name.clone(), Arc::new(Formula { name: name.clone(), value }));
+                        let cost = value.cost();
+                        book.formulas.insert(name.clone(), Arc::new(Formula { name: name.clone(), value, cost }));
                         false
                     }
                     Err(e) => {
@@ -543,6 +565,9 @@ impl Rulebook {
                         true
                     }
                 });
+                if let Some(e) = too_costly {
+                    return Err(e);
+                }
                 if pending.len() == before {
                     return Err(last_error.unwrap_or(RuleError { line: f.line, problem: Problem::Expected("{ … }") }));
                 }
@@ -553,6 +578,10 @@ impl Rulebook {
         let Json::Arr(list) = &benefits.value else { return err(benefits.line, Problem::Expected("[ … ]")) };
         for node in list {
             let b = benefit(node, &book)?;
+            let cost = b.eligible_if.cost().saturating_add(b.amount.as_ref().map_or(0, |a| a.value.cost()));
+            if cost > MAX_COST {
+                return err(b.line, Problem::TooCostly(b.id));
+            }
             if book.benefits.iter().any(|o| o.id == b.id) {
                 return err(b.line, Problem::DuplicateBenefit(b.id));
             }
@@ -591,6 +620,19 @@ impl Rulebook {
 }
 
 impl Condition {
+    /// Its evaluation cost in nodes, formulas expanded (saturating).
+    fn cost(&self) -> u64 {
+        let operand = |o: &Operand| if let Operand::Expr(e) = o { e.cost() } else { 1 };
+        1u64.saturating_add(match self {
+            Condition::All(list) | Condition::Any(list) => {
+                list.iter().map(Condition::cost).fold(0, u64::saturating_add)
+            }
+            Condition::Compare(c) => operand(&c.rhs),
+            Condition::AnyMember(c) | Condition::AllMembers(c) => c.of.cost(),
+            Condition::CountMembers { of, rhs, .. } => of.of.cost().saturating_add(operand(rhs)),
+        })
+    }
+
     fn facts(&self, out: &mut BTreeSet<&'static str>) {
         match self {
             Condition::All(list) | Condition::Any(list) => list.iter().for_each(|c| c.facts(out)),
@@ -612,6 +654,25 @@ impl Condition {
 }
 
 impl Expr {
+    /// Its evaluation cost in nodes, a formula counting what its own expansion costs.
+    fn cost(&self) -> u64 {
+        let sum = |list: &[Expr]| list.iter().map(Expr::cost).fold(0, u64::saturating_add);
+        1u64.saturating_add(match self {
+            Expr::Num(_) | Expr::Param(_) | Expr::Fact(_) => 0,
+            Expr::Formula(f) => f.cost,
+            Expr::Add(list) | Expr::Mul(list) | Expr::Min(list) | Expr::Max(list) => sum(list),
+            Expr::Sub(a, b) | Expr::Div(a, b) => a.cost().saturating_add(b.cost()),
+            Expr::If { cond, then, otherwise } => {
+                cond.cost().saturating_add(then.cost()).saturating_add(otherwise.cost())
+            }
+            Expr::CountMembers(c) => c.cost(),
+            Expr::SumMembers { of, value } => of.cost().saturating_add(value.cost()),
+            Expr::Interpolate { x, points } => {
+                points.iter().map(|(a, b)| a.cost().saturating_add(b.cost())).fold(x.cost(), u64::saturating_add)
+            }
+        })
+    }
+
     fn facts(&self, out: &mut BTreeSet<&'static str>) {
         match self {
             Expr::Num(_) | Expr::Param(_) | Expr::Formula(_) => {}
@@ -1030,6 +1091,34 @@ mod tests {
         let missing = e.check_on(Date::parse("2024-06-01").unwrap());
         assert_eq!(missing[0].message(Lang::It), "riga 2: il parametro «max» non ha un valore in vigore al 2024-06-01");
         assert!(e.check_on(Date::parse("2026-06-01").unwrap()).is_empty());
+    }
+
+    /// Each formula adds the previous one to itself: 2^40 steps if evaluated. Refused at
+    /// load, naming the first formula over the limit, whether the doubling is in formulas
+    /// or written out in one benefit; a rulebook just under the limit still loads.
+    #[test]
+    fn exponential_rulebooks_are_refused_at_load() {
+        let mut formulas =
+            vec![r#""f0": {"sum_members": {"fact": "age", "op": ">=", "value": 0}, "value": {"fact": "age"}}"#
+                .to_string()];
+        for k in 1..=40 {
+            formulas.push(format!(r#""f{k}": {{"add": [{{"formula": "f{}"}}, {{"formula": "f{}"}}]}}"#, k - 1, k - 1));
+        }
+        let book = format!(
+            r#"{{"formulas": {{{}}}, "benefits": [{{"id": "b", "eligible_if": {{"fact": "isee", "op": "<=", "value": 1}},
+               "amount": {{"per": "month", "value": {{"formula": "f40"}}}}}}]}}"#,
+            formulas.join(", ")
+        );
+        let started = std::time::Instant::now();
+        let e = Rulebook::parse(&book).unwrap_err();
+        assert_eq!(e.problem, Problem::TooCostly("f14".into()), "{}", e.message(Lang::En));
+        assert!(e.message(Lang::It).contains("troppo complessa"), "{}", e.message(Lang::It));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "loading itself stays linear");
+        // Up to f12 (a few thousand steps) is fine, and evaluates.
+        let small = book.replace(r#"{"formula": "f40"}"#, r#"{"formula": "f12"}"#);
+        let cut: Vec<&str> = formulas.iter().take(13).map(String::as_str).collect();
+        let small = small.replacen(&formulas.join(", "), &cut.join(", "), 1);
+        assert!(Rulebook::parse(&small).is_ok());
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub struct Config {
     /// The public origin (`https://welfare.provincia.example`); state-changing requests
     /// must come from it. Empty: the request's own `Host` is the allowed origin.
     pub public_origin: String,
-    /// Mark cookies `Secure` (set it whenever the site is served over TLS).
+    /// Mark cookies `Secure` (always so when `public_origin` is HTTPS).
     pub secure_cookies: bool,
     /// Folder with the built assets (`pkg/` wasm bundle, `assets/`).
     pub site_root: String,
@@ -24,6 +24,10 @@ pub struct Config {
     pub log_json: bool,
     /// Idle session lifetime in minutes.
     pub session_minutes: i64,
+    /// Behind a reverse proxy: the header it writes the client's address into
+    /// (`X-Forwarded-For`; its last entry is taken, the one the proxy added). Empty: the
+    /// peer's address, and such headers from clients are ignored.
+    pub client_ip_header: String,
 }
 
 impl Default for Config {
@@ -36,6 +40,7 @@ impl Default for Config {
             site_root: "target/site".into(),
             log_json: false,
             session_minutes: 8 * 60,
+            client_ip_header: String::new(),
         }
     }
 }
@@ -49,6 +54,7 @@ impl std::fmt::Debug for Config {
             .field("public_origin", &self.public_origin)
             .field("secure_cookies", &self.secure_cookies)
             .field("site_root", &self.site_root)
+            .field("client_ip_header", &self.client_ip_header)
             .finish()
     }
 }
@@ -60,6 +66,11 @@ impl Config {
             .merge(Env::prefixed("OW_"))
             .extract()?;
         Ok(config)
+    }
+
+    /// The public origin is HTTPS: cookies are `Secure` and browsers are told to stay on it.
+    pub fn served_over_https(&self) -> bool {
+        self.public_origin.trim().to_ascii_lowercase().starts_with("https://")
     }
 
     pub fn is_postgres(&self) -> bool {

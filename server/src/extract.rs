@@ -80,3 +80,34 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestLang {
         Ok(parts.extensions.get::<RequestLang>().copied().unwrap_or(RequestLang(Lang::It)))
     }
 }
+
+/// Reads a request body of at most `limit` bytes, after the handler has checked who may
+/// send it; a larger one is `TooLarge`, a broken one a validation error.
+pub async fn read_body(body: axum::body::Body, limit: usize) -> Result<axum::body::Bytes, ApiFailure> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let too_large = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+            || e.to_string().contains("length limit");
+        ApiFailure(if too_large { AppError::TooLarge } else { AppError::field("body", "validation.invalid") })
+    })
+}
+
+/// The client's address for rate limits: the peer's, or behind a reverse proxy the last
+/// entry of the header it is configured to write (`Config::client_ip_header`); a header
+/// nobody configured is a client's claim and ignored. `None` when unknown (in tests).
+pub fn client_ip(
+    extensions: &axum::http::Extensions,
+    headers: &axum::http::HeaderMap,
+    config: &crate::config::Config,
+) -> Option<std::net::IpAddr> {
+    let name = config.client_ip_header.trim();
+    if !name.is_empty() {
+        return headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|v| v.trim().parse().ok());
+    }
+    extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
+}

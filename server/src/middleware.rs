@@ -1,5 +1,5 @@
 //! Request middleware: language choice, the Origin check on state-changing requests,
-//! and the translation of error bodies.
+//! the translation of error bodies and the security headers of every response.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -113,6 +113,73 @@ pub async fn multipart_only(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// The largest body a request may carry, besides uploads (and the public API's own,
+/// smaller limit): a staff form, a rulebook, a JSON document.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Every body has a size limit: uploads (the facility import, a logo) the import's, the
+/// rest [`MAX_BODY_BYTES`]. A declared length over it is refused before anything is read,
+/// with a 413 in the client's language; a body that grows past it is cut off there.
+pub async fn limit_bodies(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let upload = app::api::registered_at(path).is_some_and(|f| f.multipart.is_some())
+        || path.ends_with("/facilities/import")
+        || path.ends_with("/logo");
+    // Multipart framing around a file of the largest size.
+    let limit = if upload { domain::import::MAX_UPLOAD_BYTES + 64 * 1024 } else { MAX_BODY_BYTES };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return ApiFailure(AppError::TooLarge).into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = if upload {
+        // Streamed to the upload's reader, which answers a cut-off file as unreadable.
+        Body::new(http_body_util::Limited::new(body, limit))
+    } else {
+        // Read here, so that going over is a 413 whoever reads it (a server function's
+        // own reading would make it a 500).
+        match axum::body::to_bytes(body, limit).await {
+            Ok(bytes) => Body::from(bytes),
+            Err(e) if is_length_limit(&e) => return ApiFailure(AppError::TooLarge).into_response(),
+            Err(_) => return ApiFailure(AppError::field("body", "validation.invalid")).into_response(),
+        }
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The error of reading a body that went over its limit.
+pub fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// Sign-in attempts are limited per client address and for the node as a whole, before
+/// any password is hashed: anonymous callers cannot queue work without end. (Per account
+/// there is the lockout of `domain::auth`.)
+pub async fn limit_sign_ins(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let signing_in = req.method() == Method::POST && (path == "/api/v1/session" || path == "/sf/sign_in");
+    if signing_in {
+        let client = crate::extract::client_ip(req.extensions(), req.headers(), &state.config);
+        // An unknown address (only in tests) has no bucket of its own; the node's still counts.
+        let per_client = client.is_none_or(|c| state.sign_ins_per_client.allow(Some(c)));
+        if !per_client || !state.sign_ins.allow(None) {
+            return ApiFailure(AppError::TooManyRequests).into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// Writes the translated JSON body of every error response (see `error.rs`).
 pub async fn translate_errors(req: Request, next: Next) -> Response {
     let lang = req.extensions().get::<RequestLang>().map_or(Lang::It, |l| l.0);
@@ -123,6 +190,33 @@ pub async fn translate_errors(req: Request, next: Next) -> Response {
         headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
         headers.remove(header::CONTENT_LENGTH);
         *response.body_mut() = Body::from(body);
+    }
+    response
+}
+
+/// Headers every response carries: no MIME sniffing, no referrer outside this origin, no
+/// framing, HSTS when served over HTTPS, and a Content-Security-Policy (pages rendered by
+/// Leptos set their own, with the page's nonce; anything else gets it without one).
+/// Whatever does not say how it may be cached is not stored: staff pages, server
+/// functions and the staff API carry personal data.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let static_file = ["/assets/", "/pkg/", "/widgets/"].iter().any(|p| path.starts_with(p));
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("same-origin"));
+    h.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
+    if state.config.served_over_https() {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, header::HeaderValue::from_static("max-age=31536000"));
+    }
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(policy) = header::HeaderValue::from_str(&app::csp::policy(None)) {
+            h.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+    if !static_file && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     }
     response
 }

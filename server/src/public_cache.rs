@@ -16,9 +16,11 @@ use domain::AppError;
 use serde::Serialize;
 
 const TTL: Duration = Duration::from_secs(10);
-/// Past this many bytes of answers the cache starts over (simple, and bounded: searches
-/// at ever-new positions would otherwise fill it with answers nobody asks for again).
+/// Past this many bytes of answers and keys, or this many entries, the cache starts over
+/// (simple, and bounded: searches at ever-new positions would otherwise fill it with
+/// answers nobody asks for again).
 const MAX_BYTES: usize = 32 * 1024 * 1024;
+const MAX_ENTRIES: usize = 10_000;
 
 #[derive(Clone)]
 pub struct Entry {
@@ -40,13 +42,18 @@ pub struct PublicCache {
 #[derive(Default)]
 struct Entries {
     by_key: HashMap<String, Entry>,
-    /// Sum of the bodies' sizes.
+    /// Sum of the bodies' and keys' sizes.
     bytes: usize,
 }
 
 impl PublicCache {
     pub fn new(db: domain::Db) -> PublicCache {
         PublicCache { db, entries: Mutex::default() }
+    }
+
+    /// How many answers are kept now.
+    pub fn entry_count(&self) -> usize {
+        self.entries.lock().map(|m| m.by_key.len()).unwrap_or_default()
     }
 
     /// The cached answer for `key`, or `make`'s, serialized and stored.
@@ -70,12 +77,13 @@ impl PublicCache {
         if let Ok(mut m) = self.entries.lock() {
             match &computed {
                 Ok(entry) => {
-                    if m.bytes + entry.body.len() > MAX_BYTES {
+                    let size = entry.body.len() + key.len();
+                    if m.bytes + size > MAX_BYTES || m.by_key.len() >= MAX_ENTRIES {
                         *m = Entries::default();
                     }
-                    m.bytes += entry.body.len();
-                    if let Some(old) = m.by_key.insert(key, entry.clone()) {
-                        m.bytes -= old.body.len();
+                    m.bytes += size;
+                    if let Some(old) = m.by_key.insert(key.clone(), entry.clone()) {
+                        m.bytes -= old.body.len() + key.len();
                     }
                 }
                 // Let the next request try again.

@@ -13,6 +13,14 @@ use crate::config::Config;
 pub const EVALUATIONS_BURST: u32 = 60;
 pub const EVALUATIONS_PER_SECOND: f64 = 1.0;
 
+/// Sign-ins one client address may try at once, and then per second: a council office
+/// behind one address signs everyone in at nine; a password-guessing script does not.
+pub const SIGN_INS_PER_CLIENT_BURST: u32 = 30;
+pub const SIGN_INS_PER_CLIENT_PER_SECOND: f64 = 0.5;
+/// Sign-ins the node takes at once from everyone, and then per second.
+pub const SIGN_INS_BURST: u32 = 200;
+pub const SIGN_INS_PER_SECOND: f64 = 20.0;
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -23,6 +31,9 @@ pub struct AppState {
     pub directory: domain::public_directory::PublicDirectory,
     /// Public benefits evaluations per client.
     pub evaluations: Arc<crate::rate_limit::RateLimit>,
+    /// Sign-in attempts per client address, and from everyone (`middleware::limit_sign_ins`).
+    pub sign_ins_per_client: Arc<crate::rate_limit::RateLimit>,
+    pub sign_ins: Arc<crate::rate_limit::RateLimit>,
     /// The loaded catalogues evaluations run against.
     pub benefits: Arc<domain::benefits::Evaluations>,
 }
@@ -57,6 +68,11 @@ impl AppState {
             public_cache,
             directory,
             evaluations,
+            sign_ins_per_client: Arc::new(crate::rate_limit::RateLimit::new(
+                SIGN_INS_PER_CLIENT_BURST,
+                SIGN_INS_PER_CLIENT_PER_SECOND,
+            )),
+            sign_ins: Arc::new(crate::rate_limit::RateLimit::new(SIGN_INS_BURST, SIGN_INS_PER_SECOND)),
             benefits: Arc::default(),
         }
     }

@@ -471,6 +471,225 @@ async fn server_fn_bad_arguments_are_not_500(app: TestApp) {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
+/// Separation of duties: an account with a province role never gets a role that reads
+/// case data below it (added by the province or by the comune), nor the other way round;
+/// from the province only a comune's first admin is appointed; every change is in the
+/// comune's audit chain and on its users page.
+async fn province_roles_never_reach_case_data(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let (t, slug) = app.municipality(p, "Comune di Rezzato").await;
+    let province_email = app.user(p, Role::ProvinceAdmin).await;
+    let mut province = app.signed_in(&province_email).await;
+    let members = format!("/api/v1/t/{slug}/members");
+    let add = |email: &str, role: &str| json!({"email": email, "display_name": "Persona", "role": role});
+
+    // The province admin cannot make itself the comune's admin.
+    let r = province.post(&members, add(&province_email, "tenant_admin")).await;
+    assert_eq!((r.status, r.body["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{:?}", r.body);
+    assert!(r.body["message"].as_str().unwrap().contains("separazione dei compiti"), "{:?}", r.body);
+    // Onboarding: it appoints the first admin, and nothing else.
+    let r = province.post(&members, add("sindaca@rezzato.it", "social_worker")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    let r = province.post(&members, add("prima.admin@rezzato.it", "tenant_admin")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let first_admin = r.body["member"]["id"].as_i64().unwrap();
+    let r = province.post(&members, add("seconda.admin@rezzato.it", "tenant_admin")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    assert!(r.body["message"].as_str().unwrap().contains("ha già un amministratore"), "{:?}", r.body);
+    let r = province.put(&format!("{members}/{first_admin}"), json!({"role": "front_desk"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    assert_eq!(province.delete(&format!("{members}/{first_admin}")).await.status, StatusCode::FORBIDDEN);
+
+    // The comune's own admin cannot give a case-data role to the province's account either.
+    let admin_email = app.user(t, Role::TenantAdmin).await;
+    let mut admin = app.signed_in(&admin_email).await;
+    for role in ["social_worker", "front_desk", "third_sector", "tenant_admin"] {
+        let r = admin.post(&members, add(&province_email, role)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{role}: {:?}", r.body);
+    }
+    // Nor the province give a province role to an account that works on the comune's cases.
+    let worker_email = app.user(t, Role::SocialWorker).await;
+    let province_members = format!("/api/v1/t/{}/members", app.slug_of(p).await);
+    for role in ["province_admin", "province_analyst"] {
+        let r = province.post(&province_members, add(&worker_email, role)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{role}: {:?}", r.body);
+    }
+    // An analyst is a province role too; a colleague without one is added, changed, removed.
+    let analyst_email = app.user(p, Role::ProvinceAnalyst).await;
+    let r = admin.post(&members, add(&analyst_email, "front_desk")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    let r = admin.post(&members, add("collega@rezzato.it", "front_desk")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let colleague = r.body["member"]["id"].as_i64().unwrap();
+    assert_eq!(
+        admin.put(&format!("{members}/{colleague}"), json!({"role": "social_worker"})).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(admin.delete(&format!("{members}/{colleague}")).await.status, StatusCode::NO_CONTENT);
+
+    // Every change is in the comune's chain, shown to its admins, newest first.
+    let r = admin.get(&format!("{members}/changes")).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let seen: Vec<(&str, &str)> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["action"].as_str().unwrap(), c["role"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("delete", "social_worker"),
+            ("update", "social_worker"),
+            ("create", "front_desk"),
+            ("create", "tenant_admin")
+        ]
+    );
+    assert_eq!(r.body[3]["by_name"], "Utente di prova");
+    let mut worker = app.signed_in(&worker_email).await;
+    assert_eq!(worker.get(&format!("{members}/changes")).await.status, StatusCode::FORBIDDEN);
+    let page = admin.page("/users").await;
+    assert!(page.text.contains("membership-changes") && page.text.contains("Ruolo cambiato"), "{}", page.text);
+    let owner = app.owner_connection().await;
+    let sql = format!("SELECT COUNT(*) FROM audit_entry WHERE tenant_id = {} AND object_type = 'membership'", t.0);
+    assert_eq!(common::scalar_i64(&owner, &sql).await, 4);
+}
+
+/// Every response says what the browser may do with it: a page's scripts run only from
+/// this origin or with the page's nonce, nothing frames it, nothing personal is stored;
+/// over HTTPS, HSTS and `Secure` cookies.
+async fn responses_carry_security_headers(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let (t, _) = app.municipality(p, "Comune di Rezzato").await;
+    let mut admin = app.signed_in(&app.user(t, Role::TenantAdmin).await).await;
+    let mut anonymous = app.client();
+    for (uri, signed_in) in [("/sign-in", false), ("/", true), ("/users", true), ("/directory", false)] {
+        let r = if signed_in { admin.page(uri).await } else { anonymous.page(uri).await };
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        let header = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let csp = header("content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("'unsafe-inline' 'wasm"), "{uri}: {csp}");
+        let nonce = csp.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()).unwrap_or_default().to_string();
+        assert!(nonce.len() >= 16, "{uri}: no nonce in {csp}");
+        // Every script element of the page is from this origin or carries the nonce.
+        for tag in r.text.split("<script").skip(1).map(|t| t.split('>').next().unwrap_or_default()) {
+            let own_src = tag.contains("src=\"/");
+            assert!(
+                own_src || tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{uri}: <script{tag}> runs without the nonce"
+            );
+        }
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        assert_eq!(header("referrer-policy"), "same-origin");
+        assert_eq!(header("cache-control"), "no-store", "{uri}");
+        assert!(header("strict-transport-security").is_empty(), "no HSTS over plain HTTP");
+    }
+    // Two pages, two nonces.
+    let nonce_of = |r: &common::Reply| r.headers["content-security-policy"].to_str().unwrap().to_string();
+    assert_ne!(nonce_of(&admin.page("/users").await), nonce_of(&admin.page("/users").await));
+    let r = admin.get("/api/v1/session").await;
+    assert_eq!(r.headers["cache-control"], "no-store");
+    assert_eq!(r.headers["x-content-type-options"], "nosniff");
+    // Static files stay cacheable.
+    let css = admin.get("/assets/app.css").await;
+    assert_ne!(css.headers.get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"));
+
+    let mut tls = app.client_via("https://welfare.example.it");
+    let r = tls.page("/sign-in").await;
+    assert_eq!(r.headers["strict-transport-security"], "max-age=31536000");
+    // A session cookie (the language choice makes one) is Secure there, without being told.
+    let req = axum::http::Request::put("/api/v1/session/lang")
+        .header("host", "welfare.example.it")
+        .header("origin", "https://welfare.example.it")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(r#"{"lang": "en"}"#))
+        .unwrap();
+    let r = tls.send(req).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    let cookie = r.set_cookie.expect("session cookie");
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+}
+
+/// Every body has a limit and going over it is the client's 413, in its language, never a
+/// 500 or a dropped connection; an upload is checked against the caller's permission
+/// before its body is read, and a large facility file still imports.
+async fn bodies_have_limits(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let (t, slug) = app.municipality(p, "Comune di Brescia").await;
+    let mut admin = app.signed_in(&app.user(t, Role::TenantAdmin).await).await;
+    let three_mb = "a".repeat(3 * 1024 * 1024);
+    let r = admin.server_fn("/sf/create_district", &format!("name={three_mb}")).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", &r.text[..r.text.len().min(200)]);
+    assert_eq!(r.body["code"], "too_large");
+    assert_eq!(r.body["message"], "I dati inviati sono troppo grandi per questa operazione.");
+    let r = admin.post(&format!("/api/v1/t/{slug}/districts"), json!({"name": three_mb})).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // A facility file of 3 MB (18,000 rows) goes through the import, as a dry run.
+    let mut csv = String::from("name,address,comune\n");
+    let mut n = 0;
+    while csv.len() < 3 * 1024 * 1024 {
+        csv.push_str(&format!("Centro diurno numero {n} della rete,Via Roma {n},017029\n"));
+        n += 1;
+    }
+    let import = format!(
+        "/api/v1/t/{slug}/facilities/import?type=cdd&source=test&mapping=name=name,address=address,comune=comune"
+    );
+    let r = admin.post_bytes(&import, csv.clone().into_bytes(), "text/csv").await;
+    assert!(r.status == StatusCode::OK || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{} {:?}", r.status, r.body);
+    assert_ne!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Someone who may not import is refused before the file is read.
+    let mut worker = app.signed_in(&app.user(t, Role::SocialWorker).await).await;
+    let r = worker.post_bytes(&import, csv.into_bytes(), "text/csv").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let boundary = "XyZ";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nname\r\n--{boundary}--\r\n");
+    let r = worker
+        .post_bytes("/sf/import_facilities", body.into_bytes(), &format!("multipart/form-data; boundary={boundary}"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    // Over the upload limit itself: 413 before anything is read.
+    let huge = vec![b'a'; domain::import::MAX_UPLOAD_BYTES + 128 * 1024];
+    let r = admin.post_bytes(&import, huge, "text/csv").await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// Sign-ins are limited per client address before any password is checked; behind a
+/// proxy the address comes from the header it is configured to write (its last entry),
+/// and that header is a client's claim, ignored, when nobody configured it.
+async fn sign_ins_are_limited_per_client_address(app: TestApp) {
+    let config = server::config::Config { client_ip_header: "X-Forwarded-For".into(), ..common::config("") };
+    let mut proxied = app.client_of(server::state::AppState::new(app.db.clone(), config));
+    let attempt = |forwarded: &str, n: u32| {
+        axum::http::Request::post("/api/v1/session")
+            .header("host", "127.0.0.1:3000")
+            .header("origin", "http://127.0.0.1:3000")
+            .header("content-type", "application/json")
+            .header("x-forwarded-for", forwarded)
+            .body(axum::body::Body::from(
+                json!({"email": format!("nessuno{n}@example.it"), "password": "x"}).to_string(),
+            ))
+            .unwrap()
+    };
+    let burst = server::state::SIGN_INS_PER_CLIENT_BURST;
+    for n in 0..burst {
+        let r = proxied.send(attempt("10.0.0.7, 203.0.113.9", n)).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {n}: {:?}", r.body);
+    }
+    let r = proxied.send(attempt("10.0.0.8, 203.0.113.9", burst)).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the proxy's entry counts, not the client's");
+    assert_eq!(r.body["code"], "too_many_requests");
+    let r = proxied.send(attempt("203.0.113.10", burst + 1)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "another address is not held back");
+    // Not configured: the same header, from one claimed address, changes nothing (the
+    // peer's address is used; here it is unknown, so only the node's limit applies).
+    let mut direct = app.client();
+    for n in 0..burst + 5 {
+        let r = direct.send(attempt("198.51.100.1", 100 + n)).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{:?}", r.body);
+    }
+}
+
 on_both!(
     pages_render_on_the_server,
     server_fn_bad_arguments_are_not_500,
@@ -489,6 +708,10 @@ on_both!(
     members_are_added_listed_and_paginated,
     province_admin_builds_the_tree_from_istat,
     switching_tenant_keeps_to_memberships,
+    province_roles_never_reach_case_data,
+    responses_carry_security_headers,
+    bodies_have_limits,
+    sign_ins_are_limited_per_client_address,
 );
 
 /// PostgreSQL only: with the application's tenant filter deliberately left out, row-level

@@ -1181,3 +1181,23 @@ on_both!(bad_facility_input_is_refused_field_by_field);
 on_both!(importer_reads_the_real_register);
 on_both!(importer_handles_other_files_and_refuses_bad_ones);
 on_both!(public_search_filters_distance_and_caching);
+
+/// The public answer cache keys on the parameters as parsed: junk parameters, or the same
+/// ones in another order, reuse one entry instead of filling the cache (and bypassing it).
+async fn public_cache_keys_on_parsed_parameters(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let (_, slug) = app.municipality(p, "Comune di Brescia").await;
+    let state = server::state::AppState::new(app.db.clone(), common::config(""));
+    let mut public = app.client_of(state.clone());
+    for i in 0..50 {
+        let r = public.get(&format!("/api/public/v1/{slug}/facilities?q=casa&junk{i}=x")).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        let r = public.get(&format!("/api/public/v1/facility-types?cache_buster={i}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let r = public.get(&format!("/api/public/v1/{slug}/facilities?page=1&q=casa")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(state.public_cache.entry_count() <= 3, "{} entries", state.public_cache.entry_count());
+}
+
+on_both!(public_cache_keys_on_parsed_parameters);

@@ -28,6 +28,7 @@ async fn migrations_round_trip_on_sqlite() {
 #[tokio::test]
 async fn migrations_round_trip_on_postgres() {
     let Ok(admin_url) = std::env::var("OW_TEST_POSTGRES_URL") else {
+        assert!(std::env::var_os("OW_REQUIRE_POSTGRES").is_none(), "OW_REQUIRE_POSTGRES without OW_TEST_POSTGRES_URL");
         eprintln!("OW_TEST_POSTGRES_URL not set: skipped");
         return;
     };

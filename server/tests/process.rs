@@ -132,6 +132,7 @@ fn audit_verify_reports_a_forged_entry() {
 #[test]
 fn two_nodes_share_sessions_on_postgres() {
     let Ok(admin_url) = std::env::var("OW_TEST_POSTGRES_URL") else {
+        assert!(std::env::var_os("OW_REQUIRE_POSTGRES").is_none(), "OW_REQUIRE_POSTGRES without OW_TEST_POSTGRES_URL");
         eprintln!("OW_TEST_POSTGRES_URL not set: skipped");
         return;
     };

@@ -1,5 +1,5 @@
 //! The rights of the person the data are about: the export holds everything (restricted
-//! sections included) and is recorded; a person never taken in charge can be erased; one
+//! sections for a holder of that grant) and is recorded; a person never taken in charge can be erased; one
 //! who was is anonymised — identity and free text gone, coded facts kept; tenant admins
 //! only. On SQLite and PostgreSQL.
 
@@ -53,6 +53,14 @@ async fn export_erase_and_anonymise(app: TestApp) {
     let sections: Vec<&str> =
         r.body["cases"][0]["sections"].as_array().unwrap().iter().map(|s| s["code"].as_str().unwrap()).collect();
     assert_eq!(sections, ["needs", "court"]);
+    // Another admin of the tenant, without the restricted grant on this case: no court section.
+    let mut second_admin = app.signed_in(&app.user(bs, Role::TenantAdmin).await).await;
+    let r = second_admin.get(&export).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let sections: Vec<&str> =
+        r.body["cases"][0]["sections"].as_array().unwrap().iter().map(|s| s["code"].as_str().unwrap()).collect();
+    assert_eq!(sections, ["needs"]);
+    assert!(!r.text.contains("guardianship_judge"), "{}", r.text);
     assert_eq!(r.body["cases"][0]["work"]["total_cost_cents"], 30_000);
     assert!(!r.body["accesses"].as_array().unwrap().is_empty());
     assert_eq!(r.body["cases"][0]["handovers"]["transfers"][0]["to_tenant"], "Comune di Rezzato");

@@ -171,6 +171,22 @@ pub struct MemberCreatedOut {
     pub set_password_token: Option<String>,
 }
 
+/// A change to who holds which role in the tenant, from its audit chain: shown to its
+/// admins, so an appointment made from the province is seen by the tenant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MembershipChangeOut {
+    pub seq: i64,
+    pub at: String,
+    /// Who made the change.
+    pub by_name: String,
+    /// `create` (added), `update` (role changed), `delete` (removed).
+    pub action: String,
+    pub member_name: String,
+    /// The role given, changed to or removed.
+    pub role: Option<Role>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TenantSettingsIn {

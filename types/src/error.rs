@@ -26,6 +26,8 @@ pub enum ErrorCode {
     TooManyAttempts,
     /// 429: too many requests from this client; try again shortly.
     TooManyRequests,
+    /// 413: the request body is larger than this endpoint accepts.
+    TooLarge,
     /// 503: the database is not reachable or not migrated.
     Unavailable,
     /// 500: our fault; details are in the server log.
@@ -41,6 +43,7 @@ impl ErrorCode {
             ErrorCode::Conflict => 409,
             ErrorCode::Validation => 422,
             ErrorCode::TooManyAttempts | ErrorCode::TooManyRequests => 429,
+            ErrorCode::TooLarge => 413,
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
         }
@@ -58,6 +61,7 @@ impl ErrorCode {
             ErrorCode::BadCredentials => "error.bad_credentials",
             ErrorCode::TooManyAttempts => "error.too_many_attempts",
             ErrorCode::TooManyRequests => "error.too_many_requests",
+            ErrorCode::TooLarge => "error.too_large",
             ErrorCode::Unavailable => "error.unavailable",
             ErrorCode::Internal => "error.internal",
         }

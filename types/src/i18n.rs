@@ -147,6 +147,7 @@ mod tests {
                 ErrorCode::BadCredentials,
                 ErrorCode::TooManyAttempts,
                 ErrorCode::TooManyRequests,
+                ErrorCode::TooLarge,
                 ErrorCode::Unavailable,
                 ErrorCode::Internal,
             ]

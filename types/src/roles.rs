@@ -52,6 +52,13 @@ impl Role {
         matches!(self, Role::ProvinceAdmin | Role::ProvinceAnalyst)
     }
 
+    /// Local roles that read something of the people served: the case record (admins,
+    /// social workers, operators a case is referred to) or the front-desk log. Never held
+    /// by an account with a province role above (separation of duties).
+    pub fn reads_case_data(self) -> bool {
+        matches!(self, Role::TenantAdmin | Role::SocialWorker | Role::FrontDesk | Role::ThirdSector)
+    }
+
     /// Translation key of the role's name.
     pub fn label_key(self) -> String {
         format!("role.{}", self.code())

@@ -318,7 +318,9 @@ pub async fn import_facilities(
 ) -> Result<leptos::server_fn::codec::TextStream<UiError>, UiError> {
     use futures::StreamExt;
     /// Larger files go through `openwelfare import facilities`.
-    const MAX_BYTES: usize = 20 * 1024 * 1024;
+    const MAX_BYTES: usize = domain::import::MAX_UPLOAD_BYTES;
+    // Who may import is known before a byte of the file is read.
+    t.ctx.require(domain::authz::Permission::ManageFacilities)?;
     let unreadable = || AppError::field("file", "validation.csv");
     let mut parts = data.into_inner().ok_or_else(unreadable)?;
     let mut fields = std::collections::HashMap::new();

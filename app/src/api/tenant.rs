@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use types::dto::{
-    ComuneOut, DistrictOut, MemberCreatedOut, MemberOut, Page, TenantNodeOut, TenantOut, TenantSettingsOut,
+    ComuneOut, DistrictOut, MemberCreatedOut, MemberOut, MembershipChangeOut, Page, TenantNodeOut, TenantOut,
+    TenantSettingsOut,
 };
 #[cfg(feature = "ssr")]
 use types::{DistrictId, MembershipId};
@@ -36,6 +37,11 @@ pub async fn delete_district(t: Tenant, id: i64) -> Result<(), UiError> {
 #[staff_fn]
 pub async fn list_members(t: Tenant, page: u64) -> Result<Page<MemberOut>, UiError> {
     domain::users::list_members(&t.db, &t.ctx, page).await
+}
+
+#[staff_fn]
+pub async fn membership_changes(t: Tenant) -> Result<Vec<MembershipChangeOut>, UiError> {
+    domain::users::membership_changes(&t.db, &t.ctx).await
 }
 
 #[staff_fn]
@@ -126,6 +132,8 @@ pub async fn update_settings(t: Tenant, #[server(flatten)] form: SettingsForm) -
 /// form data.
 #[staff_fn(multipart = "validation.logo_type")]
 pub async fn upload_logo(t: Tenant, data: leptos::server_fn::codec::MultipartData) -> Result<(), UiError> {
+    // Who may change the logo is known before a byte of the file is read.
+    t.ctx.require(domain::authz::Permission::ManageSettings)?;
     let unreadable = || AppError::field("file", "validation.logo_type");
     let mut parts = data.into_inner().ok_or_else(unreadable)?;
     let mut file = Vec::new();

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use types::{Lang, Role};
 
 use super::{page_param, paged, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
-use crate::api::tenant::{list_members, AddMember, RemoveMember};
+use crate::api::tenant::{list_members, membership_changes, AddMember, RemoveMember};
 use crate::islands::{island_ui, reload_after, SaveForm, Submission};
 use crate::use_ui;
 
@@ -13,9 +13,17 @@ pub fn Users() -> impl IntoView {
     let ui = use_ui();
     let page = page_param();
     let members = Resource::new(page, list_members);
+    let changes = Resource::new(|| (), |_| membership_changes());
     let roles = move || {
-        let root = ui.session().and_then(|s| s.current).is_some_and(|m| m.tenant.kind.is_root());
-        let roles: &[Role] = if root { &[Role::ProvinceAdmin, Role::ProvinceAnalyst] } else { &Role::LOCAL };
+        let current = ui.session().and_then(|s| s.current);
+        let root = current.as_ref().is_some_and(|m| m.tenant.kind.is_root());
+        // From the province, only a comune's first admin is appointed (separation of duties).
+        let from_above = current.as_ref().is_some_and(|m| m.role.is_province_role() && !root);
+        let roles: &[Role] = match (root, from_above) {
+            (true, _) => &[Role::ProvinceAdmin, Role::ProvinceAnalyst],
+            (false, true) => &[Role::TenantAdmin],
+            (false, false) => &Role::LOCAL,
+        };
         roles.to_vec()
     };
     view! {
@@ -49,6 +57,37 @@ pub fn Users() -> impl IntoView {
             </Suspense>
             <h2 class="h4 mt-5 mb-4">{move || ui.t("users.add")}</h2>
             <AddMemberForm lang=ui.lang() roles=roles()/>
+            <h2 class="h4 mt-5 mb-3">{move || ui.t("users.changes")}</h2>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match changes.await {
+                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
+                        Ok(rows) if rows.is_empty() => view! { <p>{ui.t("users.no_changes")}</p> }.into_any(),
+                        Ok(rows) => view! {
+                            <div class="table-responsive">
+                                <table class="table table-sm" id="membership-changes">
+                                    <thead><tr>
+                                        <th scope="col">{ui.t("cases.audit_when")}</th>
+                                        <th scope="col">{ui.t("cases.audit_who")}</th>
+                                        <th scope="col">{ui.t("cases.audit_what")}</th>
+                                        <th scope="col">{ui.t("field.display_name")}</th>
+                                        <th scope="col">{ui.t("field.role")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {rows.into_iter().map(|c| view! { <tr>
+                                            <td>{c.at[..19.min(c.at.len())].replace('T', " ")}</td>
+                                            <td>{c.by_name}</td>
+                                            <td>{ui.t(&format!("users.change.{}", c.action))}</td>
+                                            <td>{c.member_name}</td>
+                                            <td>{c.role.map(|r| ui.t(&r.label_key()))}</td>
+                                        </tr> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
         </SignedIn>
     }
 }

@@ -2,9 +2,7 @@
 //! rules, so the checker evaluates in the browser), and a stateless evaluation for other
 //! systems. Neither needs a login; the evaluation stores and logs nothing of the answers.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, Uri};
 use axum::response::Response;
 use eligibility::catalogue::{BenefitResult, Catalogue};
@@ -32,8 +30,15 @@ pub async fn public_benefits(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, "application/json", domain::benefits::public_catalogue(&s.db, &p.tenant, lang))
-        .await
+    answer(
+        &s,
+        uri.path(),
+        lang,
+        &headers,
+        "application/json",
+        domain::benefits::public_catalogue(&s.db, &p.tenant, lang),
+    )
+    .await
 }
 
 /// A household's answers to evaluate.
@@ -72,10 +77,10 @@ pub async fn evaluate_benefits(
     RequestLang(lang): RequestLang,
     Path(p): Path<TenantPath>,
     extensions: Extensions,
+    headers: HeaderMap,
     Json(input): Json<EvaluateIn>,
 ) -> ApiResult<Json<EvaluateOut>> {
-    // The peer's address, where the server was started with it (not in tests).
-    let client = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let client = crate::extract::client_ip(&extensions, &headers, &s.config);
     if !s.evaluations.allow(client) {
         return Err(domain::AppError::TooManyRequests.into());
     }

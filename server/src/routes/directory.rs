@@ -2,7 +2,6 @@
 //! cover the tenant and everything beneath it (a province sees all its comuni's entries);
 //! changes need the facility's own tenant in the path.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -237,9 +236,12 @@ pub async fn import_facilities(
     Tenant(ctx): Tenant,
     RequestLang(lang): RequestLang,
     Query(q): Query<ImportQuery>,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> ApiResult<Json<ImportReport>> {
+    // The permission before the body: nobody else gets to upload 20 MB.
+    ctx.require(domain::authz::Permission::ManageFacilities)?;
     let opts = q.options()?;
+    let body = crate::extract::read_body(body, import::MAX_UPLOAD_BYTES).await?;
     Ok(Json(import::import_facilities(&s.db, &ctx, &body, &opts, lang, &mut |_, _| {}).await?))
 }
 

@@ -28,7 +28,7 @@ pub struct ItemPath {
 }
 
 /// HSDS list parameters.
-#[derive(Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {
     /// Words that must all appear.
     pub search: Option<String>,
@@ -61,7 +61,7 @@ pub async fn hsds_root(
         domain::tenancy::DirectoryScope::public(&s.db, &p.tenant).await?;
         Ok(hsds::root())
     };
-    answer(&s, &uri, types::Lang::It, &headers, JSON, make).await
+    answer(&s, uri.path(), types::Lang::It, &headers, JSON, make).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/services", tag = "hsds", params(("tenant" = String, Path), ListQuery),
@@ -75,7 +75,8 @@ pub async fn hsds_services(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::services(&s.db, &s.directory, &p.tenant, &q.into(), lang)).await
+    let key = (uri.path(), format!("{q:?}"));
+    answer(&s, key, lang, &headers, JSON, hsds::services(&s.db, &s.directory, &p.tenant, &q.into(), lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/services/{service_id}", tag = "hsds",
@@ -89,7 +90,7 @@ pub async fn hsds_service(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::service_by_id(&s.directory, &p.tenant, &p.id, lang)).await
+    answer(&s, uri.path(), lang, &headers, JSON, hsds::service_by_id(&s.directory, &p.tenant, &p.id, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/organizations", tag = "hsds", params(("tenant" = String, Path), ListQuery),
@@ -102,7 +103,8 @@ pub async fn hsds_organizations(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::organizations(&s.db, &p.tenant, &q.into(), lang)).await
+    let key = (uri.path(), format!("{q:?}"));
+    answer(&s, key, lang, &headers, JSON, hsds::organizations(&s.db, &p.tenant, &q.into(), lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/organizations/{organization_id}", tag = "hsds",
@@ -115,7 +117,7 @@ pub async fn hsds_organization(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::organization_by_id(&s.db, &p.tenant, &p.id, lang)).await
+    answer(&s, uri.path(), lang, &headers, JSON, hsds::organization_by_id(&s.db, &p.tenant, &p.id, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/service_at_locations", tag = "hsds",
@@ -129,7 +131,8 @@ pub async fn hsds_service_at_locations(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::service_at_locations(&s.db, &s.directory, &p.tenant, &q.into(), lang))
+    let key = (uri.path(), format!("{q:?}"));
+    answer(&s, key, lang, &headers, JSON, hsds::service_at_locations(&s.db, &s.directory, &p.tenant, &q.into(), lang))
         .await
 }
 
@@ -144,7 +147,8 @@ pub async fn hsds_service_at_location(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, hsds::service_at_location_by_id(&s.directory, &p.tenant, &p.id, lang)).await
+    answer(&s, uri.path(), lang, &headers, JSON, hsds::service_at_location_by_id(&s.directory, &p.tenant, &p.id, lang))
+        .await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/taxonomies", tag = "hsds", params(("tenant" = String, Path)),
@@ -160,7 +164,7 @@ pub async fn hsds_taxonomies(
         domain::tenancy::DirectoryScope::public(&s.db, &p.tenant).await?;
         Ok(hsds::taxonomies(lang))
     };
-    answer(&s, &uri, lang, &headers, JSON, make).await
+    answer(&s, uri.path(), lang, &headers, JSON, make).await
 }
 
 #[utoipa::path(get, path = "/api/hsds/v3/{tenant}/taxonomy_terms", tag = "hsds", params(("tenant" = String, Path)),
@@ -176,5 +180,5 @@ pub async fn hsds_taxonomy_terms(
         domain::tenancy::DirectoryScope::public(&s.db, &p.tenant).await?;
         hsds::taxonomy_terms(&s.db, lang, None).await
     };
-    answer(&s, &uri, lang, &headers, JSON, make).await
+    answer(&s, uri.path(), lang, &headers, JSON, make).await
 }

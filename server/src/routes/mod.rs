@@ -34,7 +34,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiFailure;
-use crate::middleware::{check_origin, language, multipart_only, server_fn_errors, translate_errors, widget_headers};
+use crate::middleware::{
+    check_origin, language, limit_bodies, limit_sign_ins, multipart_only, security_headers, server_fn_errors,
+    translate_errors, widget_headers,
+};
 use crate::sessions::AnyStore;
 use crate::state::AppState;
 
@@ -72,6 +75,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(t::list_districts, t::create_district))
         .routes(routes!(t::get_district, t::update_district, t::delete_district))
         .routes(routes!(t::list_members, t::add_member))
+        .routes(routes!(t::membership_changes))
         .routes(routes!(t::change_role, t::remove_member))
         .routes(routes!(t::get_settings, t::update_settings))
         .routes(routes!(t::set_logo, t::remove_logo))
@@ -179,7 +183,7 @@ pub fn app_router(state: AppState) -> Router {
         .with_name("ow_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(state.config.secure_cookies)
+        .with_secure(state.config.secure_cookies || state.config.served_over_https())
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::minutes(
             state.config.session_minutes,
         )));
@@ -201,7 +205,9 @@ pub fn app_router(state: AppState) -> Router {
     );
 
     Router::new()
-        .merge(api)
+        // Bodies are bounded by `limit_bodies` (uploads larger than axum's default); the
+        // public API keeps its own, smaller limit, set inside.
+        .merge(api.layer(DefaultBodyLimit::disable()))
         .route("/api/openapi.json", get(move || async move { axum::Json(doc.as_ref().clone()) }))
         .route("/api/docs", get(docs::page))
         .merge(pages)
@@ -225,10 +231,13 @@ pub fn app_router(state: AppState) -> Router {
         // First `layer` is innermost: errors of the Origin check get translated too.
         .layer(from_fn_with_state(state.clone(), check_origin))
         .layer(from_fn(multipart_only))
+        .layer(from_fn(limit_bodies))
+        .layer(from_fn_with_state(state.clone(), limit_sign_ins))
         .layer(from_fn(translate_errors))
         .layer(from_fn(server_fn_errors))
         .layer(from_fn(language))
         .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), security_headers))
         // Spans carry method and path only: query strings can hold search terms or
         // one-time tokens, which must not reach the logs.
         .layer(TraceLayer::new_for_http().make_span_with(

@@ -21,16 +21,18 @@ const JSON: &str = "application/json";
 const ATTRIBUTION: &str = "Contiene dati di Regione Lombardia (dati.lombardia.it) e ISTAT, CC BY 4.0";
 
 /// Answers from the public cache (see `public_cache`): 304 when `If-None-Match` names
-/// the current ETag, else the body, with cache headers and the data attribution.
+/// the current ETag, else the body, with cache headers and the data attribution. `key` is
+/// what the answer depends on, as parsed (the path, and the query as its handler read it):
+/// parameters nobody reads, or the same ones spelled otherwise, do not make new entries.
 pub(crate) async fn answer<T: Serialize>(
     s: &AppState,
-    uri: &Uri,
+    key: impl std::fmt::Debug,
     lang: Lang,
     headers: &HeaderMap,
     content_type: &'static str,
     make: impl std::future::Future<Output = domain::Result<T>>,
 ) -> ApiResult<Response> {
-    let entry = s.public_cache.get_or(format!("{}|{uri}", lang.code()), make).await?;
+    let entry = s.public_cache.get_or(format!("{}|{key:?}", lang.code()), make).await?;
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -64,7 +66,7 @@ pub struct TenantPath {
 #[utoipa::path(get, path = "/api/public/v1/tenants", tag = "public",
     responses((status = 200, body = Vec<PublicTenantOut>)))]
 pub async fn public_tenants(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult<Response> {
-    answer(&s, &uri, Lang::It, &headers, JSON, facilities::publishing_tenants(&s.db)).await
+    answer(&s, uri.path(), Lang::It, &headers, JSON, facilities::publishing_tenants(&s.db)).await
 }
 
 #[utoipa::path(get, path = "/api/public/v1/facility-types", tag = "public",
@@ -75,7 +77,7 @@ pub async fn public_facility_types(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, facilities::facility_types(&s.db, lang)).await
+    answer(&s, uri.path(), lang, &headers, JSON, facilities::facility_types(&s.db, lang)).await
 }
 
 /// The facility types and comuni of a directory's published entries (search-form choices).
@@ -89,7 +91,7 @@ pub async fn public_filters(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, lang, &headers, JSON, s.directory.filters(&p.tenant, lang)).await
+    answer(&s, uri.path(), lang, &headers, JSON, s.directory.filters(&p.tenant, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities", tag = "public",
@@ -106,7 +108,7 @@ pub async fn public_facilities(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let search = q.public();
-    answer(&s, &uri, lang, &headers, JSON, s.directory.search(&p.tenant, &search, lang)).await
+    answer(&s, (uri.path(), &search), lang, &headers, JSON, s.directory.search(&p.tenant, &search, lang)).await
 }
 
 #[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities/{facility_id}", tag = "public",
@@ -120,7 +122,7 @@ pub async fn public_facility(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let id = FacilityId(p.facility_id);
-    answer(&s, &uri, lang, &headers, JSON, s.directory.facility(&p.tenant, id, lang)).await
+    answer(&s, uri.path(), lang, &headers, JSON, s.directory.facility(&p.tenant, id, lang)).await
 }
 
 /// The published facilities with coordinates as a GeoJSON FeatureCollection (all
@@ -167,7 +169,7 @@ pub async fn public_geojson(
             .collect();
         Ok(json!({"type": "FeatureCollection", "features": features, "attribution": ATTRIBUTION}))
     };
-    answer(&s, &uri, lang, &headers, "application/geo+json", make).await
+    answer(&s, (uri.path(), &search), lang, &headers, "application/geo+json", make).await
 }
 
 /// The province and comune boundaries of the directory's territory: the basemap of the
@@ -189,7 +191,7 @@ pub async fn public_boundaries(
             .await
             .map_err(|e| domain::AppError::Internal(e.to_string()))?
     };
-    answer(&s, &uri, Lang::It, &headers, "application/geo+json", make).await
+    answer(&s, uri.path(), Lang::It, &headers, "application/geo+json", make).await
 }
 
 /// What the tenant's widgets show by default: its colour and logo, or its nearest
@@ -203,7 +205,7 @@ pub async fn public_theme(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    answer(&s, &uri, Lang::It, &headers, JSON, domain::theme::public_theme(&s.db, &p.tenant)).await
+    answer(&s, uri.path(), Lang::It, &headers, JSON, domain::theme::public_theme(&s.db, &p.tenant)).await
 }
 
 /// The logo the tenant's widgets show (its own or its nearest ancestor's). Its URL in

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use domain::{districts, tenants, users};
 use serde::Deserialize;
 use types::dto::{
-    ComuneOut, DistrictIn, DistrictOut, MemberCreatedOut, MemberIn, MemberOut, MunicipalityIn, Page, TenantNodeOut,
-    TenantOut, TenantSettingsIn, TenantSettingsOut, ZoneIn,
+    ComuneOut, DistrictIn, DistrictOut, MemberCreatedOut, MemberIn, MemberOut, MembershipChangeOut, MunicipalityIn,
+    Page, TenantNodeOut, TenantOut, TenantSettingsIn, TenantSettingsOut, ZoneIn,
 };
 use types::{DistrictId, MembershipId, Role};
 use utoipa::{IntoParams, ToSchema};
@@ -110,6 +110,16 @@ pub async fn add_member(
     Ok((StatusCode::CREATED, Json(users::add_member(&s.db, &ctx, input).await?)))
 }
 
+#[utoipa::path(get, path = "/api/v1/t/{tenant}/members/changes", tag = "users",
+    params(("tenant" = String, Path)),
+    responses((status = 200, body = Vec<MembershipChangeOut>), (status = 403, body = types::ApiError), (status = 404, body = types::ApiError)))]
+pub async fn membership_changes(
+    State(s): State<AppState>,
+    Tenant(ctx): Tenant,
+) -> ApiResult<Json<Vec<MembershipChangeOut>>> {
+    Ok(Json(users::membership_changes(&s.db, &ctx).await?))
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct RoleIn {
     pub role: Role,
@@ -163,11 +173,10 @@ pub async fn update_settings(
     params(("tenant" = String, Path)),
     request_body(content = Vec<u8>, content_type = "image/png"),
     responses((status = 204), (status = 404, body = types::ApiError), (status = 422, body = types::ApiError)))]
-pub async fn set_logo(
-    State(s): State<AppState>,
-    Tenant(ctx): Tenant,
-    body: axum::body::Bytes,
-) -> ApiResult<StatusCode> {
+pub async fn set_logo(State(s): State<AppState>, Tenant(ctx): Tenant, body: axum::body::Body) -> ApiResult<StatusCode> {
+    ctx.require(domain::authz::Permission::ManageSettings)?;
+    // Well over the logo's limit, so that a slightly large logo gets the field error.
+    let body = crate::extract::read_body(body, 1024 * 1024).await?;
     domain::theme::set_logo(&s.db, &ctx, body.to_vec()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -92,7 +92,7 @@ impl TestApp {
     /// A fresh database on the server of `OW_TEST_POSTGRES_URL`, migrated as the admin
     /// user, then used through `APP_ROLE`.
     pub async fn postgres() -> Option<TestApp> {
-        let admin_url = std::env::var("OW_TEST_POSTGRES_URL").ok()?;
+        let admin_url = postgres_url()?;
         let name = unique("ow_t");
         let admin = Database::connect(&admin_url).await.unwrap();
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
@@ -217,6 +217,11 @@ impl TestApp {
         Client { router, cookie: None, lang: None }
     }
 
+    /// A client of a router built here from its own state (to look at that state).
+    pub fn client_of(&self, state: AppState) -> Client {
+        Client { router: server::app_router(state), cookie: None, lang: None }
+    }
+
     pub fn client(&self) -> Client {
         Client { router: self.router.clone(), cookie: None, lang: None }
     }
@@ -248,6 +253,17 @@ fn replace_user(url: &str, user: &str) -> String {
     format!("postgres://{user}@{host}")
 }
 
+/// `OW_TEST_POSTGRES_URL`, or `None` to skip the PostgreSQL half; where the run requires
+/// it (`OW_REQUIRE_POSTGRES`, set by CI) a missing URL fails instead of skipping.
+pub fn postgres_url() -> Option<String> {
+    let url = std::env::var("OW_TEST_POSTGRES_URL").ok();
+    assert!(
+        url.is_some() || std::env::var_os("OW_REQUIRE_POSTGRES").is_none(),
+        "OW_REQUIRE_POSTGRES is set but OW_TEST_POSTGRES_URL is not: the PostgreSQL half would be skipped"
+    );
+    url
+}
+
 /// The response as a test sees it.
 #[derive(Debug)]
 pub struct Reply {
@@ -255,6 +271,7 @@ pub struct Reply {
     pub body: Value,
     pub text: String,
     pub set_cookie: Option<String>,
+    pub headers: axum::http::HeaderMap,
 }
 
 impl Reply {
@@ -293,6 +310,7 @@ impl Client {
     pub async fn send(&mut self, req: Request<Body>) -> Reply {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
+        let headers = res.headers().clone();
         let set_cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
         if let Some(sc) = &set_cookie {
             let pair = sc.split(';').next().unwrap().to_string();
@@ -302,7 +320,7 @@ impl Client {
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let text = String::from_utf8_lossy(&bytes).to_string();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply { status, body, text, set_cookie }
+        Reply { status, body, text, set_cookie, headers }
     }
 
     /// A page, requested like a browser does (redirects are real 302s then).
