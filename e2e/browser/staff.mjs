@@ -11,7 +11,12 @@ const page = await browser.newPage({ locale: "it-IT" });
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));
 // A panic in the wasm shows as "unreachable"; its message is in the console.
-page.on("console", (m) => { if (m.type() === "error") console.log(`console: ${m.text().slice(0, 1500)}`); });
+page.on("console", (m) => {
+  if (m.type() !== "error") return;
+  console.log(`console: ${m.text().slice(0, 1500)}`);
+  // The page's Content-Security-Policy must let everything the app needs run.
+  if (m.text().includes("Content Security Policy")) errors.push(m.text().slice(0, 300));
+});
 const step = (name) => console.log(`step: ${name}`);
 const PASSWORD = "demo-openwelfare-2026";
 
