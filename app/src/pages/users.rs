@@ -14,12 +14,12 @@ pub fn Users() -> impl IntoView {
     let page = page_param();
     let members = Resource::new(page, list_members);
     let changes = Resource::new(|| (), |_| membership_changes());
+    let root = move || ui.session().and_then(|s| s.current).is_some_and(|m| m.tenant.kind.is_root());
+    // From the province, only a comune's first admin is appointed, and nobody is removed
+    // (separation of duties: the rest is the comune's admin's).
+    let from_above = move || ui.session().and_then(|s| s.current).is_some_and(|m| m.role.is_province_role() && !root());
     let roles = move || {
-        let current = ui.session().and_then(|s| s.current);
-        let root = current.as_ref().is_some_and(|m| m.tenant.kind.is_root());
-        // From the province, only a comune's first admin is appointed (separation of duties).
-        let from_above = current.as_ref().is_some_and(|m| m.role.is_province_role() && !root);
-        let roles: &[Role] = match (root, from_above) {
+        let roles: &[Role] = match (root(), from_above()) {
             (true, _) => &[Role::ProvinceAdmin, Role::ProvinceAnalyst],
             (false, true) => &[Role::TenantAdmin],
             (false, false) => &Role::LOCAL,
@@ -47,7 +47,7 @@ pub fn Users() -> impl IntoView {
                                                 <td>{m.display_name}{(!m.has_password).then(|| view! { <span class="badge bg-warning ms-2">{ui.t("users.invited")}</span> })}</td>
                                                 <td>{m.email}</td>
                                                 <td>{ui.t(&m.role.label_key())}</td>
-                                                <td class="text-end"><RemoveMemberButton lang=ui.lang() id/></td>
+                                                <td class="text-end">{(!from_above()).then(|| view! { <RemoveMemberButton lang=ui.lang() id/> })}</td>
                                             </tr> }
                                         }).collect_view()}
                                     </tbody>
