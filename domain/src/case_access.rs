@@ -41,6 +41,8 @@ pub(crate) const OBJECT: &str = "case";
 /// What the caller may do with one case. Built only by [`CaseGrant::open`].
 pub struct CaseGrant {
     pub case: social_case::Model,
+    /// Who it was opened for.
+    user: UserId,
     /// The caller's own membership of the case, if any.
     member: Option<case_member::Model>,
     /// For a third-sector operator: the accepted referral naming the sections they see.
@@ -49,8 +51,14 @@ pub struct CaseGrant {
 
 impl CaseGrant {
     /// Opens case `id` for the caller: a member, a tenant admin, or a third-sector
-    /// operator who accepted a referral of it; else `NotFound`.
+    /// operator who accepted a referral of it; else `NotFound`. A refusal is audited.
     pub async fn open(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
+        let grant = Self::find(tx, ctx, id).await;
+        audit::refusal(tx, ctx.user(), OBJECT, id.0, None, grant)
+    }
+
+    async fn find(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
+        let user = ctx.user();
         if ctx.require(Permission::WorkCases).is_err() {
             ctx.require(Permission::ReceiveReferrals)?;
             let case = tx.related::<social_case::Entity>(id.0).await?;
@@ -62,7 +70,7 @@ impl CaseGrant {
                 .one(tx.conn())
                 .await?
                 .ok_or(AppError::NotFound)?;
-            return Ok(CaseGrant { case, member: None, referral: Some(referral) });
+            return Ok(CaseGrant { case, user, member: None, referral: Some(referral) });
         }
         let case = tx.related::<social_case::Entity>(id.0).await?;
         let member = tx
@@ -74,7 +82,7 @@ impl CaseGrant {
         if member.is_none() && ctx.role() != Role::TenantAdmin {
             return Err(AppError::NotFound);
         }
-        Ok(CaseGrant { case, member, referral: None })
+        Ok(CaseGrant { case, user, member, referral: None })
     }
 
     /// Opens case `id` for one who works on it (assessment, plan, interventions, the
@@ -82,7 +90,7 @@ impl CaseGrant {
     pub async fn open_for_work(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
         let grant = Self::open(tx, ctx, id).await?;
         if !grant.is_worker() {
-            return Err(AppError::Forbidden);
+            return audit::refusal(tx, grant.user, OBJECT, id.0, Some("work"), Err(AppError::Forbidden));
         }
         Ok(grant)
     }
@@ -101,37 +109,39 @@ impl CaseGrant {
     }
 
     /// The section `code` if the caller may open it: unknown is `NotFound`, restricted
-    /// without the grant is `Forbidden`.
-    pub fn section(&self, code: &str) -> Result<&'static SectionDef> {
+    /// without the grant is `Forbidden` (audited).
+    pub fn section(&self, tx: &TenantTx, code: &str) -> Result<&'static SectionDef> {
         let section = cases::section(code).ok_or(AppError::NotFound)?;
         if self.may_open(section) {
             Ok(section)
         } else {
-            Err(AppError::Forbidden)
+            audit::refusal(tx, self.user, OBJECT, self.case.id, Some(section.code), Err(AppError::Forbidden))
         }
     }
 
-    /// Plan `id` of this case, or `NotFound`.
+    /// Plan `id` of this case, or `NotFound` (audited).
     pub(crate) async fn plan(&self, tx: &TenantTx, id: PlanId) -> Result<care_plan::Model> {
-        let plan = tx.related::<care_plan::Entity>(id.0).await?;
-        if plan.case_id != self.case.id {
-            return Err(AppError::NotFound);
-        }
-        Ok(plan)
+        let plan = match tx.related::<care_plan::Entity>(id.0).await {
+            Ok(plan) if plan.case_id == self.case.id => Ok(plan),
+            Ok(_) => Err(AppError::NotFound),
+            Err(e) => Err(e),
+        };
+        audit::refusal(tx, self.user, "plan", id.0, None, plan)
     }
 
-    /// Intervention `id` of this case, or `NotFound`.
+    /// Intervention `id` of this case, or `NotFound` (audited).
     pub(crate) async fn intervention(&self, tx: &TenantTx, id: InterventionId) -> Result<intervention::Model> {
-        let row = tx.related::<intervention::Entity>(id.0).await?;
-        if row.case_id != self.case.id {
-            return Err(AppError::NotFound);
-        }
-        Ok(row)
+        let row = match tx.related::<intervention::Entity>(id.0).await {
+            Ok(row) if row.case_id == self.case.id => Ok(row),
+            Ok(_) => Err(AppError::NotFound),
+            Err(e) => Err(e),
+        };
+        audit::refusal(tx, self.user, "intervention", id.0, None, row)
     }
 
     /// Records an action on the case (or one of its sections) in the audit log.
     pub async fn audit(&self, tx: &TenantTx, ctx: &TenantContext, action: Action, section: Option<&str>) -> Result<()> {
-        let event = Event { action, object_type: OBJECT, object_id: Some(self.case.id), section };
+        let event = Event { action, object_type: OBJECT, object_id: Some(self.case.id), section, listed: &[] };
         audit::record(tx, Some(ctx.user()), event).await
     }
 }
@@ -166,13 +176,14 @@ pub(crate) fn visible_persons(ctx: &TenantContext, tenant: i64) -> Option<Condit
     )
 }
 
-/// Person `id` if the caller may see it, else `NotFound` (as for a missing one).
+/// Person `id` if the caller may see it, else `NotFound` (as for a missing one; audited).
 pub(crate) async fn visible_person(tx: &TenantTx, ctx: &TenantContext, id: PersonId) -> Result<person::Model> {
     let mut query = tx.select::<person::Entity>().filter(person::Column::Id.eq(id.0));
     if let Some(cond) = visible_persons(ctx, tx.tenant_id().0) {
         query = query.filter(cond);
     }
-    query.one(tx.conn()).await?.ok_or(AppError::NotFound)
+    let found = query.one(tx.conn()).await?.ok_or(AppError::NotFound);
+    audit::refusal(tx, ctx.user(), "person", id.0, None, found)
 }
 
 pub(crate) fn day(d: NaiveDate) -> String {
@@ -256,7 +267,8 @@ pub async fn insert_case(tx: &TenantTx, case: NewCase, by: Option<UserId>) -> Re
     let row = tx.insert(case.case_row(now)).await?;
     tx.insert(case.member_row(row.id, by, now)).await?;
     if let Some(user) = by {
-        let event = Event { action: Action::Create, object_type: OBJECT, object_id: Some(row.id), section: None };
+        let event =
+            Event { action: Action::Create, object_type: OBJECT, object_id: Some(row.id), section: None, listed: &[] };
         audit::record(tx, Some(user), event).await?;
     }
     Ok(row)

@@ -355,7 +355,8 @@ pub async fn search_cases(db: &Db, ctx: &TenantContext, search: CaseSearch) -> R
         .map(|p| (p.id, p))
         .collect();
     let names = crate::users::display_names(tx.conn(), rows.iter().map(|c| c.responsible_id)).await?;
-    let event = Event { action: Action::List, object_type: OBJECT, object_id: None, section: None };
+    let shown: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    let event = Event::list(OBJECT, &shown);
     audit::record(&tx, Some(ctx.user()), event).await?;
     tx.commit().await?;
     let items = rows
@@ -439,7 +440,7 @@ pub async fn audit_trail(db: &Db, ctx: &TenantContext, id: CaseId) -> Result<Vec
 pub async fn get_section(db: &Db, ctx: &TenantContext, id: CaseId, code: &str) -> Result<SectionOut> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open(&tx, ctx, id).await?;
-    let section = grant.section(code)?;
+    let section = grant.section(&tx, code)?;
     grant.audit(&tx, ctx, Action::Read, Some(section.code)).await?;
     let out = section_out(&tx, grant.case.id, section).await?;
     tx.commit().await?;
@@ -515,7 +516,7 @@ pub async fn save_section(
 ) -> Result<SectionOut> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open(&tx, ctx, id).await?;
-    let section = grant.section(code)?;
+    let section = grant.section(&tx, code)?;
     // A closed case's record is kept as it was; reopening it (clearing the closing date) comes first.
     if grant.case.closed_on.is_some() {
         return Err(AppError::Conflict("conflict.case_closed"));
@@ -574,7 +575,7 @@ pub async fn save_section(
 pub async fn section_history(db: &Db, ctx: &TenantContext, id: CaseId, code: &str) -> Result<Vec<SectionChange>> {
     let tx = ctx.begin(db).await?;
     let grant = CaseGrant::open(&tx, ctx, id).await?;
-    let section = grant.section(code)?;
+    let section = grant.section(&tx, code)?;
     let rows = tx
         .select::<case_section_change::Entity>()
         .filter(case_section_change::Column::CaseId.eq(grant.case.id))

@@ -127,7 +127,8 @@ pub async fn log_contact(db: &Db, ctx: &TenantContext, input: ContactIn) -> Resu
         contact::ActiveModel { recorded_by: Set(Some(ctx.user().0)), created_at: Set(now), ..Default::default() };
     fill(&mut row, valid, tx.now());
     let saved = tx.insert(row).await?;
-    let event = Event { action: Action::Create, object_type: OBJECT, object_id: Some(saved.id), section: None };
+    let event =
+        Event { action: Action::Create, object_type: OBJECT, object_id: Some(saved.id), section: None, listed: &[] };
     audit::record(&tx, Some(ctx.user()), event).await?;
     let out = one_out(&tx, saved).await?;
     tx.commit().await?;
@@ -143,7 +144,8 @@ pub async fn update_contact(db: &Db, ctx: &TenantContext, id: ContactId, input: 
     let mut row = current.into_active_model();
     fill(&mut row, valid, tx.now());
     let saved = tx.update(row).await?;
-    let event = Event { action: Action::Update, object_type: OBJECT, object_id: Some(id.0), section: None };
+    let event =
+        Event { action: Action::Update, object_type: OBJECT, object_id: Some(id.0), section: None, listed: &[] };
     audit::record(&tx, Some(ctx.user()), event).await?;
     let out = one_out(&tx, saved).await?;
     tx.commit().await?;
@@ -157,7 +159,7 @@ pub async fn get_contact(db: &Db, ctx: &TenantContext, id: ContactId) -> Result<
     audit::record(
         &tx,
         Some(ctx.user()),
-        Event { action: Action::Read, object_type: OBJECT, object_id: Some(id.0), section: None },
+        Event { action: Action::Read, object_type: OBJECT, object_id: Some(id.0), section: None, listed: &[] },
     )
     .await?;
     let out = one_out(&tx, row).await?;
@@ -210,12 +212,8 @@ pub async fn list_contacts(db: &Db, ctx: &TenantContext, search: &ContactSearch)
         .paginate(tx.conn(), PER_PAGE);
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page - 1).await?;
-    audit::record(
-        &tx,
-        Some(ctx.user()),
-        Event { action: Action::List, object_type: OBJECT, object_id: None, section: None },
-    )
-    .await?;
+    let shown: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    audit::record(&tx, Some(ctx.user()), Event::list(OBJECT, &shown)).await?;
     let items = outs(&tx, rows).await?;
     tx.commit().await?;
     Ok(Page { items, total, page, per_page: PER_PAGE })

@@ -14,6 +14,7 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, ExecResult, QueryResult, Statement,
 };
 
+use crate::audit::AuditKey;
 use crate::clock::{Clock, SystemClock};
 
 /// The database handle every service takes: the connection pool (it derefs to it and
@@ -44,22 +45,28 @@ struct Shared {
     /// thread per core, so a crowd of anonymous sign-ins queues instead of taking the
     /// machine's CPU and memory.
     hashing: Arc<tokio::sync::Semaphore>,
+    /// The key of the audit chains (`audit::AuditKey`), from configuration.
+    audit_key: AuditKey,
 }
 
 /// How long a password check waits for its turn before the answer is "try again later".
 const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 impl Db {
-    /// A handle on `conn` with the system clock.
-    pub fn new(conn: DatabaseConnection) -> Db {
-        Db::with_clock(conn, Arc::new(SystemClock))
+    /// A handle on `conn` with the system clock, chaining audit entries with `audit_key`.
+    pub fn new(conn: DatabaseConnection, audit_key: AuditKey) -> Db {
+        Db::with_clock(conn, Arc::new(SystemClock), audit_key)
     }
 
-    pub fn with_clock(conn: DatabaseConnection, clock: Arc<dyn Clock>) -> Db {
+    pub fn with_clock(conn: DatabaseConnection, clock: Arc<dyn Clock>, audit_key: AuditKey) -> Db {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let hashing = Arc::new(tokio::sync::Semaphore::new(cores));
-        let shared = Shared { writer_turn: Arc::default(), generation: AtomicU64::new(0), clock, hashing };
+        let shared = Shared { writer_turn: Arc::default(), generation: AtomicU64::new(0), clock, hashing, audit_key };
         Db { conn, shared: Arc::new(shared) }
+    }
+
+    pub fn audit_key(&self) -> &AuditKey {
+        &self.shared.audit_key
     }
 
     /// The pool itself (for the session store and other libraries that take one).
@@ -149,8 +156,8 @@ impl ConnectionTrait for Db {
 }
 
 /// Opens a pool with the system clock (see [`open`]).
-pub async fn connect(url: &str) -> Result<Db, DbErr> {
-    Ok(Db::new(open(url).await?))
+pub async fn connect(url: &str, audit_key: AuditKey) -> Result<Db, DbErr> {
+    Ok(Db::new(open(url).await?, audit_key))
 }
 
 /// Opens a pool. For SQLite the file and its folder are created, WAL is on (readers do
@@ -193,7 +200,8 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
-fn sqlite_path(url: &str) -> Option<&str> {
+/// The file of a SQLite URL (`None` for PostgreSQL or an in-memory database).
+pub fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then_some(path)

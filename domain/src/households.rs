@@ -50,7 +50,7 @@ pub(crate) async fn members_out(tx: &TenantTx, person: i64) -> Result<Vec<Househ
 }
 
 async fn record(tx: &TenantTx, ctx: &TenantContext, action: Action, person: i64) -> Result<()> {
-    let event = Event { action, object_type: "person", object_id: Some(person), section: Some(SECTION) };
+    let event = Event { action, object_type: "person", object_id: Some(person), section: Some(SECTION), listed: &[] };
     audit::record(tx, Some(ctx.user()), event).await
 }
 

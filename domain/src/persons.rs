@@ -12,7 +12,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{district, person};
 use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, Condition, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, Condition, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use types::contacts::CITIZENSHIPS;
 use types::dto::Page;
 use types::fiscal::{self, Sex};
@@ -119,8 +119,9 @@ pub(crate) fn out(p: person::Model) -> PersonOut {
     }
 }
 
-/// Persons of the tenant with the same codice fiscale, or the same name and birth date.
-async fn duplicates(tx: &TenantTx, valid: &Valid, except: Option<i64>) -> Result<u64> {
+/// Ids of the persons of the tenant with the same codice fiscale, or the same name and
+/// birth date (a few at most: the warning needs no more).
+async fn duplicates(tx: &TenantTx, valid: &Valid) -> Result<Vec<i64>> {
     let lower = |c: person::Column| Expr::expr(Func::lower(Expr::col(c)));
     let mut same = Condition::any();
     if let Some(code) = &valid.tax_code {
@@ -135,13 +136,10 @@ async fn duplicates(tx: &TenantTx, valid: &Valid, except: Option<i64>) -> Result
         );
     }
     if same.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
-    let mut query = tx.select::<person::Entity>().filter(same);
-    if let Some(id) = except {
-        query = query.filter(person::Column::Id.ne(id));
-    }
-    Ok(query.count(tx.conn()).await?)
+    let query = tx.select::<person::Entity>().filter(same).select_only().column(person::Column::Id);
+    Ok(query.order_by_asc(person::Column::Id).limit(10).into_tuple().all(tx.conn()).await?)
 }
 
 pub async fn create_person(db: &Db, ctx: &TenantContext, input: PersonIn) -> Result<PersonOut> {
@@ -156,14 +154,21 @@ pub async fn create_person(db: &Db, ctx: &TenantContext, input: PersonIn) -> Res
 pub(crate) async fn insert_person(tx: &TenantTx, ctx: &TenantContext, input: PersonIn) -> Result<PersonOut> {
     let confirmed = input.confirm_duplicate;
     let valid = validate(tx, input).await?;
-    if !confirmed && duplicates(tx, &valid, None).await? > 0 {
-        return Err(AppError::Conflict("conflict.person_duplicate"));
+    if !confirmed {
+        let matches = duplicates(tx, &valid).await?;
+        if !matches.is_empty() {
+            // The warning says such a person is on record, even one the caller may not
+            // open: the check stands in the audit log though nothing is saved.
+            audit::keep(tx, ctx.user(), Event { action: Action::Check, listed: &matches, ..Event::list(OBJECT, &[]) });
+            return Err(AppError::Conflict("conflict.person_duplicate"));
+        }
     }
     let now = tx.now();
     let mut row = person::ActiveModel { version: Set(1), created_at: Set(now), ..Default::default() };
     fill(&mut row, valid, tx.now());
     let saved = tx.insert(row).await?;
-    let event = Event { action: Action::Create, object_type: OBJECT, object_id: Some(saved.id), section: None };
+    let event =
+        Event { action: Action::Create, object_type: OBJECT, object_id: Some(saved.id), section: None, listed: &[] };
     audit::record(tx, Some(ctx.user()), event).await?;
     Ok(out(saved))
 }
@@ -187,7 +192,8 @@ pub async fn update_person(db: &Db, ctx: &TenantContext, id: PersonId, input: Pe
     row.version = Set(version);
     tx.save_versioned(row, id.0, base).await?;
     let saved = tx.related::<person::Entity>(person_id).await?;
-    let event = Event { action: Action::Update, object_type: OBJECT, object_id: Some(id.0), section: None };
+    let event =
+        Event { action: Action::Update, object_type: OBJECT, object_id: Some(id.0), section: None, listed: &[] };
     audit::record(&tx, Some(ctx.user()), event).await?;
     tx.commit().await?;
     Ok(out(saved))
@@ -197,7 +203,7 @@ pub async fn get_person(db: &Db, ctx: &TenantContext, id: PersonId) -> Result<Pe
     ctx.require(Permission::ManagePersons)?;
     let tx = ctx.begin(db).await?;
     let row = visible_person(&tx, ctx, id).await?;
-    let event = Event { action: Action::Read, object_type: OBJECT, object_id: Some(id.0), section: None };
+    let event = Event { action: Action::Read, object_type: OBJECT, object_id: Some(id.0), section: None, listed: &[] };
     audit::record(&tx, Some(ctx.user()), event).await?;
     tx.commit().await?;
     Ok(out(row))
@@ -229,7 +235,8 @@ pub async fn search_persons(db: &Db, ctx: &TenantContext, q: Option<&str>, page:
         .paginate(tx.conn(), PER_PAGE);
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page - 1).await?;
-    let event = Event { action: Action::List, object_type: OBJECT, object_id: None, section: None };
+    let shown: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let event = Event::list(OBJECT, &shown);
     audit::record(&tx, Some(ctx.user()), event).await?;
     tx.commit().await?;
     Ok(Page { items: rows.into_iter().map(out).collect(), total, page, per_page: PER_PAGE })

@@ -535,8 +535,9 @@ pub async fn reviews_due(db: &Db, ctx: &TenantContext) -> Result<Vec<ReviewDue>>
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let event =
-        crate::audit::Event { action: Action::List, object_type: "case", object_id: None, section: Some("plan") };
+    let mut shown: Vec<i64> = cases.keys().copied().collect();
+    shown.sort_unstable();
+    let event = crate::audit::Event::list("case", &shown).in_section("plan");
     crate::audit::record(&tx, Some(ctx.user()), event).await?;
     tx.commit().await?;
     Ok(plans

@@ -175,8 +175,9 @@ pub async fn received_referrals(db: &Db, ctx: &TenantContext) -> Result<Vec<Refe
         .limit(MAX_LISTED)
         .all(tx.conn())
         .await?;
+    let shown: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let event = Event::list("referral", &shown);
     let out = outs(&tx, rows, true).await?;
-    let event = Event { action: Action::List, object_type: "referral", object_id: None, section: None };
     audit::record(&tx, Some(ctx.user()), event).await?;
     tx.commit().await?;
     Ok(out)
@@ -211,8 +212,13 @@ pub async fn decide_referral(
     active.decided_at = Set(Some(tx.now()));
     active.decision_note = Set(note);
     let row = tx.update(active).await?;
-    let event =
-        Event { action: Action::Update, object_type: "case", object_id: Some(case_id), section: Some("referral") };
+    let event = Event {
+        action: Action::Update,
+        object_type: "case",
+        object_id: Some(case_id),
+        section: Some("referral"),
+        listed: &[],
+    };
     audit::record(&tx, Some(ctx.user()), event).await?;
     let out = outs(&tx, vec![row], true).await?.pop().ok_or(AppError::NotFound)?;
     tx.commit().await?;

@@ -62,7 +62,7 @@ async fn cases_of(tx: &TenantTx, person: i64) -> Result<Vec<social_case::Model>>
 }
 
 fn record(action: Action, person: i64, section: &'static str) -> Event<'static> {
-    Event { action, object_type: "person", object_id: Some(person), section: Some(section) }
+    Event { action, object_type: "person", object_id: Some(person), section: Some(section), listed: &[] }
 }
 
 /// Everything the tenant holds about person `id`, for the person (tenant admins).

@@ -391,6 +391,8 @@ pub struct TenantTx {
     db: Db,
     /// A directory table was written: committing moves the directory generation.
     directory_written: std::sync::atomic::AtomicBool,
+    /// Audit entries that stand even if this transaction does not commit (`audit::keep`).
+    kept: crate::audit::Kept,
     /// SQLite: the handle's turn to write, held until the transaction ends (declared
     /// after `tx`, so it is released after the transaction is).
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
@@ -405,7 +407,14 @@ impl TenantTx {
 
     async fn open(db: &Db, tenant_id: TenantId) -> Result<TenantTx> {
         let (tx, turn) = begin_writing(db, SET_TENANT, &tenant_id.0.to_string()).await?;
-        Ok(TenantTx { tx, tenant_id: tenant_id.0, db: db.clone(), directory_written: Default::default(), _turn: turn })
+        Ok(TenantTx {
+            tx,
+            tenant_id: tenant_id.0,
+            db: db.clone(),
+            directory_written: Default::default(),
+            kept: crate::audit::Kept::for_chain(db, tenant_id),
+            _turn: turn,
+        })
     }
 
     /// The tenant this transaction is bound to.
@@ -416,6 +425,15 @@ impl TenantTx {
     /// Now, by the handle's clock.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.db.now()
+    }
+
+    /// The handle this transaction was opened on.
+    pub(crate) fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub(crate) fn kept(&self) -> &crate::audit::Kept {
+        &self.kept
     }
 
     /// Today's date in Italy, by the handle's clock.
@@ -595,7 +613,9 @@ impl TenantTx {
     }
 
     pub async fn commit(self) -> Result<()> {
+        crate::audit::record_kept(&self, &self.kept.pending()).await?;
         self.tx.commit().await?;
+        self.kept.written();
         if self.directory_written.load(std::sync::atomic::Ordering::Relaxed) {
             self.db.data_changed();
         }

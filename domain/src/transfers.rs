@@ -133,8 +133,9 @@ pub async fn incoming_transfers(db: &Db, ctx: &TenantContext) -> Result<Vec<Tran
     ctx.require(Permission::ManageCaseAccess)?;
     let tx = ctx.begin(db).await?;
     let rows = tx.incoming_transfers().order_by_desc(case_transfer::Column::Id).limit(200).all(tx.conn()).await?;
+    let shown: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let event = Event::list("transfer", &shown);
     let out = outs(&tx, rows, Side::Receiving).await?;
-    let event = Event { action: Action::List, object_type: "transfer", object_id: None, section: None };
     audit::record(&tx, Some(ctx.user()), event).await?;
     tx.commit().await?;
     Ok(out)
@@ -187,10 +188,20 @@ pub async fn decide_transfer(db: &Db, ctx: &TenantContext, id: TransferId, input
         return Err(AppError::Conflict("conflict.already_decided"));
     }
     let event = match new_case {
-        Some(case) => {
-            Event { action: Action::Update, object_type: "case", object_id: Some(case), section: Some("transfer") }
-        }
-        None => Event { action: Action::Update, object_type: "transfer", object_id: Some(transfer.id), section: None },
+        Some(case) => Event {
+            action: Action::Update,
+            object_type: "case",
+            object_id: Some(case),
+            section: Some("transfer"),
+            listed: &[],
+        },
+        None => Event {
+            action: Action::Update,
+            object_type: "transfer",
+            object_id: Some(transfer.id),
+            section: None,
+            listed: &[],
+        },
     };
     audit::record(&tx, Some(ctx.user()), event).await?;
     // The sender's chain records the decision too, in the same transaction.
@@ -200,6 +211,7 @@ pub async fn decide_transfer(db: &Db, ctx: &TenantContext, id: TransferId, input
         object_type: "case",
         object_id: Some(transfer.case_id),
         section: Some("transfer"),
+        listed: &[],
     };
     let recorded = audit::record(&tx, Some(ctx.user()), sender_event).await;
     tx.leave_sender(receiving).await?;

@@ -108,7 +108,7 @@ async fn check_separation(db: &Db, ctx: &TenantContext, user: i64, role: Role) -
 const OBJECT: &str = "membership";
 
 async fn record_change(tx: &TenantTx, ctx: &TenantContext, action: Action, m: &membership::Model) -> Result<()> {
-    let event = Event { action, object_type: OBJECT, object_id: Some(m.user_id), section: Some(&m.role) };
+    let event = Event { action, object_type: OBJECT, object_id: Some(m.user_id), section: Some(&m.role), listed: &[] };
     audit::record(tx, Some(ctx.user()), event).await
 }
 

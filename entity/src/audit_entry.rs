@@ -17,9 +17,11 @@ pub struct Model {
     pub object_type: String,
     pub object_id: Option<i64>,
     pub section: Option<String>,
+    /// For a list or a check: the ids of the objects it showed, comma-separated.
+    pub object_ids: Option<String>,
     /// The previous entry's `hash` (64 zeros for the first).
     pub prev_hash: String,
-    /// SHA-256 (hex) of this entry's fields and `prev_hash`.
+    /// HMAC-SHA256 (hex), under the deployment's audit key, of this entry's fields and `prev_hash`.
     pub hash: String,
 }
 

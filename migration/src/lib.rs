@@ -18,6 +18,7 @@ mod m20261201_000011_handover;
 mod m20261202_000012_indexes_at_scale;
 mod m20261203_000013_benefits;
 mod m20261204_000014_audit_append_only;
+mod m20261205_000015_audit_keyed;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_indexes_at_scale::Migration),
             Box::new(m20261203_000013_benefits::Migration),
             Box::new(m20261204_000014_audit_append_only::Migration),
+            Box::new(m20261205_000015_audit_keyed::Migration),
         ]
     }
 }

@@ -98,13 +98,27 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum AuditAction {
-    /// Check every tenant's hash chain (or one tenant's) and report the first broken link;
-    /// exits with status 1 when a chain is broken.
+    /// Check every tenant's chain (or one tenant's) against the audit key and the
+    /// checkpoints, and name the first changed, removed or missing entry; exits with
+    /// status 1 when a chain is broken or a checkpoint is not genuine.
     Verify {
         /// Only this tenant (slug).
         #[arg(long)]
         tenant: Option<String>,
+        /// The checkpoints' folder (default: the configured one).
+        #[arg(long)]
+        checkpoints: Option<std::path::PathBuf>,
     },
+    /// Write a signed checkpoint of every chain's head now (`serve` also writes one
+    /// every `OW_AUDIT_CHECKPOINT_MINUTES`).
+    Checkpoint {
+        /// The folder (default: the configured one).
+        #[arg(long)]
+        checkpoints: Option<std::path::PathBuf>,
+    },
+    /// Create a new audit key in FILE (never overwrites): for a deployment, before its
+    /// first start.
+    NewKey { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -159,7 +173,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     if let Command::SampleSite { addr, widget_origin, tenant, benefits_tenant } = &cli.command {
         return crate::sample_site::serve(*addr, widget_origin, tenant, benefits_tenant).await;
     }
-    let conn = db::connect(&config.database_url).await.context("cannot open the database")?;
+    if let Command::Audit { action: AuditAction::NewKey { file } } = &cli.command {
+        crate::audit_files::write_key(file, &domain::audit::AuditKey::generate())?;
+        println!("audit key written to {}: set OW_AUDIT_KEY_FILE to it and keep a copy apart", file.display());
+        return Ok(());
+    }
+    let key = crate::audit_files::load_key(&config)?;
+    let conn = db::connect(&config.database_url, key).await.context("cannot open the database")?;
     match cli.command {
         Command::Serve { addr } => serve(conn, config, addr).await,
         Command::Migrate { action } => migrate(&conn, action).await,
@@ -173,7 +193,18 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             create_admin(&conn, &config, &email, &name, &province, province_name).await
         }
         Command::Import { what } => import(&conn, what).await,
-        Command::Audit { action: AuditAction::Verify { tenant } } => audit_verify(&conn, tenant.as_deref()).await,
+        Command::Audit { action: AuditAction::Verify { tenant, checkpoints } } => {
+            let dir = checkpoints.unwrap_or_else(|| crate::audit_files::checkpoint_dir(&config));
+            audit_verify(&conn, tenant.as_deref(), &dir).await
+        }
+        Command::Audit { action: AuditAction::Checkpoint { checkpoints } } => {
+            let dir = checkpoints.unwrap_or_else(|| crate::audit_files::checkpoint_dir(&config));
+            ensure_migrated(&conn).await?;
+            let path = crate::audit_files::write_checkpoint(&conn, &dir).await?;
+            println!("checkpoint written to {}", path.display());
+            Ok(())
+        }
+        Command::Audit { action: AuditAction::NewKey { .. } } => Ok(()),
         Command::SampleSite { .. } => Ok(()),
         Command::SeedBench { tenants, per_tenant } => {
             ensure_migrated(&conn).await?;
@@ -243,6 +274,11 @@ async fn serve(conn: Db, mut config: Config, addr: Option<std::net::SocketAddr>)
         store,
         tokio::time::Duration::from_secs(600),
     ));
+    crate::audit_files::spawn_checkpoints(
+        conn.clone(),
+        crate::audit_files::checkpoint_dir(&config),
+        config.audit_checkpoint_minutes,
+    );
     let addr = config.addr;
     let state = AppState::new(conn, config);
     let app = crate::app_router(state);
@@ -392,23 +428,29 @@ async fn create_admin(
     Ok(())
 }
 
-async fn audit_verify(conn: &Db, tenant: Option<&str>) -> anyhow::Result<()> {
+async fn audit_verify(conn: &Db, tenant: Option<&str>, dir: &std::path::Path) -> anyhow::Result<()> {
     use domain::audit;
+    let (checkpoints, bad) = crate::audit_files::read_checkpoints(dir, conn.audit_key())?;
+    println!("{} checkpoint(s) in {}", checkpoints.len(), dir.display());
+    for file in &bad {
+        println!("NOT GENUINE checkpoint {file}: unreadable, or not signed with this deployment's key");
+    }
     let reports = match tenant {
-        Some(slug) => vec![audit::verify_slug(conn, slug).await.map_err(|e| match e {
+        Some(slug) => vec![audit::verify_slug(conn, slug, &checkpoints).await.map_err(|e| match e {
             domain::AppError::NotFound => anyhow::anyhow!("no tenant {slug}"),
             e => anyhow::anyhow!(e),
         })?],
-        None => audit::verify_all(conn).await?,
+        None => audit::verify_all(conn, &checkpoints).await?,
     };
     let mut broken = 0;
     for r in &reports {
+        let held = r.checkpoint.map_or(String::from("no checkpoint yet"), |at| format!("checkpoint of {at}"));
         match &r.broken {
-            None => println!("{}: ok, {} entries, head {}", r.tenant, r.entries, r.head),
+            None => println!("{}: ok, {} entries, head {} ({held})", r.tenant, r.entries, r.head),
             Some(b) => {
                 broken += 1;
                 println!(
-                    "{}: BROKEN at entry {} (id {}): {}; the {} entries before it are intact",
+                    "{}: BROKEN at entry {} (id {}): {}; the {} entries before it are intact ({held})",
                     r.tenant,
                     b.position,
                     b.entry_id.map_or("-".to_string(), |i| i.to_string()),
@@ -418,8 +460,8 @@ async fn audit_verify(conn: &Db, tenant: Option<&str>) -> anyhow::Result<()> {
             }
         }
     }
-    if broken > 0 {
-        anyhow::bail!("{broken} audit chain(s) broken");
+    if broken > 0 || !bad.is_empty() {
+        anyhow::bail!("{broken} audit chain(s) broken, {} checkpoint(s) not genuine", bad.len());
     }
     Ok(())
 }

@@ -28,6 +28,14 @@ pub struct Config {
     /// (`X-Forwarded-For`; its last entry is taken, the one the proxy added). Empty: the
     /// peer's address, and such headers from clients are ignored.
     pub client_ip_header: String,
+    /// The file holding the audit chains' key (64 hexadecimal digits). Empty: beside the
+    /// SQLite database, created when missing; over HTTPS it must be set and exist.
+    pub audit_key_file: String,
+    /// Where signed checkpoints of the audit chains' heads are written (keep it off the
+    /// database's host). Empty: `audit-checkpoints` beside the key.
+    pub audit_checkpoint_dir: String,
+    /// `serve` writes a checkpoint this often (0: only `openwelfare audit checkpoint`).
+    pub audit_checkpoint_minutes: u64,
 }
 
 impl Default for Config {
@@ -41,6 +49,9 @@ impl Default for Config {
             log_json: false,
             session_minutes: 8 * 60,
             client_ip_header: String::new(),
+            audit_key_file: String::new(),
+            audit_checkpoint_dir: String::new(),
+            audit_checkpoint_minutes: 60,
         }
     }
 }
@@ -55,6 +66,8 @@ impl std::fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("site_root", &self.site_root)
             .field("client_ip_header", &self.client_ip_header)
+            .field("audit_key_file", &self.audit_key_file)
+            .field("audit_checkpoint_dir", &self.audit_checkpoint_dir)
             .finish()
     }
 }

@@ -4,6 +4,7 @@
 
 #![recursion_limit = "512"]
 
+pub mod audit_files;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -258,7 +258,7 @@ async fn cases_and_their_record(app: TestApp) {
     assert!(page.text.contains("Registro degli accessi") && page.text.contains("Rapporti con l"), "{}", page.text);
 
     // Every access is audited, section by section, and the chain holds.
-    let report = domain::audit::verify(&app.db, bs).await.unwrap();
+    let report = domain::audit::verify(&app.db, bs, None).await.unwrap();
     assert!(report.broken.is_none());
     let tx = domain::tenancy::TenantTx::for_operator(&app.db, bs).await.unwrap();
     let trail = domain::audit::trail(&tx, "case", id).await.unwrap();

@@ -132,7 +132,7 @@ async fn front_desk_logs_contacts(app: TestApp) {
     assert_eq!(desk.get(&format!("/api/v1/t/{other_slug}/contacts")).await.status, StatusCode::NOT_FOUND);
 
     // Every write and look went into Brescia's audit log, in order, and the chain holds.
-    let report = audit::verify(&app.db, bs).await.unwrap();
+    let report = audit::verify(&app.db, bs, None).await.unwrap();
     assert!(report.broken.is_none(), "{report:?}");
     let actions = audit_actions(&app, bs).await;
     let creates = actions.iter().filter(|a| a.starts_with("create contact ")).count();
@@ -168,9 +168,12 @@ async fn audit_chain_catches_tampering(app: TestApp) {
         assert_eq!(desk.post(&format!("/api/v1/t/{slug}/contacts"), call()).await.status, StatusCode::CREATED);
     }
     rz_desk.post(&format!("/api/v1/t/{rz_slug}/contacts"), call()).await;
-    let intact = audit::verify(&app.db, bs).await.unwrap();
+    let intact = audit::verify(&app.db, bs, None).await.unwrap();
     assert_eq!((intact.entries, intact.broken.clone()), (3, None));
     assert_eq!(intact.head.len(), 64);
+    // A checkpoint of every chain's head, as `serve` writes outside the database.
+    let checkpoint = audit::checkpoint(&app.db).await.unwrap();
+    assert!(checkpoint.is_genuine(app.db.audit_key()));
 
     // The application cannot rewrite history: on PostgreSQL no policy lets it, on SQLite
     // triggers refuse it.
@@ -186,7 +189,7 @@ async fn audit_chain_catches_tampering(app: TestApp) {
             assert!(refused.to_string().contains("append-only"), "{sql}: {refused}");
         }
     }
-    assert_eq!(audit::verify(&app.db, bs).await.unwrap().entries, 3);
+    assert_eq!(audit::verify(&app.db, bs, None).await.unwrap().entries, 3);
 
     // Someone with the database in hand changes an entry (on SQLite, after dropping the
     // triggers): its hash no longer matches.
@@ -199,23 +202,33 @@ async fn audit_chain_catches_tampering(app: TestApp) {
     }
     let entry = |seq: i64| format!("tenant_id = {} AND seq = {seq}", bs.0);
     owner.execute_unprepared(&format!("UPDATE audit_entry SET user_id = NULL WHERE {}", entry(2))).await.unwrap();
-    let report = audit::verify(&app.db, bs).await.unwrap();
+    let report = audit::verify(&app.db, bs, None).await.unwrap();
     let broken = report.broken.unwrap();
     assert_eq!((broken.position, broken.reason, report.entries), (2, BreakReason::Content, 1));
     // Rewriting its hash too breaks the next entry's link.
     let forged = "f".repeat(64);
     owner.execute_unprepared(&format!("UPDATE audit_entry SET hash = '{forged}' WHERE {}", entry(2))).await.unwrap();
-    let broken = audit::verify(&app.db, bs).await.unwrap().broken.unwrap();
+    let broken = audit::verify(&app.db, bs, None).await.unwrap().broken.unwrap();
     assert!(matches!((broken.position, broken.reason), (2, BreakReason::Content)), "{broken:?}");
     // A removed entry leaves a gap in the numbering.
     owner.execute_unprepared(&format!("DELETE FROM audit_entry WHERE {}", entry(2))).await.unwrap();
-    let broken = audit::verify(&app.db, bs).await.unwrap().broken.unwrap();
+    let broken = audit::verify(&app.db, bs, None).await.unwrap().broken.unwrap();
     assert_eq!((broken.position, broken.reason), (2, BreakReason::Numbering));
     // Other tenants' chains are their own and stay intact.
-    let all = audit::verify_all(&app.db).await.unwrap();
+    let all = audit::verify_all(&app.db, &[]).await.unwrap();
     let rezzato = all.iter().find(|r| r.tenant == rz_slug).unwrap();
     assert_eq!((rezzato.entries, rezzato.broken.is_none()), (1, true));
     assert!(all.iter().find(|r| r.tenant == slug).unwrap().broken.is_some());
+
+    // Removing a whole chain (or its newest entries) leaves a valid shorter one: only the
+    // checkpoint tells, and names where the missing part begins.
+    owner.execute_unprepared(&format!("DELETE FROM audit_entry WHERE tenant_id = {}", rz.0)).await.unwrap();
+    let unheld = audit::verify_all(&app.db, &[]).await.unwrap();
+    assert!(unheld.iter().find(|r| r.tenant == rz_slug).unwrap().broken.is_none());
+    let held = audit::verify_all(&app.db, std::slice::from_ref(&checkpoint)).await.unwrap();
+    let rezzato = held.iter().find(|r| r.tenant == rz_slug).unwrap();
+    let broken = rezzato.broken.clone().unwrap();
+    assert_eq!((broken.position, broken.reason, rezzato.checkpoint), (1, BreakReason::Truncated, Some(checkpoint.at)));
 }
 
 on_both!(front_desk_logs_contacts, audit_chain_catches_tampering);

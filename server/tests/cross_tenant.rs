@@ -404,6 +404,9 @@ async fn invisible_objects_of_the_same_tenant_answer_as_missing(app: TestApp) {
     let worker = app.signed_in(&app.user(a_tenant, Role::SocialWorker).await).await;
     let operator = app.signed_in(&app.user(a_tenant, Role::ThirdSector).await).await;
     let before = holdings(&app, &a.slug).await;
+    let owner = app.owner_connection().await;
+    let other = format!("SELECT COUNT(*) FROM audit_entry WHERE tenant_id = {} AND action <> 'refused'", a_tenant.0);
+    let audited_before = common::scalar_i64(&owner, &other).await;
     let doc = server::api_doc();
     let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
     let mut checked = 0;
@@ -483,7 +486,27 @@ async fn invisible_objects_of_the_same_tenant_answer_as_missing(app: TestApp) {
         }
     }
     assert!(checked >= 40, "only {checked} calls name the case record");
-    assert_eq!(holdings(&app, &a.slug).await, before, "a member who may not see the case record changed it");
+    let without_audit = |h: Vec<(&'static str, i64)>| h.into_iter().filter(|(t, _)| *t != "audit_entry").collect();
+    let (after, before): (Vec<_>, Vec<_>) = (without_audit(holdings(&app, &a.slug).await), without_audit(before));
+    assert_eq!(after, before, "a member who may not see the case record changed it");
+
+    // Though every one of those transactions rolled back, each refusal stands in A's audit
+    // log: the case's and the person's, by both callers, and nothing else was written.
+    let refused = |object: &str, id: i64| {
+        format!(
+            "SELECT COUNT(DISTINCT user_id) FROM audit_entry WHERE tenant_id = {} AND action = 'refused' \
+             AND object_type = '{object}' AND object_id = {id}",
+            a_tenant.0
+        )
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while common::scalar_i64(&owner, &refused("case", a.case_id)).await < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(common::scalar_i64(&owner, &refused("case", a.case_id)).await, 2);
+    assert!(common::scalar_i64(&owner, &refused("person", a.person_id)).await >= 1);
+    assert_eq!(common::scalar_i64(&owner, &other).await, audited_before, "a refused call wrote other entries");
+    assert!(domain::audit::verify(&app.db, a_tenant, None).await.unwrap().broken.is_none());
 
     // A worker's own person (nobody has taken them in charge): A's person cannot join
     // their household, the same refusal as for a missing person.

@@ -6,7 +6,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database};
 
 async fn round_trip(url: &str) {
-    let db = domain::db::connect(url).await.unwrap();
+    let db = domain::db::connect(url, domain::audit::AuditKey::generate()).await.unwrap();
     Migrator::up(db.conn(), None).await.unwrap();
     let all = Migrator::migrations().len();
     assert_eq!(Migrator::get_applied_migrations(&db).await.unwrap().len(), all);

@@ -119,7 +119,7 @@ async fn persons_of_the_case_record(app: TestApp) {
     assert_eq!(admin.get(&one).await.status, StatusCode::OK);
 
     // Every access is in the audit log, and the chain holds.
-    let report = domain::audit::verify(&app.db, bs).await.unwrap();
+    let report = domain::audit::verify(&app.db, bs, None).await.unwrap();
     assert!(report.broken.is_none());
     let tx = domain::tenancy::TenantTx::for_operator(&app.db, bs).await.unwrap();
     let trail = domain::audit::trail(&tx, "person", id).await.unwrap();
@@ -127,6 +127,28 @@ async fn persons_of_the_case_record(app: TestApp) {
     let actions: Vec<&str> = trail.iter().rev().map(|e| e.action.as_str()).collect();
     // Reads: the API, the page (the person and their household), the admin.
     assert_eq!(actions, ["create", "update", "read", "read", "read", "read"], "{actions:?}");
+
+    // Each duplicate warning stands in the log with the persons it matched, though nothing
+    // was saved; each list names the persons it showed.
+    let mut entries = Vec::new();
+    for _ in 0..200 {
+        let tx = domain::tenancy::TenantTx::for_operator(&app.db, bs).await.unwrap();
+        entries = tx.select::<entity::audit_entry::Entity>().all(tx.conn()).await.unwrap();
+        tx.commit().await.unwrap();
+        if entries.iter().filter(|e| e.action == "check").count() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let named = |e: &entity::audit_entry::Model| {
+        e.object_ids.as_deref().unwrap_or_default().split(',').any(|i| i == id.to_string())
+    };
+    let checks: Vec<_> = entries.iter().filter(|e| e.action == "check").collect();
+    assert_eq!(checks.len(), 3, "{checks:?}");
+    assert!(checks.iter().all(|e| named(e) && e.object_type == "person" && e.user_id.is_some()), "{checks:?}");
+    let by_tax_code = entries.iter().filter(|e| e.action == "list" && e.object_ids.as_deref() == Some(&id.to_string()));
+    assert!(by_tax_code.count() >= 1, "the search by codice fiscale names the one person it showed");
+    assert!(domain::audit::verify(&app.db, bs, None).await.unwrap().broken.is_none());
 }
 
 async fn households(app: TestApp) {

@@ -152,7 +152,7 @@ async fn assessment_plan_and_interventions(app: TestApp) {
     assert_eq!(r.status, StatusCode::CONFLICT);
 
     // Audited under the case, and the chain holds.
-    assert!(domain::audit::verify(&app.db, bs).await.unwrap().broken.is_none());
+    assert!(domain::audit::verify(&app.db, bs, None).await.unwrap().broken.is_none());
     let tx = domain::tenancy::TenantTx::for_operator(&app.db, bs).await.unwrap();
     let trail = domain::audit::trail(&tx, "case", case_ids[0]).await.unwrap();
     tx.commit().await.unwrap();

@@ -1,5 +1,5 @@
 //! The real `openwelfare` binary: refusing to serve an unmigrated database, readiness,
-//! `audit verify` telling an intact chain from a forged one, and two `serve` processes on
+//! `audit verify` naming a changed or removed entry against the checkpoints, and two `serve` processes on
 //! one PostgreSQL sharing sessions (a load balancer may
 //! send consecutive requests of one user to different nodes).
 
@@ -19,6 +19,11 @@ fn free_port() -> u16 {
 fn openwelfare(db: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args).env("OW_DATABASE_URL", db).env("OW_LOG", "warn");
+    if db.starts_with("postgres") {
+        // SQLite keeps its audit key beside the database; one for the PostgreSQL nodes.
+        let key = std::env::temp_dir().join(format!("ow_pg_audit_{}.key", std::process::id()));
+        cmd.env("OW_AUDIT_KEY_FILE", key);
+    }
     cmd
 }
 
@@ -102,30 +107,73 @@ fn serve_refuses_pending_migrations_and_reports_ready() {
 }
 
 #[test]
-fn audit_verify_reports_a_forged_entry() {
+fn audit_verify_names_a_changed_or_removed_entry_against_the_checkpoints() {
     let dir = std::env::temp_dir().join(format!("ow_audit_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("a.sqlite");
     let db = format!("sqlite://{}?mode=rwc", path.display());
+    let verify = || {
+        let out = openwelfare(&db, &["audit", "verify"]).output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string())
+    };
     assert!(openwelfare(&db, &["migrate", "up"]).status().unwrap().success());
     let admin = ["create-admin", "--email", "a@example.it", "--name", "A", "--province", "017"];
     assert!(openwelfare(&db, &admin).stdout(Stdio::null()).status().unwrap().success());
-    let out = openwelfare(&db, &["audit", "verify"]).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && text.contains(": ok, 0 entries"), "{text}");
+    let (ok, text) = verify();
+    assert!(ok && text.contains(": ok, 0 entries") && text.contains("0 checkpoint(s)"), "{text}");
 
-    // An entry slipped into the database by hand does not chain.
-    let forged = "INSERT INTO audit_entry (tenant_id, seq, at, user_id, action, object_type, prev_hash, hash) \
-                  SELECT id, 1, '2026-11-24 10:00:00+00:00', NULL, 'read', 'contact', 'x', 'y' FROM tenant";
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        use sea_orm::ConnectionTrait;
-        let conn = sea_orm::Database::connect(&db).await.unwrap();
-        conn.execute_unprepared(forged).await.unwrap();
+    // The key was created beside the database, readable by its owner only.
+    let key_file = dir.join("audit.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let key = domain::audit::AuditKey::from_hex(&std::fs::read_to_string(&key_file).unwrap()).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sql = |statements: &'static str| {
+        rt.block_on(async {
+            use sea_orm::ConnectionTrait;
+            let conn = sea_orm::Database::connect(&db).await.unwrap();
+            conn.execute_unprepared(statements).await.unwrap();
+        })
+    };
+    // Three entries, written as the application writes them.
+    rt.block_on(async {
+        let conn = domain::db::connect(&db, key.clone()).await.unwrap();
+        let tx = domain::tenancy::TenantTx::for_operator(&conn, types::TenantId(1)).await.unwrap();
+        for id in 1..=3 {
+            let event = domain::audit::Event::on(domain::audit::Action::Read, "contact", id);
+            domain::audit::record(&tx, None, event).await.unwrap();
+        }
+        tx.commit().await.unwrap();
     });
-    let out = openwelfare(&db, &["audit", "verify"]).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "a broken chain fails the command");
-    assert!(text.contains("BROKEN at entry 1"), "{text}");
+    let out = openwelfare(&db, &["audit", "checkpoint"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (ok, text) = verify();
+    assert!(ok && text.contains(": ok, 3 entries") && text.contains("checkpoint of"), "{text}");
+
+    // Changed with the database in hand: its MAC no longer matches (no key, no forgery).
+    sql("DROP TRIGGER audit_entry_no_update; DROP TRIGGER audit_entry_no_delete;
+         UPDATE audit_entry SET object_id = 9 WHERE seq = 2");
+    let (ok, text) = verify();
+    assert!(!ok && text.contains("BROKEN at entry 2") && text.contains("changed"), "{text}");
+    sql("UPDATE audit_entry SET object_id = 2 WHERE seq = 2");
+    assert!(verify().0);
+
+    // The newest entry removed: the chain left is valid, the checkpoint names what is gone.
+    sql("DELETE FROM audit_entry WHERE seq = 3");
+    let (ok, text) = verify();
+    assert!(!ok && text.contains("BROKEN at entry 3") && text.contains("removed"), "{text}");
+
+    // A checkpoint edited to hide it is not genuine, and says so.
+    let checkpoints = dir.join("audit-checkpoints");
+    let file = std::fs::read_dir(&checkpoints).unwrap().next().unwrap().unwrap().path();
+    let edited = std::fs::read_to_string(&file).unwrap().replace("\"entries\": 3", "\"entries\": 2");
+    std::fs::write(&file, edited).unwrap();
+    let (ok, text) = verify();
+    assert!(!ok && text.contains("NOT GENUINE"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -108,7 +108,7 @@ async fn export_erase_and_anonymise(app: TestApp) {
     assert_eq!(admin.get(&format!("{base}/persons/{oid}")).await.status, StatusCode::NOT_FOUND);
 
     // Both recorded, and the chain holds.
-    assert!(domain::audit::verify(&app.db, bs).await.unwrap().broken.is_none());
+    assert!(domain::audit::verify(&app.db, bs, None).await.unwrap().broken.is_none());
     let tx = domain::tenancy::TenantTx::for_operator(&app.db, bs).await.unwrap();
     let mut trail = domain::audit::trail(&tx, "person", pid).await.unwrap();
     trail.extend(domain::audit::trail(&tx, "person", oid).await.unwrap());

@@ -427,7 +427,7 @@ pub struct SectionChange {
 
 /// Audit actions (`domain::audit::Action` codes) and the parts of a case other than its
 /// sections that entries name, for their labels (`cases.audit_action.*`, `cases.audit_part.*`).
-pub const AUDIT_ACTIONS: &[&str] = &["read", "list", "create", "update", "delete", "export"];
+pub const AUDIT_ACTIONS: &[&str] = &["read", "list", "create", "update", "delete", "export", "check", "refused"];
 pub const AUDIT_PARTS: &[&str] = &[
     "access",
     "work",

@@ -7,6 +7,7 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
+use domain::audit::AuditKey;
 use domain::{tenants, users, DatabaseConnection, Db};
 use http_body_util::BodyExt;
 use migration::{Migrator, MigratorTrait};
@@ -83,7 +84,7 @@ impl TestApp {
         let dir = TempDir(std::env::temp_dir().join(unique("ow_test")));
         std::fs::create_dir_all(&dir.0).unwrap();
         let url = format!("sqlite://{}/test.sqlite?mode=rwc", dir.0.display());
-        let db = domain::db::connect(&url).await.unwrap();
+        let db = domain::db::connect(&url, AuditKey::generate()).await.unwrap();
         migrate(&db).await;
         let router = server::app_router(AppState::new(db.clone(), config(&url)));
         TestApp { db, router, url, _dir: Some(dir) }
@@ -104,7 +105,7 @@ impl TestApp {
         admin.close().await.unwrap();
 
         let db_url = replace_db(&admin_url, &name);
-        let owner = domain::db::connect(&db_url).await.unwrap();
+        let owner = domain::db::connect(&db_url, AuditKey::generate()).await.unwrap();
         migrate(&owner).await;
         owner
             .execute_unprepared(&format!(
@@ -117,7 +118,7 @@ impl TestApp {
         owner.conn().clone().close().await.unwrap();
 
         let app_url = replace_user(&db_url, APP_ROLE);
-        let db = domain::db::connect(&app_url).await.unwrap();
+        let db = domain::db::connect(&app_url, AuditKey::generate()).await.unwrap();
         let router = server::app_router(AppState::new(db.clone(), config(&app_url)));
         Some(TestApp { db, router, url: app_url, _dir: None })
     }
@@ -127,7 +128,7 @@ impl TestApp {
     pub fn at_fixed_time(self, now: &str) -> (TestApp, std::sync::Arc<domain::clock::FixedClock>) {
         let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().with_timezone(&chrono::Utc);
         let clock = std::sync::Arc::new(domain::clock::FixedClock::at(now));
-        let db = Db::with_clock(self.db.conn().clone(), clock.clone());
+        let db = Db::with_clock(self.db.conn().clone(), clock.clone(), self.db.audit_key().clone());
         let router = server::app_router(AppState::new(db.clone(), config(&self.url)));
         (TestApp { db, router, ..self }, clock)
     }
@@ -147,7 +148,7 @@ impl TestApp {
             .try_get_by_index::<String>(0)
             .unwrap();
         let admin_url = std::env::var("OW_TEST_POSTGRES_URL").unwrap();
-        domain::db::connect(&replace_db(&admin_url, &name)).await.unwrap()
+        domain::db::connect(&replace_db(&admin_url, &name), self.db.audit_key().clone()).await.unwrap()
     }
 
     pub fn is_postgres(&self) -> bool {
