@@ -39,7 +39,8 @@ pub enum Permission {
     DataSubjectRights,
     /// Edit, test and publish this tenant's benefits and their rules.
     ManageBenefits,
-    /// Edit, test and publish the deployment's shared catalogue (national measures).
+    /// Edit, test and publish the deployment's shared catalogue (national measures): a
+    /// province admin whose account keeps it (`TenantContext::require` checks that too).
     ManageSharedBenefits,
 }
 

@@ -119,24 +119,24 @@ impl CaseGrant {
         }
     }
 
-    /// Plan `id` of this case, or `NotFound` (audited).
+    /// Plan `id` of this case, or `NotFound` (audited as a refusal on the case's plan).
     pub(crate) async fn plan(&self, tx: &TenantTx, id: PlanId) -> Result<care_plan::Model> {
         let plan = match tx.related::<care_plan::Entity>(id.0).await {
             Ok(plan) if plan.case_id == self.case.id => Ok(plan),
             Ok(_) => Err(AppError::NotFound),
             Err(e) => Err(e),
         };
-        audit::refusal(tx, self.user, "plan", id.0, None, plan)
+        audit::refusal(tx, self.user, OBJECT, self.case.id, Some("plan"), plan)
     }
 
-    /// Intervention `id` of this case, or `NotFound` (audited).
+    /// Intervention `id` of this case, or `NotFound` (audited as a refusal on its interventions).
     pub(crate) async fn intervention(&self, tx: &TenantTx, id: InterventionId) -> Result<intervention::Model> {
         let row = match tx.related::<intervention::Entity>(id.0).await {
             Ok(row) if row.case_id == self.case.id => Ok(row),
             Ok(_) => Err(AppError::NotFound),
             Err(e) => Err(e),
         };
-        audit::refusal(tx, self.user, "intervention", id.0, None, row)
+        audit::refusal(tx, self.user, OBJECT, self.case.id, Some("interventions"), row)
     }
 
     /// Records an action on the case (or one of its sections) in the audit log.

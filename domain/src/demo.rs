@@ -79,6 +79,8 @@ pub async fn seed_demo(db: &Db) -> Result<Vec<DemoLogin>> {
     let brescia = tenants::create_root(db, TenantKind::Province, "Provincia di Brescia", "017").await?;
     let admin = users::ensure_user(db, "provincia@demo.openwelfare.it", "Marta Bonetti", Some(DEMO_PASSWORD)).await?;
     users::grant(db, admin, TenantId(brescia.id), Role::ProvinceAdmin).await?;
+    // The deployment's operator names who keeps the national measures; in the demo, her.
+    users::set_catalogue_keeper(db, "provincia@demo.openwelfare.it", true).await?;
     logins.push(DemoLogin {
         email: "provincia@demo.openwelfare.it",
         name: "Marta Bonetti",

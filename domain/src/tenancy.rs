@@ -35,6 +35,9 @@ pub struct TenantContext {
     role: Role,
     /// The facility a facility manager keeps up to date (their membership names it).
     facility: Option<FacilityId>,
+    /// The account keeps the deployment's shared catalogue (a deployment-level duty, not a role
+    /// in any tenant).
+    keeps_shared_catalogue: bool,
 }
 
 /// How far up the tree the resolver looks for a province role (region → province → zone → municipality).
@@ -45,10 +48,10 @@ impl TenantContext {
     /// province role in an ancestor reaches descendants (admins administer them, analysts
     /// see aggregates). Anything else — including an unknown slug — is `NotFound`.
     pub async fn resolve(db: &Db, user: UserId, slug: &str) -> Result<TenantContext> {
-        let active = user_account::Entity::find_by_id(user.0).one(db).await?.is_some_and(|u| u.active);
-        if !active {
+        let account = user_account::Entity::find_by_id(user.0).one(db).await?.filter(|u| u.active);
+        let Some(account) = account else {
             return Err(AppError::Unauthenticated);
-        }
+        };
         let target =
             tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)?;
         let tenant = tenant_ref(&target)?;
@@ -65,7 +68,13 @@ impl TenantContext {
             match role {
                 Some(role) if depth == 0 || role.is_province_role() => {
                     let facility = m.and_then(|m| m.facility_id).filter(|_| role == Role::FacilityManager);
-                    return Ok(TenantContext { tenant, user, role, facility: facility.map(FacilityId) });
+                    return Ok(TenantContext {
+                        tenant,
+                        user,
+                        role,
+                        facility: facility.map(FacilityId),
+                        keeps_shared_catalogue: account.keeps_shared_catalogue,
+                    });
                 }
                 _ => {}
             }
@@ -100,7 +109,8 @@ impl TenantContext {
 
     /// Fails with `Forbidden` unless the role grants `permission`.
     pub fn require(&self, permission: Permission) -> Result<()> {
-        if permission.granted_to(self.role, self.tenant.kind) {
+        let duty = permission != Permission::ManageSharedBenefits || self.keeps_shared_catalogue;
+        if duty && permission.granted_to(self.role, self.tenant.kind) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
@@ -207,9 +217,9 @@ macro_rules! tenant_tables {
 
 tenant_tables! {
     district { directory: true, row_security: true, per_user: false },
-    // Memberships are read across tenants by the resolver (before any context exists),
-    // so they have no RLS policy; inside a context they are still only touched through here.
-    membership { directory: false, row_security: false, per_user: false },
+    // Memberships are read across tenants by the resolver (before any context exists): their
+    // policies let anyone read and only the owning tenant's transaction write.
+    membership { directory: false, row_security: true, per_user: false },
     organization { directory: true, row_security: true, per_user: false },
     facility { directory: true, row_security: true, per_user: false },
     facility_change { directory: false, row_security: true, per_user: false },
@@ -231,6 +241,10 @@ tenant_tables! {
     // Append-only: on PostgreSQL no policy lets a row change or go (see the migration).
     audit_entry { directory: false, row_security: true, per_user: false },
 }
+
+/// Tables a tenant owns that anyone may read (a tenant's logo, a zone's comuni): not reached
+/// through a [`TenantTx`] for reading, but on PostgreSQL only the owner's transaction writes them.
+pub const PUBLICLY_READ_TABLES: &[&str] = &["tenant_logo", "zone_comune"];
 
 /// A tenant table whose rows count their saves in `version`: an edit names the version it
 /// started from, and a save made meanwhile turns it into a conflict instead of being
@@ -399,8 +413,9 @@ pub struct TenantTx {
 }
 
 impl TenantTx {
-    /// A transaction in `tenant_id` for an operator command of the CLI (`audit verify`):
-    /// whoever runs it already holds the database, so no user or role is involved.
+    /// A transaction in `tenant_id` for an operator command of the CLI (`audit verify`) or a
+    /// trusted step of setting a tenant up (its first admin, a zone's comuni): no user or
+    /// role is involved, and nothing a request names reaches it.
     pub async fn for_operator(db: &Db, tenant_id: TenantId) -> Result<TenantTx> {
         Self::open(db, tenant_id).await
     }

@@ -12,7 +12,7 @@ use types::{TenantId, TenantKind};
 
 use crate::authz::Permission;
 use crate::error::is_unique_violation;
-use crate::tenancy::descendants;
+use crate::tenancy::{descendants, TenantTx};
 use crate::validate::Validator;
 use crate::Db;
 use crate::{AppError, Result, TenantContext};
@@ -156,11 +156,14 @@ pub async fn create_zone(db: &Db, ctx: &TenantContext, input: ZoneIn) -> Result<
         return Err(AppError::Conflict("conflict.comune_in_zone"));
     }
     let zone = insert_tenant(db, Some(root.id), TenantKind::Zone, &name, None).await?;
+    // The zone's composition is its own row set: written in its transaction (row-level security).
+    let tx = TenantTx::for_operator(db, TenantId(zone.id)).await?;
     zone_comune::Entity::insert_many(
         codes.iter().map(|c| zone_comune::ActiveModel { tenant_id: Set(zone.id), istat_code: Set(c.clone()) }),
     )
-    .exec(db)
+    .exec(tx.conn())
     .await?;
+    tx.commit().await?;
     tenant::Entity::update_many()
         .col_expr(tenant::Column::ParentId, Expr::value(zone.id))
         .filter(tenant::Column::Kind.eq(TenantKind::Municipality.code()))

@@ -62,16 +62,19 @@ pub async fn set_logo(db: &Db, ctx: &TenantContext, bytes: Vec<u8>) -> Result<()
         bytes: Set(bytes),
         updated_at: Set(db.now()),
     };
-    tenant_logo::Entity::delete_by_id(ctx.tenant_id().0).exec(db).await?;
-    row.insert(db).await?;
-    Ok(())
+    // In the tenant's transaction: on PostgreSQL row-level security admits only its own row.
+    let tx = ctx.begin(db).await?;
+    tenant_logo::Entity::delete_by_id(ctx.tenant_id().0).exec(tx.conn()).await?;
+    row.insert(tx.conn()).await?;
+    tx.commit().await
 }
 
 /// Removes the current tenant's logo (its ancestors' then shows, if any).
 pub async fn remove_logo(db: &Db, ctx: &TenantContext) -> Result<()> {
     ctx.require(Permission::ManageSettings)?;
-    tenant_logo::Entity::delete_by_id(ctx.tenant_id().0).exec(db).await?;
-    Ok(())
+    let tx = ctx.begin(db).await?;
+    tenant_logo::Entity::delete_by_id(ctx.tenant_id().0).exec(tx.conn()).await?;
+    tx.commit().await
 }
 
 /// The path of `tenant_id`'s own logo, with its version, if it has one.

@@ -324,30 +324,27 @@ pub async fn ensure_user(db: &Db, email: &str, name: &str, password: Option<&str
 /// Gives `user` a role in `tenant` (replacing a previous one). Trusted callers only, like
 /// `ensure_user`: there is no context yet when the first admin is created.
 pub async fn grant(db: &Db, user: UserId, tenant: types::TenantId, role: Role) -> Result<()> {
-    let existing = membership::Entity::find()
-        .filter(membership::Column::TenantId.eq(tenant.0))
-        .filter(membership::Column::UserId.eq(user.0))
-        .one(db)
-        .await?;
+    // In the tenant's own transaction: row-level security lets nothing else write it.
+    let tx = TenantTx::for_operator(db, tenant).await?;
+    let existing =
+        tx.select::<membership::Entity>().filter(membership::Column::UserId.eq(user.0)).one(tx.conn()).await?;
     match existing {
         Some(m) => {
             let mut active = m.into_active_model();
             active.role = Set(role.code().to_string());
-            active.update(db).await?;
+            tx.update(active).await?;
         }
         None => {
-            membership::ActiveModel {
-                tenant_id: Set(tenant.0),
+            tx.insert(membership::ActiveModel {
                 user_id: Set(user.0),
                 role: Set(role.code().to_string()),
-                created_at: Set(db.now()),
+                created_at: Set(tx.now()),
                 ..Default::default()
-            }
-            .insert(db)
+            })
             .await?;
         }
     }
-    Ok(())
+    tx.commit().await
 }
 
 /// Makes an existing member of the tenant the facility manager of one of its facilities.
@@ -367,4 +364,18 @@ pub async fn set_managed_facility(db: &Db, ctx: &TenantContext, user: UserId, fa
     let m = tx.update(active).await?;
     record_change(&tx, ctx, Action::Update, &m).await?;
     tx.commit().await
+}
+
+/// Makes the account `email` a keeper of the deployment's shared catalogue, or no longer
+/// (`openwelfare catalogue-keeper`); it acts on it from a province where it is admin.
+pub async fn set_catalogue_keeper(db: &Db, email: &str, keeps: bool) -> Result<()> {
+    let account = user_account::Entity::find()
+        .filter(user_account::Column::Email.eq(crate::validate::normalise_email(email)))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut active = account.into_active_model();
+    active.keeps_shared_catalogue = Set(keeps);
+    active.update(db).await?;
+    Ok(())
 }

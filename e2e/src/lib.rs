@@ -13,6 +13,8 @@ pub struct DemoServer {
     child: Child,
     pub base_url: String,
     dir: PathBuf,
+    /// Runs the binary on this server's database and configuration.
+    command: Box<dyn Fn(&[&str]) -> Command>,
 }
 
 impl Drop for DemoServer {
@@ -37,7 +39,7 @@ impl DemoServer {
         let dir = std::env::temp_dir().join(format!("ow_e2e_{}_{port}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let db = format!("sqlite://{}/e2e.sqlite?mode=rwc", dir.display());
-        let command = |args: &[&str]| {
+        let command = move |args: &[&str]| {
             let mut c = Command::new(&bin);
             c.args(args)
                 .env("OW_DATABASE_URL", &db)
@@ -53,9 +55,19 @@ impl DemoServer {
             }
         }
         let child = command(&["serve"]).stdout(Stdio::null()).spawn().map_err(|e| e.to_string())?;
-        let server = DemoServer { child, base_url: format!("http://127.0.0.1:{port}"), dir };
+        let server =
+            DemoServer { child, base_url: format!("http://127.0.0.1:{port}"), dir, command: Box::new(command) };
         wait_for_port(port, "the server")?;
         Ok(server)
+    }
+
+    /// Runs `openwelfare ARGS` on this server's database; its standard output.
+    pub fn cli(&self, args: &[&str]) -> Result<String, String> {
+        let out = (self.command)(args).output().map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!("{args:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 }
 

@@ -9,3 +9,12 @@ fn sign_in_switch_tenant_language_and_sign_out() {
     let server = e2e::DemoServer::start().unwrap();
     e2e::run_script("staff.mjs", &server.base_url).unwrap();
 }
+
+#[test]
+fn a_reset_link_keeps_its_token_out_of_every_request() {
+    let server = e2e::DemoServer::start().unwrap();
+    let link = server.cli(&["reset-password", "--email", "sportello@demo.openwelfare.it"]).unwrap();
+    let link = link.trim();
+    assert!(link.contains("/reset-password#token="), "{link}");
+    e2e::run_script_with("reset.mjs", &server.base_url, &[("RESET_LINK", link)]).unwrap();
+}

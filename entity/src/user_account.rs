@@ -16,6 +16,9 @@ pub struct Model {
     /// Preferred language code (`it`, `en`).
     pub lang: String,
     pub active: bool,
+    /// May edit the deployment's shared catalogue of national measures (with a province
+    /// admin role; `openwelfare catalogue-keeper`).
+    pub keeps_shared_catalogue: bool,
     pub created_at: DateTimeUtc,
 }
 

@@ -19,6 +19,8 @@ mod m20261202_000012_indexes_at_scale;
 mod m20261203_000013_benefits;
 mod m20261204_000014_audit_append_only;
 mod m20261205_000015_audit_keyed;
+mod m20261206_000016_row_security_shared_tables;
+mod m20261207_000017_catalogue_keeper;
 
 pub struct Migrator;
 
@@ -41,6 +43,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_benefits::Migration),
             Box::new(m20261204_000014_audit_append_only::Migration),
             Box::new(m20261205_000015_audit_keyed::Migration),
+            Box::new(m20261206_000016_row_security_shared_tables::Migration),
+            Box::new(m20261207_000017_catalogue_keeper::Migration),
         ]
     }
 }

@@ -47,6 +47,14 @@ pub enum Command {
         #[arg(long)]
         province_name: Option<String>,
     },
+    /// Name the account that keeps the deployment's shared catalogue of national measures
+    /// (it edits it from a province where it is admin), or, with `--revoke`, no longer.
+    CatalogueKeeper {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        revoke: bool,
+    },
     /// Print a one-time link for a user to set a new password.
     ResetPassword {
         #[arg(long)]
@@ -219,6 +227,15 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             println!("{slug}");
             Ok(())
         }
+        Command::CatalogueKeeper { email, revoke } => {
+            domain::users::set_catalogue_keeper(&conn, &email, !revoke).await.map_err(|e| match e {
+                domain::AppError::NotFound => anyhow::anyhow!("no account with that email"),
+                e => anyhow::anyhow!(e),
+            })?;
+            let now = if revoke { "no longer keeps" } else { "keeps" };
+            println!("{email} {now} the shared catalogue");
+            Ok(())
+        }
         Command::ResetPassword { email } => {
             let token = auth::issue_password_token_for_email(&conn, &email).await.map_err(|e| match e {
                 domain::AppError::NotFound => anyhow::anyhow!("no account with that email"),
@@ -238,8 +255,9 @@ fn base_url(config: &Config) -> String {
     }
 }
 
+/// The token goes in the fragment, which browsers never send to a server nor in a `Referer`.
 fn set_password_url(config: &Config, token: &str) -> String {
-    format!("{}/reset-password?token={token}", base_url(config))
+    format!("{}/reset-password#token={token}", base_url(config))
 }
 
 async fn ensure_migrated(conn: &Db) -> anyhow::Result<()> {

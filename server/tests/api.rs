@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::{scalar_i64, TestApp, PASSWORD};
 use serde_json::json;
-use types::Role;
+use types::{Role, TenantId};
 
 async fn health_and_readiness(app: TestApp) {
     let mut c = app.client();
@@ -748,15 +748,81 @@ async fn row_level_security_is_the_backstop() {
     assert!(sneak.is_err(), "RLS must refuse a row for another tenant");
     tx.rollback().await.unwrap();
     // Every tenant table has the policy, forced on the owner too.
-    let guarded = domain::tenancy::TENANT_TABLES.iter().filter(|t| t.row_security).map(|t| t.name);
-    for table in guarded.chain(domain::tenancy::CATALOGUE_TABLES.iter().copied()) {
+    let unguarded: Vec<_> = domain::tenancy::TENANT_TABLES.iter().filter(|t| !t.row_security).collect();
+    assert!(unguarded.is_empty(), "tenant tables without row-level security: {unguarded:?}");
+    let guarded = domain::tenancy::TENANT_TABLES.iter().map(|t| t.name);
+    let tables: Vec<&str> = guarded
+        .chain(domain::tenancy::CATALOGUE_TABLES.iter().copied())
+        .chain(domain::tenancy::PUBLICLY_READ_TABLES.iter().copied())
+        .collect();
+    for table in &tables {
         let sql = format!(
             "SELECT count(*) FROM pg_class WHERE relname = '{table}' AND relrowsecurity AND relforcerowsecurity"
         );
         assert_eq!(scalar_i64(&app.db, &sql).await, 1, "{table} has no forced row-level security");
+        // No policy lets a row be written wider than its owner: every one that admits
+        // writes checks the tenant (or, for the shared catalogue, the deployment's right).
+        let policies = app
+            .db
+            .query_all(Statement::from_string(
+                DbBackend::Postgres,
+                format!(
+                    "SELECT policyname::text, cmd::text, coalesce(qual, ''), coalesce(with_check, '') \
+                     FROM pg_policies WHERE tablename = '{table}'"
+                ),
+            ))
+            .await
+            .unwrap();
+        assert!(!policies.is_empty(), "{table} has no policy");
+        for row in policies {
+            let (name, cmd, using, check): (String, String, String, String) = (
+                row.try_get_by_index(0).unwrap(),
+                row.try_get_by_index(1).unwrap(),
+                row.try_get_by_index(2).unwrap(),
+                row.try_get_by_index(3).unwrap(),
+            );
+            let owner = |e: &str| e.contains("app.tenant_id") || e.contains("app.shared_catalogue");
+            match cmd.as_str() {
+                "SELECT" => {}
+                "INSERT" => assert!(owner(&check), "{table}.{name}: WITH CHECK ({check})"),
+                "DELETE" => assert!(owner(&using), "{table}.{name}: USING ({using})"),
+                _ => assert!(owner(&using) && owner(&check), "{table}.{name}: {cmd} USING ({using}) CHECK ({check})"),
+            }
+        }
     }
-    // And the list is whole: every table keyed by tenant is in it, or is public by nature.
-    const PUBLIC_BY_NATURE: [&str; 2] = ["tenant_logo", "zone_comune"];
+    // Memberships, logos and a zone's comuni: anyone reads, only the owner writes.
+    let outsider = app.user(p, Role::ProvinceAnalyst).await;
+    let outsider = scalar_i64(&app.db, &format!("SELECT id FROM user_account WHERE email = '{outsider}'")).await;
+    let insert = |table: &str, tenant: TenantId| {
+        match table {
+        "membership" => format!(
+            "INSERT INTO membership (tenant_id, user_id, role, created_at) VALUES ({}, {outsider}, 'tenant_admin', now())",
+            tenant.0
+        ),
+        "tenant_logo" => format!(
+            "INSERT INTO tenant_logo (tenant_id, content_type, bytes, hash, updated_at) \
+             VALUES ({}, 'image/png', ''::bytea, 'x', now())",
+            tenant.0
+        ),
+        _ => format!("INSERT INTO zone_comune (tenant_id, istat_code) VALUES ({}, '999999')", tenant.0),
+    }
+    };
+    for table in ["membership", "tenant_logo", "zone_comune"] {
+        let tx = app.db.begin().await.unwrap();
+        tx.execute_unprepared(&format!("SELECT set_config('app.tenant_id', '{}', true)", a.0)).await.unwrap();
+        let refused_by_policy = |r: Result<sea_orm::ExecResult, sea_orm::DbErr>| {
+            r.err().is_some_and(|e| e.to_string().contains("row-level security"))
+        };
+        let sneak = tx.execute_unprepared(&insert(table, b)).await;
+        assert!(refused_by_policy(sneak), "{table}: a row for another tenant must be refused");
+        tx.rollback().await.unwrap();
+        let unbound = app.db.execute_unprepared(&insert(table, a)).await;
+        assert!(refused_by_policy(unbound), "{table}: a write outside the owner's transaction must be refused");
+        let deleted = app.db.execute_unprepared(&format!("DELETE FROM {table}")).await.unwrap();
+        assert_eq!(deleted.rows_affected(), 0, "{table}: deleted outside the owner's transaction");
+    }
+    assert!(scalar_i64(&app.db, "SELECT count(*) FROM membership").await > 0, "memberships are readable");
+    // And the list is whole: every table keyed by tenant is in it.
     let keyed = app
         .db
         .query_all(Statement::from_string(
@@ -770,7 +836,7 @@ async fn row_level_security_is_the_backstop() {
         let table: String = row.try_get_by_index(0).unwrap();
         let listed = domain::tenancy::TENANT_TABLES.iter().any(|t| t.name == table)
             || domain::tenancy::CATALOGUE_TABLES.contains(&table.as_str())
-            || PUBLIC_BY_NATURE.contains(&table.as_str());
+            || domain::tenancy::PUBLICLY_READ_TABLES.contains(&table.as_str());
         assert!(listed, "{table} has a tenant_id but is not in domain::tenancy's tables");
     }
 }

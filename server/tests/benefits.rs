@@ -493,9 +493,15 @@ async fn staff_keep_their_catalogue(app: TestApp) {
     assert_eq!(worker.server_fn("/sf/benefit_catalogue", "shared=false").await.status, StatusCode::FORBIDDEN);
     assert_eq!(admin.server_fn("/sf/benefit_catalogue", "shared=true").await.status, StatusCode::FORBIDDEN);
 
-    // The province admin keeps the national catalogue: retiring a measure removes it
-    // from every tenant's checker.
-    let mut province = app.signed_in(&app.user(p, types::Role::ProvinceAdmin).await).await;
+    // A province admin alone does not keep the national catalogue: with several provinces
+    // on one deployment, that is a duty the operator names.
+    let province_admin = app.user(p, types::Role::ProvinceAdmin).await;
+    let mut province = app.signed_in(&province_admin).await;
+    let c = province.server_fn("/sf/benefit_catalogue", "shared=false").await;
+    assert_eq!(c.body["can_manage_shared"], false, "{}", c.text);
+    assert_eq!(province.server_fn("/sf/benefit_catalogue", "shared=true").await.status, StatusCode::FORBIDDEN);
+    // The keeper does: retiring a measure removes it from every tenant's checker.
+    domain::users::set_catalogue_keeper(&app.db, &province_admin, true).await.unwrap();
     let c = province.server_fn("/sf/benefit_catalogue", "shared=true").await;
     assert_eq!(c.status, StatusCode::OK, "{}", c.text);
     assert_eq!(c.body["can_manage_shared"], true);

@@ -343,7 +343,7 @@ fn InviteManagerForm(lang: Lang, id: i64) -> impl IntoView {
             <div class="alert alert-info" role="status">
                 {c.member.display_name} " — "
                 {c.set_password_token.map(|token| view! {
-                    {ui.t("users.invite_link")} " " <code>{format!("/reset-password?token={token}")}</code>
+                    {ui.t("users.invite_link")} " " <code>{format!("/reset-password#token={token}")}</code>
                 })}
             </div>
         })}

@@ -1,7 +1,6 @@
 //! Passwords: change your own; set one with a one-time token.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use types::Lang;
 
 use super::{ErrorAlert, Field, FieldMessage, Public, SignedIn};
@@ -42,29 +41,31 @@ fn ChangePasswordForm(lang: Lang) -> impl IntoView {
 #[component]
 pub fn ResetPassword() -> impl IntoView {
     let ui = use_ui();
-    let query = use_query_map();
-    let token = query.read_untracked().get("token").unwrap_or_default();
     view! {
         <Public>
         <h1 class="h2 mb-4">{move || ui.t("password.reset_title")}</h1>
-        <ResetPasswordForm lang=ui.lang() token=token.clone()/>
+        <ResetPasswordForm lang=ui.lang()/>
         </Public>
     }
 }
 
+/// The link's token travels in its fragment (`/reset-password#token=…`), which the browser
+/// never sends to the server, to a proxy's log or in a `Referer`: the island reads it, puts
+/// it in the form and takes it off the address bar and the history.
 #[island]
-fn ResetPasswordForm(lang: Lang, token: String) -> impl IntoView {
+fn ResetPasswordForm(lang: Lang) -> impl IntoView {
     let ui = island_ui(lang);
     let action = Submission::<ResetPasswordFn>::new();
     let error = action.error();
     let done = move || action.succeeded().get();
-    let token = StoredValue::new(token);
+    let token = RwSignal::new(String::new());
+    Effect::new(move |_| token.set(take_fragment_token()));
     view! {
         <ErrorAlert error/>
         <FieldMessage error field="token"/>
         <Show when=done fallback=move || view! {
             <SaveForm action>
-                <input type="hidden" name="token" value=token.get_value()/>
+                <input type="hidden" name="token" prop:value=move || token.get()/>
                 <Field id="new_password" name="new_password" label="field.new_password" kind="password" error required=true minlength=10 maxlength=200 autocomplete="new-password"/>
                 <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
             </SaveForm>
@@ -74,4 +75,22 @@ fn ResetPasswordForm(lang: Lang, token: String) -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// The `token` of the page's fragment, removed from the address bar (in the browser only).
+fn take_fragment_token() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let window = leptos::prelude::window();
+        let hash = window.location().hash().unwrap_or_default();
+        let token = hash.trim_start_matches('#').split('&').find_map(|kv| kv.strip_prefix("token=")).unwrap_or("");
+        if !token.is_empty() {
+            if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
+                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+            }
+        }
+        token.to_string()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
 }

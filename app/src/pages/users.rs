@@ -104,7 +104,7 @@ fn AddMemberForm(lang: Lang, roles: Vec<Role>) -> impl IntoView {
             <div class="alert alert-success" role="status">
                 {ui.t("users.added")}
                 {c.set_password_token.map(|token| view! {
-                    " " {ui.t("users.invite_link")} " " <code>{format!("/reset-password?token={token}")}</code>
+                    " " {ui.t("users.invite_link")} " " <code>{format!("/reset-password#token={token}")}</code>
                 })}
             </div>
         })}

@@ -1,0 +1,53 @@
+// A password reset link as a person opens it: the token in the link's fragment reaches
+// the form, never a request URL or a Referer, and leaves the address bar; the new password
+// signs in, and the link works once.
+import { launch } from "./browser.mjs";
+const base = process.env.BASE_URL;
+const link = process.env.RESET_LINK;
+const token = link.split("#token=")[1];
+
+const browser = await launch();
+const page = await browser.newPage({ locale: "it-IT" });
+const leaks = [];
+page.on("request", (r) => {
+  const referer = r.headers()["referer"] ?? "";
+  if (r.url().includes(token) || referer.includes(token)) leaks.push(r.url());
+});
+const errors = [];
+page.on("pageerror", (e) => errors.push(String(e)));
+// A refused request logs "Failed to load resource"; what must not happen is a blocked script.
+page.on("console", (m) => { if (m.type() === "error" && m.text().includes("Content Security Policy")) errors.push(m.text().slice(0, 300)); });
+const step = (name) => console.log(`step: ${name}`);
+
+try {
+  step("the link opens the form, and the token leaves the address bar");
+  await page.goto(link);
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.waitForFunction(() => !location.hash);
+  if (page.url() !== `${base}/reset-password`) throw new Error(`address bar: ${page.url()}`);
+
+  step("a new password is set and signs in");
+  await page.fill("#new_password", "una-nuova-password-2026");
+  await page.getByRole("button", { name: "Salva" }).click();
+  await page.locator(".alert-success", { hasText: "Accedi" }).waitFor();
+  await page.goto(`${base}/sign-in`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.fill("#email", "sportello@demo.openwelfare.it");
+  await page.fill("#password", "una-nuova-password-2026");
+  await page.click("#sign-in-submit");
+  await page.waitForSelector("#home-title");
+
+  step("the same link a second time is refused");
+  const again = await browser.newPage({ locale: "it-IT" });
+  await again.goto(link);
+  await again.waitForSelector("main[data-hydrated=true]");
+  await again.fill("#new_password", "ancora-una-password-2026");
+  await again.getByRole("button", { name: "Salva" }).click();
+  await again.locator("#token-error", { hasText: "non è valido" }).waitFor();
+
+  if (leaks.length) throw new Error(`the token travelled in: ${leaks.join(", ")}`);
+  if (errors.length) throw new Error(`page errors: ${errors.join(" | ")}`);
+  console.log("reset link: ok");
+} finally {
+  await browser.close();
+}
