@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::Home ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=pages::sign_in::SignIn ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view=pages::password::ResetPassword ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view=pages::password::ForgotPassword ssr=SsrMode::Async/>
                     <Route path=path!("/password") view=pages::password::ChangePassword ssr=SsrMode::Async/>
                     <Route path=path!("/districts") view=pages::districts::Districts ssr=SsrMode::Async/>
                     <Route path=path!("/directory") view=pages::directory::DirectoryIndex ssr=SsrMode::Async/>

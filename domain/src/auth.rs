@@ -207,12 +207,16 @@ pub async fn change_password(db: &Db, user: UserId, current: &str, new: &str) ->
 /// Issues a one-time token that lets a new account `user` set its password
 /// (`TOKEN_HOURS`). Only its hash is stored; the user's earlier tokens stop working.
 pub async fn issue_password_token(db: &Db, user: UserId) -> Result<String> {
-    issue_token(db, user, TOKEN_HOURS).await
+    issue_token(db, db.now(), user, TOKEN_HOURS).await
 }
 
-async fn issue_token(db: &Db, user: UserId, hours: i64) -> Result<String> {
+async fn issue_token<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    user: UserId,
+    hours: i64,
+) -> Result<String> {
     use sea_orm::sea_query::Expr;
-    let now = db.now();
     password_reset::Entity::update_many()
         .col_expr(password_reset::Column::UsedAt, Expr::value(now))
         .filter(password_reset::Column::UserId.eq(user.0))
@@ -242,7 +246,47 @@ pub async fn issue_password_token_for_email(db: &Db, email: &str) -> Result<Stri
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    issue_token(db, UserId(user.id), RESET_HOURS).await
+    issue_token(db, db.now(), UserId(user.id), RESET_HOURS).await
+}
+
+/// How often one account may be sent a reset link.
+const RESET_MAIL_EVERY_MINUTES: i64 = 2;
+
+/// "I forgot my password" for `email`: an active account is sent a reset link
+/// (`RESET_HOURS`), its token and the message written in one transaction through the
+/// outbox; at most one every `RESET_MAIL_EVERY_MINUTES`. The answer is the same whether
+/// or not the account exists. `link_base` is the configured public origin, never a
+/// request's `Host` (which a caller chooses).
+pub async fn request_password_reset(db: &Db, email: &str, link_base: &str) -> Result<()> {
+    use sea_orm::TransactionTrait;
+    let mut v = Validator::new();
+    if email.trim().is_empty() {
+        v.issue("email", "validation.required", vec![]);
+    }
+    v.finish()?;
+    if email.chars().count() > 254 {
+        return Ok(());
+    }
+    let address = normalise_email(email);
+    let account = user_account::Entity::find().filter(user_account::Column::Email.eq(&address)).one(db).await?;
+    let Some(account) = account.filter(|a| a.active) else { return Ok(()) };
+    let now = db.now();
+    let since = now - Duration::minutes(RESET_MAIL_EVERY_MINUTES);
+    if crate::outbox::recent(db, "password_reset", &address, since).await? > 0 {
+        return Ok(());
+    }
+    let lang = Lang::from_code(&account.lang).unwrap_or_default();
+    let _turn = db.writer_turn().await;
+    let tx = db.conn().begin().await?;
+    let token = issue_token(&tx, now, UserId(account.id), RESET_HOURS).await?;
+    let link = format!("{}/reset-password#token={token}", link_base.trim_end_matches('/'));
+    let t = |key: &str| types::i18n::t(lang, key);
+    let text =
+        [t("mail.reset.greeting"), t("mail.reset.open"), link, String::new(), t("mail.reset.not_you")].join("\n");
+    let mail = crate::outbox::Mail { kind: "password_reset", to: address, subject: t("mail.reset.subject"), text };
+    crate::outbox::enqueue(&tx, now, mail).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Sets a new password with a one-time token; the token is spent and any lockout lifted.

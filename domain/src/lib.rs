@@ -35,6 +35,7 @@ pub mod households;
 pub mod hsds;
 pub mod import;
 pub mod organizations;
+pub mod outbox;
 pub mod persons;
 pub mod plans;
 pub mod public_directory;

@@ -24,6 +24,7 @@ pub mod intervention;
 pub mod login_throttle;
 pub mod membership;
 pub mod organization;
+pub mod outbox_message;
 pub mod password_reset;
 pub mod person;
 pub mod plan_event;

@@ -21,6 +21,7 @@ mod m20261204_000014_audit_append_only;
 mod m20261205_000015_audit_keyed;
 mod m20261206_000016_row_security_shared_tables;
 mod m20261207_000017_catalogue_keeper;
+mod m20261208_000018_outbox;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000015_audit_keyed::Migration),
             Box::new(m20261206_000016_row_security_shared_tables::Migration),
             Box::new(m20261207_000017_catalogue_keeper::Migration),
+            Box::new(m20261208_000018_outbox::Migration),
         ]
     }
 }

@@ -247,17 +247,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     }
 }
 
-fn base_url(config: &Config) -> String {
-    if config.public_origin.is_empty() {
-        format!("http://{}", config.addr)
-    } else {
-        config.public_origin.trim_end_matches('/').to_string()
-    }
-}
-
 /// The token goes in the fragment, which browsers never send to a server nor in a `Referer`.
 fn set_password_url(config: &Config, token: &str) -> String {
-    format!("{}/reset-password#token={token}", base_url(config))
+    format!("{}/reset-password#token={token}", config.link_base())
 }
 
 async fn ensure_migrated(conn: &Db) -> anyhow::Result<()> {
@@ -297,6 +289,10 @@ async fn serve(conn: Db, mut config: Config, addr: Option<std::net::SocketAddr>)
         crate::audit_files::checkpoint_dir(&config),
         config.audit_checkpoint_minutes,
     );
+    match crate::mailer::Mailer::from_config(&config)? {
+        Some(mailer) => mailer.spawn(conn.clone(), std::time::Duration::from_secs(5)),
+        None => tracing::warn!("OW_SMTP_URL is not set: e-mail waits in the outbox, unsent"),
+    }
     let addr = config.addr;
     let state = AppState::new(conn, config);
     let app = crate::app_router(state);
@@ -348,7 +344,7 @@ async fn migrate(conn: &Db, action: MigrateAction) -> anyhow::Result<()> {
 async fn seed_demo(conn: &Db, config: &Config) -> anyhow::Result<()> {
     ensure_migrated(conn).await?;
     let logins = demo::seed_demo(conn).await?;
-    let base = base_url(config);
+    let base = config.link_base();
     println!("Demo data loaded. Open {base}/ and sign in with one of these (password: {}):", demo::DEMO_PASSWORD);
     for l in logins {
         println!("  {:<42} {:<22} {}", l.email, types::i18n::t(types::Lang::It, &l.role.label_key()), l.tenant);

@@ -36,6 +36,12 @@ pub struct Config {
     pub audit_checkpoint_dir: String,
     /// `serve` writes a checkpoint this often (0: only `openwelfare audit checkpoint`).
     pub audit_checkpoint_minutes: u64,
+    /// The SMTP server mail is sent through: `smtp://host:port` (plain, e.g. a local relay),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host`.
+    /// Empty: messages wait in the outbox.
+    pub smtp_url: String,
+    /// The sender of every message (`OpenWelfare <noreply@welfare.example.it>`).
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -52,6 +58,8 @@ impl Default for Config {
             audit_key_file: String::new(),
             audit_checkpoint_dir: String::new(),
             audit_checkpoint_minutes: 60,
+            smtp_url: String::new(),
+            mail_from: "OpenWelfare <noreply@openwelfare.invalid>".into(),
         }
     }
 }
@@ -68,6 +76,8 @@ impl std::fmt::Debug for Config {
             .field("client_ip_header", &self.client_ip_header)
             .field("audit_key_file", &self.audit_key_file)
             .field("audit_checkpoint_dir", &self.audit_checkpoint_dir)
+            .field("smtp", &self.smtp_url.split('@').next_back().unwrap_or(""))
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
@@ -84,6 +94,16 @@ impl Config {
     /// The public origin is HTTPS: cookies are `Secure` and browsers are told to stay on it.
     pub fn served_over_https(&self) -> bool {
         self.public_origin.trim().to_ascii_lowercase().starts_with("https://")
+    }
+
+    /// The origin links in e-mails and printed by the CLI point at: the public origin, else
+    /// this server's address.
+    pub fn link_base(&self) -> String {
+        if self.public_origin.trim().is_empty() {
+            format!("http://{}", self.addr)
+        } else {
+            self.public_origin.trim().trim_end_matches('/').to_string()
+        }
     }
 
     pub fn is_postgres(&self) -> bool {

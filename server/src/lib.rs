@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod mailer;
 pub mod middleware;
 pub mod public_cache;
 pub mod rate_limit;

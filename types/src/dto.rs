@@ -41,6 +41,12 @@ pub struct ChangePasswordIn {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasswordResetRequestIn {
+    pub email: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ResetPasswordIn {
     pub token: String,
     pub new_password: String,

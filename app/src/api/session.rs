@@ -74,6 +74,19 @@ pub async fn change_password(u: User, current_password: String, new_password: St
     crate::session::restamp(&u.session, &u.db, u.user).await
 }
 
+/// The origin links in e-mails point at: the configured public origin (else the server's
+/// address), put in the context by the server; never a request's `Host`, which the caller
+/// chooses.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct LinkBase(pub String);
+
+#[staff_fn]
+pub async fn request_password_reset(p: Public, email: String) -> Result<(), UiError> {
+    let base = leptos::prelude::use_context::<LinkBase>().map(|b| b.0).unwrap_or_default();
+    domain::auth::request_password_reset(&p.db, &email, &base).await
+}
+
 #[staff_fn]
 pub async fn reset_password(p: Public, token: String, new_password: String) -> Result<(), UiError> {
     domain::auth::reset_password(&p.db, &token, &new_password).await.map(|_| ())

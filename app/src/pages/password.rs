@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use types::Lang;
 
 use super::{ErrorAlert, Field, FieldMessage, Public, SignedIn};
-use crate::api::session::{ChangePassword as ChangePasswordFn, ResetPassword as ResetPasswordFn};
+use crate::api::session::{
+    ChangePassword as ChangePasswordFn, RequestPasswordReset as RequestPasswordResetFn,
+    ResetPassword as ResetPasswordFn,
+};
 use crate::islands::{island_ui, SaveForm, Submission};
 use crate::use_ui;
 
@@ -46,6 +49,43 @@ pub fn ResetPassword() -> impl IntoView {
         <h1 class="h2 mb-4">{move || ui.t("password.reset_title")}</h1>
         <ResetPasswordForm lang=ui.lang()/>
         </Public>
+    }
+}
+
+/// "I forgot my password": the link goes by e-mail; the page says the same whether or not
+/// the address has an account.
+#[component]
+pub fn ForgotPassword() -> impl IntoView {
+    let ui = use_ui();
+    view! {
+        <Public>
+        <div class="row justify-content-center">
+            <div class="col-12 col-md-8 col-lg-5">
+                <h1 class="h2 mb-4">{move || ui.t("password.forgot_title")}</h1>
+                <p>{move || ui.t("password.forgot_intro")}</p>
+                <ForgotPasswordForm lang=ui.lang()/>
+            </div>
+        </div>
+        </Public>
+    }
+}
+
+#[island]
+fn ForgotPasswordForm(lang: Lang) -> impl IntoView {
+    let ui = island_ui(lang);
+    let action = Submission::<RequestPasswordResetFn>::new();
+    let error = action.error();
+    let done = move || action.succeeded().get();
+    view! {
+        <ErrorAlert error/>
+        <Show when=done fallback=move || view! {
+            <SaveForm action>
+                <Field id="email" name="email" label="field.email" kind="email" error required=true maxlength=254 autocomplete="username"/>
+                <button type="submit" class="btn btn-primary" id="forgot-submit">{ui.t("password.forgot_send")}</button>
+            </SaveForm>
+        }>
+            <div class="alert alert-success" role="status" id="forgot-sent">{ui.t("password.forgot_sent")}</div>
+        </Show>
     }
 }
 

@@ -19,7 +19,7 @@ pub fn SignIn() -> impl IntoView {
             <div class="col-12 col-md-8 col-lg-5">
                 <h1 class="h2 mb-4">{move || ui.t("sign_in.title")}</h1>
                 <SignInForm lang=ui.lang()/>
-                <p class="mt-4 small text-muted">{move || ui.t("sign_in.forgot")}</p>
+                <p class="mt-4"><a href="/forgot-password" id="forgot-password">{move || ui.t("sign_in.forgot")}</a></p>
             </div>
         </div>
         </Public>

@@ -72,6 +72,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(s::set_language))
         .routes(routes!(s::change_password))
         .routes(routes!(s::reset_password))
+        .routes(routes!(s::request_password_reset))
         .routes(routes!(t::list_districts, t::create_district))
         .routes(routes!(t::get_district, t::update_district, t::delete_district))
         .routes(routes!(t::list_members, t::add_member))
@@ -193,6 +194,7 @@ pub fn app_router(state: AppState) -> Router {
     let ctx_db = state.db.clone();
     let ctx_directory = state.directory.clone();
     let ctx_origin = app::api::tenant::PublicOrigin(state.config.public_origin.clone());
+    let ctx_links = app::api::session::LinkBase(state.config.link_base());
     let pages = Router::new().leptos_routes_with_context(
         &state,
         generate_route_list(app::App),
@@ -200,6 +202,7 @@ pub fn app_router(state: AppState) -> Router {
             provide_context(ctx_db.clone());
             provide_context(ctx_directory.clone());
             provide_context(ctx_origin.clone());
+            provide_context(ctx_links.clone());
         },
         move || app::shell(leptos_options.clone()),
     );

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use domain::{auth, AppError, TenantContext};
 use serde::Deserialize;
 use tower_sessions::Session;
-use types::dto::{ChangePasswordIn, ResetPasswordIn, SessionOut, SignInIn};
+use types::dto::{ChangePasswordIn, PasswordResetRequestIn, ResetPasswordIn, SessionOut, SignInIn};
 use types::Lang;
 use utoipa::ToSchema;
 
@@ -104,6 +104,18 @@ pub async fn change_password(
     // Every other session of the user is over; this one goes on.
     sessions::restamp(&session, &state.db, user).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// "I forgot my password": an active account with this address is sent a reset link by
+/// e-mail. The answer is the same whether or not it exists.
+#[utoipa::path(post, path = "/api/v1/password-reset-request", tag = "session", request_body = PasswordResetRequestIn,
+    responses((status = 202), (status = 422, body = types::ApiError), (status = 429, body = types::ApiError)))]
+pub async fn request_password_reset(
+    State(state): State<AppState>,
+    Json(input): Json<PasswordResetRequestIn>,
+) -> ApiResult<StatusCode> {
+    auth::request_password_reset(&state.db, &input.email, &state.config.link_base()).await?;
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// Sets a password with a one-time token (from `openwelfare reset-password` or a new account).
