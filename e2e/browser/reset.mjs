@@ -1,10 +1,12 @@
-// A password reset link as a person opens it: the token in the link's fragment reaches
-// the form, never a request URL or a Referer, and leaves the address bar; the new password
-// signs in, and the link works once.
+// A forgotten password as a person lives it: "Password dimenticata?" on the sign-in page,
+// the link arrives by e-mail (the demo's SMTP sink, read at /demo/mail.json), the token in
+// the link's fragment reaches the form, never a request URL or a Referer, and leaves the
+// address bar; the new password signs in, and the link works once.
 import { launch } from "./browser.mjs";
+import { axe } from "./council-page.mjs";
 const base = process.env.BASE_URL;
-const link = process.env.RESET_LINK;
-const token = link.split("#token=")[1];
+const EMAIL = "sportello@demo.openwelfare.it";
+let token = "never-seen";
 
 const browser = await launch();
 const page = await browser.newPage({ locale: "it-IT" });
@@ -20,6 +22,30 @@ page.on("console", (m) => { if (m.type() === "error" && m.text().includes("Conte
 const step = (name) => console.log(`step: ${name}`);
 
 try {
+  step("from the sign-in page, the front desk operator asks for a reset link");
+  await page.goto(`${base}/sign-in`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.click("#forgot-password");
+  await page.waitForURL(`${base}/forgot-password`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.fill("#email", EMAIL);
+  await page.click("#forgot-submit");
+  await page.locator("#forgot-sent", { hasText: "Se l'indirizzo appartiene" }).waitFor();
+  const [asked, violations] = await axe(page, "main", "color-contrast");
+  if (violations.length) throw new Error(`axe on /forgot-password (${asked}): ${violations.join("; ")}`);
+
+  step("the e-mail arrives with the link");
+  let mail;
+  for (let i = 0; i < 100 && !mail; i++) {
+    const inbox = await (await fetch(`${base}/demo/mail.json`)).json();
+    mail = inbox.find((m) => m.to === EMAIL && m.text.includes("#token="));
+    if (!mail) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!mail) throw new Error("no reset e-mail reached the demo's SMTP sink");
+  const link = mail.text.match(/https?:\S+#token=\S+/)[0];
+  token = link.split("#token=")[1];
+  if (!link.startsWith(`${base}/reset-password#token=`)) throw new Error(`link: ${link}`);
+
   step("the link opens the form, and the token leaves the address bar");
   await page.goto(link);
   await page.waitForSelector("main[data-hydrated=true]");
@@ -32,7 +58,7 @@ try {
   await page.locator(".alert-success", { hasText: "Accedi" }).waitFor();
   await page.goto(`${base}/sign-in`);
   await page.waitForSelector("main[data-hydrated=true]");
-  await page.fill("#email", "sportello@demo.openwelfare.it");
+  await page.fill("#email", EMAIL);
   await page.fill("#password", "una-nuova-password-2026");
   await page.click("#sign-in-submit");
   await page.waitForSelector("#home-title");

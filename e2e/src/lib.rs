@@ -8,9 +8,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A running server on a fresh SQLite database with the demo data.
+/// A running server on a fresh SQLite database with the demo data, sending its e-mail to
+/// a local SMTP sink shown at `/demo/mail`, as `cargo xtask demo` does.
 pub struct DemoServer {
     child: Child,
+    mail_sink: Child,
     pub base_url: String,
     dir: PathBuf,
     /// Runs the binary on this server's database and configuration.
@@ -19,8 +21,10 @@ pub struct DemoServer {
 
 impl Drop for DemoServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for child in [&mut self.child, &mut self.mail_sink] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -39,12 +43,26 @@ impl DemoServer {
         let dir = std::env::temp_dir().join(format!("ow_e2e_{}_{port}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let db = format!("sqlite://{}/e2e.sqlite?mode=rwc", dir.display());
+        let smtp_port =
+            TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let mail_file = dir.join("mail.jsonl");
+        let mail_sink = Command::new("node")
+            .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tools/mail-sink.mjs"))
+            .arg(smtp_port.to_string())
+            .arg(&mail_file)
+            .env("OW_NODE_MODULES", env_path("OW_NODE_MODULES")?)
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start the SMTP sink: {e}"))?;
+        wait_for_port(smtp_port, "the SMTP sink")?;
         let command = move |args: &[&str]| {
             let mut c = Command::new(&bin);
             c.args(args)
                 .env("OW_DATABASE_URL", &db)
                 .env("OW_SITE_ROOT", &site)
                 .env("OW_ADDR", format!("127.0.0.1:{port}"))
+                .env("OW_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+                .env("OW_DEMO_MAIL_FILE", &mail_file)
                 .env("OW_LOG", "warn");
             c
         };
@@ -55,8 +73,13 @@ impl DemoServer {
             }
         }
         let child = command(&["serve"]).stdout(Stdio::null()).spawn().map_err(|e| e.to_string())?;
-        let server =
-            DemoServer { child, base_url: format!("http://127.0.0.1:{port}"), dir, command: Box::new(command) };
+        let server = DemoServer {
+            child,
+            mail_sink,
+            base_url: format!("http://127.0.0.1:{port}"),
+            dir,
+            command: Box::new(command),
+        };
         wait_for_port(port, "the server")?;
         Ok(server)
     }

@@ -11,10 +11,10 @@ fn sign_in_switch_tenant_language_and_sign_out() {
 }
 
 #[test]
-fn a_reset_link_keeps_its_token_out_of_every_request() {
+fn a_forgotten_password_is_reset_through_the_emailed_link() {
     let server = e2e::DemoServer::start().unwrap();
-    let link = server.cli(&["reset-password", "--email", "sportello@demo.openwelfare.it"]).unwrap();
-    let link = link.trim();
-    assert!(link.contains("/reset-password#token="), "{link}");
-    e2e::run_script_with("reset.mjs", &server.base_url, &[("RESET_LINK", link)]).unwrap();
+    // The operator's CLI prints the same kind of link, token in the fragment.
+    let link = server.cli(&["reset-password", "--email", "admin.brescia@demo.openwelfare.it"]).unwrap();
+    assert!(link.trim().starts_with(&format!("{}/reset-password#token=", server.base_url)), "{link}");
+    e2e::run_script("reset.mjs", &server.base_url).unwrap();
 }

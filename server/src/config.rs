@@ -42,6 +42,9 @@ pub struct Config {
     pub smtp_url: String,
     /// The sender of every message (`OpenWelfare <noreply@welfare.example.it>`).
     pub mail_from: String,
+    /// Only for the demo: the file the local SMTP sink writes what it receives to, shown at
+    /// `/demo/mail`. Ignored over HTTPS (a real deployment never shows its mail).
+    pub demo_mail_file: String,
 }
 
 impl Default for Config {
@@ -60,6 +63,7 @@ impl Default for Config {
             audit_checkpoint_minutes: 60,
             smtp_url: String::new(),
             mail_from: "OpenWelfare <noreply@openwelfare.invalid>".into(),
+            demo_mail_file: String::new(),
         }
     }
 }
@@ -104,6 +108,12 @@ impl Config {
         } else {
             self.public_origin.trim().trim_end_matches('/').to_string()
         }
+    }
+
+    /// The demo's mail pages are served (a sink file is set, and this is not a deployment
+    /// over HTTPS).
+    pub fn shows_demo_mail(&self) -> bool {
+        !self.demo_mail_file.trim().is_empty() && !self.served_over_https()
     }
 
     pub fn is_postgres(&self) -> bool {

@@ -135,6 +135,25 @@ async fn a_forgotten_password_is_reset_by_email(app: TestApp) {
     let senders: Vec<_> = (0..4).map(|_| up.deliver_due(&app.db)).collect();
     let sent: usize = futures::future::join_all(senders).await.into_iter().map(Result::unwrap).sum();
     assert_eq!((sent, sink.messages().len()), (1, 2));
+
+    // The demo shows what its sink received, newest first; nothing else does, and never
+    // over HTTPS.
+    assert_eq!(anyone.get("/demo/mail.json").await.status, StatusCode::NOT_FOUND);
+    let demo =
+        server::config::Config { demo_mail_file: sink.file.display().to_string(), ..server::config::Config::default() };
+    let mut viewer = app.client_of(server::AppState::new(app.db.clone(), demo.clone()));
+    let r = viewer.get("/demo/mail.json").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let listed = r.body.as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    let keys: Vec<&str> = listed[0].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["received_at", "subject", "text", "to"]);
+    assert_eq!(listed[0]["to"], email.as_str());
+    let page = viewer.page("/demo/mail").await;
+    assert!(page.status == StatusCode::OK && page.text.contains("imposta una nuova password"), "{}", page.text);
+    let deployed = server::config::Config { public_origin: "https://welfare.example.it".into(), ..demo };
+    let mut outsider = app.client_of(server::AppState::new(app.db.clone(), deployed));
+    assert_eq!(outsider.get("/demo/mail.json").await.status, StatusCode::NOT_FOUND);
 }
 
 on_both!(a_forgotten_password_is_reset_by_email);

@@ -358,11 +358,16 @@ fn demo(args: &[String]) -> Result {
     build(true)?;
     let data = root().join("data");
     let db_file = data.join("openwelfare.sqlite");
+    let mail_file = data.join("demo-mail.jsonl");
     if reset {
         for suffix in ["", "-wal", "-shm"] {
             let _ = fs::remove_file(format!("{}{suffix}", db_file.display()));
         }
+        // The old database's checkpoints and mail go with it (the audit key stays).
+        let _ = fs::remove_dir_all(data.join("audit-checkpoints"));
+        let _ = fs::remove_file(&mail_file);
     }
+    fs::create_dir_all(&data).map_err(|e| e.to_string())?;
     let bin = target_dir().join("release/openwelfare");
     let openwelfare = |sub: &[&str]| {
         let mut cmd = Command::new(&bin);
@@ -370,7 +375,10 @@ fn demo(args: &[String]) -> Result {
             .current_dir(root())
             .env("OW_DATABASE_URL", format!("sqlite://{}?mode=rwc", db_file.display()))
             .env("OW_SITE_ROOT", site_dir())
-            .env("OW_ADDR", &addr);
+            .env("OW_ADDR", &addr)
+            .env("OW_SMTP_URL", format!("smtp://{DEMO_SMTP_ADDR}"))
+            .env("OW_MAIL_FROM", "OpenWelfare demo <noreply@demo.openwelfare.it>")
+            .env("OW_DEMO_MAIL_FILE", &mail_file);
         cmd
     };
     run(&mut openwelfare(&["migrate", "up"]))?;
@@ -380,11 +388,27 @@ fn demo(args: &[String]) -> Result {
     let mut site = openwelfare(&["sample-site", "--addr", SAMPLE_SITE_ADDR, "--widget-origin", &widget_origin])
         .spawn()
         .map_err(|e| format!("cannot start the sample site: {e}"))?;
+    // A local SMTP server that keeps what the product sends, shown at /demo/mail.
+    let tools = ensure_tools()?;
+    let port = DEMO_SMTP_ADDR.rsplit(':').next().unwrap_or("2525");
+    let mut sink = Command::new("node")
+        .arg(root().join("tools/mail-sink.mjs"))
+        .arg(port)
+        .arg(&mail_file)
+        .env("OW_NODE_MODULES", &tools.node_modules)
+        .spawn()
+        .map_err(|e| format!("cannot start the demo's SMTP sink: {e}"))?;
+    println!("Demo mail (reset links, invitations): http://{addr}/demo/mail");
     let served = run(&mut openwelfare(&["serve"]));
-    let _ = site.kill();
-    let _ = site.wait();
+    for child in [&mut site, &mut sink] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     served
 }
+
+/// Where `cargo xtask demo` runs its local SMTP sink.
+const DEMO_SMTP_ADDR: &str = "127.0.0.1:2525";
 
 /// Where `cargo xtask demo` serves the sample council website.
 const SAMPLE_SITE_ADDR: &str = "127.0.0.1:3001";

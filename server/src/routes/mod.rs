@@ -5,6 +5,7 @@
 pub mod benefits;
 pub mod cases;
 pub mod contacts;
+pub mod demo_mail;
 pub mod directory;
 pub mod docs;
 pub mod health;
@@ -214,6 +215,7 @@ pub fn app_router(state: AppState) -> Router {
         .route("/api/openapi.json", get(move || async move { axum::Json(doc.as_ref().clone()) }))
         .route("/api/docs", get(docs::page))
         .merge(pages)
+        .merge(demo_mail_routes(&state))
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()
@@ -247,4 +249,12 @@ pub fn app_router(state: AppState) -> Router {
             |req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()),
         ))
         .with_state(state)
+}
+
+/// `/demo/mail` and `/demo/mail.json`, only in the demo (see `demo_mail`).
+fn demo_mail_routes(state: &AppState) -> Router<AppState> {
+    if !state.config.shows_demo_mail() {
+        return Router::new();
+    }
+    Router::new().route("/demo/mail", get(demo_mail::page)).route("/demo/mail.json", get(demo_mail::json))
 }
