@@ -280,6 +280,20 @@ impl Kept {
         Kept { entries: Default::default(), chain: Some((db.clone(), tenant)) }
     }
 
+    fn push(&self, user: UserId, event: Event<'_>) {
+        let entry = KeptEntry {
+            user: Some(user),
+            action: event.action,
+            object_type: event.object_type.to_string(),
+            object_id: event.object_id,
+            section: event.section.map(str::to_string),
+            listed: event.listed.to_vec(),
+        };
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.push(entry);
+        }
+    }
+
     pub(crate) fn pending(&self) -> Vec<KeptEntry> {
         self.entries.lock().map(|e| e.clone()).unwrap_or_default()
     }
@@ -328,17 +342,14 @@ pub(crate) async fn record_kept(tx: &TenantTx, entries: &[KeptEntry]) -> Result<
 
 /// Notes `event` by `user` in `tx` to be written whether or not `tx` commits.
 pub fn keep(tx: &TenantTx, user: UserId, event: Event<'_>) {
-    let entry = KeptEntry {
-        user: Some(user),
-        action: event.action,
-        object_type: event.object_type.to_string(),
-        object_id: event.object_id,
-        section: event.section.map(str::to_string),
-        listed: event.listed.to_vec(),
-    };
-    if let Ok(mut entries) = tx.kept().entries.lock() {
-        entries.push(entry);
-    }
+    tx.kept().push(user, event);
+}
+
+/// Writes `event` by `user` to `tenant`'s chain in a transaction of its own, right after
+/// (a refusal decided before any transaction began).
+pub(crate) fn keep_apart(db: &Db, tenant: TenantId, user: UserId, event: Event<'_>) {
+    // Dropped at once: written by a transaction of its own.
+    Kept::for_chain(db, tenant).push(user, event);
 }
 
 /// Passes `result` on; a refusal (not found, forbidden) of `user` on `object_type` `id`

@@ -45,6 +45,15 @@ pub enum Permission {
 }
 
 impl Permission {
+    /// The case data a permission guards (a refusal of it is audited), if any.
+    pub fn guarded_object(self) -> Option<&'static str> {
+        match self {
+            Permission::ManagePersons | Permission::DataSubjectRights => Some("person"),
+            Permission::WorkCases | Permission::ReceiveReferrals | Permission::ManageCaseAccess => Some("case"),
+            _ => None,
+        }
+    }
+
     pub fn granted_to(self, role: Role, kind: TenantKind) -> bool {
         use Role::*;
         match self {

@@ -59,8 +59,11 @@ impl CaseGrant {
 
     async fn find(tx: &TenantTx, ctx: &TenantContext, id: CaseId) -> Result<CaseGrant> {
         let user = ctx.user();
-        if ctx.require(Permission::WorkCases).is_err() {
-            ctx.require(Permission::ReceiveReferrals)?;
+        // Refused here, the attempt is audited by `open` with the case's id.
+        if !ctx.may(Permission::WorkCases) {
+            if !ctx.may(Permission::ReceiveReferrals) {
+                return Err(AppError::Forbidden);
+            }
             let case = tx.related::<social_case::Entity>(id.0).await?;
             let referral = tx
                 .select::<case_referral::Entity>()

@@ -139,7 +139,7 @@ pub(crate) async fn case_out(tx: &TenantTx, ctx: &TenantContext, grant: &CaseGra
                 }
             })
             .collect(),
-        can_manage_access: ctx.require(Permission::ManageCaseAccess).is_ok(),
+        can_manage_access: ctx.may(Permission::ManageCaseAccess),
         is_worker: grant.is_worker(),
         version: c.version,
     })

@@ -583,7 +583,7 @@ pub async fn self_service_update(
     input: SelfServiceIn,
     lang: Lang,
 ) -> Result<StaffFacilityOut> {
-    if ctx.require(Permission::ManageFacilities).is_err() && ctx.managed_facility() != Some(id) {
+    if !ctx.may(Permission::ManageFacilities) && ctx.managed_facility() != Some(id) {
         return Err(AppError::Forbidden);
     }
     save_existing(

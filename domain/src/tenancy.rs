@@ -38,6 +38,8 @@ pub struct TenantContext {
     /// The account keeps the deployment's shared catalogue (a deployment-level duty, not a role
     /// in any tenant).
     keeps_shared_catalogue: bool,
+    /// The handle it was resolved on: a refused attempt on case data is audited through it.
+    db: Db,
 }
 
 /// How far up the tree the resolver looks for a province role (region → province → zone → municipality).
@@ -74,6 +76,7 @@ impl TenantContext {
                         role,
                         facility: facility.map(FacilityId),
                         keeps_shared_catalogue: account.keeps_shared_catalogue,
+                        db: db.clone(),
                     });
                 }
                 _ => {}
@@ -108,13 +111,29 @@ impl TenantContext {
     }
 
     /// Fails with `Forbidden` unless the role grants `permission`.
+    /// `Forbidden` unless the caller holds `permission`. A refusal of a permission on case
+    /// data is an audit entry of the tenant's chain (`Permission::guarded_object`).
     pub fn require(&self, permission: Permission) -> Result<()> {
-        let duty = permission != Permission::ManageSharedBenefits || self.keeps_shared_catalogue;
-        if duty && permission.granted_to(self.role, self.tenant.kind) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
+        if self.may(permission) {
+            return Ok(());
         }
+        if let Some(object) = permission.guarded_object() {
+            let event = crate::audit::Event {
+                action: crate::audit::Action::Refused,
+                object_type: object,
+                object_id: None,
+                section: None,
+                listed: &[],
+            };
+            crate::audit::keep_apart(&self.db, self.tenant.id, self.user, event);
+        }
+        Err(AppError::Forbidden)
+    }
+
+    /// Whether the caller holds `permission` (to show or hide a control; nothing audited).
+    pub fn may(&self, permission: Permission) -> bool {
+        let duty = permission != Permission::ManageSharedBenefits || self.keeps_shared_catalogue;
+        duty && permission.granted_to(self.role, self.tenant.kind)
     }
 
     /// Opens the scoped transaction every tenant-owned query runs in.

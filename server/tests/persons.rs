@@ -135,7 +135,8 @@ async fn persons_of_the_case_record(app: TestApp) {
         let tx = domain::tenancy::TenantTx::for_operator(&app.db, bs).await.unwrap();
         entries = tx.select::<entity::audit_entry::Entity>().all(tx.conn()).await.unwrap();
         tx.commit().await.unwrap();
-        if entries.iter().filter(|e| e.action == "check").count() >= 3 {
+        let refused = entries.iter().filter(|e| e.action == "refused").count();
+        if entries.iter().filter(|e| e.action == "check").count() >= 3 && refused >= 3 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -148,6 +149,10 @@ async fn persons_of_the_case_record(app: TestApp) {
     assert!(checks.iter().all(|e| named(e) && e.object_type == "person" && e.user_id.is_some()), "{checks:?}");
     let by_tax_code = entries.iter().filter(|e| e.action == "list" && e.object_ids.as_deref() == Some(&id.to_string()));
     assert!(by_tax_code.count() >= 1, "the search by codice fiscale names the one person it showed");
+    // The front desk's and the province's refused attempts on persons are there too.
+    let refused: Vec<_> = entries.iter().filter(|e| e.action == "refused").collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(refused.iter().all(|e| e.object_type == "person" && e.user_id.is_some()), "{refused:?}");
     assert!(domain::audit::verify(&app.db, bs, None).await.unwrap().broken.is_none());
 }
 

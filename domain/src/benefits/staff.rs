@@ -80,7 +80,7 @@ pub async fn catalogue(db: &Db, ctx: &TenantContext, shared: bool, lang: Lang) -
     Ok(CatalogueOut {
         shared,
         owner_name,
-        can_manage_shared: ctx.require(Permission::ManageSharedBenefits).is_ok(),
+        can_manage_shared: ctx.may(Permission::ManageSharedBenefits),
         rulebook,
         check,
         entries: entries.iter().map(entry_out).collect(),
