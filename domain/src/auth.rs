@@ -258,7 +258,7 @@ const RESET_MAIL_EVERY_MINUTES: i64 = 2;
 /// or not the account exists. `link_base` is the configured public origin, never a
 /// request's `Host` (which a caller chooses).
 pub async fn request_password_reset(db: &Db, email: &str, link_base: &str) -> Result<()> {
-    use sea_orm::TransactionTrait;
+    use sea_orm::{ConnectionTrait, TransactionTrait};
     let mut v = Validator::new();
     if email.trim().is_empty() {
         v.issue("email", "validation.required", vec![]);
@@ -271,13 +271,19 @@ pub async fn request_password_reset(db: &Db, email: &str, link_base: &str) -> Re
     let account = user_account::Entity::find().filter(user_account::Column::Email.eq(&address)).one(db).await?;
     let Some(account) = account.filter(|a| a.active) else { return Ok(()) };
     let now = db.now();
-    let since = now - Duration::minutes(RESET_MAIL_EVERY_MINUTES);
-    if crate::outbox::recent(db, "password_reset", &address, since).await? > 0 {
-        return Ok(());
-    }
     let lang = Lang::from_code(&account.lang).unwrap_or_default();
+    // Requests for one account take turns (SQLite: the writer's turn; PostgreSQL: its row
+    // locked), so of fifty at once one sends and the others see it sent.
     let _turn = db.writer_turn().await;
     let tx = db.conn().begin().await?;
+    if tx.get_database_backend() == sea_orm::DbBackend::Postgres {
+        use sea_orm::QuerySelect;
+        user_account::Entity::find_by_id(account.id).lock_exclusive().one(&tx).await?;
+    }
+    let since = now - Duration::minutes(RESET_MAIL_EVERY_MINUTES);
+    if crate::outbox::recent(&tx, "password_reset", &address, since).await? > 0 {
+        return Ok(());
+    }
     let token = issue_token(&tx, now, UserId(account.id), RESET_HOURS).await?;
     let link = format!("{}/reset-password#token={token}", link_base.trim_end_matches('/'));
     let t = |key: &str| types::i18n::t(lang, key);

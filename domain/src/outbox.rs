@@ -140,7 +140,7 @@ pub fn backoff(attempts: i32) -> Duration {
 }
 
 /// Messages to `to` of `kind` queued since `since` (to refuse sending the same again and again).
-pub async fn recent(db: &Db, kind: &str, to: &str, since: DateTime<Utc>) -> Result<u64> {
+pub async fn recent<C: ConnectionTrait>(db: &C, kind: &str, to: &str, since: DateTime<Utc>) -> Result<u64> {
     use outbox_message::Column as C;
     use sea_orm::PaginatorTrait;
     Ok(outbox_message::Entity::find()
