@@ -341,7 +341,7 @@ pub(crate) async fn record_kept(tx: &TenantTx, entries: &[KeptEntry]) -> Result<
 }
 
 /// Notes `event` by `user` in `tx` to be written whether or not `tx` commits.
-pub fn keep(tx: &TenantTx, user: UserId, event: Event<'_>) {
+pub(crate) fn keep(tx: &TenantTx, user: UserId, event: Event<'_>) {
     tx.kept().push(user, event);
 }
 
