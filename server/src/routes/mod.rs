@@ -23,7 +23,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -198,7 +198,7 @@ pub fn app_router(state: AppState) -> Router {
     let ctx_links = app::api::session::LinkBase(state.config.link_base());
     let pages = Router::new().leptos_routes_with_context(
         &state,
-        generate_route_list(app::App),
+        page_routes(),
         move || {
             provide_context(ctx_db.clone());
             provide_context(ctx_directory.clone());
@@ -257,4 +257,13 @@ fn demo_mail_routes(state: &AppState) -> Router<AppState> {
         return Router::new();
     }
     Router::new().route("/demo/mail", get(demo_mail::page)).route("/demo/mail.json", get(demo_mail::json))
+}
+
+/// The staff app's pages, listed once per process. Listing runs the app with resources
+/// held back by a process-wide switch (leptos_server's `SuppressResourceLoad`): a page
+/// being rendered at that moment on another router of the same process (the tests build
+/// one per test) would wait forever for a resource that never loads.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }

@@ -287,6 +287,9 @@ impl Reply {
 }
 
 /// A client that keeps the session cookie, like a browser on our own origin.
+/// How long one request of a test may take, on a loaded machine.
+const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub struct Client {
     router: Router,
     pub cookie: Option<String>,
@@ -309,16 +312,23 @@ impl Client {
     }
 
     pub async fn send(&mut self, req: Request<Body>) -> Reply {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let set_cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
+        // A request that never answers fails its test, naming itself, instead of holding
+        // the whole run until CI gives up.
+        let what = format!("{} {}", req.method(), req.uri());
+        let answer = tokio::time::timeout(REQUEST_LIMIT, async {
+            let res = self.router.clone().oneshot(req).await.unwrap();
+            let (parts, body) = res.into_parts();
+            (parts, body.collect().await.unwrap().to_bytes())
+        });
+        let (res, bytes) = answer.await.unwrap_or_else(|_| panic!("{what}: no answer within {REQUEST_LIMIT:?}"));
+        let status = res.status;
+        let headers = res.headers.clone();
+        let set_cookie = res.headers.get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
         if let Some(sc) = &set_cookie {
             let pair = sc.split(';').next().unwrap().to_string();
             // An expired cookie (sign-out) clears it.
             self.cookie = if sc.contains("Max-Age=0") { None } else { Some(pair) };
         }
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let text = String::from_utf8_lossy(&bytes).to_string();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Reply { status, body, text, set_cookie, headers }
