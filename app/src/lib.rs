@@ -107,6 +107,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=pages::sign_in::SignIn ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view=pages::password::ResetPassword ssr=SsrMode::Async/>
                     <Route path=path!("/forgot-password") view=pages::password::ForgotPassword ssr=SsrMode::Async/>
+                    <Route path=path!("/invitation") view=pages::invitations::InvitationLink ssr=SsrMode::Async/>
+                    <Route path=path!("/invitations") view=pages::invitations::Invitations ssr=SsrMode::Async/>
                     <Route path=path!("/password") view=pages::password::ChangePassword ssr=SsrMode::Async/>
                     <Route path=path!("/districts") view=pages::districts::Districts ssr=SsrMode::Async/>
                     <Route path=path!("/directory") view=pages::directory::DirectoryIndex ssr=SsrMode::Async/>

@@ -34,6 +34,7 @@ pub mod facilities;
 pub mod households;
 pub mod hsds;
 pub mod import;
+pub mod invitations;
 pub mod organizations;
 pub mod outbox;
 pub mod persons;

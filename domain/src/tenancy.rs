@@ -239,6 +239,9 @@ tenant_tables! {
     // Memberships are read across tenants by the resolver (before any context exists): their
     // policies let anyone read and only the owning tenant's transaction write.
     membership { directory: false, row_security: true, per_user: false },
+    // Found by their addressee across tenants (as memberships): anyone reads, only the
+    // inviting tenant's transaction writes.
+    invitation { directory: false, row_security: true, per_user: false },
     organization { directory: true, row_security: true, per_user: false },
     facility { directory: true, row_security: true, per_user: false },
     facility_change { directory: false, row_security: true, per_user: false },
@@ -437,6 +440,13 @@ impl TenantTx {
     /// role is involved, and nothing a request names reaches it.
     pub async fn for_operator(db: &Db, tenant_id: TenantId) -> Result<TenantTx> {
         Self::open(db, tenant_id).await
+    }
+
+    /// A transaction in the tenant that sent an invitation, for its addressee accepting or
+    /// declining it: they are no member yet, and the invitation (found by their own
+    /// address or by its token, never by an id alone) is what admits them.
+    pub(crate) async fn for_addressee(db: &Db, invitation: &entity::invitation::Model) -> Result<TenantTx> {
+        Self::open(db, TenantId(invitation.tenant_id)).await
     }
 
     async fn open(db: &Db, tenant_id: TenantId) -> Result<TenantTx> {

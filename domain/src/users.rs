@@ -1,5 +1,5 @@
-//! Users as members of a tenant: list, add (creating the account when the email is new),
-//! change role, remove. Tenant admins manage their tenant. Every change is written to the
+//! Users as members of a tenant: list, change role, remove (they join through
+//! `invitations`). Tenant admins manage their tenant. Every change is written to the
 //! tenant's audit chain (`membership`, the role as its section).
 //!
 //! Separation of duties: a province role never reaches case data below it. Whoever holds a
@@ -12,12 +12,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Set,
 };
-use types::dto::{MemberCreatedOut, MemberIn, MemberOut, MembershipChangeOut, Page};
+use types::dto::{MemberOut, MembershipChangeOut, Page};
 use types::{FacilityId, MembershipId, Role, UserId};
 
 use crate::audit::{self, Action, Event};
 use crate::authz::Permission;
-use crate::error::on_unique;
 use crate::tenancy::TenantTx;
 use crate::validate::Validator;
 use crate::Db;
@@ -52,7 +51,7 @@ pub async fn list_members(db: &Db, ctx: &TenantContext, page: u64) -> Result<Pag
     Ok(Page { items, total, page, per_page: PER_PAGE })
 }
 
-fn check_role_fits(ctx: &TenantContext, role: Role, v: &mut Validator) {
+pub(crate) fn check_role_fits(ctx: &TenantContext, role: Role, v: &mut Validator) {
     if role.is_province_role() != ctx.tenant().kind.is_root() {
         v.issue("role", "validation.role_not_for_tenant", vec![]);
     }
@@ -60,12 +59,12 @@ fn check_role_fits(ctx: &TenantContext, role: Role, v: &mut Validator) {
 
 /// A province admin acting in a tenant beneath their own (no membership of it): they may
 /// appoint its first tenant admin and nothing else.
-fn acting_from_above(ctx: &TenantContext) -> bool {
+pub(crate) fn acting_from_above(ctx: &TenantContext) -> bool {
     ctx.role().is_province_role() && !ctx.tenant().kind.is_root()
 }
 
 /// Onboarding only: a province admin appoints a tenant admin while the tenant has none.
-async fn has_no_tenant_admin(tx: &TenantTx) -> Result<()> {
+pub(crate) async fn has_no_tenant_admin(tx: &TenantTx) -> Result<()> {
     let admins = tx
         .select::<membership::Entity>()
         .filter(membership::Column::Role.eq(Role::TenantAdmin.code()))
@@ -79,9 +78,8 @@ async fn has_no_tenant_admin(tx: &TenantTx) -> Result<()> {
 
 /// Refuses to give `user` the role `role` in the context's tenant when it would join a
 /// province role and case data on one account: a province role above with a case-data
-/// role here, or a province role here with a case-data role anywhere beneath.
-async fn check_separation(db: &Db, ctx: &TenantContext, user: i64, role: Role) -> Result<()> {
-    let tenant = ctx.tenant_id().0;
+/// role here, or a province role here with a case-data role anywhere beneath (`tenant`).
+pub(crate) async fn check_separation(db: &Db, tenant: i64, user: i64, role: Role) -> Result<()> {
     let (others, wanted): (Vec<i64>, fn(Role) -> bool) = if role.is_province_role() {
         let below = crate::tenancy::descendants(db, tenant).await?;
         (below.iter().map(|t| t.id).collect(), Role::reads_case_data)
@@ -107,9 +105,9 @@ async fn check_separation(db: &Db, ctx: &TenantContext, user: i64, role: Role) -
 /// outlives a removed membership) and, as the section, the role.
 const OBJECT: &str = "membership";
 
-async fn record_change(tx: &TenantTx, ctx: &TenantContext, action: Action, m: &membership::Model) -> Result<()> {
+pub(crate) async fn record_change(tx: &TenantTx, by: UserId, action: Action, m: &membership::Model) -> Result<()> {
     let event = Event { action, object_type: OBJECT, object_id: Some(m.user_id), section: Some(&m.role), listed: &[] };
-    audit::record(tx, Some(ctx.user()), event).await
+    audit::record(tx, Some(by), event).await
 }
 
 /// How many changes [`membership_changes`] shows.
@@ -143,79 +141,6 @@ pub async fn membership_changes(db: &Db, ctx: &TenantContext) -> Result<Vec<Memb
         .collect())
 }
 
-/// Adds a user to the tenant. A new email creates the account without a password and
-/// returns a one-time token for the user to set one.
-pub async fn add_member(db: &Db, ctx: &TenantContext, input: MemberIn) -> Result<MemberCreatedOut> {
-    ctx.require(Permission::ManageUsers)?;
-    let mut v = Validator::new();
-    let email = v.email("email", &input.email);
-    let name = v.text("display_name", &input.display_name, 120);
-    check_role_fits(ctx, input.role, &mut v);
-    if input.role == Role::FacilityManager && input.facility_id.is_none() {
-        v.issue("facility_id", "validation.required", vec![]);
-    }
-    if acting_from_above(ctx) && input.role != Role::TenantAdmin {
-        return Err(AppError::Forbidden);
-    }
-    v.finish()?;
-    if acting_from_above(ctx) {
-        // Checked again in the transaction that adds the member; this first look keeps a
-        // refused appointment from creating an account.
-        has_no_tenant_admin(&ctx.begin(db).await?).await?;
-    }
-
-    let existing = user_account::Entity::find().filter(user_account::Column::Email.eq(email.clone())).one(db).await?;
-    let (user, token) = match existing {
-        Some(u) => (u, None),
-        None => {
-            let u = user_account::ActiveModel {
-                email: Set(email),
-                display_name: Set(name),
-                password_hash: Set(None),
-                lang: Set("it".into()),
-                active: Set(true),
-                created_at: Set(db.now()),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-            let token = auth::issue_password_token(db, UserId(u.id)).await?;
-            (u, Some(token))
-        }
-    };
-    check_separation(db, ctx, user.id, input.role).await?;
-    let tx = ctx.begin(db).await?;
-    let facility_id = match input.facility_id.filter(|_| input.role == Role::FacilityManager) {
-        Some(FacilityId(id)) => match tx.get::<facility::Entity>(id).await {
-            Ok(f) => Some(f.id),
-            Err(AppError::NotFound) => return Err(AppError::field("facility_id", "validation.unknown_code")),
-            Err(e) => return Err(e),
-        },
-        None => None,
-    };
-    if acting_from_above(ctx) {
-        has_no_tenant_admin(&tx).await?;
-    }
-    let already =
-        tx.select::<membership::Entity>().filter(membership::Column::UserId.eq(user.id)).one(tx.conn()).await?;
-    if already.is_some() {
-        return Err(AppError::Conflict("conflict.already_member"));
-    }
-    let m = tx
-        .insert(membership::ActiveModel {
-            user_id: Set(user.id),
-            role: Set(input.role.code().to_string()),
-            facility_id: Set(facility_id),
-            created_at: Set(tx.now()),
-            ..Default::default()
-        })
-        .await
-        .map_err(on_unique("conflict.already_member"))?;
-    record_change(&tx, ctx, Action::Create, &m).await?;
-    tx.commit().await?;
-    Ok(MemberCreatedOut { member: member_out(&m, &user), set_password_token: token })
-}
-
 /// Changes a member's role.
 pub async fn change_role(db: &Db, ctx: &TenantContext, id: MembershipId, role: Role) -> Result<MemberOut> {
     ctx.require(Permission::ManageUsers)?;
@@ -230,12 +155,12 @@ pub async fn change_role(db: &Db, ctx: &TenantContext, id: MembershipId, role: R
     if m.user_id == ctx.user().0 {
         return Err(AppError::Conflict("conflict.own_membership"));
     }
-    check_separation(db, ctx, m.user_id, role).await?;
+    check_separation(db, ctx.tenant_id().0, m.user_id, role).await?;
     let user = user_account::Entity::find_by_id(m.user_id).one(tx.conn()).await?.ok_or(AppError::NotFound)?;
     let mut active = m.into_active_model();
     active.role = Set(role.code().to_string());
     let m = tx.update(active).await?;
-    record_change(&tx, ctx, Action::Update, &m).await?;
+    record_change(&tx, ctx.user(), Action::Update, &m).await?;
     tx.commit().await?;
     Ok(member_out(&m, &user))
 }
@@ -252,7 +177,7 @@ pub async fn remove_member(db: &Db, ctx: &TenantContext, id: MembershipId) -> Re
         return Err(AppError::Conflict("conflict.own_membership"));
     }
     tx.delete::<membership::Entity>().filter(membership::Column::Id.eq(m.id)).exec(tx.conn()).await?;
-    record_change(&tx, ctx, Action::Delete, &m).await?;
+    record_change(&tx, ctx.user(), Action::Delete, &m).await?;
     tx.commit().await
 }
 
@@ -362,7 +287,7 @@ pub async fn set_managed_facility(db: &Db, ctx: &TenantContext, user: UserId, fa
     active.role = Set(Role::FacilityManager.code().to_string());
     active.facility_id = Set(Some(f.id));
     let m = tx.update(active).await?;
-    record_change(&tx, ctx, Action::Update, &m).await?;
+    record_change(&tx, ctx.user(), Action::Update, &m).await?;
     tx.commit().await
 }
 

@@ -10,6 +10,14 @@ fn sign_in_switch_tenant_language_and_sign_out() {
     e2e::run_script("staff.mjs", &server.base_url).unwrap();
 }
 
+/// Joining a comune: invited on the users page, by e-mail; a new address creates its
+/// account through the link, an existing account accepts after signing in.
+#[test]
+fn a_colleague_joins_through_an_emailed_invitation() {
+    let server = e2e::DemoServer::start().unwrap();
+    e2e::run_script("invitation.mjs", &server.base_url).unwrap();
+}
+
 #[test]
 fn a_forgotten_password_is_reset_through_the_emailed_link() {
     let server = e2e::DemoServer::start().unwrap();

@@ -21,6 +21,7 @@ pub mod facility_change;
 pub mod facility_type;
 pub mod household_member;
 pub mod intervention;
+pub mod invitation;
 pub mod login_throttle;
 pub mod membership;
 pub mod organization;

@@ -22,6 +22,7 @@ mod m20261205_000015_audit_keyed;
 mod m20261206_000016_row_security_shared_tables;
 mod m20261207_000017_catalogue_keeper;
 mod m20261208_000018_outbox;
+mod m20261209_000019_invitation;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_row_security_shared_tables::Migration),
             Box::new(m20261207_000017_catalogue_keeper::Migration),
             Box::new(m20261208_000018_outbox::Migration),
+            Box::new(m20261209_000019_invitation::Migration),
         ]
     }
 }

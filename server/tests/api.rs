@@ -313,16 +313,18 @@ async fn members_are_added_listed_and_paginated(app: TestApp) {
     let admin_email = app.user(t, Role::TenantAdmin).await;
     let mut admin = app.signed_in(&admin_email).await;
     let base = format!("/api/v1/t/{slug}/members");
+    // Adding someone sends an invitation; the admin sees the address and no token.
     let r = admin
         .post(
             &base,
             json!({"email": "Nuova.Collega@Comune.it", "display_name": "Nuova Collega", "role": "social_worker"}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    assert_eq!(r.body["member"]["email"], "nuova.collega@comune.it");
-    assert_eq!(r.body["member"]["has_password"], false);
-    let token = r.body["set_password_token"].as_str().unwrap().to_string();
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    assert_eq!(r.body["email"], "nuova.collega@comune.it");
+    let mut keys: Vec<_> = r.body.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(keys, ["created_at", "display_name", "email", "expired", "expires_at", "facility_id", "id", "role"]);
     let r =
         admin.post(&base, json!({"email": "nuova.collega@comune.it", "display_name": "X", "role": "front_desk"})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
@@ -332,30 +334,135 @@ async fn members_are_added_listed_and_paginated(app: TestApp) {
     for i in 0..21 {
         app.user(t, if i % 2 == 0 { Role::FrontDesk } else { Role::SocialWorker }).await;
     }
+    // Nobody is a member before accepting.
     let page1 = admin.get(&base).await;
-    assert_eq!(page1.body["total"], 23);
+    assert_eq!(page1.body["total"], 22);
     assert_eq!(page1.body["items"].as_array().unwrap().len(), 20);
     let page2 = admin.get(&format!("{base}?page=2")).await;
-    assert_eq!(page2.body["items"].as_array().unwrap().len(), 3);
+    assert_eq!(page2.body["items"].as_array().unwrap().len(), 2);
     assert_eq!(admin.get(&format!("{base}?page=abc")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    // The new colleague sets a password with the token and signs in.
+    let pending = admin.get(&format!("/api/v1/t/{slug}/invitations")).await;
+    assert_eq!(pending.body.as_array().unwrap().len(), 1, "{:?}", pending.body);
+
+    // The new colleague opens the e-mailed link and creates the account with a password.
+    let token = app.invitation_token("nuova.collega@comune.it").await;
     let mut anon = app.client();
+    let r = anon.post("/api/v1/invitations/preview", json!({"token": token})).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(
-        anon.post("/api/v1/password-reset", json!({"token": token, "new_password": "benvenuta-2026"})).await.status,
-        StatusCode::NO_CONTENT
+        (r.body["tenant_name"].as_str(), r.body["has_account"].as_bool()),
+        (Some("Comune di Rezzato"), Some(false))
     );
+    let account = |token: &str, password: &str| json!({"token": token, "display_name": "Nuova Collega", "new_password": password});
+    let r = anon.post("/api/v1/invitations/account", account(&token, "corta")).await;
+    assert_eq!(common::Reply::fields(&r), ["new_password"], "{:?}", r.body);
+    let r = anon.post("/api/v1/invitations/account", account(&"0".repeat(64), "benvenuta-2026")).await;
+    assert_eq!(common::Reply::fields(&r), ["token"], "{:?}", r.body);
+    let r = anon.post("/api/v1/invitations/account", account(&token, "benvenuta-2026")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    // The link works once.
+    let r = anon.post("/api/v1/invitations/account", account(&token, "benvenuta-2026")).await;
+    assert_eq!(common::Reply::fields(&r), ["token"], "{:?}", r.body);
     assert_eq!(
         anon.post("/api/v1/session", json!({"email": "nuova.collega@comune.it", "password": "benvenuta-2026"}))
             .await
             .status,
         StatusCode::OK
     );
+    assert_eq!(admin.get(&base).await.body["total"], 23);
+    assert_eq!(admin.get(&format!("/api/v1/t/{slug}/invitations")).await.body, json!([]));
     // Only admins manage users; nobody removes their own role.
     let mut worker = app.signed_in(&app.user(t, Role::SocialWorker).await).await;
     assert_eq!(worker.get(&base).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(worker.get(&format!("/api/v1/t/{slug}/invitations")).await.status, StatusCode::FORBIDDEN);
     let everyone: Vec<_> = [&page1, &page2].iter().flat_map(|p| p.body["items"].as_array().unwrap().clone()).collect();
     let own = everyone.iter().find(|m| m["email"] == admin_email.as_str()).unwrap()["id"].as_i64().unwrap();
     assert_eq!(admin.delete(&format!("{base}/{own}")).await.status, StatusCode::CONFLICT);
+}
+
+/// An address that already has an account (here, of another comune) is invited like any
+/// other: the admin is told nothing of it, and nothing is attached until its holder signs
+/// in and accepts. Revoked and declined invitations are gone; fifty acceptances at once
+/// make one membership.
+async fn invitations_attach_nothing_until_accepted(app: TestApp) {
+    let p = app.province("Provincia di Prova", "017").await;
+    let (a, a_slug) = app.municipality(p, "Comune di Rezzato").await;
+    let (b, _) = app.municipality(p, "Comune di Gussago").await;
+    let mut admin = app.signed_in(&app.user(a, Role::TenantAdmin).await).await;
+    let members = format!("/api/v1/t/{a_slug}/members");
+    let elsewhere = app.user(b, Role::SocialWorker).await;
+    let invite = |email: &str| json!({"email": email, "display_name": "Nome dato", "role": "front_desk"});
+    let fresh = admin.post(&members, invite("mai.vista@example.it")).await;
+    let known = admin.post(&members, invite(&elsewhere)).await;
+    assert_eq!((fresh.status, known.status), (StatusCode::ACCEPTED, StatusCode::ACCEPTED));
+    let shape = |r: &common::Reply| {
+        let mut v = r.body.clone();
+        for k in ["id", "email", "created_at", "expires_at"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        v
+    };
+    assert_eq!(shape(&fresh), shape(&known), "the answer tells whether the address has an account");
+    assert!(!known.text.contains("Utente di prova"), "the account's name leaked: {}", known.text);
+    assert!(admin.get(&members).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["email"] != elsewhere.as_str()));
+
+    // The link says the address has an account: it cannot create another.
+    let token = app.invitation_token(&elsewhere).await;
+    let mut anon = app.client();
+    assert_eq!(anon.post("/api/v1/invitations/preview", json!({"token": token})).await.body["has_account"], true);
+    let body = json!({"token": token, "display_name": "Intruso", "new_password": "una-password-lunga"});
+    assert_eq!(anon.post("/api/v1/invitations/account", body).await.status, StatusCode::CONFLICT);
+
+    // Another user sees none of it and cannot accept it.
+    let mut other = app.signed_in(&app.user(b, Role::SocialWorker).await).await;
+    assert_eq!(other.get("/api/v1/invitations").await.body, json!([]));
+    let mut holder = app.signed_in(&elsewhere).await;
+    let mine = holder.get("/api/v1/invitations").await;
+    assert_eq!(mine.body[0]["tenant_name"], "Comune di Rezzato", "{:?}", mine.body);
+    let id = mine.body[0]["id"].as_i64().unwrap();
+    assert_eq!(other.post(&format!("/api/v1/invitations/{id}/accept"), json!({})).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(other.delete(&format!("/api/v1/invitations/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(holder.get("/api/v1/session").await.body["memberships"].as_array().unwrap().len(), 1);
+
+    // Fifty acceptances at once: one membership.
+    let tries = (0..50).map(|_| {
+        let mut c = holder.clone();
+        async move { c.post(&format!("/api/v1/invitations/{id}/accept"), json!({})).await.status }
+    });
+    let statuses = futures::future::join_all(tries).await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::NO_CONTENT).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::NO_CONTENT || *s == StatusCode::NOT_FOUND), "{statuses:?}");
+    assert_eq!(holder.get("/api/v1/session").await.body["memberships"].as_array().unwrap().len(), 2);
+    let sql = format!("SELECT COUNT(*) FROM membership WHERE tenant_id = {}", a.0);
+    assert_eq!(common::scalar_i64(&app.owner_connection().await, &sql).await, 2, "the admin and the new member");
+
+    // Declined and revoked invitations are gone; a revoked link opens nothing.
+    let second = app.user(b, Role::FrontDesk).await;
+    assert_eq!(admin.post(&members, invite(&second)).await.status, StatusCode::ACCEPTED);
+    let mut second_client = app.signed_in(&second).await;
+    let id = second_client.get("/api/v1/invitations").await.body[0]["id"].as_i64().unwrap();
+    assert_eq!(second_client.delete(&format!("/api/v1/invitations/{id}")).await.status, StatusCode::NO_CONTENT);
+    let pending = admin.get(&format!("/api/v1/t/{a_slug}/invitations")).await;
+    let open: Vec<_> =
+        pending.body.as_array().unwrap().iter().map(|i| i["email"].as_str().unwrap().to_string()).collect();
+    assert_eq!(open, ["mai.vista@example.it"]);
+    let revoked = pending.body[0]["id"].as_i64().unwrap();
+    let fresh_token = app.invitation_token("mai.vista@example.it").await;
+    assert_eq!(admin.delete(&format!("/api/v1/t/{a_slug}/invitations/{revoked}")).await.status, StatusCode::NO_CONTENT);
+    let r = anon.post("/api/v1/invitations/preview", json!({"token": fresh_token})).await;
+    assert_eq!(common::Reply::fields(&r), ["token"], "{:?}", r.body);
+
+    // The chain holds each step: sent, accepted (the inviter's membership), declined, revoked.
+    let owner = app.owner_connection().await;
+    let count = |what: &str| format!("SELECT COUNT(*) FROM audit_entry WHERE tenant_id = {} AND {what}", a.0);
+    assert_eq!(common::scalar_i64(&owner, &count("object_type = 'invitation' AND action = 'create'")).await, 3);
+    assert_eq!(common::scalar_i64(&owner, &count("object_type = 'invitation' AND action = 'update'")).await, 1);
+    assert_eq!(common::scalar_i64(&owner, &count("object_type = 'invitation' AND action = 'delete'")).await, 2);
+    assert_eq!(common::scalar_i64(&owner, &count("object_type = 'membership' AND action = 'create'")).await, 1);
 }
 
 async fn province_admin_builds_the_tree_from_istat(app: TestApp) {
@@ -481,18 +588,38 @@ async fn province_roles_never_reach_case_data(app: TestApp) {
     let province_email = app.user(p, Role::ProvinceAdmin).await;
     let mut province = app.signed_in(&province_email).await;
     let members = format!("/api/v1/t/{slug}/members");
+    let invitations = format!("/api/v1/t/{slug}/invitations");
     let add = |email: &str, role: &str| json!({"email": email, "display_name": "Persona", "role": role});
+    // `client` accepts its newest invitation: the answer.
+    async fn accept_newest(client: &mut common::Client) -> common::Reply {
+        let mine = client.get("/api/v1/invitations").await;
+        let id = mine.body.as_array().and_then(|a| a.last()).map(|i| i["id"].as_i64().unwrap()).expect("an invitation");
+        client.post(&format!("/api/v1/invitations/{id}/accept"), json!({})).await
+    }
+    let separation = |r: &common::Reply| {
+        r.status == StatusCode::CONFLICT
+            && r.body["message"].as_str().unwrap_or_default().contains("separazione dei compiti")
+    };
 
-    // The province admin cannot make itself the comune's admin.
+    // The province admin cannot make itself the comune's admin: the invitation goes out
+    // like any other, and its acceptance is refused.
     let r = province.post(&members, add(&province_email, "tenant_admin")).await;
-    assert_eq!((r.status, r.body["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{:?}", r.body);
-    assert!(r.body["message"].as_str().unwrap().contains("separazione dei compiti"), "{:?}", r.body);
-    // Onboarding: it appoints the first admin, and nothing else.
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    let own_invitation = r.body["id"].as_i64().unwrap();
+    let r = accept_newest(&mut province).await;
+    assert!(separation(&r), "{:?}", r.body);
+    // Onboarding: it appoints the first admin, and nothing else; one invitation at a time.
     let r = province.post(&members, add("sindaca@rezzato.it", "social_worker")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
     let r = province.post(&members, add("prima.admin@rezzato.it", "tenant_admin")).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let first_admin = r.body["member"]["id"].as_i64().unwrap();
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    assert_eq!(province.delete(&format!("{invitations}/{own_invitation}")).await.status, StatusCode::NO_CONTENT);
+    let r = province.post(&members, add("prima.admin@rezzato.it", "tenant_admin")).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    let mut first = app.accept_as_new("prima.admin@rezzato.it").await;
+    let listed = first.get(&members).await;
+    assert_eq!(listed.status, StatusCode::OK, "the first admin manages the comune: {:?}", listed.body);
+    let first_admin = listed.body["items"][0]["id"].as_i64().unwrap();
     let r = province.post(&members, add("seconda.admin@rezzato.it", "tenant_admin")).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
     assert!(r.body["message"].as_str().unwrap().contains("ha già un amministratore"), "{:?}", r.body);
@@ -505,22 +632,37 @@ async fn province_roles_never_reach_case_data(app: TestApp) {
     let mut admin = app.signed_in(&admin_email).await;
     for role in ["social_worker", "front_desk", "third_sector", "tenant_admin"] {
         let r = admin.post(&members, add(&province_email, role)).await;
-        assert_eq!(r.status, StatusCode::CONFLICT, "{role}: {:?}", r.body);
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{role}: {:?}", r.body);
+        let r = accept_newest(&mut province).await;
+        assert!(separation(&r), "{role}: {:?}", r.body);
+        let id = admin.get(&invitations).await.body[0]["id"].as_i64().unwrap();
+        assert_eq!(admin.delete(&format!("{invitations}/{id}")).await.status, StatusCode::NO_CONTENT);
     }
     // Nor the province give a province role to an account that works on the comune's cases.
     let worker_email = app.user(t, Role::SocialWorker).await;
+    let mut worker = app.signed_in(&worker_email).await;
     let province_members = format!("/api/v1/t/{}/members", app.slug_of(p).await);
+    let province_invitations = format!("/api/v1/t/{}/invitations", app.slug_of(p).await);
     for role in ["province_admin", "province_analyst"] {
         let r = province.post(&province_members, add(&worker_email, role)).await;
-        assert_eq!(r.status, StatusCode::CONFLICT, "{role}: {:?}", r.body);
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{role}: {:?}", r.body);
+        let r = accept_newest(&mut worker).await;
+        assert!(separation(&r), "{role}: {:?}", r.body);
+        let id = province.get(&province_invitations).await.body[0]["id"].as_i64().unwrap();
+        assert_eq!(province.delete(&format!("{province_invitations}/{id}")).await.status, StatusCode::NO_CONTENT);
     }
     // An analyst is a province role too; a colleague without one is added, changed, removed.
     let analyst_email = app.user(p, Role::ProvinceAnalyst).await;
-    let r = admin.post(&members, add(&analyst_email, "front_desk")).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    let mut analyst = app.signed_in(&analyst_email).await;
+    assert_eq!(admin.post(&members, add(&analyst_email, "front_desk")).await.status, StatusCode::ACCEPTED);
+    let r = accept_newest(&mut analyst).await;
+    assert!(separation(&r), "{:?}", r.body);
     let r = admin.post(&members, add("collega@rezzato.it", "front_desk")).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let colleague = r.body["member"]["id"].as_i64().unwrap();
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    app.accept_as_new("collega@rezzato.it").await;
+    let listed = admin.get(&members).await;
+    let colleague = listed.body["items"].as_array().unwrap().iter().find(|m| m["email"] == "collega@rezzato.it");
+    let colleague = colleague.expect("the colleague is a member")["id"].as_i64().unwrap();
     assert_eq!(
         admin.put(&format!("{members}/{colleague}"), json!({"role": "social_worker"})).await.status,
         StatusCode::OK
@@ -547,7 +689,6 @@ async fn province_roles_never_reach_case_data(app: TestApp) {
         ]
     );
     assert_eq!(r.body[3]["by_name"], "Utente di prova");
-    let mut worker = app.signed_in(&worker_email).await;
     assert_eq!(worker.get(&format!("{members}/changes")).await.status, StatusCode::FORBIDDEN);
     let page = admin.page("/users").await;
     assert!(page.text.contains("membership-changes") && page.text.contains("Ruolo cambiato"), "{}", page.text);
@@ -706,6 +847,7 @@ on_both!(
     huge_pages_and_long_searches_are_not_server_errors,
     districts_are_managed_by_the_tenant_admin,
     members_are_added_listed_and_paginated,
+    invitations_attach_nothing_until_accepted,
     province_admin_builds_the_tree_from_istat,
     switching_tenant_keeps_to_memberships,
     province_roles_never_reach_case_data,
@@ -790,7 +932,7 @@ async fn row_level_security_is_the_backstop() {
             }
         }
     }
-    // Memberships, logos and a zone's comuni: anyone reads, only the owner writes.
+    // Memberships, invitations, logos and a zone's comuni: anyone reads, only the owner writes.
     let outsider = app.user(p, Role::ProvinceAnalyst).await;
     let outsider = scalar_i64(&app.db, &format!("SELECT id FROM user_account WHERE email = '{outsider}'")).await;
     let insert = |table: &str, tenant: TenantId| {
@@ -804,10 +946,15 @@ async fn row_level_security_is_the_backstop() {
              VALUES ({}, 'image/png', ''::bytea, 'x', now())",
             tenant.0
         ),
+        "invitation" => format!(
+            "INSERT INTO invitation (tenant_id, email, display_name, role, invited_by, from_above, token_hash, \
+             created_at, expires_at) VALUES ({0}, 'x@example.it', 'X', 'tenant_admin', {outsider}, false, 'h{0}', now(), now())",
+            tenant.0
+        ),
         _ => format!("INSERT INTO zone_comune (tenant_id, istat_code) VALUES ({}, '999999')", tenant.0),
     }
     };
-    for table in ["membership", "tenant_logo", "zone_comune"] {
+    for table in ["membership", "invitation", "tenant_logo", "zone_comune"] {
         let tx = app.db.begin().await.unwrap();
         tx.execute_unprepared(&format!("SELECT set_config('app.tenant_id', '{}', true)", a.0)).await.unwrap();
         let refused_by_policy = |r: Result<sea_orm::ExecResult, sea_orm::DbErr>| {

@@ -22,6 +22,7 @@ struct Fixture {
     slug: String,
     district_id: i64,
     membership_id: i64,
+    invitation_id: i64,
     facility_id: i64,
     organization_id: i64,
     contact_id: i64,
@@ -47,6 +48,9 @@ async fn tenant_a(app: &TestApp, p: TenantId) -> (TenantId, Fixture, common::Cli
     let d = a_admin.post(&format!("/api/v1/t/{a_slug}/districts"), json!({"name": SECRET})).await;
     assert_eq!(d.status, StatusCode::CREATED);
     let members = a_admin.get(&format!("/api/v1/t/{a_slug}/members")).await;
+    let invited = json!({"email": "invitata@example.it", "display_name": SECRET, "role": "front_desk"});
+    let inv = a_admin.post(&format!("/api/v1/t/{a_slug}/members"), invited).await;
+    assert_eq!(inv.status, StatusCode::ACCEPTED, "{:?}", inv.body);
     let facility = json!({"name": SECRET, "facility_type": "cdd", "areas": ["disabili"], "setting": "day",
                           "address": "Via Segreta 1", "comune": "017029"});
     let f = a_admin.post(&format!("/api/v1/t/{a_slug}/facilities"), facility).await;
@@ -114,6 +118,7 @@ async fn tenant_a(app: &TestApp, p: TenantId) -> (TenantId, Fixture, common::Cli
         slug: a_slug.clone(),
         district_id: d.body["id"].as_i64().unwrap(),
         membership_id: members.body["items"][0]["id"].as_i64().unwrap(),
+        invitation_id: inv.body["id"].as_i64().unwrap(),
         facility_id: f.body["facility"]["id"].as_i64().unwrap(),
         organization_id: o.body["id"].as_i64().unwrap(),
         contact_id: c.body["id"].as_i64().unwrap(),
@@ -257,6 +262,8 @@ fn server_fn_form(path: &str, a: &Fixture) -> String {
         "get_settings" => String::new(),
         "update_settings" => "contact_email=&website=&stale_after_days=30&embed_origins=".into(),
         "remove_member" => format!("id={}", a.membership_id),
+        "revoke_invitation" => format!("id={}", a.invitation_id),
+        "pending_invitations" => String::new(),
         "tenant_tree" => String::new(),
         "list_members" | "list_districts" => "page=1".into(),
         "membership_changes" => String::new(),
@@ -353,6 +360,7 @@ fn fill(path: &str, a: &Fixture) -> String {
             "{tenant}" => out.push_str(&a.slug),
             "{district_id}" => out.push_str(&a.district_id.to_string()),
             "{membership_id}" => out.push_str(&a.membership_id.to_string()),
+            "{invitation_id}" => out.push_str(&a.invitation_id.to_string()),
             "{facility_id}" => out.push_str(&a.facility_id.to_string()),
             "{organization_id}" => out.push_str(&a.organization_id.to_string()),
             "{contact_id}" => out.push_str(&a.contact_id.to_string()),

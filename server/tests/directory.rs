@@ -612,8 +612,11 @@ async fn facility_manager_self_service_and_freshness(app: TestApp) {
             "role": "facility_manager", "facility_id": mine}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    assert_eq!(r.body["member"]["facility_id"], mine);
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    assert_eq!(r.body["facility_id"], mine);
+    // Accepted through the e-mailed link, the invitation makes them that facility's manager.
+    let mut invited = app.accept_as_new("nuovo@example.it").await;
+    assert_eq!(invited.get(&format!("/api/v1/t/{slug}/my-facility")).await.body["facility"]["id"], mine);
 
     let manager_email = app.user(bs, Role::FacilityManager).await;
     let admin_id = domain::users::user_by_email(&app.db, &admin_email).await.unwrap();

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DistrictId, FacilityId, Lang, MembershipId, Role, TenantId, TenantKind, UserId};
+use crate::{DistrictId, FacilityId, InvitationId, Lang, MembershipId, Role, TenantId, TenantKind, UserId};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -157,7 +157,7 @@ pub struct MemberOut {
     pub facility_id: Option<FacilityId>,
 }
 
-/// Add a user to the current tenant (creating the account if the email is new).
+/// Invite someone to the current tenant: an invitation goes to the address by e-mail.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct MemberIn {
@@ -169,12 +169,59 @@ pub struct MemberIn {
     pub facility_id: Option<FacilityId>,
 }
 
+/// An invitation sent by the current tenant, open until its addressee accepts or declines
+/// it, an admin revokes it or it expires. The same whether or not the address has an
+/// account: nothing of the account shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct MemberCreatedOut {
-    pub member: MemberOut,
-    /// A one-time token for the new user to set a password (shown once; email comes later).
-    pub set_password_token: Option<String>,
+pub struct InvitationOut {
+    pub id: InvitationId,
+    pub email: String,
+    /// The name the inviting admin gave.
+    pub display_name: String,
+    pub role: Role,
+    pub facility_id: Option<FacilityId>,
+    pub created_at: String,
+    pub expires_at: String,
+    /// Past `expires_at`: it can only be revoked (and sent again).
+    pub expired: bool,
+}
+
+/// An open invitation addressed to the signed-in user's address.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MyInvitationOut {
+    pub id: InvitationId,
+    pub tenant_name: String,
+    pub role: Role,
+    pub expires_at: String,
+}
+
+/// What the link of an invitation e-mail is for, shown to whoever holds its token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitationPreviewOut {
+    pub tenant_name: String,
+    pub role: Role,
+    pub display_name: String,
+    /// The address already has an account: sign in and accept from the invitations page.
+    pub has_account: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitationTokenIn {
+    pub token: String,
+}
+
+/// A new account created from an invitation's link, with its password; the invitation is
+/// accepted in the same step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitedAccountIn {
+    pub token: String,
+    pub display_name: String,
+    pub new_password: String,
 }
 
 /// A change to who holds which role in the tenant, from its audit chain: shown to its

@@ -25,6 +25,8 @@ typed_id! {
     UserId,
     /// A user's role in one tenant.
     MembershipId,
+    /// An invitation to join a tenant, open until accepted, declined, revoked or expired.
+    InvitationId,
     /// A district (quartiere) of a municipality tenant.
     DistrictId,
     /// A facility of the directory (an HSDS service at a location).

@@ -7,7 +7,7 @@ use types::directory::{
     FacilityChangeOut, FacilityTypeOut, ImportReport, OrganizationOut, SearchPage, StaffFacilityOut,
     StaffFilterOptionsOut,
 };
-use types::dto::{DistrictOut, MemberCreatedOut, Page};
+use types::dto::{DistrictOut, InvitationOut, Page};
 use types::ApiError;
 #[cfg(feature = "ssr")]
 use types::{FacilityId, OrganizationId};
@@ -255,14 +255,14 @@ pub async fn update_my_facility(
     domain::facilities::self_service_update(&t.db, &t.ctx, id, form.into_input()?, t.lang).await
 }
 
-/// Invites a facility manager for one facility (creates the account if new).
+/// Invites a facility manager for one facility (by e-mail).
 #[staff_fn]
 pub async fn invite_facility_manager(
     t: Tenant,
     id: i64,
     email: String,
     display_name: String,
-) -> Result<MemberCreatedOut, UiError> {
+) -> Result<InvitationOut, UiError> {
     let (own, f) = domain::facilities::owning_context(&t.db, &t.ctx, FacilityId(id), t.lang).await?;
     let input = types::dto::MemberIn {
         email,
@@ -270,7 +270,7 @@ pub async fn invite_facility_manager(
         role: types::Role::FacilityManager,
         facility_id: Some(f.facility.id),
     };
-    domain::users::add_member(&t.db, &own, input).await
+    domain::invitations::invite(&t.db, &own, input, &super::session::link_base()).await
 }
 
 #[staff_fn]

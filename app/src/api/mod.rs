@@ -8,6 +8,7 @@ pub mod benefits;
 pub mod cases;
 pub mod contacts;
 pub mod directory;
+pub mod invitations;
 pub mod persons;
 pub mod plans;
 pub mod public;

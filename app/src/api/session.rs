@@ -81,10 +81,15 @@ pub async fn change_password(u: User, current_password: String, new_password: St
 #[derive(Clone, Debug)]
 pub struct LinkBase(pub String);
 
+/// The origin e-mailed links point to (see `LinkBase`).
+#[cfg(feature = "ssr")]
+pub(crate) fn link_base() -> String {
+    leptos::prelude::use_context::<LinkBase>().map(|b| b.0).unwrap_or_default()
+}
+
 #[staff_fn]
 pub async fn request_password_reset(p: Public, email: String) -> Result<(), UiError> {
-    let base = leptos::prelude::use_context::<LinkBase>().map(|b| b.0).unwrap_or_default();
-    domain::auth::request_password_reset(&p.db, &email, &base).await
+    domain::auth::request_password_reset(&p.db, &email, &link_base()).await
 }
 
 #[staff_fn]

@@ -3,8 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use types::dto::{
-    ComuneOut, DistrictOut, MemberCreatedOut, MemberOut, MembershipChangeOut, Page, TenantNodeOut, TenantOut,
-    TenantSettingsOut,
+    ComuneOut, DistrictOut, MemberOut, MembershipChangeOut, Page, TenantNodeOut, TenantOut, TenantSettingsOut,
 };
 #[cfg(feature = "ssr")]
 use types::{DistrictId, MembershipId};
@@ -44,16 +43,28 @@ pub async fn membership_changes(t: Tenant) -> Result<Vec<MembershipChangeOut>, U
     domain::users::membership_changes(&t.db, &t.ctx).await
 }
 
+/// Invites someone (by e-mail); they become a member when they accept.
 #[staff_fn]
 pub async fn add_member(
     t: Tenant,
     email: String,
     display_name: String,
     role: String,
-) -> Result<MemberCreatedOut, UiError> {
+) -> Result<types::dto::InvitationOut, UiError> {
     let role = types::Role::from_code(&role).ok_or_else(|| AppError::field("role", "validation.invalid"))?;
     let input = types::dto::MemberIn { email, display_name, role, facility_id: None };
-    domain::users::add_member(&t.db, &t.ctx, input).await
+    domain::invitations::invite(&t.db, &t.ctx, input, &super::session::link_base()).await
+}
+
+/// The invitations the tenant sent that are still open (or expired, to revoke).
+#[staff_fn]
+pub async fn pending_invitations(t: Tenant) -> Result<Vec<types::dto::InvitationOut>, UiError> {
+    domain::invitations::pending(&t.db, &t.ctx).await
+}
+
+#[staff_fn]
+pub async fn revoke_invitation(t: Tenant, id: i64) -> Result<(), UiError> {
+    domain::invitations::revoke(&t.db, &t.ctx, types::InvitationId(id)).await
 }
 
 #[staff_fn]

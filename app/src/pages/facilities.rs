@@ -339,12 +339,9 @@ fn InviteManagerForm(lang: Lang, id: i64) -> impl IntoView {
     let invite_error = invite.error();
     view! {
         <ErrorAlert error=invite_error/>
-        {move || invite.value().get().and_then(Result::ok).map(|c| view! {
-            <div class="alert alert-info" role="status">
-                {c.member.display_name} " — "
-                {c.set_password_token.map(|token| view! {
-                    {ui.t("users.invite_link")} " " <code>{format!("/reset-password#token={token}")}</code>
-                })}
+        {move || invite.value().get().and_then(Result::ok).map(|sent| view! {
+            <div class="alert alert-success" role="status">
+                {types::i18n::tf(ui.lang(), "users.invitation_sent", &[("email", &sent.email)])}
             </div>
         })}
         <SaveForm action=invite>

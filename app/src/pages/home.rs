@@ -31,8 +31,21 @@ pub fn Home() -> impl IntoView {
             })
         },
     );
+    let invitations =
+        Resource::new(|| (), |_| async { crate::api::invitations::my_invitations().await.unwrap_or_default() });
     view! {
         <SignedIn>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let n = invitations.await.len();
+                    (n > 0).then(|| view! {
+                        <div class="alert alert-info" role="status" id="home-invitations">
+                            {types::i18n::tf(ui.lang(), "home.invitations", &[("n", &n.to_string())])}
+                            " " <a href="/invitations">{ui.t("nav.invitations")}</a>
+                        </div>
+                    })
+                })}
+            </Suspense>
             {move || ui.session().map(|s| {
                 let greeting = types::i18n::tf(ui.lang(), "home.greeting", &[("name", &s.user.display_name)]);
                 let body = match &s.current {

@@ -12,6 +12,7 @@ pub mod facility_form;
 pub mod handovers;
 pub mod home;
 pub mod import;
+pub mod invitations;
 pub mod my_facility;
 pub mod organizations;
 pub mod password;

@@ -118,7 +118,7 @@ fn ResetPasswordForm(lang: Lang) -> impl IntoView {
 }
 
 /// The `token` of the page's fragment, removed from the address bar (in the browser only).
-fn take_fragment_token() -> String {
+pub(super) fn take_fragment_token() -> String {
     #[cfg(feature = "hydrate")]
     {
         let window = leptos::prelude::window();

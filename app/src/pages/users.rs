@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use types::{Lang, Role};
 
 use super::{page_param, paged, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
-use crate::api::tenant::{list_members, membership_changes, AddMember, RemoveMember};
+use crate::api::tenant::{
+    list_members, membership_changes, pending_invitations, AddMember, RemoveMember, RevokeInvitation,
+};
 use crate::islands::{island_ui, reload_after, SaveForm, Submission};
 use crate::use_ui;
 
@@ -14,6 +16,7 @@ pub fn Users() -> impl IntoView {
     let page = page_param();
     let members = Resource::new(page, list_members);
     let changes = Resource::new(|| (), |_| membership_changes());
+    let invitations = Resource::new(|| (), |_| pending_invitations());
     let root = move || ui.session().and_then(|s| s.current).is_some_and(|m| m.tenant.kind.is_root());
     // From the province, only a comune's first admin is appointed, and nobody is removed
     // (separation of duties: the rest is the comune's admin's).
@@ -44,7 +47,7 @@ pub fn Users() -> impl IntoView {
                                         {items.into_iter().map(|m| {
                                             let id = m.id.0;
                                             view! { <tr>
-                                                <td>{m.display_name}{(!m.has_password).then(|| view! { <span class="badge bg-warning ms-2">{ui.t("users.invited")}</span> })}</td>
+                                                <td>{m.display_name}</td>
                                                 <td>{m.email}</td>
                                                 <td>{ui.t(&m.role.label_key())}</td>
                                                 <td class="text-end">{(!from_above()).then(|| view! { <RemoveMemberButton lang=ui.lang() id/> })}</td>
@@ -53,6 +56,40 @@ pub fn Users() -> impl IntoView {
                                     </tbody>
                                 </table>
                     }.into_any())
+                })}
+            </Suspense>
+            <h2 class="h4 mt-5 mb-3">{move || ui.t("users.invitations")}</h2>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match invitations.await {
+                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
+                        Ok(rows) if rows.is_empty() => view! { <p>{ui.t("users.no_invitations")}</p> }.into_any(),
+                        Ok(rows) => view! {
+                            <div class="table-responsive">
+                                <table class="table table-sm" id="invitations">
+                                    <thead><tr>
+                                        <th scope="col">{ui.t("field.display_name")}</th>
+                                        <th scope="col">{ui.t("field.email")}</th>
+                                        <th scope="col">{ui.t("field.role")}</th>
+                                        <th scope="col">{ui.t("users.invitation_expires")}</th>
+                                        <th scope="col"><span class="visually-hidden">{ui.t("common.actions")}</span></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {rows.into_iter().map(|i| view! { <tr>
+                                            <td>{i.display_name}</td>
+                                            <td>{i.email}</td>
+                                            <td>{ui.t(&i.role.label_key())}</td>
+                                            <td>
+                                                {i.expires_at[..10.min(i.expires_at.len())].to_string()}
+                                                {i.expired.then(|| view! { <span class="badge bg-secondary ms-2">{ui.t("users.invitation_expired")}</span> })}
+                                            </td>
+                                            <td class="text-end"><RevokeInvitationButton lang=ui.lang() id=i.id.0/></td>
+                                        </tr> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
                 })}
             </Suspense>
             <h2 class="h4 mt-5 mb-4">{move || ui.t("users.add")}</h2>
@@ -92,7 +129,7 @@ pub fn Users() -> impl IntoView {
     }
 }
 
-/// Adds a member; the answer is the link a new account sets its password with.
+/// Invites a member: the answer names the address only, whether or not it has an account.
 #[island]
 fn AddMemberForm(lang: Lang, roles: Vec<Role>) -> impl IntoView {
     let ui = island_ui(lang);
@@ -100,12 +137,9 @@ fn AddMemberForm(lang: Lang, roles: Vec<Role>) -> impl IntoView {
     let error = add.error();
     view! {
         <ErrorAlert error/>
-        {move || add.value().get().and_then(Result::ok).map(|c| view! {
-            <div class="alert alert-success" role="status">
-                {ui.t("users.added")}
-                {c.set_password_token.map(|token| view! {
-                    " " {ui.t("users.invite_link")} " " <code>{format!("/reset-password#token={token}")}</code>
-                })}
+        {move || add.value().get().and_then(Result::ok).map(|sent| view! {
+            <div class="alert alert-success" role="status" id="invitation-sent">
+                {types::i18n::tf(ui.lang(), "users.invitation_sent", &[("email", &sent.email)])}
             </div>
         })}
         <SaveForm action=add>
@@ -136,6 +170,21 @@ fn RemoveMemberButton(lang: Lang, id: i64) -> impl IntoView {
         <button type="button" class="btn btn-outline-danger btn-xs"
             on:click=move |_| { remove.post(&[("id", &id.to_string())]); }>
             {ui.t("action.remove")}
+        </button>
+    }
+}
+
+#[island]
+fn RevokeInvitationButton(lang: Lang, id: i64) -> impl IntoView {
+    let ui = island_ui(lang);
+    let revoke = Submission::<RevokeInvitation>::new();
+    let error = revoke.error();
+    reload_after(revoke);
+    view! {
+        <ErrorAlert error/>
+        <button type="button" class="btn btn-outline-danger btn-xs"
+            on:click=move |_| { revoke.post(&[("id", &id.to_string())]); }>
+            {ui.t("action.revoke")}
         </button>
     }
 }

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod docs;
 pub mod health;
 pub mod hsds;
+pub mod invitations;
 pub mod persons;
 pub mod plans;
 pub mod public;
@@ -60,6 +61,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     use self::cases as ca;
     use self::contacts as c;
     use self::directory as d;
+    use self::invitations as inv;
     use self::persons as pe;
     use self::plans as pl;
     use self::referrals as re;
@@ -78,6 +80,13 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(t::get_district, t::update_district, t::delete_district))
         .routes(routes!(t::list_members, t::add_member))
         .routes(routes!(t::membership_changes))
+        .routes(routes!(inv::list_invitations))
+        .routes(routes!(inv::revoke_invitation))
+        .routes(routes!(inv::my_invitations))
+        .routes(routes!(inv::accept_invitation))
+        .routes(routes!(inv::decline_invitation))
+        .routes(routes!(inv::preview_invitation))
+        .routes(routes!(inv::create_invited_account))
         .routes(routes!(t::change_role, t::remove_member))
         .routes(routes!(t::get_settings, t::update_settings))
         .routes(routes!(t::set_logo, t::remove_logo))

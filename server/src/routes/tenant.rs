@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use domain::{districts, tenants, users};
 use serde::Deserialize;
 use types::dto::{
-    ComuneOut, DistrictIn, DistrictOut, MemberCreatedOut, MemberIn, MemberOut, MembershipChangeOut, MunicipalityIn,
-    Page, TenantNodeOut, TenantOut, TenantSettingsIn, TenantSettingsOut, ZoneIn,
+    ComuneOut, DistrictIn, DistrictOut, InvitationOut, MemberIn, MemberOut, MembershipChangeOut, MunicipalityIn, Page,
+    TenantNodeOut, TenantOut, TenantSettingsIn, TenantSettingsOut, ZoneIn,
 };
 use types::{DistrictId, MembershipId, Role};
 use utoipa::{IntoParams, ToSchema};
@@ -99,15 +99,18 @@ pub async fn list_members(
     Ok(Json(users::list_members(&s.db, &ctx, q.page.unwrap_or(1)).await?))
 }
 
+/// Invites someone: the invitation goes to the address by e-mail, and they become a member
+/// when they accept it. The answer is the same whether or not the address has an account.
 #[utoipa::path(post, path = "/api/v1/t/{tenant}/members", tag = "users", request_body = MemberIn,
     params(("tenant" = String, Path)),
-    responses((status = 201, body = MemberCreatedOut), (status = 409, body = types::ApiError), (status = 422, body = types::ApiError)))]
+    responses((status = 202, body = InvitationOut), (status = 409, body = types::ApiError), (status = 422, body = types::ApiError)))]
 pub async fn add_member(
     State(s): State<AppState>,
     Tenant(ctx): Tenant,
     Json(input): Json<MemberIn>,
-) -> ApiResult<(StatusCode, Json<MemberCreatedOut>)> {
-    Ok((StatusCode::CREATED, Json(users::add_member(&s.db, &ctx, input).await?)))
+) -> ApiResult<(StatusCode, Json<InvitationOut>)> {
+    let sent = domain::invitations::invite(&s.db, &ctx, input, &s.config.link_base()).await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)))
 }
 
 #[utoipa::path(get, path = "/api/v1/t/{tenant}/members/changes", tag = "users",

@@ -227,6 +227,31 @@ impl TestApp {
         Client { router: self.router.clone(), cookie: None, lang: None }
     }
 
+    /// The token of the newest invitation e-mailed to `email` (from the outbox).
+    pub async fn invitation_token(&self, email: &str) -> String {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let mail = entity::outbox_message::Entity::find()
+            .filter(entity::outbox_message::Column::ToAddress.eq(email.to_lowercase()))
+            .filter(entity::outbox_message::Column::Kind.eq("invitation"))
+            .order_by_desc(entity::outbox_message::Column::Id)
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no invitation to {email}"));
+        let token = mail.body_text.split("/invitation#token=").nth(1).expect("a link with a token");
+        token.chars().take_while(char::is_ascii_hexdigit).collect()
+    }
+
+    /// Accepts the newest invitation to the new address `email` by creating its account
+    /// (password `PASSWORD`), and signs it in.
+    pub async fn accept_as_new(&self, email: &str) -> Client {
+        let token = self.invitation_token(email).await;
+        let body = serde_json::json!({"token": token, "display_name": "Persona invitata", "new_password": PASSWORD});
+        let r = self.client().post("/api/v1/invitations/account", body).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+        self.signed_in(email).await
+    }
+
     /// A client signed in as `email`.
     pub async fn signed_in(&self, email: &str) -> Client {
         let mut c = self.client();
@@ -290,6 +315,7 @@ impl Reply {
 /// How long one request of a test may take, on a loaded machine.
 const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
 
+#[derive(Clone)]
 pub struct Client {
     router: Router,
     pub cookie: Option<String>,
