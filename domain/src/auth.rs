@@ -127,6 +127,31 @@ pub async fn sign_in(db: &Db, email: &str, password: &str) -> Result<UserId> {
     }
 }
 
+/// Counts one more guess of a secret other than the password (a second-factor code) for
+/// `what`, refusing it while a lockout holds; returns the guesses since the last success.
+pub(crate) async fn count_guess(db: &Db, what: &str) -> Result<i32> {
+    let now = db.now();
+    let (attempts, locked_until) = count_attempt(db, &sha256_hex(what), now).await?;
+    if locked_until.is_some_and(|until| until > now) {
+        return Err(AppError::TooManyAttempts);
+    }
+    Ok(attempts)
+}
+
+/// A wrong guess for `what` (the `attempts`-th): locks as wrong passwords do.
+pub(crate) async fn wrong_guess(db: &Db, what: &str, attempts: i32) -> Result<()> {
+    if let Some(secs) = lock_after(attempts) {
+        lock(db, &sha256_hex(what), db.now() + Duration::seconds(secs)).await?;
+    }
+    Ok(())
+}
+
+/// A right guess for `what`: the count starts again.
+pub(crate) async fn forget_guesses(db: &Db, what: &str) -> Result<()> {
+    login_throttle::Entity::delete_by_id(sha256_hex(what)).exec(db).await?;
+    Ok(())
+}
+
 /// Counts one more attempt on `key` in one statement (an insert that adds one on
 /// conflict), so attempts at the same time never read the same count or collide on the
 /// insert; returns the attempts since the last success, this one included, and the
@@ -176,13 +201,15 @@ fn lock_after(failures: i32) -> Option<i64> {
     (over >= 0).then(|| (FIRST_LOCK_SECS << over.min(10)).min(MAX_LOCK_SECS))
 }
 
-/// What a session carries to stay valid: it changes with the account's password, so a
-/// changed or reset password ends every session started with the old one; `None` for an
-/// account that is gone or deactivated.
+/// What a session carries to stay valid: it changes with the account's password and its
+/// authenticator, so a changed or reset password, or a forgotten authenticator, ends every
+/// session started before; `None` for an account that is gone or deactivated.
 pub async fn credential_stamp(db: &Db, user: UserId) -> Result<Option<String>> {
     let account = user_account::Entity::find_by_id(user.0).one(db).await?;
     Ok(account.filter(|a| a.active).map(|a| {
-        let stamp = sha256_hex(&format!("openwelfare-session:{}", a.password_hash.unwrap_or_default()));
+        // The authenticator too: forgetting it (a lost phone) ends the sessions it opened.
+        let credentials = format!("{}:{}", a.password_hash.unwrap_or_default(), a.totp_secret.unwrap_or_default());
+        let stamp = sha256_hex(&format!("openwelfare-session:{credentials}"));
         stamp[..32].to_string()
     }))
 }

@@ -15,6 +15,10 @@ use crate::{districts, facilities, import, reference, tenants, users, AppError, 
 /// The password of every demo account (printed by the command; demo only).
 pub const DEMO_PASSWORD: &str = "demo-openwelfare-2026";
 
+/// The TOTP secret (base32) every demo account is enrolled with, written in the README so
+/// the demo can be tried with any authenticator app (demo only).
+pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXP";
+
 /// One demo login.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
@@ -237,6 +241,15 @@ pub async fn seed_demo(db: &Db) -> Result<Vec<DemoLogin>> {
     install(db, Tenant(TenantId(bs.id)), &COMUNE_BRESCIA).await?;
     install(db, Tenant(TenantId(bo_root.id)), &EMILIA_ROMAGNA).await?;
     install(db, Tenant(TenantId(comune_bo.id)), &COMUNE_BOLOGNA).await?;
+    // Every demo account, those not printed too, has the written-down authenticator.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let accounts = entity::user_account::Entity::find()
+        .filter(entity::user_account::Column::Email.ends_with("@demo.openwelfare.it"))
+        .all(db)
+        .await?;
+    for account in accounts {
+        crate::second_factor::enrol_with_secret(db, &account.email, DEMO_TOTP_SECRET).await?;
+    }
     Ok(logins)
 }
 

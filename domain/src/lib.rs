@@ -42,6 +42,7 @@ pub mod plans;
 pub mod public_directory;
 pub mod reference;
 pub mod referrals;
+pub mod second_factor;
 pub mod subject_rights;
 pub mod tenancy;
 pub mod tenants;

@@ -3,7 +3,7 @@
 // creates its account through the link, whose token stays in the fragment and leaves the
 // address bar; an address that already has an account (another comune's worker) sees the
 // invitation on signing in and accepts it. Nobody is a member before accepting.
-import { launch } from "./browser.mjs";
+import { launch, passSecondFactor } from "./browser.mjs";
 import { axe } from "./council-page.mjs";
 const base = process.env.BASE_URL;
 const ADMIN = "admin.brescia@demo.openwelfare.it";
@@ -30,7 +30,7 @@ const signIn = async (page, email, password) => {
   await page.fill("#email", email);
   await page.fill("#password", password);
   await page.click("#sign-in-submit");
-  await page.waitForSelector("#home-title");
+  await passSecondFactor(page, email);
 };
 const inviteFrom = async (page, email, name, role) => {
   await page.goto(`${base}/users`);
@@ -80,7 +80,9 @@ try {
   await guest.fill("#new_password", "benvenuta-in-comune-2026");
   await guest.click("#invitation-submit");
   await guest.locator("#invitation-created").waitFor();
+  // A social worker's first sign-in enrols an authenticator and shows the recovery codes.
   await signIn(guest, NEW, "benvenuta-in-comune-2026");
+  if (!(await guest.locator("#home-title").count())) throw new Error("not signed in after enrolling");
   await guest.locator("#home-role", { hasText: "Assistente sociale" }).waitFor();
 
   step("another comune's worker, invited too, accepts after signing in");

@@ -4,7 +4,7 @@
 // servers (BASE_URLS, space-separated), it measures them in turns in one run, so the
 // figures compare on a noisy machine. Prints one line per page and server: the median
 // of RUNS (default 5).
-import { launch } from "./browser.mjs";
+import { launch, passSecondFactor } from "./browser.mjs";
 
 const bases = (process.env.BASE_URLS || process.env.BASE_URL).split(/\s+/).filter(Boolean);
 const runs = Number(process.env.RUNS || 5);
@@ -35,7 +35,7 @@ for (let i = 0; i < runs; i++) {
     await signIn.page.fill("#email", "assistente.sociale@demo.openwelfare.it");
     await signIn.page.fill("#password", "demo-openwelfare-2026");
     await signIn.page.click("#sign-in-submit");
-    await signIn.page.waitForSelector("#home-title");
+    await passSecondFactor(signIn.page, "assistente.sociale@demo.openwelfare.it");
     // Signed in, the cache emptied again: each page as a first visit.
     const fresh = await browser.newContext({ locale: "it-IT", storageState: await context.storageState() });
     const list = await visit(fresh, `${base}/cases?mine=true&status=open`);

@@ -2,7 +2,7 @@
 // the link arrives by e-mail (the demo's SMTP sink, read at /demo/mail.json), the token in
 // the link's fragment reaches the form, never a request URL or a Referer, and leaves the
 // address bar; the new password signs in, and the link works once.
-import { launch } from "./browser.mjs";
+import { launch, passSecondFactor } from "./browser.mjs";
 import { axe } from "./council-page.mjs";
 const base = process.env.BASE_URL;
 const EMAIL = "sportello@demo.openwelfare.it";
@@ -61,7 +61,7 @@ try {
   await page.fill("#email", EMAIL);
   await page.fill("#password", "una-nuova-password-2026");
   await page.click("#sign-in-submit");
-  await page.waitForSelector("#home-title");
+  await passSecondFactor(page, EMAIL);
 
   step("the same link a second time is refused");
   const again = await browser.newPage({ locale: "it-IT" });

@@ -2,7 +2,7 @@
 // Waits on conditions the page exposes, never on fixed sleeps.
 import os from "node:os";
 import path from "node:path";
-import { launch } from "./browser.mjs";
+import { launch, passSecondFactor } from "./browser.mjs";
 import { axe } from "./council-page.mjs";
 const base = process.env.BASE_URL;
 
@@ -25,7 +25,7 @@ async function signIn(email, password = PASSWORD) {
   await page.fill("#email", email);
   await page.fill("#password", password);
   await page.click("#sign-in-submit");
-  if (password === PASSWORD) await page.waitForSelector("#home-title");
+  if (password === PASSWORD) await passSecondFactor(page, email);
 }
 
 try {
@@ -262,6 +262,7 @@ try {
   await page.fill("#email", "assistente.sociale@demo.openwelfare.it");
   await page.fill("#password", PASSWORD);
   await page.click("#sign-in-submit");
+  await passSecondFactor(page, "assistente.sociale@demo.openwelfare.it");
   // She chose English above; back to Italian.
   await page.getByText("Hello, Giulia Ferrari").waitFor();
   await page.click("button[lang=it]");

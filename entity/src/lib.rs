@@ -29,6 +29,7 @@ pub mod outbox_message;
 pub mod password_reset;
 pub mod person;
 pub mod plan_event;
+pub mod recovery_code;
 pub mod social_case;
 pub mod tenant;
 pub mod tenant_logo;

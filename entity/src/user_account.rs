@@ -19,6 +19,12 @@ pub struct Model {
     /// May edit the deployment's shared catalogue of national measures (with a province
     /// admin role; `openwelfare catalogue-keeper`).
     pub keeps_shared_catalogue: bool,
+    /// The enrolled authenticator's TOTP secret (base32); `None` until enrolled.
+    pub totp_secret: Option<String>,
+    /// The secret being enrolled, until a first code confirms it.
+    pub totp_pending_secret: Option<String>,
+    /// The time step of the last code used: no code works twice.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -23,6 +23,7 @@ mod m20261206_000016_row_security_shared_tables;
 mod m20261207_000017_catalogue_keeper;
 mod m20261208_000018_outbox;
 mod m20261209_000019_invitation;
+mod m20261210_000020_second_factor;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_catalogue_keeper::Migration),
             Box::new(m20261208_000018_outbox::Migration),
             Box::new(m20261209_000019_invitation::Migration),
+            Box::new(m20261210_000020_second_factor::Migration),
         ]
     }
 }

@@ -55,6 +55,12 @@ pub enum Command {
         #[arg(long)]
         revoke: bool,
     },
+    /// Forget an account's authenticator app and recovery codes (a lost phone): it enrols
+    /// a new one at its next sign-in.
+    SecondFactorReset {
+        #[arg(long)]
+        email: String,
+    },
     /// Print a one-time link for a user to set a new password.
     ResetPassword {
         #[arg(long)]
@@ -234,6 +240,14 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             })?;
             let now = if revoke { "no longer keeps" } else { "keeps" };
             println!("{email} {now} the shared catalogue");
+            Ok(())
+        }
+        Command::SecondFactorReset { email } => {
+            domain::second_factor::reset(&conn, &email).await.map_err(|e| match e {
+                domain::AppError::NotFound => anyhow::anyhow!("no account with that email"),
+                e => anyhow::anyhow!(e),
+            })?;
+            println!("{email} enrols a new authenticator at its next sign-in");
             Ok(())
         }
         Command::ResetPassword { email } => {

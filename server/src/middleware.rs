@@ -168,8 +168,8 @@ pub fn is_length_limit(e: &axum::Error) -> bool {
 /// there is the lockout of `domain::auth`.)
 pub async fn limit_sign_ins(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    // Asking for a reset link sends an e-mail, and creating an invited account hashes a
-    // password: limited like a sign-in.
+    // Asking for a reset link sends an e-mail, creating an invited account hashes a
+    // password, a second-factor code is a guess: limited like a sign-in.
     let limited = [
         "/api/v1/session",
         "/sf/sign_in",
@@ -177,6 +177,8 @@ pub async fn limit_sign_ins(State(state): State<AppState>, req: Request, next: N
         "/sf/request_password_reset",
         "/api/v1/invitations/account",
         "/sf/create_invited_account",
+        "/api/v1/session/totp",
+        "/sf/verify_totp",
     ];
     let signing_in = req.method() == Method::POST && limited.contains(&path);
     if signing_in {

@@ -7,7 +7,9 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-pub use app::session::{current_tenant, lang, restamp, sign_in, user, LANG, TENANT, USER};
+pub use app::session::{
+    after_code, after_password, current_tenant, lang, pending_user, restamp, sign_in, user, LANG, TENANT, USER,
+};
 
 /// The store for whichever database the deployment uses.
 #[derive(Clone, Debug)]

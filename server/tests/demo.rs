@@ -50,10 +50,15 @@ async fn the_demo_caseload_follows_the_tables(app: TestApp) {
     assert_eq!(q("SELECT COUNT(*) FROM case_referral WHERE status = 'accepted'".into()).await, 1);
 
     // Bologna's admin finds Navile's cases by district.
+    // Every demo account has the authenticator written in the README.
+    let unenrolled = "SELECT COUNT(*) FROM user_account WHERE email LIKE '%@demo.openwelfare.it' AND totp_secret IS DISTINCT FROM 'JBSWY3DPEHPK3PXP'";
+    assert_eq!(
+        q(unenrolled.replace("IS DISTINCT FROM", if app.is_postgres() { "IS DISTINCT FROM" } else { "IS NOT" })).await,
+        0
+    );
     let mut admin = app.client();
-    let body =
-        serde_json::json!({"email": "admin.bologna@demo.openwelfare.it", "password": domain::demo::DEMO_PASSWORD});
-    assert_eq!(admin.post("/api/v1/session", body).await.status, axum::http::StatusCode::OK);
+    let r = app.sign_in(&mut admin, "admin.bologna@demo.openwelfare.it", domain::demo::DEMO_PASSWORD).await;
+    assert_eq!(r.status, axum::http::StatusCode::OK, "{:?}", r.body);
     let bologna = "(SELECT slug FROM tenant WHERE istat_code = '037006' AND kind = 'municipality')";
     let slug: String = {
         use sea_orm::ConnectionTrait;

@@ -225,6 +225,18 @@ fn two_nodes_share_sessions_on_postgres() {
     )
     .unwrap();
     assert_eq!(code, 200, "{body}");
+    assert!(body.contains(r#""enrol":true"#), "a province admin enrols a second factor: {body}");
+    let pending = cookie.unwrap();
+    // The second step on the other node: the pending session is in the shared store.
+    let (code, _, body) = http(two.1, "GET", "/api/v1/session/totp/enrolment", Some(&pending), None).unwrap();
+    assert_eq!(code, 200, "{body}");
+    let secret = body.split(r#""secret":""#).nth(1).and_then(|s| s.split('"').next()).unwrap();
+    let now = domain::second_factor::step_of(chrono::Utc::now().timestamp());
+    let code_now = domain::second_factor::code_for_step(secret, now).unwrap();
+    let (code, cookie, body) =
+        http(two.1, "POST", "/api/v1/session/totp", Some(&pending), Some(&format!(r#"{{"code":"{code_now}"}}"#)))
+            .unwrap();
+    assert_eq!(code, 200, "{body}");
     let cookie = cookie.unwrap();
     // The other node knows the session.
     let (code, _, body) = http(two.1, "GET", "/api/v1/session", Some(&cookie), None).unwrap();

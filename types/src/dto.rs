@@ -89,6 +89,54 @@ pub struct SessionOut {
     pub memberships: Vec<MembershipOut>,
 }
 
+/// The answer to a correct password when a second factor is asked for: the session is
+/// pending until `POST /api/v1/session/totp` completes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SecondFactorOut {
+    /// Always `totp`.
+    pub second_factor: String,
+    /// The account has no authenticator yet: `GET /api/v1/session/totp/enrolment` gives
+    /// the secret to add to one, and the first code confirms it.
+    pub enrol: bool,
+}
+
+/// What `POST /api/v1/session` answers: the session, or the second factor it waits for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(untagged)]
+pub enum SignInOut {
+    SecondFactor(SecondFactorOut),
+    Session(SessionOut),
+}
+
+/// A code of the authenticator, or a recovery code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TotpIn {
+    pub code: String,
+}
+
+/// The authenticator to enrol: its secret (base32), the `otpauth://` address, and that
+/// address as a QR code (SVG) for the phone's camera.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TotpEnrolmentOut {
+    pub secret: String,
+    pub otpauth_uri: String,
+    pub qr_svg: String,
+}
+
+/// A completed sign-in; after an enrolment, with the recovery codes (shown this once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TotpDoneOut {
+    #[serde(flatten)]
+    pub session: SessionOut,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_codes: Vec<String>,
+}
+
 /// A node of the tenant tree.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

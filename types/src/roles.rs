@@ -59,6 +59,11 @@ impl Role {
         matches!(self, Role::TenantAdmin | Role::SocialWorker | Role::FrontDesk | Role::ThirdSector)
     }
 
+    /// Signing in asks for a second factor (TOTP): the role reads case data or manages users.
+    pub fn needs_second_factor(self) -> bool {
+        self.reads_case_data() || matches!(self, Role::ProvinceAdmin | Role::TenantAdmin)
+    }
+
     /// Translation key of the role's name.
     pub fn label_key(self) -> String {
         format!("role.{}", self.code())

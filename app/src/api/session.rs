@@ -2,7 +2,7 @@
 //! and passwords.
 
 use serde::{Deserialize, Serialize};
-use types::dto::SessionOut;
+use types::dto::{SecondFactorOut, SessionOut, TotpEnrolmentOut};
 use types::Lang;
 
 #[cfg(feature = "ssr")]
@@ -38,13 +38,27 @@ pub async fn get_session(p: Public) -> Result<SessionView, UiError> {
     }
 }
 
+/// Email and password; the answer is the second factor still asked for, if any.
 #[staff_fn]
-pub async fn sign_in(p: Public, email: String, password: String) -> Result<(), UiError> {
+pub async fn sign_in(p: Public, email: String, password: String) -> Result<Option<SecondFactorOut>, UiError> {
     let user = domain::auth::sign_in(&p.db, &email, &password).await?;
-    let out = domain::auth::session_out(&p.db, user, None).await?;
-    let lang = crate::session::lang(&p.session).await.unwrap_or(out.user.lang);
-    let tenant = out.current.as_ref().map(|m| m.tenant.slug.as_str());
-    crate::session::sign_in(&p.session, &p.db, user, lang, tenant).await
+    match crate::session::after_password(&p.session, &p.db, user).await? {
+        types::dto::SignInOut::Session(_) => Ok(None),
+        types::dto::SignInOut::SecondFactor(step) => Ok(Some(step)),
+    }
+}
+
+/// The authenticator to enrol, while the sign-in waits for its first code.
+#[staff_fn]
+pub async fn totp_enrolment(p: Public) -> Result<TotpEnrolmentOut, UiError> {
+    let user = crate::session::pending_user(&p.session, &p.db).await.ok_or(AppError::Unauthenticated)?;
+    domain::second_factor::enrolment(&p.db, user).await
+}
+
+/// The second step of signing in; after an enrolment, the recovery codes (shown once).
+#[staff_fn]
+pub async fn verify_totp(p: Public, code: String) -> Result<Vec<String>, UiError> {
+    crate::session::after_code(&p.session, &p.db, &code).await.map(|done| done.recovery_codes)
 }
 
 #[staff_fn]

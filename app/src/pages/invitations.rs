@@ -123,7 +123,7 @@ fn InvitationLinkForm(lang: Lang) -> impl IntoView {
                 let name = StoredValue::new(p.display_name.clone());
                 view! {
                     <Show when=created fallback=move || view! {
-                        <p>{ui.t("invitation.create")}</p>
+                        <p class="mb-4">{ui.t("invitation.create")}</p>
                         <SaveForm action=create>
                             <input type="hidden" name="token" prop:value=move || token.get()/>
                             <Field id="display_name" name="display_name" label="field.display_name" error required=true maxlength=120 value=name.get_value() autocomplete="name"/>

@@ -71,6 +71,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(s::get_session, s::sign_in, s::sign_out))
+        .routes(routes!(s::totp_enrolment))
+        .routes(routes!(s::complete_totp))
         .routes(routes!(s::switch_tenant))
         .routes(routes!(s::set_language))
         .routes(routes!(s::change_password))

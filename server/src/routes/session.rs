@@ -5,7 +5,10 @@ use axum::http::StatusCode;
 use domain::{auth, AppError, TenantContext};
 use serde::Deserialize;
 use tower_sessions::Session;
-use types::dto::{ChangePasswordIn, PasswordResetRequestIn, ResetPasswordIn, SessionOut, SignInIn};
+use types::dto::{
+    ChangePasswordIn, PasswordResetRequestIn, ResetPasswordIn, SessionOut, SignInIn, SignInOut, TotpDoneOut,
+    TotpEnrolmentOut, TotpIn,
+};
 use types::Lang;
 use utoipa::ToSchema;
 
@@ -27,21 +30,39 @@ pub async fn get_session(State(state): State<AppState>, session: Session) -> Api
     Ok(Json(auth::session_out(&state.db, user, current.as_deref()).await?))
 }
 
-/// Signs in with email and password. The session id is replaced.
+/// Signs in with email and password. The session id is replaced. An account whose roles
+/// read case data or manage users answers `{"second_factor": "totp"}` (and `"enrol":
+/// true` until it has an authenticator): the session waits for `POST /api/v1/session/totp`.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInIn,
-    responses((status = 200, body = SessionOut), (status = 401, body = types::ApiError),
+    responses((status = 200, body = SignInOut), (status = 401, body = types::ApiError),
               (status = 422, body = types::ApiError), (status = 429, body = types::ApiError)))]
 pub async fn sign_in(
     State(state): State<AppState>,
     session: Session,
     Json(input): Json<SignInIn>,
-) -> ApiResult<Json<SessionOut>> {
+) -> ApiResult<Json<SignInOut>> {
     let user = auth::sign_in(&state.db, &input.email, &input.password).await?;
-    let out = auth::session_out(&state.db, user, None).await?;
-    let lang = sessions::lang(&session).await.unwrap_or(out.user.lang);
-    let tenant = out.current.as_ref().map(|m| m.tenant.slug.as_str());
-    sessions::sign_in(&session, &state.db, user, lang, tenant).await?;
-    Ok(Json(out))
+    Ok(Json(sessions::after_password(&session, &state.db, user).await?))
+}
+
+/// The authenticator to enrol, for a session waiting for its first code.
+#[utoipa::path(get, path = "/api/v1/session/totp/enrolment", tag = "session",
+    responses((status = 200, body = TotpEnrolmentOut), (status = 401, body = types::ApiError), (status = 409, body = types::ApiError)))]
+pub async fn totp_enrolment(State(state): State<AppState>, session: Session) -> ApiResult<Json<TotpEnrolmentOut>> {
+    let user = sessions::pending_user(&session, &state.db).await.ok_or(ApiFailure(AppError::Unauthenticated))?;
+    Ok(Json(domain::second_factor::enrolment(&state.db, user).await?))
+}
+
+/// Completes a pending sign-in with a code of the authenticator (or a recovery code).
+#[utoipa::path(post, path = "/api/v1/session/totp", tag = "session", request_body = TotpIn,
+    responses((status = 200, body = TotpDoneOut), (status = 401, body = types::ApiError),
+              (status = 422, body = types::ApiError), (status = 429, body = types::ApiError)))]
+pub async fn complete_totp(
+    State(state): State<AppState>,
+    session: Session,
+    Json(input): Json<TotpIn>,
+) -> ApiResult<Json<TotpDoneOut>> {
+    Ok(Json(sessions::after_code(&session, &state.db, &input.code).await?))
 }
 
 /// Signs out: the session is deleted.

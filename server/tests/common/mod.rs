@@ -20,6 +20,8 @@ use tower::ServiceExt;
 use types::{Role, TenantId, TenantKind};
 
 pub const PASSWORD: &str = "correct-horse-battery";
+/// The authenticator secret of the test accounts that need a second factor (base32).
+pub const TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
 /// Runs each named `async fn(TestApp)` on SQLite and on PostgreSQL.
 #[macro_export]
@@ -208,7 +210,59 @@ impl TestApp {
         let email = format!("{}@test.openwelfare.it", unique("u"));
         let id = users::ensure_user(&self.db, &email, "Utente di prova", Some(PASSWORD)).await.unwrap();
         users::grant(&self.db, id, tenant, role).await.unwrap();
+        if role.needs_second_factor() {
+            domain::second_factor::enrol_with_secret(&self.db, &email, TOTP_SECRET).await.unwrap();
+        }
         email
+    }
+
+    /// The next code of `email`'s authenticator that the server takes: the current time
+    /// step's, or (a code already used in it) the next one's, waiting for it if need be.
+    pub async fn totp_code(&self, email: &str, secret: &str) -> String {
+        use domain::second_factor::{code_for_step, step_of, STEP_SECS};
+        use sea_orm::EntityTrait;
+        let account = users::user_by_email(&self.db, email).await.unwrap();
+        let last = entity::user_account::Entity::find_by_id(account.0)
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .totp_last_step
+            .unwrap_or(0);
+        for _ in 0..6 {
+            let now = step_of(self.db.now().timestamp());
+            let step = now.max(last + 1);
+            if step <= now + 1 {
+                return code_for_step(secret, step).unwrap();
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(STEP_SECS as u64 / 3)).await;
+        }
+        panic!("{email}: every code of this time step is used (a fixed clock must be moved on)")
+    }
+
+    /// Signs `client` in as `email` with `password`, through the second factor when the
+    /// account is asked for one (enrolling it on the way if it has none): the last answer.
+    pub async fn sign_in(&self, client: &mut Client, email: &str, password: &str) -> Reply {
+        let r = client.post("/api/v1/session", serde_json::json!({"email": email, "password": password})).await;
+        if r.status != StatusCode::OK || r.body["second_factor"] != "totp" {
+            return r;
+        }
+        let secret = if r.body["enrol"] == true {
+            let e = client.get("/api/v1/session/totp/enrolment").await;
+            assert_eq!(e.status, StatusCode::OK, "enrolment: {:?}", e.body);
+            e.body["secret"].as_str().unwrap().to_string()
+        } else {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            let account = entity::user_account::Entity::find()
+                .filter(entity::user_account::Column::Email.eq(email.trim().to_lowercase()))
+                .one(&self.db)
+                .await
+                .unwrap()
+                .unwrap();
+            account.totp_secret.unwrap()
+        };
+        let code = self.totp_code(email, &secret).await;
+        client.post("/api/v1/session/totp", serde_json::json!({"code": code})).await
     }
 
     /// A client of another node on the same database, configured with `public_origin`.
@@ -252,11 +306,12 @@ impl TestApp {
         self.signed_in(email).await
     }
 
-    /// A client signed in as `email`.
+    /// A client signed in as `email` (through the second factor where it is asked for).
     pub async fn signed_in(&self, email: &str) -> Client {
         let mut c = self.client();
-        let r = c.post("/api/v1/session", serde_json::json!({"email": email, "password": PASSWORD})).await;
+        let r = self.sign_in(&mut c, email, PASSWORD).await;
         assert_eq!(r.status, StatusCode::OK, "sign-in failed: {:?}", r.body);
+        assert!(r.body["user"].is_object(), "not signed in: {:?}", r.body);
         c
     }
 }
