@@ -202,16 +202,19 @@ fn lock_after(failures: i32) -> Option<i64> {
 }
 
 /// What a session carries to stay valid: it changes with the account's password and its
-/// authenticator, so a changed or reset password, or a forgotten authenticator, ends every
-/// session started before; `None` for an account that is gone or deactivated.
+/// authenticator, and when an account without one is given a role that needs one, so a
+/// changed or reset password, a forgotten authenticator or such a role ends every session
+/// started before; `None` for an account that is gone or deactivated.
 pub async fn credential_stamp(db: &Db, user: UserId) -> Result<Option<String>> {
     let account = user_account::Entity::find_by_id(user.0).one(db).await?;
-    Ok(account.filter(|a| a.active).map(|a| {
-        // The authenticator too: forgetting it (a lost phone) ends the sessions it opened.
-        let credentials = format!("{}:{}", a.password_hash.unwrap_or_default(), a.totp_secret.unwrap_or_default());
-        let stamp = sha256_hex(&format!("openwelfare-session:{credentials}"));
-        stamp[..32].to_string()
-    }))
+    let Some(a) = account.filter(|a| a.active) else { return Ok(None) };
+    // An account without an authenticator whose roles come to need one (a role given
+    // since) signs in again, and enrols: its sessions never passed a second factor.
+    let unguarded = a.totp_secret.is_none() && crate::second_factor::needs_one(db, user).await?;
+    let credentials =
+        format!("{}:{}:{unguarded}", a.password_hash.unwrap_or_default(), a.totp_secret.unwrap_or_default());
+    let stamp = sha256_hex(&format!("openwelfare-session:{credentials}"));
+    Ok(Some(stamp[..32].to_string()))
 }
 
 /// Changes the signed-in user's password after checking the current one.

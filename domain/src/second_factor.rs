@@ -87,9 +87,13 @@ pub async fn needed(db: &Db, user: UserId) -> Result<Needed> {
     if account(db, user).await?.totp_secret.is_some() {
         return Ok(Needed::Code);
     }
+    Ok(if needs_one(db, user).await? { Needed::Enrolment } else { Needed::Nothing })
+}
+
+/// Whether any of `user`'s roles needs a second factor.
+pub(crate) async fn needs_one(db: &Db, user: UserId) -> Result<bool> {
     let roles = membership::Entity::find().filter(membership::Column::UserId.eq(user.0)).all(db).await?;
-    let needs = roles.iter().filter_map(|m| Role::from_code(&m.role)).any(Role::needs_second_factor);
-    Ok(if needs { Needed::Enrolment } else { Needed::Nothing })
+    Ok(roles.iter().filter_map(|m| Role::from_code(&m.role)).any(Role::needs_second_factor))
 }
 
 /// The `otpauth://` address as a QR code, in SVG.

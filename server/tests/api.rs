@@ -283,6 +283,16 @@ async fn second_factor_guards_case_data_roles(app: TestApp) {
     let analyst = app.user(p, Role::ProvinceAnalyst).await;
     let r = app.client().post("/api/v1/session", json!({"email": analyst, "password": PASSWORD})).await;
     assert!(r.body["user"].is_object(), "{:?}", r.body);
+    // A facility manager's session, opened with the password alone, ends when the account
+    // is given a role that reads case data: the next sign-in enrols.
+    let manager = app.user(t, Role::FacilityManager).await;
+    let mut m = app.signed_in(&manager).await;
+    assert_eq!(m.get("/api/v1/session").await.status, StatusCode::OK);
+    let manager_id = domain::users::user_by_email(&app.db, &manager).await.unwrap();
+    domain::users::grant(&app.db, manager_id, t, Role::SocialWorker).await.unwrap();
+    assert_eq!(m.get("/api/v1/session").await.status, StatusCode::UNAUTHORIZED);
+    let r = m.post("/api/v1/session", json!({"email": manager, "password": PASSWORD})).await;
+    assert_eq!(r.body, json!({"second_factor": "totp", "enrol": true}));
 }
 
 /// A changed password ends the user's other sessions (this one goes on), a reset one
