@@ -237,7 +237,7 @@ async fn second_factor_guards_case_data_roles(app: TestApp) {
     // Enrolled: the code is asked for, and the one just used does not work again.
     assert_eq!(c.delete("/api/v1/session").await.status, StatusCode::NO_CONTENT);
     let r = c.post("/api/v1/session", json!({"email": email, "password": PASSWORD})).await;
-    assert_eq!(r.body, json!({"second_factor": "totp", "enrol": false}));
+    assert_eq!(r.body, json!({"second_factor": "totp"}));
     assert_eq!(c.get("/api/v1/session/totp/enrolment").await.status, StatusCode::CONFLICT);
     let r = c.post("/api/v1/session/totp", json!({"code": right})).await;
     assert!(r.text.contains("già stato usato"), "{:?}", r.body);
@@ -267,7 +267,7 @@ async fn second_factor_guards_case_data_roles(app: TestApp) {
     let worker = app.user(t, Role::SocialWorker).await;
     let mut s = app.client();
     let r = s.server_fn("/sf/sign_in", &format!("email={}&password={PASSWORD}", worker.replace('@', "%40"))).await;
-    assert_eq!(r.body, json!({"second_factor": "totp", "enrol": false}), "{}", r.text);
+    assert_eq!(r.body, json!({"second_factor": "totp"}), "{}", r.text);
     let code = app.totp_code(&worker, common::TOTP_SECRET).await;
     let r = s.server_fn("/sf/verify_totp", &format!("code={code}")).await;
     assert_eq!((r.status, r.body.clone()), (StatusCode::OK, json!([])), "{}", r.text);

@@ -96,8 +96,10 @@ pub struct SessionOut {
 pub struct SecondFactorOut {
     /// Always `totp`.
     pub second_factor: String,
-    /// The account has no authenticator yet: `GET /api/v1/session/totp/enrolment` gives
-    /// the secret to add to one, and the first code confirms it.
+    /// Present (`true`) when the account has no authenticator yet: `GET
+    /// /api/v1/session/totp/enrolment` gives the secret to add to one, and the first code
+    /// confirms it. An enrolled account's answer is exactly `{"second_factor": "totp"}`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub enrol: bool,
 }
 
