@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use types::Lang;
 
-use super::{ErrorAlert, Field, FieldMessage, Public, SignedIn};
+use super::{listed, ErrorAlert, Field, FieldMessage, Public, SignedIn};
 use crate::api::invitations::{
     my_invitations, AcceptInvitation, CreateInvitedAccount, DeclineInvitation, InvitationPreview,
 };
@@ -20,10 +20,7 @@ pub fn Invitations() -> impl IntoView {
             <h1 class="h2 mb-4">{move || ui.t("invitations.title")}</h1>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match mine.await {
-                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(rows) if rows.is_empty() => view! { <p id="no-invitations">{ui.t("invitations.none")}</p> }.into_any(),
-                        Ok(rows) => view! {
+                    listed(mine.await, "invitations.none", |rows| view! {
                             <ul class="list-group" id="my-invitations">
                                 {rows.into_iter().map(|i| {
                                     let role = ui.t(&i.role.label_key());
@@ -36,8 +33,7 @@ pub fn Invitations() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </ul>
-                        }.into_any(),
-                    }
+                        }.into_any())
                 })}
             </Suspense>
         </SignedIn>

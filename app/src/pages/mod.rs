@@ -263,6 +263,21 @@ pub struct ListTexts {
     pub count: Option<&'static str>,
 }
 
+/// A loaded list that is not paginated: the error; or the message `none` when it is empty;
+/// or the items as `items` draws them.
+pub fn listed<T>(
+    loaded: Result<Vec<T>, UiError>,
+    none: &'static str,
+    items: impl FnOnce(Vec<T>) -> AnyView,
+) -> AnyView {
+    let ui = use_ui();
+    match loaded {
+        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
+        Ok(rows) if rows.is_empty() => view! { <p role="status">{ui.t(none)}</p> }.into_any(),
+        Ok(rows) => items(rows),
+    }
+}
+
 /// A loaded page of a list: the error; or the empty message; or the count, the items as
 /// `items` draws them and the page links at `path` (after the filters in `query`).
 pub fn paged<T>(

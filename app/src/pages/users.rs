@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use types::{Lang, Role};
 
-use super::{page_param, paged, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
+use super::{listed, page_param, paged, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
 use crate::api::tenant::{
     list_members, membership_changes, pending_invitations, AddMember, RemoveMember, RevokeInvitation,
 };
@@ -36,7 +36,7 @@ pub fn Users() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let texts = ListTexts { none: None, count: Some("users.count") };
                     paged(members.await, texts, "/users", String::new(), |items| view! {
-                                <table class="table" id="members">
+                                <div class="table-responsive"><table class="table" id="members">
                                     <thead><tr>
                                         <th scope="col">{ui.t("field.display_name")}</th>
                                         <th scope="col">{ui.t("field.email")}</th>
@@ -54,17 +54,14 @@ pub fn Users() -> impl IntoView {
                                             </tr> }
                                         }).collect_view()}
                                     </tbody>
-                                </table>
+                                </table></div>
                     }.into_any())
                 })}
             </Suspense>
             <h2 class="h4 mt-5 mb-3">{move || ui.t("users.invitations")}</h2>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match invitations.await {
-                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(rows) if rows.is_empty() => view! { <p>{ui.t("users.no_invitations")}</p> }.into_any(),
-                        Ok(rows) => view! {
+                    listed(invitations.await, "users.no_invitations", |rows| view! {
                             <div class="table-responsive">
                                 <table class="table table-sm" id="invitations">
                                     <thead><tr>
@@ -88,8 +85,7 @@ pub fn Users() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any(),
-                    }
+                        }.into_any())
                 })}
             </Suspense>
             <h2 class="h4 mt-5 mb-4">{move || ui.t("users.add")}</h2>
@@ -97,10 +93,7 @@ pub fn Users() -> impl IntoView {
             <h2 class="h4 mt-5 mb-3">{move || ui.t("users.changes")}</h2>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match changes.await {
-                        Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(rows) if rows.is_empty() => view! { <p>{ui.t("users.no_changes")}</p> }.into_any(),
-                        Ok(rows) => view! {
+                    listed(changes.await, "users.no_changes", |rows| view! {
                             <div class="table-responsive">
                                 <table class="table table-sm" id="membership-changes">
                                     <thead><tr>
@@ -121,8 +114,7 @@ pub fn Users() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any(),
-                    }
+                        }.into_any())
                 })}
             </Suspense>
         </SignedIn>
