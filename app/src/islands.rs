@@ -4,6 +4,11 @@
 //! shows as props (its language first, `island_ui`), and after a successful save it loads
 //! the page again, which the server renders with the new data (`reload_after`, `go_after`).
 //!
+//! A form whose page is drawn by the server (the case page and the handover lists) is a
+//! `PostForm`: its fields are rendered by the server and stay out of the bundle; the island
+//! only posts them, shows the server's refusal on its fields (`FormError`, `FieldError`,
+//! islands inside it) and loads the page again after a success.
+//!
 //! A form posts to its server function through a `Submission`, not Leptos' `ServerAction`:
 //! the browser sends the form as it stands — the very request it sends before the page is
 //! interactive — and reads only the answer. A server function then costs the bundle at
@@ -52,8 +57,6 @@ struct Channel {
     answer: RwSignal<Option<Result<String, UiError>>>,
     /// The successful answers so far.
     saved: RwSignal<u32>,
-    /// The tag of the form (`SaveForm`'s `tag`) that sent the last submission.
-    sent_by: RwSignal<Option<String>>,
 }
 
 impl<I: ServerFn<Error = UiError>> Submission<I> {
@@ -63,7 +66,6 @@ impl<I: ServerFn<Error = UiError>> Submission<I> {
             pending: RwSignal::new(false),
             answer: RwSignal::new(returned_error(I::PATH).map(Err)),
             saved: RwSignal::new(0),
-            sent_by: RwSignal::new(None),
         };
         Submission { channel, input: PhantomData }
     }
@@ -106,17 +108,9 @@ impl<I: ServerFn<Error = UiError>> Submission<I> {
         Signal::derive(move || answer.with(|a| a.as_ref().and_then(|r| r.as_ref().err().cloned())))
     }
 
-    /// `error` for one of several forms that share this submission: the error shows only
-    /// on the form (told by its `tag`) whose submission it answers.
-    pub fn error_for(&self, tag: String) -> Signal<Option<UiError>> {
-        let (error, sent_by) = (self.error(), self.channel.sent_by);
-        Signal::derive(move || if sent_by.with(|s| s.as_deref() == Some(tag.as_str())) { error.get() } else { None })
-    }
-
     /// Posts `fields` as a form would (for a button that is not in a form).
     pub fn post(&self, fields: &[(&str, &str)]) {
-        let body = fields.iter().map(|(k, v)| format!("{}={}", crate::pages::urlencode(k), crate::pages::urlencode(v)));
-        self.channel.send(Body::Fields(body.collect::<Vec<_>>().join("&")), None);
+        self.channel.send(Body::Fields(encode(fields)));
     }
 }
 
@@ -127,8 +121,7 @@ impl<I: ServerFn<Error = UiError>> Default for Submission<I> {
 }
 
 impl Channel {
-    fn send(self, body: Body, tag: Option<String>) {
-        self.sent_by.set(tag);
+    fn send(self, body: Body) {
         self.pending.set(true);
         transport::send(
             self.url,
@@ -142,6 +135,26 @@ impl Channel {
             }),
         );
     }
+}
+
+/// `fields` as `application/x-www-form-urlencoded`.
+fn encode(fields: &[(&str, &str)]) -> String {
+    let pairs = fields.iter().map(|(k, v)| format!("{}={}", crate::pages::urlencode(k), crate::pages::urlencode(v)));
+    pairs.collect::<Vec<_>>().join("&")
+}
+
+/// Asks the server function `I` with `fields` from the browser and gives `done` its
+/// answer, through the one request every form uses (not Leptos' server-function client,
+/// which would bring its own into the bundle).
+pub fn ask<I>(fields: &[(&str, &str)], done: impl FnOnce(Result<I::Output, UiError>) + 'static)
+where
+    I: ServerFn<Error = UiError>,
+    I::Output: DeserializeOwned,
+{
+    let read = move |answer: Result<String, UiError>| {
+        done(answer.and_then(|text| serde_json::from_str(&text).map_err(|_| transport::broken_answer())))
+    };
+    transport::send(I::PATH, Body::Fields(encode(fields)), Box::new(read));
 }
 
 /// A form posted without JavaScript comes back to its page with the error in the URL
@@ -187,12 +200,13 @@ mod transport {
 
     /// Posts `body` to `url` and gives `done` the answer's text, or its error.
     #[cfg(feature = "hydrate")]
-    pub(super) fn send(url: &'static str, body: Body, done: Done) {
-        leptos::task::spawn_local(async move { done(post(url, body).await) });
+    pub(super) fn send(url: &str, body: Body, done: Done) {
+        let url = url.to_string();
+        leptos::task::spawn_local(async move { done(post(&url, body).await) });
     }
 
     #[cfg(not(feature = "hydrate"))]
-    pub(super) fn send(_url: &'static str, _body: Body, _done: Done) {}
+    pub(super) fn send(_url: &str, _body: Body, _done: Done) {}
 
     #[cfg(feature = "hydrate")]
     async fn post(url: &str, body: Body) -> Result<String, UiError> {
@@ -276,16 +290,13 @@ pub fn SaveForm<I>(
     /// The `<form>` element, for a caller that resets it.
     #[prop(optional)]
     node_ref: Option<NodeRef<leptos::html::Form>>,
-    /// Tells this form from others sharing `action` (`Submission::error_for`).
-    #[prop(optional, into)]
-    tag: Option<String>,
     children: Children,
 ) -> impl IntoView
 where
     I: ServerFn<Error = UiError> + 'static,
 {
     let channel = action.channel;
-    let submit = move |form| channel.send(Body::Form(form), tag.clone());
+    let submit = move |form| channel.send(Body::Form(form));
     posting_form(channel.url, Box::new(submit), node_ref.unwrap_or_default(), children)
 }
 
@@ -339,4 +350,90 @@ pub fn read_again<I>(
             }
         })
     });
+}
+
+/// Where a `PostForm` posts: its server function's address, and the error a submission
+/// without JavaScript came back with (shown by the server on the form's fields).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Post {
+    url: String,
+    returned: Option<UiError>,
+}
+
+impl Post {
+    pub fn to<I: ServerFn<Error = UiError>>() -> Self {
+        Post { url: I::PATH.to_string(), returned: returned_error(I::PATH) }
+    }
+}
+
+/// The last refusal heard by the `PostForm` around it.
+#[derive(Clone, Copy)]
+struct Refusal(RwSignal<Option<UiError>>);
+
+/// What the server says of `field` in the refusal the `PostForm` around it last heard
+/// (for an input's `aria-invalid` as the server draws it).
+pub fn refused_field(field: &str) -> Option<String> {
+    use_context::<Refusal>().and_then(|r| r.0.with_untracked(|e| e.as_ref().and_then(|e| e.field(field))))
+}
+
+/// A form drawn by the server (its `children`) posting to `to`: it works before the page
+/// is interactive; once it is, it posts with `fetch`, loads the page again after a success
+/// and, after a refusal, keeps what was typed and tells `FormError` and `FieldError`.
+#[island]
+pub fn PostForm(
+    to: Post,
+    #[prop(optional, into)] id: Option<String>,
+    #[prop(optional, into)] class: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let refusal = RwSignal::new(to.returned);
+    provide_context(Refusal(refusal));
+    let node_ref = NodeRef::<leptos::html::Form>::new();
+    let url = to.url.clone();
+    let on_submit = move |ev: leptos::web_sys::SubmitEvent| {
+        if ev.default_prevented() {
+            return;
+        }
+        if let Some(form) = node_ref.get_untracked() {
+            ev.prevent_default();
+            let done = move |answer: Result<String, UiError>| match answer {
+                Ok(_) => {
+                    let _ = window().location().reload();
+                }
+                Err(e) => refusal.set(Some(e)),
+            };
+            transport::send(&url, Body::Form(form), Box::new(done));
+        }
+    };
+    view! { <form action=to.url method="post" id=id class=class on:submit=on_submit node_ref=node_ref>{children()}</form> }
+}
+
+/// The general message of the refusal its `PostForm` heard, as an alert.
+#[island]
+pub fn FormError(lang: Lang) -> impl IntoView {
+    let refusal = use_context::<Refusal>();
+    move || {
+        refusal.and_then(|r| r.0.get()).map(|e| {
+            view! { <div class="alert alert-danger" role="alert">{e.message(lang)}</div> }
+        })
+    }
+}
+
+/// The message for `field` in the refusal its `PostForm` heard, with the id `id` its input
+/// points at (`aria-describedby`); the input `input`, when named, is marked `aria-invalid`.
+#[island]
+pub fn FieldError(field: String, id: String, #[prop(optional)] input: Option<String>) -> impl IntoView {
+    let refusal = use_context::<Refusal>();
+    let message = move || refusal.and_then(|r| r.0.with(|e| e.as_ref().and_then(|e| e.field(&field))));
+    if let Some(input) = input {
+        let message = message.clone();
+        // The input is the server's; the island only keeps its state in step.
+        Effect::new(move |_| {
+            let invalid = message().is_some();
+            if let Some(el) = document().get_element_by_id(&input) {
+                let _ = el.set_attribute("aria-invalid", if invalid { "true" } else { "false" });
+            }
+        });
+    }
+    move || message().map(|m| view! { <div class="invalid-feedback d-block" id=id.clone()>{m}</div> })
 }

@@ -338,6 +338,8 @@ try {
   await page.fill("#np-review", inAWeek);
   await page.locator("#plan-form button[type=submit]").click();
   await page.locator("#plans .plan-status", { hasText: "Avviato" }).waitFor();
+  // A save loads the page again: the next forms are used once it is interactive.
+  await page.waitForSelector("main[data-hydrated=true]");
   // A refused change shows on its own plan's form only, not on the new-plan form.
   const plan = page.locator("#plans article").first();
   await plan.locator("details summary").first().click();
@@ -357,6 +359,7 @@ try {
   await page.fill("#iv-cost", "450,00");
   await page.locator("#intervention-form button[type=submit]").click();
   await page.locator("#total-cost", { hasText: "450,00 €" }).waitFor();
+  await page.waitForSelector("main[data-hydrated=true]");
 
   step("… then corrects the intervention's cost; a refused correction shows on its own form only");
   const edit = page.locator("#intervention-edits details").first();

@@ -1,6 +1,7 @@
 //! The work on a case, on its page: assessments, the individual plan (PAI) with its
 //! status history and reviews, and the interventions delivered with the total spent.
-//! Every form keeps what was typed when the server refuses it, and names the field.
+//! The server draws it all; each form is a `PostForm`, which keeps what was typed when
+//! the server refuses it, names the field, and loads the page again after a success.
 
 use leptos::prelude::*;
 use types::cases::display_cents;
@@ -10,10 +11,8 @@ use types::plans::{
     UNITS,
 };
 
-use super::ErrorAlert;
 use crate::api::plans::{AddAssessment, RecordIntervention, ReviewPlan, SavePlan};
-use crate::api::UiError;
-use crate::islands::{SaveForm, Submission};
+use crate::islands::{refused_field, FieldError, FormError, Post, PostForm};
 use crate::use_ui;
 
 /// One labelled input or textarea of these forms, with its error message.
@@ -22,7 +21,6 @@ fn Input(
     id: String,
     name: &'static str,
     label: &'static str,
-    error: Signal<Option<UiError>>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional, into)] value: String,
     #[prop(optional)] required: bool,
@@ -30,12 +28,11 @@ fn Input(
 ) -> impl IntoView {
     let ui = use_ui();
     let message_id = format!("{id}-error");
-    let message = move || error.get().and_then(|e| e.field(name));
-    let invalid = move || message().is_some().to_string();
+    let invalid = refused_field(name).is_some().to_string();
     let control = if kind == "textarea" {
         view! {
             <textarea id=id.clone() name=name class="form-control" rows="3" maxlength="4000" required=required
-                aria-invalid=invalid aria-describedby=message_id.clone()>{value}</textarea>
+                aria-invalid=invalid.clone() aria-describedby=message_id.clone()>{value}</textarea>
         }
         .into_any()
     } else {
@@ -48,9 +45,9 @@ fn Input(
     };
     view! {
         <div class=format!("form-group mb-3 {class}")>
-            <label for=id class="active">{move || ui.t(label)}</label>
+            <label for=id.clone() class="active">{ui.t(label)}</label>
             {control}
-            {move || message().map(|m| view! { <div class="invalid-feedback d-block" id=message_id.clone()>{m}</div> })}
+            <FieldError field=name.to_string() id=message_id input=id/>
         </div>
     }
 }
@@ -63,22 +60,20 @@ fn Codes(
     label: &'static str,
     codes: &'static [&'static str],
     key: fn(&str) -> String,
-    error: Signal<Option<UiError>>,
     #[prop(optional, into)] selected: String,
     #[prop(default = "col-md-6")] class: &'static str,
 ) -> impl IntoView {
     let ui = use_ui();
     let message_id = format!("{id}-error");
-    let message = move || error.get().and_then(|e| e.field(name));
     view! {
         <div class=format!("form-group mb-3 {class}")>
-            <label for=id.clone() class="active">{move || ui.t(label)}</label>
-            <select id=id name=name class="form-select" aria-describedby=message_id.clone()
-                aria-invalid=move || message().is_some().to_string()>
-                <option value="">{move || ui.t("common.choose")}</option>
+            <label for=id.clone() class="active">{ui.t(label)}</label>
+            <select id=id.clone() name=name class="form-select" aria-describedby=message_id.clone()
+                aria-invalid=refused_field(name).is_some().to_string()>
+                <option value="">{ui.t("common.choose")}</option>
                 {codes.iter().map(|c| view! { <option value=*c selected=selected == *c>{ui.t(&key(c))}</option> }).collect_view()}
             </select>
-            {move || message().map(|m| view! { <div class="invalid-feedback d-block" id=message_id.clone()>{m}</div> })}
+            <FieldError field=name.to_string() id=message_id input=id/>
         </div>
     }
 }
@@ -87,39 +82,10 @@ fn intervention_key(code: &str) -> String {
     code_key("request_type", code)
 }
 
-/// The actions of the work section; the case page reloads after each success.
-#[derive(Clone, Copy)]
-pub struct Actions {
-    pub assess: Submission<AddAssessment>,
-    pub plan: Submission<SavePlan>,
-    pub review: Submission<ReviewPlan>,
-    pub record: Submission<RecordIntervention>,
-}
-
-impl Actions {
-    pub fn new() -> Self {
-        Actions {
-            assess: Submission::new(),
-            plan: Submission::new(),
-            review: Submission::new(),
-            record: Submission::new(),
-        }
-    }
-
-    /// Counts successful saves of any of them (what the page's data is keyed on).
-    pub fn successes(self) -> Signal<u32> {
-        let counts = [self.assess.successes(), self.plan.successes(), self.review.successes(), self.record.successes()];
-        Signal::derive(move || counts.iter().map(|c| c.get()).sum())
-    }
-}
-
 /// The work section of the case page.
-pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
+pub fn work_view(case_id: i64, w: CaseWorkOut) -> impl IntoView {
     let ui = use_ui();
-    let (assess_error, plan_error) = (a.assess.error(), a.plan.error_for("new-plan".into()));
-    let record_error = a.record.error_for("new-intervention".into());
     let (id, id_plan, id_record) = (case_id.to_string(), case_id.to_string(), case_id.to_string());
-    let new_plan_fields = plan_fields("np".into(), None, plan_error);
     let assessments = w.assessments.into_iter().map(|x| view! {
         <article class="card card-bg mb-3"><div class="card-body">
             <h4 class="h6">{ui.tf("work.assessment_of", &[("date", &x.assessed_on), ("by", &x.author_name)])}</h4>
@@ -133,10 +99,9 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
     }).collect_view();
     let plan_ids: Vec<(String, String)> =
         w.plans.iter().map(|p| (p.id.to_string(), ui.tf("work.plan_of", &[("date", &p.started_on)]))).collect();
-    let plans = w.plans.into_iter().map(|p| plan_view(case_id, p, a)).collect_view();
+    let plans = w.plans.into_iter().map(|p| plan_view(case_id, p)).collect_view();
     let total = display_cents(w.total_cost_cents);
-    let edits =
-        w.interventions.iter().map(|i| intervention_edit(case_id, i, plan_ids.clone(), a.record)).collect_view();
+    let edits = w.interventions.iter().map(|i| intervention_edit(case_id, i, plan_ids.clone())).collect_view();
     let interventions = w.interventions.into_iter().map(intervention_row).collect_view();
     view! {
         <section id="case-work">
@@ -144,30 +109,30 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
             <div id="assessments">{assessments}</div>
             <details class="mb-4" id="new-assessment">
                 <summary class="h6">{ui.t("work.new_assessment")}</summary>
-                <ErrorAlert error=assess_error/>
-                <SaveForm action=a.assess attr:id="assessment-form">
+                <PostForm to={Post::to::<AddAssessment>()} id="assessment-form">
+                    <FormError lang=ui.lang()/>
                     <input type="hidden" name="id" value=id/>
                     <div class="row">
-                        <Input id="as-date".into() name="assessed_on" label="work.assessed_on" kind="date" error=assess_error/>
-                        <Input id="as-problems".into() name="problems" label="work.problems" kind="textarea" error=assess_error required=true class="col-12"/>
-                        <Input id="as-resources".into() name="resources" label="work.resources" kind="textarea" error=assess_error class="col-12"/>
-                        <Input id="as-summary".into() name="summary" label="work.summary" kind="textarea" error=assess_error required=true class="col-12"/>
-                        <Input id="as-proposals".into() name="proposals" label="work.proposals" kind="textarea" error=assess_error class="col-12"/>
+                        <Input id="as-date".into() name="assessed_on" label="work.assessed_on" kind="date"/>
+                        <Input id="as-problems".into() name="problems" label="work.problems" kind="textarea" required=true class="col-12"/>
+                        <Input id="as-resources".into() name="resources" label="work.resources" kind="textarea" class="col-12"/>
+                        <Input id="as-summary".into() name="summary" label="work.summary" kind="textarea" required=true class="col-12"/>
+                        <Input id="as-proposals".into() name="proposals" label="work.proposals" kind="textarea" class="col-12"/>
                     </div>
                     <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-                </SaveForm>
+                </PostForm>
             </details>
 
             <h2 class="h4 mt-4">{ui.t("work.plans")}</h2>
             <div id="plans">{plans}</div>
             <details class="mb-4" id="new-plan">
                 <summary class="h6">{ui.t("work.new_plan")}</summary>
-                <ErrorAlert error=plan_error/>
-                <SaveForm action=a.plan tag="new-plan" attr:id="plan-form">
+                <PostForm to={Post::to::<SavePlan>()} id="plan-form">
+                    <FormError lang=ui.lang()/>
                     <input type="hidden" name="id" value=id_plan/>
-                    {new_plan_fields}
+                    {plan_fields("np".into(), None)}
                     <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-                </SaveForm>
+                </PostForm>
             </details>
 
             <h2 class="h4 mt-4">{ui.t("work.interventions")}</h2>
@@ -191,12 +156,12 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
             </div>
             <details class="mb-4" id="new-intervention">
                 <summary class="h6">{ui.t("work.new_intervention")}</summary>
-                <ErrorAlert error=record_error/>
-                <SaveForm action=a.record tag="new-intervention" attr:id="intervention-form">
+                <PostForm to={Post::to::<RecordIntervention>()} id="intervention-form">
+                    <FormError lang=ui.lang()/>
                     <input type="hidden" name="id" value=id_record/>
-                    {intervention_fields("iv", None, plan_ids, record_error)}
+                    {intervention_fields("iv", None, plan_ids)}
                     <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-                </SaveForm>
+                </PostForm>
             </details>
             <div id="intervention-edits">{edits}</div>
         </section>
@@ -204,30 +169,27 @@ pub fn work_view(case_id: i64, w: CaseWorkOut, a: Actions) -> impl IntoView {
 }
 
 /// The fields of a plan's form; `prefix` keeps ids unique on the page.
-fn plan_fields(prefix: String, p: Option<&PlanOut>, error: Signal<Option<UiError>>) -> impl IntoView {
+fn plan_fields(prefix: String, p: Option<&PlanOut>) -> impl IntoView {
     let text = |pick: fn(&PlanOut) -> String| p.map(pick).unwrap_or_default();
     view! {
         <div class="row">
-            <Input id=format!("{prefix}-goals") name="goals" label="work.goals" kind="textarea" error required=true class="col-12"
+            <Input id=format!("{prefix}-goals") name="goals" label="work.goals" kind="textarea" required=true class="col-12"
                 value=text(|p| p.goals.clone())/>
-            <Input id=format!("{prefix}-planned") name="planned" label="work.planned" kind="textarea" error class="col-12"
+            <Input id=format!("{prefix}-planned") name="planned" label="work.planned" kind="textarea" class="col-12"
                 value=text(|p| p.planned.clone())/>
-            <Input id=format!("{prefix}-resp") name="responsibilities" label="work.responsibilities" kind="textarea" error class="col-12"
+            <Input id=format!("{prefix}-resp") name="responsibilities" label="work.responsibilities" kind="textarea" class="col-12"
                 value=text(|p| p.responsibilities.clone())/>
-            <Input id=format!("{prefix}-start") name="started_on" label="work.started_on" kind="date" error
+            <Input id=format!("{prefix}-start") name="started_on" label="work.started_on" kind="date"
                 value=text(|p| p.started_on.clone())/>
-            <Input id=format!("{prefix}-review") name="next_review_on" label="work.next_review_on" kind="date" error
+            <Input id=format!("{prefix}-review") name="next_review_on" label="work.next_review_on" kind="date"
                 value=text(|p| p.next_review_on.clone().unwrap_or_default())/>
         </div>
     }
 }
 
-fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
+fn plan_view(case_id: i64, p: PlanOut) -> impl IntoView {
     let ui = use_ui();
     // Every plan has its forms on the page: each shows only its own errors.
-    let this_plan = p.id.0;
-    let plan_error = a.plan.error_for(format!("plan-{this_plan}"));
-    let review_error = a.review.error_for(format!("review-{this_plan}"));
     let prefix = format!("plan-{}", p.id);
     let events = p
         .events
@@ -242,7 +204,11 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
         })
         .collect_view();
     let review = p.next_review_on.clone().unwrap_or_else(|| "—".into());
-    let edit_fields = plan_fields(prefix.clone(), Some(&p), plan_error);
+    // Drawn inside their form, whose refusal they show.
+    let edit_fields = {
+        let (prefix, p) = (prefix.clone(), p.clone());
+        move || plan_fields(prefix, Some(&p))
+    };
     let (status_id, note_id) = (format!("{prefix}-status"), format!("{prefix}-note"));
     let (reviewed_id, next_id, notes_id) =
         (format!("{prefix}-reviewed"), format!("{prefix}-next"), format!("{prefix}-notes"));
@@ -265,33 +231,33 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
             <ul class="plan-history">{events}</ul>
             <details>
                 <summary>{ui.t("work.edit_plan")}</summary>
-                <ErrorAlert error=plan_error/>
-                <SaveForm action=a.plan tag=format!("plan-{this_plan}") attr:class="plan-edit">
+                <PostForm to={Post::to::<SavePlan>()} class="plan-edit">
+                    <FormError lang=ui.lang()/>
                     <input type="hidden" name="id" value=case_id.to_string()/>
                     <input type="hidden" name="plan_id" value=plan_id/>
                     <input type="hidden" name="version" value=version/>
-                    {edit_fields}
+                    {edit_fields()}
                     <div class="row">
                         <Codes id=status_id name="status" label="work.status" codes=PlanStatus::CODES key=status_key
-                            error=plan_error selected=status/>
-                        <Input id=note_id name="status_note" label="work.status_note" error=plan_error/>
+                            selected=status/>
+                        <Input id=note_id name="status_note" label="work.status_note"/>
                     </div>
                     <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-                </SaveForm>
+                </PostForm>
             </details>
             <details>
                 <summary>{ui.t("work.review")}</summary>
-                <ErrorAlert error=review_error/>
-                <SaveForm action=a.review tag=format!("review-{this_plan}") attr:class="plan-review-form">
+                <PostForm to={Post::to::<ReviewPlan>()} class="plan-review-form">
+                    <FormError lang=ui.lang()/>
                     <input type="hidden" name="id" value=case_id.to_string()/>
                     <input type="hidden" name="plan_id" value=plan_id_review/>
                     <div class="row">
-                        <Input id=reviewed_id name="reviewed_on" label="work.reviewed_on" kind="date" error=review_error/>
-                        <Input id=next_id name="next_review_on" label="work.next_review_on" kind="date" error=review_error/>
-                        <Input id=notes_id name="notes" label="work.review_notes" kind="textarea" error=review_error required=true class="col-12"/>
+                        <Input id=reviewed_id name="reviewed_on" label="work.reviewed_on" kind="date"/>
+                        <Input id=next_id name="next_review_on" label="work.next_review_on" kind="date"/>
+                        <Input id=notes_id name="notes" label="work.review_notes" kind="textarea" required=true class="col-12"/>
                     </div>
                     <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-                </SaveForm>
+                </PostForm>
             </details>
         </div></article>
     }
@@ -299,12 +265,7 @@ fn plan_view(case_id: i64, p: PlanOut, a: Actions) -> impl IntoView {
 
 /// The fields of an intervention's form, empty or as `i` has them; `prefix` keeps ids
 /// unique on the page.
-fn intervention_fields(
-    prefix: &str,
-    i: Option<&InterventionOut>,
-    plan_ids: Vec<(String, String)>,
-    error: Signal<Option<UiError>>,
-) -> impl IntoView {
+fn intervention_fields(prefix: &str, i: Option<&InterventionOut>, plan_ids: Vec<(String, String)>) -> impl IntoView {
     let ui = use_ui();
     let id = |field: &str| format!("{prefix}-{field}");
     let text = |pick: fn(&InterventionOut) -> Option<String>| i.and_then(pick).unwrap_or_default();
@@ -315,19 +276,19 @@ fn intervention_fields(
     let plan_select = id("plan");
     view! {
         <div class="row">
-            <Codes id=id("kind") name="kind" label="work.kind" codes=&INTERVENTION_TYPES key=intervention_key error
+            <Codes id=id("kind") name="kind" label="work.kind" codes=&INTERVENTION_TYPES key=intervention_key
                 selected=text(|i| Some(i.kind.clone()))/>
-            <Input id=id("description") name="description" label="work.description" error value=text(|i| i.description.clone())/>
-            <Input id=id("start") name="started_on" label="work.started_on" kind="date" error required=true
+            <Input id=id("description") name="description" label="work.description" value=text(|i| i.description.clone())/>
+            <Input id=id("start") name="started_on" label="work.started_on" kind="date" required=true
                 value=text(|i| Some(i.started_on.clone()))/>
-            <Input id=id("end") name="ended_on" label="work.ended_on" kind="date" error value=text(|i| i.ended_on.clone())/>
-            <Input id=id("quantity") name="quantity" label="work.quantity" error class="col-md-3" value=quantity/>
-            <Codes id=id("unit") name="unit" label="work.unit" codes=UNITS key=unit_key error class="col-md-3"
+            <Input id=id("end") name="ended_on" label="work.ended_on" kind="date" value=text(|i| i.ended_on.clone())/>
+            <Input id=id("quantity") name="quantity" label="work.quantity" class="col-md-3" value=quantity/>
+            <Codes id=id("unit") name="unit" label="work.unit" codes=UNITS key=unit_key class="col-md-3"
                 selected=text(|i| i.unit.clone())/>
-            <Input id=id("cost") name="cost" label="work.cost" error class="col-md-3" value=cost/>
-            <Codes id=id("funding") name="funding" label="work.funding" codes=FUNDING key=funding_key error class="col-md-3"
+            <Input id=id("cost") name="cost" label="work.cost" class="col-md-3" value=cost/>
+            <Codes id=id("funding") name="funding" label="work.funding" codes=FUNDING key=funding_key class="col-md-3"
                 selected=text(|i| i.funding.clone())/>
-            <Input id=id("provider") name="provider_name" label="work.provider" error value=text(|i| i.provider_name.clone())/>
+            <Input id=id("provider") name="provider_name" label="work.provider" value=text(|i| i.provider_name.clone())/>
             <div class="form-group mb-3 col-md-6">
                 <label for=plan_select.clone() class="active">{ui.t("work.plan")}</label>
                 <select id=plan_select name="plan_id" class="form-select">
@@ -343,31 +304,28 @@ fn intervention_fields(
 }
 
 /// An intervention's correction form, folded under the table.
-fn intervention_edit(
-    case_id: i64,
-    i: &InterventionOut,
-    plan_ids: Vec<(String, String)>,
-    record: Submission<RecordIntervention>,
-) -> impl IntoView {
+fn intervention_edit(case_id: i64, i: &InterventionOut, plan_ids: Vec<(String, String)>) -> impl IntoView {
     let ui = use_ui();
     let this = i.id.0;
-    let error = record.error_for(format!("iv-{this}"));
     let prefix = format!("iv-{this}");
     let title =
         ui.tf("work.edit_intervention", &[("kind", &ui.t(&intervention_key(&i.kind))), ("date", &i.started_on)]);
-    let fields = intervention_fields(&prefix, Some(i), plan_ids, error);
+    let fields = {
+        let (prefix, i) = (prefix.clone(), i.clone());
+        move || intervention_fields(&prefix, Some(&i), plan_ids)
+    };
     let (version, this) = (i.version.to_string(), this.to_string());
     view! {
         <details class="mb-2 intervention-edit" id=prefix>
             <summary>{title}</summary>
-            <ErrorAlert error/>
-            <SaveForm action=record tag=format!("iv-{}", i.id)>
+            <PostForm to={Post::to::<RecordIntervention>()}>
+                <FormError lang=ui.lang()/>
                 <input type="hidden" name="id" value=case_id.to_string()/>
                 <input type="hidden" name="intervention_id" value=this/>
                 <input type="hidden" name="version" value=version/>
-                {fields}
+                {fields()}
                 <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-            </SaveForm>
+            </PostForm>
         </details>
     }
 }

@@ -12,17 +12,17 @@ use types::cases::{
 use types::directory::{area_key, AREAS};
 use types::{Lang, Role};
 
-use super::case_work::{work_view, Actions};
-use super::handovers::{handovers_view, HandoverActions};
+use super::case_work::work_view;
+use super::handovers::handovers_view;
 use super::{filter_query, paged, status_badge, ErrorAlert, FieldMessage, ListTexts, SignedIn, Tone};
 use crate::api::cases::{
-    case_audit, case_page, case_section, case_workers, search_cases, CasePage as CasePageFn, CaseSection, EditCase,
-    OpenCase, SaveCaseSection, SearchCases, SetCaseAccess,
+    case_audit, case_page, case_section, case_workers, search_cases, CaseSection, EditCase, OpenCase, SaveCaseSection,
+    SearchCases, SetCaseAccess,
 };
 use crate::api::contacts::contact_form_options;
 use crate::api::persons::person_detail;
 use crate::api::UiError;
-use crate::islands::{go_after, island_ui, read_again, SaveForm, Submission};
+use crate::islands::{go_after, island_ui, read_again, FieldError, FormError, Post, PostForm, SaveForm, Submission};
 use crate::use_ui;
 
 fn case_badge(status: &str) -> impl IntoView {
@@ -250,7 +250,7 @@ pub fn CasePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match case.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(page) => view! { <CaseView lang=ui.lang() page/> }.into_any(),
+                        Ok(page) => case_view(page).into_any(),
                     }
                 })}
             </Suspense>
@@ -258,48 +258,12 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
-/// The case page's content: it is read again after every successful save (a refused
-/// one keeps what was typed).
-#[island]
-fn CaseView(lang: Lang, page: types::cases::CasePage) -> impl IntoView {
-    island_ui(lang);
-    let id = page.case.id.0;
-    let page = RwSignal::new(page);
-    let edit = Submission::<EditCase>::new();
-    let access = Submission::<SetCaseAccess>::new();
-    let work_actions = Actions::new();
-    let handover_actions = HandoverActions::new();
-    let (saves, grants) = (edit.successes(), access.successes());
-    let (work_saves, handover_saves) = (work_actions.successes(), handover_actions.successes());
-    let saved = move || saves.get() + grants.get() + work_saves.get() + handover_saves.get();
-    read_again::<CasePageFn>(saved, move || vec![("id", id.to_string())], move |fresh| page.set(fresh));
-    move || {
-        let p = page.get();
-        let actions = CaseActions { work: work_actions, handover: handover_actions, edit, access };
-        let work = p.work.zip(p.handovers);
-        case_view(p.case, work, actions, p.workers, p.choices.unwrap_or_default())
-    }
-}
-
-/// Everything the case page can do.
-#[derive(Clone, Copy)]
-struct CaseActions {
-    work: Actions,
-    handover: HandoverActions,
-    edit: Submission<EditCase>,
-    access: Submission<SetCaseAccess>,
-}
-
-fn case_view(
-    c: CaseOut,
-    work: Option<(types::plans::CaseWorkOut, types::referrals::CaseHandovers)>,
-    actions: CaseActions,
-    workers: Vec<types::cases::CaseMemberOut>,
-    choices: types::referrals::HandoverChoices,
-) -> impl IntoView {
+/// The case page's content, drawn by the server: each of its forms loads the page again
+/// after a success (a refused one keeps what was typed).
+fn case_view(page: types::cases::CasePage) -> impl IntoView {
     let ui = use_ui();
-    let CaseActions { work: work_actions, handover, edit, access } = actions;
-    let access_error = access.error();
+    let (c, workers, choices) = (page.case, page.workers, page.choices.unwrap_or_default());
+    let work = page.work.zip(page.handovers);
     let p = &c.person;
     let title = format!("{} {}", p.last_name, p.first_name);
     let facts = [
@@ -341,8 +305,8 @@ fn case_view(
         view! {
             <details class="mb-4" id="case-access">
                 <summary class="h5">{ui.t("cases.access")}</summary>
-                <ErrorAlert error=access_error/>
-                <SaveForm action=access attr:id="access-form">
+                <PostForm to={Post::to::<SetCaseAccess>()} id="access-form">
+                    <FormError lang=ui.lang()/>
                     <input type="hidden" name="id" value=c.id.to_string()/>
                     <div class="form-group mb-3">
                         <label for="responsible_id" class="active">{ui.t("cases.responsible")}</label>
@@ -378,7 +342,7 @@ fn case_view(
                         </tbody>
                     </table>
                     <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-                </SaveForm>
+                </PostForm>
             </details>
         }
     });
@@ -400,29 +364,28 @@ fn case_view(
         {work.map(|(work, handovers)| {
             let readable = c.sections.iter().filter(|s| s.readable).map(|s| s.code.clone()).collect();
             view! {
-                {work_view(c.id.0, work, work_actions)}
-                {handovers_view(c.id.0, readable, handovers, choices, handover)}
+                {work_view(c.id.0, work)}
+                {handovers_view(c.id.0, readable, handovers, choices)}
             }
         })}
         <h2 class="h4 mt-4">{ui.t("cases.workers")}</h2>
         <ul id="case-members">{members}</ul>
         {access_form}
-        {c.is_worker.then(|| edit_view(&c, edit))}
+        {c.is_worker.then(|| edit_view(&c))}
     }
 }
 
 /// Changing the case's area and dates, or closing it (its workers).
-fn edit_view(c: &CaseOut, edit: Submission<EditCase>) -> impl IntoView {
+fn edit_view(c: &CaseOut) -> impl IntoView {
     let ui = use_ui();
-    let edit_error = edit.error();
     let (id, version, area) = (c.id.to_string(), c.version.to_string(), c.area.clone());
     let (opened_on, closed_on, reason) =
         (c.opened_on.clone(), c.closed_on.clone().unwrap_or_default(), c.closing_reason.clone());
     view! {
         <details class="mb-4" id="case-edit">
             <summary class="h5">{ui.t("cases.edit")}</summary>
-            <ErrorAlert error=edit_error/>
-            <SaveForm action=edit attr:id="case-edit-form">
+            <PostForm to={Post::to::<EditCase>()} id="case-edit-form">
+                <FormError lang=ui.lang()/>
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="version" value=version/>
                 <div class="row">
@@ -432,25 +395,27 @@ fn edit_view(c: &CaseOut, edit: Submission<EditCase>) -> impl IntoView {
                             {AREAS.iter().map(|a| view! { <option value=*a selected=area == *a>{ui.t(&area_key(a))}</option> }).collect_view()}
                         </select>
                     </div>
-                    <super::Field id="edit-opened_on" name="opened_on" label="cases.opened_on" kind="date" error=edit_error
+                    <super::Field id="edit-opened_on" name="opened_on" label="cases.opened_on" kind="date"
                         value=opened_on class="col-md-6"/>
                 </div>
                 <div class="row">
-                    <super::Field id="edit-closed_on" name="closed_on" label="cases.closed_on" kind="date" error=edit_error
+                    <super::Field id="edit-closed_on" name="closed_on" label="cases.closed_on" kind="date"
                         value=closed_on class="col-md-6"/>
                     <div class="form-group mb-4 col-md-6">
                         <label for="closing_reason" class="active">{ui.t("cases.closing_reason")}</label>
-                        <select id="closing_reason" name="closing_reason" class="form-select" aria-describedby="closing_reason-error">
+                        <select id="closing_reason" name="closing_reason" class="form-select" aria-describedby="closing_reason-error"
+                            aria-invalid=crate::islands::refused_field("closing_reason").is_some().to_string()>
                             <option value="">{ui.t("common.choose")}</option>
                             {CLOSING_REASONS.iter().map(|r| view! {
                                 <option value=*r selected=reason.as_deref() == Some(*r)>{ui.t(&code_key("closing_reason", r))}</option>
                             }).collect_view()}
                         </select>
-                        <FieldMessage error=edit_error field="closing_reason"/>
+                        <FieldError field="closing_reason".to_string() id="closing_reason-error".to_string()
+                            input="closing_reason".to_string()/>
                     </div>
                 </div>
                 <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-            </SaveForm>
+            </PostForm>
         </details>
     }
 }

@@ -1,11 +1,10 @@
 //! Districts (quartieri) of the current municipality: list, add, remove.
 
 use leptos::prelude::*;
-use types::Lang;
 
-use super::{page_param, paged, ErrorAlert, Field, ListTexts, SignedIn};
+use super::{page_param, paged, Field, ListTexts, SignedIn};
 use crate::api::tenant::{list_districts, CreateDistrict, DeleteDistrict, RenameDistrict};
-use crate::islands::{island_ui, reload_after, SaveForm, Submission};
+use crate::islands::{FormError, Post, PostForm};
 use crate::use_ui;
 
 #[component]
@@ -29,12 +28,12 @@ pub fn Districts() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {items.into_iter().map(|d| {
-                                        let (id, lang) = (d.id.0, ui.lang());
+                                        let id = d.id.0;
                                         let code = d.code.clone().unwrap_or_default();
                                         view! { <tr>
-                                            <td><RenameDistrictForm lang id name=d.name.clone() code/></td>
+                                            <td>{rename_district_form(id, d.name.clone(), code)}</td>
                                             <td>{d.code.unwrap_or_default()}</td>
-                                            <td class="text-end"><DeleteDistrictButton lang id name=d.name/></td>
+                                            <td class="text-end">{delete_district_button(id, d.name)}</td>
                                         </tr> }
                                     }).collect_view()}
                                 </tbody>
@@ -43,66 +42,54 @@ pub fn Districts() -> impl IntoView {
                 })}
             </Suspense>
             <h2 class="h4 mt-5 mb-4">{move || ui.t("districts.add")}</h2>
-            <AddDistrictForm lang=ui.lang()/>
+            {add_district_form()}
         </SignedIn>
     }
 }
 
-#[island]
-fn AddDistrictForm(lang: Lang) -> impl IntoView {
-    let ui = island_ui(lang);
-    let create = Submission::<CreateDistrict>::new();
-    let error = create.error();
-    reload_after(create);
+fn add_district_form() -> impl IntoView {
+    let ui = use_ui();
     view! {
-        <ErrorAlert error/>
-        <SaveForm action=create>
+        <PostForm to={Post::to::<CreateDistrict>()}>
+            <FormError lang=ui.lang()/>
             <div class="row">
-                <Field id="name" name="name" label="field.name" error required=true maxlength=120 class="col-md-6"/>
-                <Field id="code" name="code" label="field.code" error maxlength=20 class="col-md-3"/>
+                <Field id="name" name="name" label="field.name" required=true maxlength=120 class="col-md-6"/>
+                <Field id="code" name="code" label="field.code" maxlength=20 class="col-md-3"/>
                 <div class="col-md-3">
                     <button type="submit" class="btn btn-primary">{ui.t("action.add")}</button>
                 </div>
             </div>
-        </SaveForm>
+        </PostForm>
     }
 }
 
 /// A district's name and code, edited in place.
-#[island]
-fn RenameDistrictForm(lang: Lang, id: i64, name: String, code: String) -> impl IntoView {
-    let ui = island_ui(lang);
-    let rename = Submission::<RenameDistrict>::new();
-    let error = rename.error();
-    reload_after(rename);
+fn rename_district_form(id: i64, name: String, code: String) -> impl IntoView {
+    let ui = use_ui();
     view! {
         <details>
             <summary>{name.clone()}</summary>
-            <ErrorAlert error/>
-            <SaveForm action=rename>
+            <PostForm to={Post::to::<RenameDistrict>()}>
+                <FormError lang=ui.lang()/>
                 <input type="hidden" name="id" value=id.to_string()/>
                 <label class="visually-hidden" for=format!("rename-{id}")>{ui.t("field.name")}</label>
                 <input type="text" id=format!("rename-{id}") name="name" class="form-control form-control-sm" value=name required maxlength="120"/>
                 <label class="visually-hidden" for=format!("code-{id}")>{ui.t("field.code")}</label>
                 <input type="text" id=format!("code-{id}") name="code" class="form-control form-control-sm" value=code maxlength="20"/>
                 <button type="submit" class="btn btn-primary btn-xs mt-1">{ui.t("action.save")}</button>
-            </SaveForm>
+            </PostForm>
         </details>
     }
 }
 
-#[island]
-fn DeleteDistrictButton(lang: Lang, id: i64, name: String) -> impl IntoView {
-    let ui = island_ui(lang);
-    let delete = Submission::<DeleteDistrict>::new();
-    let error = delete.error();
-    reload_after(delete);
+fn delete_district_button(id: i64, name: String) -> impl IntoView {
+    let ui = use_ui();
     let label = format!("{} {}", ui.t("action.delete"), name);
     view! {
-        <ErrorAlert error/>
-        <button type="button" class="btn btn-outline-danger btn-xs" aria-label=label
-            on:click=move |_| { delete.post(&[("id", &id.to_string())]); }>
-            {ui.t("action.delete")}
-        </button>
+        <PostForm to={Post::to::<DeleteDistrict>()}>
+            <FormError lang=ui.lang()/>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <button type="submit" class="btn btn-outline-danger btn-xs" aria-label=label>{ui.t("action.delete")}</button>
+        </PostForm>
     }
 }

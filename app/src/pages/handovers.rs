@@ -7,37 +7,15 @@ use leptos::prelude::*;
 use types::cases::SECTIONS;
 use types::directory::area_key;
 use types::referrals::{CaseHandovers, HandoverChoices, HandoverStatus, ReferralOut, TransferOut};
-use types::Lang;
 
+use super::SignedIn;
 use super::{status_badge, Tone};
-use super::{ErrorAlert, FieldMessage, SignedIn};
 use crate::api::cases::case_workers;
 use crate::api::referrals::{
-    incoming_transfers, received_referrals, DecideReferral, DecideTransfer, EndReferral, IncomingTransfers,
-    ProposeTransfer, ReceivedReferrals, ReferCase,
+    incoming_transfers, received_referrals, DecideReferral, DecideTransfer, EndReferral, ProposeTransfer, ReferCase,
 };
-use crate::api::UiError;
-use crate::islands::{island_ui, read_again, SaveForm, Submission};
+use crate::islands::{FieldError, FormError, Post, PostForm};
 use crate::use_ui;
-
-/// The case page's handover actions; the page reloads after each success.
-#[derive(Clone, Copy)]
-pub struct HandoverActions {
-    pub refer: Submission<ReferCase>,
-    pub end: Submission<EndReferral>,
-    pub transfer: Submission<ProposeTransfer>,
-}
-
-impl HandoverActions {
-    pub fn new() -> Self {
-        HandoverActions { refer: Submission::new(), end: Submission::new(), transfer: Submission::new() }
-    }
-
-    pub fn successes(self) -> Signal<u32> {
-        let counts = [self.refer.successes(), self.end.successes(), self.transfer.successes()];
-        Signal::derive(move || counts.iter().map(|c| c.get()).sum())
-    }
-}
 
 fn handover_badge(status: &str) -> impl IntoView {
     let tone = match HandoverStatus::from_code(status) {
@@ -58,7 +36,7 @@ fn day(at: &str) -> String {
 }
 
 /// A fieldset of section checkboxes (those the worker may open), `sections[i]`.
-fn section_picks(prefix: &'static str, readable: Vec<String>, error: Signal<Option<UiError>>) -> impl IntoView {
+fn section_picks(prefix: &'static str, readable: Vec<String>) -> impl IntoView {
     let ui = use_ui();
     let message_id = format!("{prefix}-sections-error");
     let described = message_id.clone();
@@ -74,34 +52,28 @@ fn section_picks(prefix: &'static str, readable: Vec<String>, error: Signal<Opti
                     </div>
                 }
             }).collect_view()}
-            <FieldMessage error=error field="sections" id=message_id/>
+            <FieldError field="sections".to_string() id=message_id/>
         </fieldset>
     }
 }
 
 /// A labelled select of choices, "choose" first, with its error message.
-fn choice_select(
-    id: String,
-    name: &'static str,
-    label: &'static str,
-    options: Vec<(String, String)>,
-    error: Signal<Option<UiError>>,
-) -> impl IntoView {
+fn choice_select(id: String, name: &'static str, label: &'static str, options: Vec<(String, String)>) -> impl IntoView {
     let ui = use_ui();
     let message_id = format!("{id}-error");
     view! {
         <div class="form-group mb-3 col-md-6">
             <label for=id.clone() class="active">{ui.t(label)}</label>
-            <select id=id name=name class="form-select" aria-describedby=message_id.clone()>
+            <select id=id.clone() name=name class="form-select" aria-describedby=message_id.clone()>
                 <option value="">{ui.t("common.choose")}</option>
                 {options.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
             </select>
-            <FieldMessage error=error field=name id=message_id/>
+            <FieldError field=name.to_string() id=message_id input=id/>
         </div>
     }
 }
 
-fn reason_field(id: &'static str, error: Signal<Option<UiError>>) -> impl IntoView {
+fn reason_field(id: &'static str) -> impl IntoView {
     let ui = use_ui();
     let message_id = format!("{id}-error");
     view! {
@@ -109,7 +81,7 @@ fn reason_field(id: &'static str, error: Signal<Option<UiError>>) -> impl IntoVi
             <label for=id class="active">{ui.t("handover.reason")}</label>
             <textarea id=id name="reason" class="form-control" rows="3" maxlength="2000" required=true
                 aria-describedby=message_id.clone()></textarea>
-            <FieldMessage error=error field="reason" id=message_id/>
+            <FieldError field="reason".to_string() id=message_id input=id.to_string()/>
         </div>
     }
 }
@@ -120,10 +92,8 @@ pub fn handovers_view(
     readable: Vec<String>,
     h: CaseHandovers,
     choices: HandoverChoices,
-    a: HandoverActions,
 ) -> impl IntoView {
     let ui = use_ui();
-    let (refer_error, transfer_error, end_error) = (a.refer.error(), a.transfer.error(), a.end.error());
     let id = case_id.to_string();
     let referrals = h
         .referrals
@@ -141,11 +111,12 @@ pub fn handovers_view(
                     <td>{handover_badge(&r.status)}{r.decision_note.map(|n| view! { <br/><small>{n}</small> })}</td>
                     <td>{day(&r.sent_at)}<br/><small>{r.sent_by_name}</small></td>
                     <td>{open.then(|| view! {
-                        <SaveForm action=a.end>
+                        <PostForm to={Post::to::<EndReferral>()}>
+                            <FormError lang=ui.lang()/>
                             <input type="hidden" name="id" value=case/>
                             <input type="hidden" name="referral_id" value=referral/>
                             <button type="submit" class="btn btn-outline-danger btn-xs">{ui.t("handover.end")}</button>
-                        </SaveForm>
+                        </PostForm>
                     })}</td>
                 </tr>
             }
@@ -169,12 +140,10 @@ pub fn handovers_view(
     let organizations = choices.organizations.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
     let tenants = choices.tenants.iter().map(|t| (t.slug.clone(), t.name.clone())).collect();
     let transfer_id = id.clone();
-    let (referral_sections, transfer_sections) =
-        (section_picks("ref", readable.clone(), refer_error), section_picks("tr", readable, transfer_error));
+    let transfer_readable = readable.clone();
     view! {
         <section id="case-handovers">
             <h2 class="h4 mt-4">{ui.t("handover.title")}</h2>
-            <ErrorAlert error=end_error/>
             <div class="table-responsive">
                 <table class="table" id="referrals">
                     <caption>{ui.t("handover.referrals")}</caption>
@@ -203,38 +172,38 @@ pub fn handovers_view(
             <details class="mb-4" id="new-referral">
                 <summary class="h6">{ui.t("handover.new_referral")}</summary>
                 <p class="small">{ui.t("handover.referral_help")}</p>
-                <ErrorAlert error=refer_error/>
-                <SaveForm action=a.refer attr:id="referral-form">
+                <PostForm to={Post::to::<ReferCase>()} id="referral-form">
+                    <FormError lang=ui.lang()/>
                     <input type="hidden" name="id" value=id/>
                     <div class="row">
-                        {choice_select("ref-organization".into(), "organization_id", "handover.organization", organizations, refer_error)}
-                        {choice_select("ref-operator".into(), "user_id", "handover.operator", operators, refer_error)}
+                        {choice_select("ref-organization".into(), "organization_id", "handover.organization", organizations)}
+                        {choice_select("ref-operator".into(), "user_id", "handover.operator", operators)}
                     </div>
-                    {referral_sections}
-                    {reason_field("ref-reason", refer_error)}
+                    {section_picks("ref", readable)}
+                    {reason_field("ref-reason")}
                     <button type="submit" class="btn btn-primary">{ui.t("handover.send")}</button>
-                </SaveForm>
+                </PostForm>
             </details>
             <details class="mb-4" id="new-transfer">
                 <summary class="h6">{ui.t("handover.new_transfer")}</summary>
                 <p class="small">{ui.t("handover.transfer_help")}</p>
-                <ErrorAlert error=transfer_error/>
-                <SaveForm action=a.transfer attr:id="transfer-form">
+                <PostForm to={Post::to::<ProposeTransfer>()} id="transfer-form">
+                    <FormError lang=ui.lang()/>
                     <input type="hidden" name="id" value=transfer_id/>
                     <div class="row">
-                        {choice_select("tr-tenant".into(), "to_tenant", "handover.to_tenant", tenants, transfer_error)}
+                        {choice_select("tr-tenant".into(), "to_tenant", "handover.to_tenant", tenants)}
                     </div>
-                    {transfer_sections}
-                    {reason_field("tr-reason", transfer_error)}
+                    {section_picks("tr", transfer_readable)}
+                    {reason_field("tr-reason")}
                     <button type="submit" class="btn btn-primary">{ui.t("handover.propose")}</button>
-                </SaveForm>
+                </PostForm>
             </details>
         </section>
     }
 }
 
 /// Accept / decline radios and a note: the receiving side's answer.
-fn decision_fields(prefix: String, error: Signal<Option<UiError>>) -> impl IntoView {
+fn decision_fields(prefix: String) -> impl IntoView {
     let ui = use_ui();
     let (accept, decline, note) = (format!("{prefix}-accept"), format!("{prefix}-decline"), format!("{prefix}-note"));
     let message_id = format!("{prefix}-decision-error");
@@ -250,7 +219,7 @@ fn decision_fields(prefix: String, error: Signal<Option<UiError>>) -> impl IntoV
                 <input type="radio" name="decision" value="decline" id=decline.clone()/>
                 <label for=decline>{ui.t("handover.decline")}</label>
             </div>
-            <FieldMessage error=error field="decision" id=message_id/>
+            <FieldError field="decision".to_string() id=message_id/>
         </fieldset>
         <div class="form-group mb-3">
             <label for=note.clone() class="active">{ui.t("handover.note")}</label>
@@ -259,9 +228,8 @@ fn decision_fields(prefix: String, error: Signal<Option<UiError>>) -> impl IntoV
     }
 }
 
-fn referral_card(r: ReferralOut, decide: Submission<DecideReferral>) -> impl IntoView {
+fn referral_card(r: ReferralOut) -> impl IntoView {
     let ui = use_ui();
-    let error = decide.error();
     let pending = r.status == HandoverStatus::Pending.code();
     let id = r.id.to_string();
     let article_id = format!("referral-{id}");
@@ -287,12 +255,12 @@ fn referral_card(r: ReferralOut, decide: Submission<DecideReferral>) -> impl Int
                     <dd class="col-sm-9">{format!("{} · {}", day(&r.sent_at), r.sent_by_name)}</dd>
                 </dl>
                 {pending.then(|| view! {
-                    <ErrorAlert error=error/>
-                    <SaveForm action=decide attr:class="decision-form">
+                    <PostForm to={Post::to::<DecideReferral>()} class="decision-form">
+                        <FormError lang=ui.lang()/>
                         <input type="hidden" name="referral_id" value=id.clone()/>
-                        {decision_fields(format!("ref-{id}"), error)}
+                        {decision_fields(format!("ref-{id}"))}
                         <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-                    </SaveForm>
+                    </PostForm>
                 })}
             </div>
         </article>
@@ -313,7 +281,7 @@ pub fn Referrals() -> impl IntoView {
                     match list.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
                         Ok(items) if items.is_empty() => view! { <p>{ui.t("handover.none")}</p> }.into_any(),
-                        Ok(items) => view! { <ReferralList lang=ui.lang() items/> }.into_any(),
+                        Ok(items) => items.into_iter().map(referral_card).collect_view().into_any(),
                     }
                 })}
             </Suspense>
@@ -321,20 +289,8 @@ pub fn Referrals() -> impl IntoView {
     }
 }
 
-/// The referrals, read again after each decision.
-#[island]
-fn ReferralList(lang: Lang, items: Vec<ReferralOut>) -> impl IntoView {
-    island_ui(lang);
-    let items = RwSignal::new(items);
-    let decide = Submission::<DecideReferral>::new();
-    let decided = decide.successes();
-    read_again::<ReceivedReferrals>(move || decided.get(), Vec::new, move |fresh| items.set(fresh));
-    move || items.get().into_iter().map(|r| referral_card(r, decide)).collect_view()
-}
-
-fn transfer_card(t: TransferOut, decide: Submission<DecideTransfer>, workers: &[(String, String)]) -> impl IntoView {
+fn transfer_card(t: TransferOut, workers: &[(String, String)]) -> impl IntoView {
     let ui = use_ui();
-    let error = decide.error();
     let id = t.id.to_string();
     let article_id = format!("transfer-{id}");
     let who = t.person.as_ref().map(|p| {
@@ -364,15 +320,15 @@ fn transfer_card(t: TransferOut, decide: Submission<DecideTransfer>, workers: &[
                     <dd class="col-sm-9">{format!("{} · {}", day(&t.sent_at), t.sent_by_name)}</dd>
                 </dl>
                 {pending.then(|| view! {
-                    <ErrorAlert error=error/>
-                    <SaveForm action=decide attr:class="decision-form">
+                    <PostForm to={Post::to::<DecideTransfer>()} class="decision-form">
+                        <FormError lang=ui.lang()/>
                         <input type="hidden" name="transfer_id" value=id.clone()/>
-                        {decision_fields(format!("tr-{id}"), error)}
+                        {decision_fields(format!("tr-{id}"))}
                         <div class="row">
-                            {choice_select(format!("tr-{id}-responsible"), "responsible_id", "handover.responsible", workers, error)}
+                            {choice_select(format!("tr-{id}-responsible"), "responsible_id", "handover.responsible", workers)}
                         </div>
                         <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-                    </SaveForm>
+                    </PostForm>
                 })}
             </div>
         </article>
@@ -397,23 +353,11 @@ pub fn Transfers() -> impl IntoView {
                         Ok(items) => {
                             let workers: Vec<(String, String)> = workers.await.unwrap_or_default().into_iter()
                                 .map(|w| (w.user_id.to_string(), w.name)).collect();
-                            view! { <TransferList lang=ui.lang() items workers/> }.into_any()
+                            items.into_iter().map(|t| transfer_card(t, &workers)).collect_view().into_any()
                         }
                     }
                 })}
             </Suspense>
         </SignedIn>
     }
-}
-
-/// The transfers, read again after each decision; `workers` (id, name) may be made
-/// responsible for an accepted one.
-#[island]
-fn TransferList(lang: Lang, items: Vec<TransferOut>, workers: Vec<(String, String)>) -> impl IntoView {
-    island_ui(lang);
-    let items = RwSignal::new(items);
-    let decide = Submission::<DecideTransfer>::new();
-    let decided = decide.successes();
-    read_again::<IncomingTransfers>(move || decided.get(), Vec::new, move |fresh| items.set(fresh));
-    move || items.get().into_iter().map(|t| transfer_card(t, decide, &workers)).collect_view()
 }

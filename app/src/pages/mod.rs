@@ -125,7 +125,10 @@ pub fn Field(
     name: &'static str,
     /// Translation key of the label.
     label: &'static str,
-    error: Signal<Option<UiError>>,
+    /// The refusal of an island's form; without it, the field is drawn by the server inside
+    /// a `PostForm`, whose refusal it shows.
+    #[prop(optional, into)]
+    error: Option<Signal<Option<UiError>>>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<u32>,
@@ -139,15 +142,25 @@ pub fn Field(
 ) -> impl IntoView {
     let ui = use_ui();
     let message_id = format!("{id}-error");
-    let invalid = move || error.get().and_then(|e| e.field(name)).is_some();
+    let (invalid, message) = match error {
+        Some(error) => (
+            Signal::derive(move || error.get().and_then(|e| e.field(name)).is_some()),
+            view! { <FieldMessage error field=name id=message_id.clone()/> }.into_any(),
+        ),
+        None => (
+            Signal::stored(crate::islands::refused_field(name).is_some()),
+            view! { <crate::islands::FieldError field=name.to_string() id=message_id.clone() input=id.to_string()/> }
+                .into_any(),
+        ),
+    };
     view! {
         <div class=format!("form-group mb-4 {class}")>
             <label for=id class="active">{move || ui.t(label)}</label>
             <input type=kind id=id name=name class="form-control" required=required
                 maxlength=maxlength minlength=minlength autocomplete=autocomplete value=value placeholder=placeholder
-                aria-invalid=move || invalid().to_string()
+                aria-invalid=move || invalid.get().to_string()
                 aria-describedby=message_id.clone()/>
-            <FieldMessage error field=name id=message_id/>
+            {message}
         </div>
     }
 }

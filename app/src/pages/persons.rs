@@ -14,7 +14,7 @@ use crate::api::contacts::{contact_detail, contact_form_options};
 use crate::api::persons::{
     person_detail, person_household, AddHouseholdMember, RemoveHouseholdMember, SavePerson, SearchPersons,
 };
-use crate::islands::{island_ui, reload_after, SaveForm, Submission};
+use crate::islands::{island_ui, reload_after, FormError, Post, PostForm, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -189,7 +189,7 @@ fn household_view(person: i64, members: Vec<types::persons::HouseholdMemberOut>)
                                 <a href=format!("/persons/{}", m.member_id)>{m.name.clone()}</a>
                                 {format!(" · {} · {living}", ui.t(&relationship_key(&m.relationship)))}
                             </span>
-                            <RemoveHouseholdForm lang=ui.lang() person member=m.member_id.0 name/>
+                            {remove_household_form(person, m.member_id.0, name)}
                         </li>
                     }
                 }).collect_view()}
@@ -205,20 +205,16 @@ fn household_view(person: i64, members: Vec<types::persons::HouseholdMemberOut>)
     }
 }
 
-#[island]
-fn RemoveHouseholdForm(lang: Lang, person: i64, member: i64, name: String) -> impl IntoView {
-    let ui = island_ui(lang);
-    let remove = Submission::<RemoveHouseholdMember>::new();
-    let error = remove.error();
-    reload_after(remove);
+fn remove_household_form(person: i64, member: i64, name: String) -> impl IntoView {
+    let ui = use_ui();
     let label = format!("{} — {}", ui.t("household.remove"), name);
     view! {
-        <ErrorAlert error/>
-        <SaveForm action=remove>
+        <PostForm to={Post::to::<RemoveHouseholdMember>()}>
+            <FormError lang=ui.lang()/>
             <input type="hidden" name="id" value=person.to_string()/>
             <input type="hidden" name="member_id" value=member.to_string()/>
             <button type="submit" class="btn btn-sm btn-outline-danger" aria-label=label>{ui.t("action.remove")}</button>
-        </SaveForm>
+        </PostForm>
     }
 }
 

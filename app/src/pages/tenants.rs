@@ -6,8 +6,8 @@ use types::dto::{ComuneOut, TenantNodeOut};
 use types::Lang;
 
 use super::{ErrorAlert, Field, FieldMessage, SignedIn};
-use crate::api::tenant::{search_comuni, tenant_tree, CreateMunicipality, CreateZone};
-use crate::islands::{island_ui, SaveForm, Submission};
+use crate::api::tenant::{tenant_tree, CreateMunicipality, CreateZone, SearchComuni, TenantTree};
+use crate::islands::{ask, island_ui, SaveForm, Submission};
 use crate::{use_ui, Ui};
 
 fn node_view(ui: Ui, node: TenantNodeOut) -> AnyView {
@@ -64,18 +64,22 @@ fn TenantAdmin(lang: Lang, tree: TenantNodeOut) -> impl IntoView {
     let search = move |q: String| {
         let n = asked.get_value() + 1;
         asked.set_value(n);
-        leptos::task::spawn_local(async move {
-            let found = if q.trim().chars().count() < 2 { vec![] } else { search_comuni(q).await.unwrap_or_default() };
+        let show = move |found: Vec<ComuneOut>| {
             if asked.get_value() == n {
                 matches.set(found);
             }
-        });
+        };
+        if q.trim().chars().count() < 2 {
+            show(vec![]);
+        } else {
+            ask::<SearchComuni>(&[("q", &q)], move |found| show(found.unwrap_or_default()));
+        }
     };
     // After a creation: the tree again, and the search again (a comune just activated
     // shows as such).
     let reread = move || {
-        leptos::task::spawn_local(async move {
-            if let Ok(t) = tenant_tree().await {
+        ask::<TenantTree>(&[], move |fresh| {
+            if let Ok(t) = fresh {
                 tree.set(t);
             }
         });

@@ -7,7 +7,7 @@ use super::{listed, page_param, paged, ErrorAlert, Field, FieldMessage, ListText
 use crate::api::tenant::{
     list_members, membership_changes, pending_invitations, AddMember, RemoveMember, RevokeInvitation,
 };
-use crate::islands::{island_ui, reload_after, SaveForm, Submission};
+use crate::islands::{island_ui, FormError, Post, PostForm, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -50,7 +50,7 @@ pub fn Users() -> impl IntoView {
                                                 <td>{m.display_name}</td>
                                                 <td>{m.email}</td>
                                                 <td>{ui.t(&m.role.label_key())}</td>
-                                                <td class="text-end">{(!from_above()).then(|| view! { <RemoveMemberButton lang=ui.lang() id/> })}</td>
+                                                <td class="text-end">{(!from_above()).then(|| view! { {remove_member_button(id)} })}</td>
                                             </tr> }
                                         }).collect_view()}
                                     </tbody>
@@ -80,7 +80,7 @@ pub fn Users() -> impl IntoView {
                                                 {i.expires_at[..10.min(i.expires_at.len())].to_string()}
                                                 {i.expired.then(|| view! { <span class="badge bg-secondary ms-2">{ui.t("users.invitation_expired")}</span> })}
                                             </td>
-                                            <td class="text-end"><RevokeInvitationButton lang=ui.lang() id=i.id.0/></td>
+                                            <td class="text-end">{revoke_invitation_button(i.id.0)}</td>
                                         </tr> }).collect_view()}
                                     </tbody>
                                 </table>
@@ -151,32 +151,24 @@ fn AddMemberForm(lang: Lang, roles: Vec<Role>) -> impl IntoView {
     }
 }
 
-#[island]
-fn RemoveMemberButton(lang: Lang, id: i64) -> impl IntoView {
-    let ui = island_ui(lang);
-    let remove = Submission::<RemoveMember>::new();
-    let error = remove.error();
-    reload_after(remove);
+fn remove_member_button(id: i64) -> impl IntoView {
+    let ui = use_ui();
     view! {
-        <ErrorAlert error/>
-        <button type="button" class="btn btn-outline-danger btn-xs"
-            on:click=move |_| { remove.post(&[("id", &id.to_string())]); }>
-            {ui.t("action.remove")}
-        </button>
+        <PostForm to={Post::to::<RemoveMember>()}>
+            <FormError lang=ui.lang()/>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <button type="submit" class="btn btn-outline-danger btn-xs">{ui.t("action.remove")}</button>
+        </PostForm>
     }
 }
 
-#[island]
-fn RevokeInvitationButton(lang: Lang, id: i64) -> impl IntoView {
-    let ui = island_ui(lang);
-    let revoke = Submission::<RevokeInvitation>::new();
-    let error = revoke.error();
-    reload_after(revoke);
+fn revoke_invitation_button(id: i64) -> impl IntoView {
+    let ui = use_ui();
     view! {
-        <ErrorAlert error/>
-        <button type="button" class="btn btn-outline-danger btn-xs"
-            on:click=move |_| { revoke.post(&[("id", &id.to_string())]); }>
-            {ui.t("action.revoke")}
-        </button>
+        <PostForm to={Post::to::<RevokeInvitation>()}>
+            <FormError lang=ui.lang()/>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <button type="submit" class="btn btn-outline-danger btn-xs">{ui.t("action.revoke")}</button>
+        </PostForm>
     }
 }
