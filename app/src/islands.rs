@@ -1,13 +1,14 @@
 //! What the islands share. The server renders every page; in the browser only the
 //! `#[island]` components — forms, buttons, the header's switches — come alive, each on
 //! its own (Leptos islands). An island sees none of the page's context, so it takes what it
-//! shows as props (its language first, `island_ui`), and after a successful save it loads
-//! the page again, which the server renders with the new data (`reload_after`, `go_after`).
+//! shows as props (its language first, `island_ui`).
 //!
-//! A form whose page is drawn by the server (the case page and the handover lists) is a
-//! `PostForm`: its fields are rendered by the server and stay out of the bundle; the island
-//! only posts them, shows the server's refusal on its fields (`FormError`, `FieldError`,
-//! islands inside it) and loads the page again after a success.
+//! Most forms are a `PostForm`: its fields are rendered by the server and stay out of the
+//! bundle; the island only posts them, shows the server's refusal on its fields
+//! (`FormError`, `FieldError`, `ShownOnConflict`, islands inside it) and, after a success,
+//! loads the page again, goes elsewhere or says so in place (`After`). Only forms that
+//! change in the browser as they are filled in (search, sign-in, the rules editor…) are
+//! islands of their own, posting through a `Submission`.
 //!
 //! A form posts to its server function through a `Submission`, not Leptos' `ServerAction`:
 //! the browser sends the form as it stands — the very request it sends before the page is
@@ -251,19 +252,6 @@ mod transport {
     }
 }
 
-/// After `submission` succeeds, the page is loaded again.
-pub fn reload_after<I>(submission: Submission<I>)
-where
-    I: ServerFn<Error = UiError>,
-{
-    let saved = submission.successes();
-    Effect::new(move |_| {
-        if saved.get() > 0 {
-            let _ = window().location().reload();
-        }
-    });
-}
-
 /// After `submission` succeeds, the browser goes to `to(output)`.
 pub fn go_after<I>(submission: Submission<I>, to: impl Fn(&I::Output) -> String + 'static)
 where
@@ -376,36 +364,141 @@ pub fn refused_field(field: &str) -> Option<String> {
     use_context::<Refusal>().and_then(|r| r.0.with_untracked(|e| e.as_ref().and_then(|e| e.field(field))))
 }
 
+/// What a `PostForm` does after a success.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum After {
+    /// Loads the page again, which the server draws with the new data.
+    #[default]
+    Reload,
+    /// Goes to this address.
+    Go(String),
+    /// Stays and says `text` above the form (an element with `id`, when named), its
+    /// `{name}` placeholders filled with what the form sent; the form then is `form`.
+    Say { text: String, id: Option<String>, form: Then },
+}
+
+/// What becomes of a form that said it was saved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Then {
+    /// It stays as it was sent.
+    #[default]
+    Keep,
+    /// It goes back to its first values, for the next entry.
+    Reset,
+    /// It goes away: a request that is not made twice.
+    Hide,
+}
+
+impl After {
+    /// Says `text` after a success and keeps the form.
+    pub fn say(text: String) -> Self {
+        After::Say { text, id: None, form: Then::Keep }
+    }
+}
+
 /// A form drawn by the server (its `children`) posting to `to`: it works before the page
-/// is interactive; once it is, it posts with `fetch`, loads the page again after a success
-/// and, after a refusal, keeps what was typed and tells `FormError` and `FieldError`.
+/// is interactive; once it is, it posts with `fetch`, does `then` after a success (loads
+/// the page again, unless told otherwise) and, after a refusal, keeps what was typed and
+/// tells `FormError` and `FieldError`.
 #[island]
 pub fn PostForm(
     to: Post,
+    #[prop(optional)] then: Option<After>,
     #[prop(optional, into)] id: Option<String>,
     #[prop(optional, into)] class: Option<String>,
+    #[prop(optional, into)] enctype: Option<String>,
+    /// The id of the heading that names the form.
+    #[prop(optional, into)]
+    labelledby: Option<String>,
     children: Children,
 ) -> impl IntoView {
     let refusal = RwSignal::new(to.returned);
+    let saved = RwSignal::new(false);
+    let said_now = RwSignal::new(String::new());
     provide_context(Refusal(refusal));
     let node_ref = NodeRef::<leptos::html::Form>::new();
     let url = to.url.clone();
+    let then = then.unwrap_or_default();
+    let (said, hide) = match &then {
+        After::Say { id, form, .. } => (Some(id.clone()), *form == Then::Hide),
+        _ => (None, false),
+    };
     let on_submit = move |ev: leptos::web_sys::SubmitEvent| {
         if ev.default_prevented() {
             return;
         }
         if let Some(form) = node_ref.get_untracked() {
             ev.prevent_default();
+            let then = then.clone();
+            let sent = form.clone();
             let done = move |answer: Result<String, UiError>| match answer {
                 Ok(_) => {
-                    let _ = window().location().reload();
+                    refusal.set(None);
+                    let location = window().location();
+                    let _ = match then {
+                        After::Reload => location.reload(),
+                        After::Go(to) => location.assign(&to),
+                        After::Say { text, form, .. } => {
+                            said_now.set(filled(&text, &sent));
+                            if form == Then::Reset {
+                                sent.reset();
+                            }
+                            Ok(())
+                        }
+                    };
+                    saved.set(true);
                 }
-                Err(e) => refusal.set(Some(e)),
+                Err(e) => {
+                    saved.set(false);
+                    refusal.set(Some(e));
+                }
             };
             transport::send(&url, Body::Form(form), Box::new(done));
         }
     };
-    view! { <form action=to.url method="post" id=id class=class on:submit=on_submit node_ref=node_ref>{children()}</form> }
+    let said = said.map(|id| {
+        move || {
+            saved
+                .get()
+                .then(|| view! { <div class="alert alert-success" role="status" id=id.clone()>{said_now.get()}</div> })
+        }
+    });
+    view! {
+        {said}
+        <form action=to.url method="post" id=id class=class enctype=enctype aria-labelledby=labelledby hidden=move || hide && saved.get()
+            on:submit=on_submit node_ref=node_ref>{children()}</form>
+    }
+}
+
+/// `text` with each `{name}` replaced by the value of the field `name` of `form`.
+fn filled(text: &str, form: &leptos::web_sys::HtmlFormElement) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after.split_once('}') {
+            Some((name, tail)) => {
+                out.push_str(&field_value(form, name));
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(feature = "hydrate")]
+fn field_value(form: &leptos::web_sys::HtmlFormElement, name: &str) -> String {
+    leptos::web_sys::FormData::new_with_form(form).ok().and_then(|d| d.get(name).as_string()).unwrap_or_default()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn field_value(_form: &leptos::web_sys::HtmlFormElement, _name: &str) -> String {
+    String::new()
 }
 
 /// The general message of the refusal its `PostForm` heard, as an alert.
@@ -436,4 +529,15 @@ pub fn FieldError(field: String, id: String, #[prop(optional)] input: Option<Str
         });
     }
     move || message().map(|m| view! { <div class="invalid-feedback d-block" id=id.clone()>{m}</div> })
+}
+
+/// What must be confirmed after the server found a conflict (a likely duplicate): drawn
+/// by the server, shown once the `PostForm` around it hears one.
+#[island]
+pub fn ShownOnConflict(children: Children) -> impl IntoView {
+    let refusal = use_context::<Refusal>();
+    let conflict = move || {
+        refusal.is_some_and(|r| r.0.with(|e| e.as_ref().is_some_and(|e| e.0.code == types::ErrorCode::Conflict)))
+    };
+    view! { <div hidden=move || !conflict()>{children()}</div> }
 }

@@ -6,7 +6,7 @@ use leptos_meta::Html;
 use types::{Lang, Role, TenantKind};
 
 use crate::api::session::{SetLanguage, SignOut, SwitchTenant};
-use crate::islands::{go_after, island_ui, reload_after, Submission};
+use crate::islands::{go_after, island_ui, After, Post, PostForm, Submission};
 use crate::use_ui;
 
 #[component]
@@ -67,44 +67,39 @@ fn SlimHeader() -> impl IntoView {
         <HeaderBand wrapper="it-header-slim-wrapper" content="it-header-slim-wrapper-content">
             <span class="navbar-brand">{move || ui.session().and_then(|s| s.current).map(|m| ui.t(&m.tenant.kind.label_key())).unwrap_or_else(|| "OpenWelfare".into())}</span>
             <div class="it-header-slim-right-zone" role="navigation" aria-label=move || ui.t("nav.language")>
-                <LanguageSwitch lang=ui.lang()/>
+                {language_switch(ui.lang())}
                 {move || ui.session().map(|s| view! {
                     <span class="text-white small ms-3 d-none d-md-inline" id="current-user">{s.user.display_name}</span>
                     <a class="btn btn-link btn-sm text-white" href="/password">{ui.t("nav.password")}</a>
-                    <SignOutButton lang=ui.lang()/>
+                    {sign_out_button()}
                 })}
             </div>
         </HeaderBand>
     }
 }
 
-/// The two language buttons; the page is rendered again in the chosen one.
-#[island]
-fn LanguageSwitch(lang: Lang) -> impl IntoView {
-    let set_lang = Submission::<SetLanguage>::new();
-    reload_after(set_lang);
+/// The two language buttons; the page is drawn again in the chosen one.
+fn language_switch(lang: Lang) -> impl IntoView {
     let button = move |to: Lang, label: &'static str| {
         view! {
-            <button type="button" class="btn btn-link btn-sm text-white" lang=to.code()
-                aria-pressed=(lang == to).to_string()
-                on:click=move |_| { set_lang.post(&[("lang", to.code())]); }>
-                {label}
-            </button>
+            <PostForm to={Post::to::<SetLanguage>()} class="d-inline">
+                <input type="hidden" name="lang" value=to.code()/>
+                <button type="submit" class="btn btn-link btn-sm text-white" lang=to.code()
+                    aria-pressed=(lang == to).to_string()>
+                    {label}
+                </button>
+            </PostForm>
         }
     };
     view! { {button(Lang::It, "ITA")} {button(Lang::En, "ENG")} }
 }
 
-#[island]
-fn SignOutButton(lang: Lang) -> impl IntoView {
-    let ui = island_ui(lang);
-    let sign_out = Submission::<SignOut>::new();
-    go_after(sign_out, |_| "/sign-in".to_string());
+fn sign_out_button() -> impl IntoView {
+    let ui = use_ui();
     view! {
-        <button type="button" class="btn btn-primary btn-sm ms-2" id="sign-out"
-            on:click=move |_| { sign_out.post(&[]); }>
-            {ui.t("nav.sign_out")}
-        </button>
+        <PostForm to={Post::to::<SignOut>()} then=After::Go("/sign-in".into()) class="d-inline">
+            <button type="submit" class="btn btn-primary btn-sm ms-2" id="sign-out">{ui.t("nav.sign_out")}</button>
+        </PostForm>
     }
 }
 

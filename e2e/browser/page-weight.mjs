@@ -35,7 +35,8 @@ for (let i = 0; i < runs; i++) {
     await signIn.page.fill("#email", "assistente.sociale@demo.openwelfare.it");
     await signIn.page.fill("#password", "demo-openwelfare-2026");
     await signIn.page.click("#sign-in-submit");
-    await passSecondFactor(signIn.page, "assistente.sociale@demo.openwelfare.it");
+    // Each server has its own accounts: a code used on one does not block the other.
+    await passSecondFactor(signIn.page, `${base} assistente.sociale@demo.openwelfare.it`);
     // Signed in, the cache emptied again: each page as a first visit.
     const fresh = await browser.newContext({ locale: "it-IT", storageState: await context.storageState() });
     const list = await visit(fresh, `${base}/cases?mine=true&status=open`);

@@ -7,12 +7,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use types::contacts::{code_key, ContactOut, AGE_BANDS, CHANNELS, CITIZENSHIPS, GENDERS, OUTCOMES, REQUEST_TYPES};
 use types::directory::{area_key, AREAS};
-use types::{Lang, Role};
+use types::Role;
 
-use super::{filter_query, paged, ErrorAlert, FieldMessage, ListTexts, SignedIn};
+use super::{filter_query, paged, refusal_message, refused, ListTexts, SignedIn};
 use crate::api::contacts::{contact_form_options, list_contacts, LogContact};
-use crate::api::UiError;
-use crate::islands::{island_ui, SaveForm, Submission};
+use crate::islands::{After, FieldError, FormError, Post, PostForm, Then};
 use crate::use_ui;
 
 /// The label of an age band (`65+` → "65+ anni").
@@ -131,7 +130,6 @@ fn Radios(
     legend: &'static str,
     list: &'static [&'static str],
     #[prop(optional)] checked: Option<&'static str>,
-    error: Signal<Option<UiError>>,
 ) -> impl IntoView {
     let ui = use_ui();
     let message_id = format!("{name}-error");
@@ -149,29 +147,23 @@ fn Radios(
                     }
                 }).collect_view()}
             </div>
-            <FieldMessage error field=name/>
+            <FieldError field=name.to_string() id=format!("{name}-error")/>
         </fieldset>
     }
 }
 
 /// A labelled select of one code list, with a first empty choice.
 #[component]
-fn CodeSelect(
-    name: &'static str,
-    label: &'static str,
-    options: Vec<(String, String)>,
-    error: Signal<Option<UiError>>,
-) -> impl IntoView {
+fn CodeSelect(name: &'static str, label: &'static str, options: Vec<(String, String)>) -> impl IntoView {
     let ui = use_ui();
-    let invalid = move || error.get().and_then(|e| e.field(name)).is_some().to_string();
     view! {
         <div class="form-group mb-4">
             <label for=name class="active">{move || ui.t(label)}</label>
-            <select id=name name=name class="form-select" aria-invalid=invalid aria-describedby=format!("{name}-error")>
+            <select id=name name=name class="form-select" aria-invalid=refused(name) aria-describedby=format!("{name}-error")>
                 <option value="">{move || ui.t("common.choose")}</option>
                 {options.into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
             </select>
-            <FieldMessage error field=name/>
+            {refusal_message(name)}
         </div>
     }
 }
@@ -190,7 +182,7 @@ pub fn ContactForm() -> impl IntoView {
                 match form_options.await {
                     Ok(o) => {
                         let districts = o.districts.into_iter().map(|d| (d.id.0.to_string(), d.name)).collect();
-                        view! { <ContactLogForm lang=ui.lang() today=o.today districts/> }.into_any()
+                        contact_log_form(o.today, districts).into_any()
                     }
                     Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
                 }
@@ -201,81 +193,69 @@ pub fn ContactForm() -> impl IntoView {
 }
 
 /// The contact form, starting from `today`; `districts` by id and name.
-#[island]
-fn ContactLogForm(lang: Lang, today: String, districts: Vec<(String, String)>) -> impl IntoView {
-    let ui = island_ui(lang);
-    let save = Submission::<LogContact>::new();
-    let error = save.error();
-    // After each contact saved (not after a refusal, which keeps the answers) the form
-    // goes back to its defaults for the next one.
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let (true, Some(form)) = (save.succeeded().get(), form_ref.get()) {
-            form.reset();
-        }
-    });
-    let saved = move || save.succeeded().get();
+/// After each contact saved (not after a refusal, which keeps the answers) the form goes
+/// back to its defaults for the next one.
+fn contact_log_form(today: String, districts: Vec<(String, String)>) -> impl IntoView {
+    let ui = use_ui();
     let options = move |list: &'static [&'static str], key: fn(&str) -> String| {
-        list.iter().map(|c| (c.to_string(), types::i18n::t(lang, &key(c)))).collect::<Vec<_>>()
+        list.iter().map(|c| (c.to_string(), ui.t(&key(c)))).collect::<Vec<_>>()
     };
+    let then = After::Say { text: ui.t("contacts.saved"), id: Some("contact-saved".into()), form: Then::Reset };
     view! {
-        <Show when=saved>
-            <div class="alert alert-success" role="status" id="contact-saved">{ui.t("contacts.saved")}</div>
-        </Show>
-        <ErrorAlert error/>
-        <SaveForm action=save node_ref=form_ref attr:id="contact-form">
+        <PostForm to={Post::to::<LogContact>()} then id="contact-form">
+            <FormError lang=ui.lang()/>
             <div class="row">
                 <div class="col-md-4 form-group mb-4">
                     <label for="contacted_on" class="active">{ui.t("field.contacted_on")}</label>
                     <input type="date" id="contacted_on" name="contacted_on" class="form-control" value=today.clone() max=today
-                        aria-describedby="contacted_on-error"/>
-                    <FieldMessage error field="contacted_on"/>
+                        aria-describedby="contacted_on-error" aria-invalid=refused("contacted_on")/>
+                    {refusal_message("contacted_on")}
                 </div>
                 <div class="col-md-8">
-                    <Radios name="channel" legend="field.channel" list=&CHANNELS checked="in_person" error/>
+                    <Radios name="channel" legend="field.channel" list=&CHANNELS checked="in_person"/>
                 </div>
             </div>
             <div class="row">
                 <div class="col-md-6">
-                    <CodeSelect name="area" label="field.area" options=options(&AREAS, area_key) error/>
+                    <CodeSelect name="area" label="field.area" options=options(&AREAS, area_key)/>
                 </div>
                 <div class="col-md-6">
                     <CodeSelect name="request_type" label="field.request_type"
-                        options=options(&REQUEST_TYPES, |c| code_key("request_type", c)) error/>
+                        options=options(&REQUEST_TYPES, |c| code_key("request_type", c))/>
                 </div>
             </div>
             <div class="row">
                 <div class="col-md-4">
                     <CodeSelect name="age_band" label="field.age_band"
-                        options=AGE_BANDS.iter().map(|b| (b.to_string(), age_band_label(b))).collect() error/>
+                        options=AGE_BANDS.iter().map(|b| (b.to_string(), age_band_label(b))).collect()/>
                 </div>
                 <div class="col-md-8">
-                    <Radios name="gender" legend="field.gender" list=&GENDERS error/>
+                    <Radios name="gender" legend="field.gender" list=&GENDERS/>
                 </div>
             </div>
             <div class="row">
                 <div class="col-md-6">
-                    <Radios name="citizenship" legend="field.citizenship" list=&CITIZENSHIPS checked="italian" error/>
+                    <Radios name="citizenship" legend="field.citizenship" list=&CITIZENSHIPS checked="italian"/>
                 </div>
                 <div class="col-md-6 form-group mb-4">
                     <label for="country" class="active">{ui.t("field.country")}</label>
                     <input type="text" id="country" name="country" class="form-control" maxlength="60"
-                        autocomplete="off" aria-describedby="country-error"/>
-                    <FieldMessage error field="country"/>
+                        autocomplete="off" aria-describedby="country-error" aria-invalid=refused("country")/>
+                    {refusal_message("country")}
                 </div>
             </div>
             <div class="row">
                 <div class="col-md-6">
                     <CodeSelect name="outcome" label="field.outcome"
-                        options=options(&OUTCOMES, |c| code_key("outcome", c)) error/>
+                        options=options(&OUTCOMES, |c| code_key("outcome", c))/>
                 </div>
                 <div class="col-md-6">
                     {(!districts.is_empty()).then(|| view! {
-                        <CodeSelect name="district_id" label="field.district" options=districts error/>
+                        <CodeSelect name="district_id" label="field.district" options=districts/>
                     })}
                 </div>
             </div>
             <button type="submit" class="btn btn-primary">{ui.t("contacts.save_and_new")}</button>
-        </SaveForm>
+        </PostForm>
     }
 }

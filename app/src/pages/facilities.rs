@@ -5,13 +5,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, SETTINGS};
-use types::Lang;
 
-use super::{urlencode, AreaFilter, ErrorAlert, Field, Pagination, SignedIn, TypeFilter};
+use super::{urlencode, AreaFilter, Field, Pagination, SignedIn, TypeFilter};
 use crate::api::directory::{
     facility_detail, search_facilities, staff_filter_options, InviteFacilityManager, SetFacilityState, StaffFilters,
 };
-use crate::islands::{island_ui, reload_after, SaveForm, Submission};
+use crate::islands::{After, FormError, Post, PostForm};
 use crate::use_ui;
 
 /// The list's filters, as they stand in the URL (a plain GET form: works without JS).
@@ -246,11 +245,11 @@ pub fn FacilityPage() -> impl IntoView {
                             let areas = f.areas.iter().map(|a| ui.t(&area_key(a))).collect::<Vec<_>>().join(", ");
                             let places = &f.places;
                             let num = |n: Option<i32>| n.map(|n| n.to_string());
-                            let (published, archived, lang) = (d.facility.published, d.facility.archived, ui.lang());
+                            let (published, archived) = (d.facility.published, d.facility.archived);
                             view! {
                                 <h1 class="h2">{f.name.clone()}</h1>
                                 <p><StateBadges f=d.facility.clone()/></p>
-                                {d.can_manage.then(|| view! { <FacilityStateButtons lang id published archived/> })}
+                                {d.can_manage.then(|| facility_state_buttons(id, published, archived))}
                                 <dl class="row">
                                     {row("field.facility_type", Some(f.facility_type.label.clone()))}
                                     {row("field.area", Some(areas))}
@@ -273,7 +272,7 @@ pub fn FacilityPage() -> impl IntoView {
                                 {d.can_manage.then(|| view! {
                                     <h2 class="h4 mt-5">{ui.t("facilities.manager")}</h2>
                                     <p>{ui.t("facilities.invite_manager")}</p>
-                                    <InviteManagerForm lang id/>
+                                    {invite_manager_form(id)}
                                 })}
                                 {d.history.map(|rows| view! {
                                     <h2 class="h4 mt-5">{ui.t("facilities.history")}</h2>
@@ -308,51 +307,43 @@ pub fn FacilityPage() -> impl IntoView {
 }
 
 /// Publish or withdraw, archive or restore; the page shows the new state and history.
-#[island]
-fn FacilityStateButtons(lang: Lang, id: i64, published: bool, archived: bool) -> impl IntoView {
-    let ui = island_ui(lang);
-    let state = Submission::<SetFacilityState>::new();
-    let error = state.error();
-    reload_after(state);
+fn facility_state_buttons(id: i64, published: bool, archived: bool) -> impl IntoView {
+    let ui = use_ui();
+    let state_form = move |field: &'static str, value: bool, label: &'static str, class: &'static str| {
+        view! {
+            <PostForm to={Post::to::<SetFacilityState>()}>
+                <FormError lang=ui.lang()/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name=field value=value.to_string()/>
+                <button type="submit" class=format!("btn btn-sm {class}")>{ui.t(label)}</button>
+            </PostForm>
+        }
+    };
     view! {
-        <ErrorAlert error/>
-        <div class="d-flex gap-2 mb-4">
+        <div class="d-flex flex-wrap gap-2 mb-4">
             <a class="btn btn-outline-primary btn-sm" href=format!("/facilities/{id}/edit")>{ui.t("facilities.edit")}</a>
-            {(!archived).then(|| view! {
-                <button type="button" class="btn btn-primary btn-sm"
-                    on:click=move |_| { state.post(&[("id", &id.to_string()), ("published", &(!published).to_string())]); }>
-                    {ui.t(if published { "facilities.unpublish" } else { "facilities.publish" })}
-                </button>
+            {(!archived).then(|| {
+                state_form("published", !published, if published { "facilities.unpublish" } else { "facilities.publish" }, "btn-primary")
             })}
-            <button type="button" class="btn btn-outline-secondary btn-sm"
-                on:click=move |_| { state.post(&[("id", &id.to_string()), ("archived", &(!archived).to_string())]); }>
-                {ui.t(if archived { "facilities.restore" } else { "facilities.archive" })}
-            </button>
+            {state_form("archived", !archived, if archived { "facilities.restore" } else { "facilities.archive" }, "btn-outline-secondary")}
         </div>
     }
 }
 
-#[island]
-fn InviteManagerForm(lang: Lang, id: i64) -> impl IntoView {
-    let ui = island_ui(lang);
-    let invite = Submission::<InviteFacilityManager>::new();
-    let invite_error = invite.error();
+fn invite_manager_form(id: i64) -> impl IntoView {
+    let ui = use_ui();
+    let then = After::say(ui.t("users.invitation_sent"));
     view! {
-        <ErrorAlert error=invite_error/>
-        {move || invite.value().get().and_then(Result::ok).map(|sent| view! {
-            <div class="alert alert-success" role="status">
-                {types::i18n::tf(ui.lang(), "users.invitation_sent", &[("email", &sent.email)])}
-            </div>
-        })}
-        <SaveForm action=invite>
+        <PostForm to={Post::to::<InviteFacilityManager>()} then>
+            <FormError lang=ui.lang()/>
             <input type="hidden" name="id" value=id.to_string()/>
             <div class="row">
-                <Field id="manager-name" name="display_name" label="field.display_name" error=invite_error required=true maxlength=120 class="col-md-5"/>
-                <Field id="manager-email" name="email" label="field.email" kind="email" error=invite_error required=true maxlength=254 class="col-md-5"/>
+                <Field id="manager-name" name="display_name" label="field.display_name" required=true maxlength=120 class="col-md-5"/>
+                <Field id="manager-email" name="email" label="field.email" kind="email" required=true maxlength=254 class="col-md-5"/>
                 <div class="col-md-2">
                     <button type="submit" class="btn btn-outline-primary">{ui.t("facilities.invite")}</button>
                 </div>
             </div>
-        </SaveForm>
+        </PostForm>
     }
 }

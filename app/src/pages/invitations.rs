@@ -8,16 +8,23 @@ use super::{listed, ErrorAlert, Field, FieldMessage, Public, SignedIn};
 use crate::api::invitations::{
     my_invitations, AcceptInvitation, CreateInvitedAccount, DeclineInvitation, InvitationPreview,
 };
-use crate::islands::{island_ui, reload_after, SaveForm, Submission};
+use crate::islands::{island_ui, After, FormError, Post, PostForm, SaveForm, Submission};
 use crate::use_ui;
 
 #[component]
 pub fn Invitations() -> impl IntoView {
     let ui = use_ui();
     let mine = Resource::new(|| (), |_| my_invitations());
+    let query = leptos_router::hooks::use_query_map();
+    let accepted = query.read_untracked().get("accepted").is_some();
     view! {
         <SignedIn>
             <h1 class="h2 mb-4">{move || ui.t("invitations.title")}</h1>
+            {accepted.then(|| view! {
+                <div class="alert alert-success" role="status">
+                    {ui.t("invitations.accepted")} " " <a href="/">{ui.t("nav.home")}</a>
+                </div>
+            })}
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     listed(mine.await, "invitations.none", |rows| view! {
@@ -28,7 +35,7 @@ pub fn Invitations() -> impl IntoView {
                                     view! {
                                         <li class="list-group-item d-flex flex-wrap justify-content-between align-items-center gap-2">
                                             <span>{text}</span>
-                                            <InvitationAnswer lang=ui.lang() id=i.id.0/>
+                                            {invitation_answer(i.id.0)}
                                         </li>
                                     }
                                 }).collect_view()}
@@ -40,33 +47,23 @@ pub fn Invitations() -> impl IntoView {
     }
 }
 
-#[island]
-fn InvitationAnswer(lang: Lang, id: i64) -> impl IntoView {
-    let ui = island_ui(lang);
-    let accept = Submission::<AcceptInvitation>::new();
-    let decline = Submission::<DeclineInvitation>::new();
-    let accept_error = accept.error();
-    let decline_error = decline.error();
-    reload_after(decline);
-    let accepted = move || accept.succeeded().get();
-    let id = id.to_string();
-    let id2 = id.clone();
+/// Accept or decline; an accepted invitation brings the page back with a welcome (`?accepted`).
+fn invitation_answer(id: i64) -> impl IntoView {
+    let ui = use_ui();
+    let answer = move |to: Post, then: After, label: &'static str, class: &'static str| {
+        view! {
+            <PostForm to then>
+                <FormError lang=ui.lang()/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <button type="submit" class=format!("btn btn-sm {class}")>{ui.t(label)}</button>
+            </PostForm>
+        }
+    };
     view! {
-        <ErrorAlert error=accept_error/>
-        <ErrorAlert error=decline_error/>
-        <Show when=accepted fallback=move || {
-            let (a, d) = (id.clone(), id2.clone());
-            view! {
-                <div class="d-flex gap-2">
-                    <button type="button" class="btn btn-primary btn-sm" on:click=move |_| accept.post(&[("id", &a)])>{ui.t("action.accept")}</button>
-                    <button type="button" class="btn btn-outline-secondary btn-sm" on:click=move |_| decline.post(&[("id", &d)])>{ui.t("action.decline")}</button>
-                </div>
-            }
-        }>
-            <div class="alert alert-success mb-0" role="status">
-                {ui.t("invitations.accepted")} " " <a href="/">{ui.t("nav.home")}</a>
-            </div>
-        </Show>
+        <div class="d-flex gap-2">
+            {answer(Post::to::<AcceptInvitation>(), After::Go("/invitations?accepted".into()), "action.accept", "btn-primary")}
+            {answer(Post::to::<DeclineInvitation>(), After::Reload, "action.decline", "btn-outline-secondary")}
+        </div>
     }
 }
 

@@ -115,6 +115,17 @@ pub fn FieldMessage(
     }
 }
 
+/// Inside a `PostForm`: the message of the server's refusal for the input `field`
+/// (`{field}-error`, which the input points at), keeping its `aria-invalid` in step.
+pub fn refusal_message(field: &'static str) -> impl IntoView {
+    view! { <crate::islands::FieldError field=field.to_string() id=format!("{field}-error") input=field.to_string()/> }
+}
+
+/// Inside a `PostForm`: the `aria-invalid` of the input `field` as the server draws it.
+pub fn refused(field: &str) -> String {
+    crate::islands::refused_field(field).is_some().to_string()
+}
+
 /// A labelled form input with its error message, in Bootstrap Italia's markup. The
 /// input is marked `aria-invalid` and points at its message when the server rejects it.
 #[component]

@@ -4,11 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{legal_status_key, OrganizationOut, LEGAL_STATUSES};
-use types::Lang;
 
-use super::{paged, urlencode, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
+use super::{paged, refused, urlencode, Field, ListTexts, SignedIn};
 use crate::api::directory::{list_organizations, organization_detail, SaveOrganization};
-use crate::islands::{island_ui, SaveForm, Submission};
+use crate::islands::{After, FormError, Post, PostForm, Then};
 use crate::use_ui;
 
 /// Tenant and province admins change organisations; everyone else reads them.
@@ -108,19 +107,23 @@ pub fn OrganizationEditor() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match current.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(o) => view! { <OrganizationForm lang=ui.lang() current=o id=id()/> }.into_any(),
+                        Ok(o) => organization_form(o, id()).into_any(),
                     }
                 })}
             </Suspense>
+            <p class="mt-4"><a href="/organizations">{move || ui.t("organizations.back")}</a></p>
         </SignedIn>
     }
 }
 
-#[island]
-fn OrganizationForm(lang: Lang, current: Option<OrganizationOut>, id: Option<i64>) -> impl IntoView {
-    let ui = island_ui(lang);
-    let save = Submission::<SaveOrganization>::new();
-    let error = save.error();
+/// The organisation's form; a new one goes away once saved, so that it is not saved twice.
+fn organization_form(current: Option<OrganizationOut>, id: Option<i64>) -> impl IntoView {
+    let ui = use_ui();
+    let then = After::Say {
+        text: ui.t("organizations.saved"),
+        id: None,
+        form: if id.is_none() { Then::Hide } else { Then::Keep },
+    };
     let o = current;
     let text = |pick: fn(&OrganizationOut) -> Option<String>| o.as_ref().and_then(pick).unwrap_or_default();
     let status = o.as_ref().map(|o| o.legal_status.clone()).unwrap_or_else(|| "private".into());
@@ -128,44 +131,38 @@ fn OrganizationForm(lang: Lang, current: Option<OrganizationOut>, id: Option<i64
         (text(|o| Some(o.name.clone())), text(|o| o.tax_code.clone()), text(|o| o.vat_number.clone()));
     let (email, phone, website) = (text(|o| o.email.clone()), text(|o| o.phone.clone()), text(|o| o.website.clone()));
     view! {
-        {move || save.value().get().and_then(Result::ok).map(|o| view! {
-            <div class="alert alert-success" role="status">
-                {ui.t("organizations.saved")} " "
-                <a href=format!("/organizations/{}/edit", o.id)>{o.name.clone()}</a>
-                " · " <a href="/organizations">{ui.t("organizations.back")}</a>
-            </div>
-        })}
-        <ErrorAlert error/>
-        <SaveForm action=save>
+        <PostForm to={Post::to::<SaveOrganization>()} then>
+            <FormError lang=ui.lang()/>
             {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
             <div class="row">
-                <Field id="org-name" name="name" label="field.name" error required=true maxlength=200 class="col-md-8"
+                <Field id="org-name" name="name" label="field.name" required=true maxlength=200 class="col-md-8"
                     value=name/>
                 <div class="form-group mb-4 col-md-4">
                     <label for="org-legal_status" class="active">{ui.t("field.legal_status")}</label>
-                    <select id="org-legal_status" name="legal_status" class="form-select" aria-describedby="legal_status-error">
+                    <select id="org-legal_status" name="legal_status" class="form-select" aria-describedby="legal_status-error"
+                        aria-invalid=refused("legal_status")>
                         {LEGAL_STATUSES.into_iter().map(|code| view! {
                             <option value=code selected=status == code>{ui.t(&legal_status_key(code))}</option>
                         }).collect_view()}
                     </select>
-                    <FieldMessage error field="legal_status"/>
+                    <crate::islands::FieldError field="legal_status".to_string() id="legal_status-error".to_string() input="org-legal_status".to_string()/>
                 </div>
             </div>
             <div class="row">
-                <Field id="org-tax_code" name="tax_code" label="field.tax_code" error maxlength=20 class="col-md-6"
+                <Field id="org-tax_code" name="tax_code" label="field.tax_code" maxlength=20 class="col-md-6"
                     value=tax_code/>
-                <Field id="org-vat_number" name="vat_number" label="field.vat_number" error maxlength=20 class="col-md-6"
+                <Field id="org-vat_number" name="vat_number" label="field.vat_number" maxlength=20 class="col-md-6"
                     value=vat_number/>
             </div>
             <div class="row">
-                <Field id="org-email" name="email" label="field.email" kind="email" error maxlength=254 class="col-md-4"
+                <Field id="org-email" name="email" label="field.email" kind="email" maxlength=254 class="col-md-4"
                     value=email/>
-                <Field id="org-phone" name="phone" label="field.phone" kind="tel" error maxlength=40 class="col-md-4"
+                <Field id="org-phone" name="phone" label="field.phone" kind="tel" maxlength=40 class="col-md-4"
                     value=phone/>
-                <Field id="org-website" name="website" label="field.website" kind="url" error maxlength=300 class="col-md-4"
+                <Field id="org-website" name="website" label="field.website" kind="url" maxlength=300 class="col-md-4"
                     placeholder="https://" value=website/>
             </div>
             <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-        </SaveForm>
+        </PostForm>
     }
 }

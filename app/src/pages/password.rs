@@ -8,7 +8,7 @@ use crate::api::session::{
     ChangePassword as ChangePasswordFn, RequestPasswordReset as RequestPasswordResetFn,
     ResetPassword as ResetPasswordFn,
 };
-use crate::islands::{island_ui, SaveForm, Submission};
+use crate::islands::{island_ui, After, FormError, Post, PostForm, SaveForm, Submission, Then};
 use crate::use_ui;
 
 #[component]
@@ -17,27 +17,21 @@ pub fn ChangePassword() -> impl IntoView {
     view! {
         <SignedIn>
             <h1 class="h2 mb-4">{move || ui.t("password.change_title")}</h1>
-            <ChangePasswordForm lang=ui.lang()/>
+            {change_password_form()}
         </SignedIn>
     }
 }
 
-#[island]
-fn ChangePasswordForm(lang: Lang) -> impl IntoView {
-    let ui = island_ui(lang);
-    let action = Submission::<ChangePasswordFn>::new();
-    let error = action.error();
-    let done = move || action.succeeded().get();
+fn change_password_form() -> impl IntoView {
+    let ui = use_ui();
+    let then = After::say(ui.t("password.changed"));
     view! {
-        <ErrorAlert error/>
-        <Show when=done>
-            <div class="alert alert-success" role="status">{ui.t("password.changed")}</div>
-        </Show>
-        <SaveForm action>
-            <Field id="current_password" name="current_password" label="field.current_password" kind="password" error required=true autocomplete="current-password"/>
-            <Field id="new_password" name="new_password" label="field.new_password" kind="password" error required=true minlength=10 maxlength=200 autocomplete="new-password"/>
+        <PostForm to={Post::to::<ChangePasswordFn>()} then>
+            <FormError lang=ui.lang()/>
+            <Field id="current_password" name="current_password" label="field.current_password" kind="password" required=true autocomplete="current-password"/>
+            <Field id="new_password" name="new_password" label="field.new_password" kind="password" required=true minlength=10 maxlength=200 autocomplete="new-password"/>
             <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
-        </SaveForm>
+        </PostForm>
     }
 }
 
@@ -63,29 +57,22 @@ pub fn ForgotPassword() -> impl IntoView {
             <div class="col-12 col-md-8 col-lg-5">
                 <h1 class="h2 mb-4">{move || ui.t("password.forgot_title")}</h1>
                 <p>{move || ui.t("password.forgot_intro")}</p>
-                <ForgotPasswordForm lang=ui.lang()/>
+                {forgot_password_form()}
             </div>
         </div>
         </Public>
     }
 }
 
-#[island]
-fn ForgotPasswordForm(lang: Lang) -> impl IntoView {
-    let ui = island_ui(lang);
-    let action = Submission::<RequestPasswordResetFn>::new();
-    let error = action.error();
-    let done = move || action.succeeded().get();
+fn forgot_password_form() -> impl IntoView {
+    let ui = use_ui();
+    let then = After::Say { text: ui.t("password.forgot_sent"), id: Some("forgot-sent".into()), form: Then::Hide };
     view! {
-        <ErrorAlert error/>
-        <Show when=done fallback=move || view! {
-            <SaveForm action>
-                <Field id="email" name="email" label="field.email" kind="email" error required=true maxlength=254 autocomplete="username"/>
-                <button type="submit" class="btn btn-primary" id="forgot-submit">{ui.t("password.forgot_send")}</button>
-            </SaveForm>
-        }>
-            <div class="alert alert-success" role="status" id="forgot-sent">{ui.t("password.forgot_sent")}</div>
-        </Show>
+        <PostForm to={Post::to::<RequestPasswordResetFn>()} then>
+            <FormError lang=ui.lang()/>
+            <Field id="email" name="email" label="field.email" kind="email" required=true maxlength=254 autocomplete="username"/>
+            <button type="submit" class="btn btn-primary" id="forgot-submit">{ui.t("password.forgot_send")}</button>
+        </PostForm>
     }
 }
 

@@ -9,12 +9,12 @@ use types::contacts::{code_key, CITIZENSHIPS};
 use types::persons::PersonOut;
 use types::Lang;
 
-use super::{ErrorAlert, Field, FieldMessage, SignedIn};
+use super::{refused, ErrorAlert, Field, FieldMessage, SignedIn};
 use crate::api::contacts::{contact_detail, contact_form_options};
 use crate::api::persons::{
     person_detail, person_household, AddHouseholdMember, RemoveHouseholdMember, SavePerson, SearchPersons,
 };
-use crate::islands::{island_ui, reload_after, FormError, Post, PostForm, SaveForm, Submission};
+use crate::islands::{island_ui, FormError, Post, PostForm, SaveForm, ShownOnConflict, Submission};
 use crate::use_ui;
 
 #[component]
@@ -200,7 +200,7 @@ fn household_view(person: i64, members: Vec<types::persons::HouseholdMemberOut>)
         <section class="mt-5" id="household-section">
             <h2 class="h4">{ui.t("household.title")}</h2>
             {list}
-            <AddHouseholdForm lang=ui.lang() person/>
+            {add_household_form(person)}
         </section>
     }
 }
@@ -219,25 +219,20 @@ fn remove_household_form(person: i64, member: i64, name: String) -> impl IntoVie
 }
 
 /// A new person, recorded and added to `person`'s household in one go.
-#[island]
-fn AddHouseholdForm(lang: Lang, person: i64) -> impl IntoView {
+fn add_household_form(person: i64) -> impl IntoView {
     use types::persons::{relationship_key, RELATIONSHIPS};
-    let ui = island_ui(lang);
-    let add = Submission::<AddHouseholdMember>::new();
-    let error = add.error();
-    reload_after(add);
-    let duplicate = move || error.get().is_some_and(|e| e.0.code == types::ErrorCode::Conflict);
+    let ui = use_ui();
     view! {
             <details>
                 <summary class="h6">{ui.t("household.add")}</summary>
-                <ErrorAlert error/>
-                <SaveForm action=add attr:id="household-form">
+                <PostForm to={Post::to::<AddHouseholdMember>()} id="household-form">
+                    <FormError lang=ui.lang()/>
                     <input type="hidden" name="id" value=person.to_string()/>
                     <div class="row">
-                        <Field id="hm-last_name" name="last_name" label="field.last_name" error required=true maxlength=80 class="col-md-6"/>
-                        <Field id="hm-first_name" name="first_name" label="field.first_name" error required=true maxlength=80 class="col-md-6"/>
-                        <Field id="hm-tax_code" name="tax_code" label="field.tax_code" error maxlength=16 class="col-md-4"/>
-                        <Field id="hm-birth_date" name="birth_date" label="field.birth_date" kind="date" error class="col-md-4"/>
+                        <Field id="hm-last_name" name="last_name" label="field.last_name" required=true maxlength=80 class="col-md-6"/>
+                        <Field id="hm-first_name" name="first_name" label="field.first_name" required=true maxlength=80 class="col-md-6"/>
+                        <Field id="hm-tax_code" name="tax_code" label="field.tax_code" maxlength=16 class="col-md-4"/>
+                        <Field id="hm-birth_date" name="birth_date" label="field.birth_date" kind="date" class="col-md-4"/>
                         <div class="form-group mb-4 col-md-4">
                             <label for="hm-sex" class="active">{ui.t("field.sex")}</label>
                             <select id="hm-sex" name="sex" class="form-select">
@@ -248,11 +243,12 @@ fn AddHouseholdForm(lang: Lang, person: i64) -> impl IntoView {
                         </div>
                         <div class="form-group mb-4 col-md-6">
                             <label for="hm-relationship" class="active">{ui.t("household.relationship")}</label>
-                            <select id="hm-relationship" name="relationship" class="form-select" aria-describedby="relationship-error">
+                            <select id="hm-relationship" name="relationship" class="form-select" aria-describedby="relationship-error"
+                                aria-invalid=refused("relationship")>
                                 <option value="">{ui.t("common.choose")}</option>
                                 {RELATIONSHIPS.iter().map(|r| view! { <option value=*r>{ui.t(&relationship_key(r))}</option> }).collect_view()}
                             </select>
-                            <FieldMessage error field="relationship"/>
+                            <crate::islands::FieldError field="relationship".to_string() id="relationship-error".to_string() input="hm-relationship".to_string()/>
                         </div>
                         <div class="col-md-6 d-flex align-items-center">
                             <div class="form-check">
@@ -261,14 +257,14 @@ fn AddHouseholdForm(lang: Lang, person: i64) -> impl IntoView {
                             </div>
                         </div>
                     </div>
-                    <Show when=duplicate>
+                    <ShownOnConflict>
                         <div class="form-check mb-4">
                             <input class="form-check-input" type="checkbox" id="hm-confirm" name="confirm_duplicate"/>
                             <label class="form-check-label" for="hm-confirm">{ui.t("persons.confirm_duplicate")}</label>
                         </div>
-                    </Show>
+                    </ShownOnConflict>
                     <button type="submit" class="btn btn-outline-primary">{ui.t("household.add")}</button>
-                </SaveForm>
+                </PostForm>
             </details>
     }
 }

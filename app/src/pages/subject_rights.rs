@@ -8,11 +8,10 @@ use types::cases::{code_key, display_cents, section, Entry, FieldKind};
 use types::directory::area_key;
 use types::persons::{relationship_key, CaseExport, PersonExport};
 use types::plans::{funding_key, status_key};
-use types::Lang;
 
-use super::{ErrorAlert, FieldMessage, SignedIn};
+use super::{refused, SignedIn};
 use crate::api::persons::{person_export, ErasePerson};
-use crate::islands::{go_after, island_ui, SaveForm, Submission};
+use crate::islands::{After, FormError, Post, PostForm};
 use crate::use_ui;
 
 /// `/persons/:id/export`: everything held about the person.
@@ -203,24 +202,20 @@ pub fn SubjectRights(person: i64) -> impl IntoView {
         <section class="mt-5" id="subject-rights">
             <h2 class="h4">{move || ui.t("export.rights")}</h2>
             <p><a href=format!("/persons/{person}/export") id="export-link">{move || ui.t("export.open")}</a></p>
-            <EraseForm lang=ui.lang() person/>
+            {erase_form(person)}
         </section>
     }
 }
 
 /// Erasure or anonymisation, confirmed; then back to the list of persons.
-#[island]
-fn EraseForm(lang: Lang, person: i64) -> impl IntoView {
-    let ui = island_ui(lang);
-    let erase = Submission::<ErasePerson>::new();
-    let error = erase.error();
-    go_after(erase, |_| "/persons".to_string());
+fn erase_form(person: i64) -> impl IntoView {
+    let ui = use_ui();
     view! {
             <details>
                 <summary class="h6">{move || ui.t("export.erase")}</summary>
                 <p>{move || ui.t("export.erase_help")}</p>
-                <ErrorAlert error/>
-                <SaveForm action=erase attr:id="erase-form">
+                <PostForm to={Post::to::<ErasePerson>()} then=After::Go("/persons".into()) id="erase-form">
+                    <FormError lang=ui.lang()/>
                     <input type="hidden" name="id" value=person.to_string()/>
                     <div class="form-group mb-3">
                         <label for="erase-mode" class="active">{move || ui.t("export.mode")}</label>
@@ -230,12 +225,13 @@ fn EraseForm(lang: Lang, person: i64) -> impl IntoView {
                         </select>
                     </div>
                     <div class="form-check mb-3">
-                        <input class="form-check-input" type="checkbox" id="erase-confirm" name="confirm" aria-describedby="confirm-error"/>
+                        <input class="form-check-input" type="checkbox" id="erase-confirm" name="confirm" aria-describedby="confirm-error"
+                            aria-invalid=refused("confirm")/>
                         <label class="form-check-label" for="erase-confirm">{move || ui.t("export.confirm")}</label>
-                        <FieldMessage error field="confirm"/>
+                        <crate::islands::FieldError field="confirm".to_string() id="confirm-error".to_string() input="erase-confirm".to_string()/>
                     </div>
                     <button type="submit" class="btn btn-danger">{move || ui.t("export.erase")}</button>
-                </SaveForm>
+                </PostForm>
             </details>
     }
 }

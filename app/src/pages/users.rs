@@ -1,13 +1,13 @@
 //! Users of the current tenant: a paginated list and a form to add one.
 
 use leptos::prelude::*;
-use types::{Lang, Role};
+use types::Role;
 
-use super::{listed, page_param, paged, ErrorAlert, Field, FieldMessage, ListTexts, SignedIn};
+use super::{listed, page_param, paged, refusal_message, refused, Field, ListTexts, SignedIn};
 use crate::api::tenant::{
     list_members, membership_changes, pending_invitations, AddMember, RemoveMember, RevokeInvitation,
 };
-use crate::islands::{island_ui, FormError, Post, PostForm, SaveForm, Submission};
+use crate::islands::{After, FormError, Post, PostForm, Then};
 use crate::use_ui;
 
 #[component]
@@ -89,7 +89,7 @@ pub fn Users() -> impl IntoView {
                 })}
             </Suspense>
             <h2 class="h4 mt-5 mb-4">{move || ui.t("users.add")}</h2>
-            <AddMemberForm lang=ui.lang() roles=roles()/>
+            {add_member_form(roles())}
             <h2 class="h4 mt-5 mb-3">{move || ui.t("users.changes")}</h2>
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
@@ -122,32 +122,25 @@ pub fn Users() -> impl IntoView {
 }
 
 /// Invites a member: the answer names the address only, whether or not it has an account.
-#[island]
-fn AddMemberForm(lang: Lang, roles: Vec<Role>) -> impl IntoView {
-    let ui = island_ui(lang);
-    let add = Submission::<AddMember>::new();
-    let error = add.error();
+fn add_member_form(roles: Vec<Role>) -> impl IntoView {
+    let ui = use_ui();
+    let then = After::Say { text: ui.t("users.invitation_sent"), id: Some("invitation-sent".into()), form: Then::Keep };
     view! {
-        <ErrorAlert error/>
-        {move || add.value().get().and_then(Result::ok).map(|sent| view! {
-            <div class="alert alert-success" role="status" id="invitation-sent">
-                {types::i18n::tf(ui.lang(), "users.invitation_sent", &[("email", &sent.email)])}
-            </div>
-        })}
-        <SaveForm action=add>
+        <PostForm to={Post::to::<AddMember>()} then>
+            <FormError lang=ui.lang()/>
             <div class="row">
-                <Field id="display_name" name="display_name" label="field.display_name" error required=true maxlength=120 class="col-md-4"/>
-                <Field id="member-email" name="email" label="field.email" kind="email" error required=true maxlength=254 class="col-md-4"/>
+                <Field id="display_name" name="display_name" label="field.display_name" required=true maxlength=120 class="col-md-4"/>
+                <Field id="member-email" name="email" label="field.email" kind="email" required=true maxlength=254 class="col-md-4"/>
                 <div class="select-wrapper col-md-4">
                     <label for="role">{ui.t("field.role")}</label>
-                    <select id="role" name="role">
+                    <select id="role" name="role" aria-invalid=refused("role") aria-describedby="role-error">
                         {roles.into_iter().map(|r| view! { <option value=r.code()>{ui.t(&r.label_key())}</option> }).collect_view()}
                     </select>
-                    <FieldMessage error field="role"/>
+                    {refusal_message("role")}
                 </div>
             </div>
             <button type="submit" class="btn btn-primary mt-3">{ui.t("action.add")}</button>
-        </SaveForm>
+        </PostForm>
     }
 }
 
