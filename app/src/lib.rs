@@ -25,10 +25,22 @@ use types::Lang;
 
 use crate::api::session::SessionView;
 
+/// The stylesheets the page shell links to, each under its build's version (`?v=`), so
+/// browsers keep them for good (the server reads them from the build, `site/assets.txt`).
+#[derive(Clone, Debug)]
+pub struct Stylesheets(pub Vec<String>);
+
+impl Default for Stylesheets {
+    fn default() -> Self {
+        Stylesheets(vec!["/assets/bootstrap-italia/css/bootstrap-italia.min.css".into(), "/assets/app.css".into()])
+    }
+}
+
 /// The HTML document around the app (server side).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     csp::set_for_page();
+    let stylesheets = use_context::<Stylesheets>().unwrap_or_default().0;
     view! {
         <!DOCTYPE html>
         // `lang` comes from `layout::Layout` (leptos_meta `Html`), in the page's language.
@@ -36,8 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="stylesheet" href="/assets/bootstrap-italia/css/bootstrap-italia.min.css"/>
-                <link rel="stylesheet" href="/assets/app.css"/>
+                {stylesheets.into_iter().map(|href| view! { <link rel="stylesheet" href=href/> }).collect_view()}
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>

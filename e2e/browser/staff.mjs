@@ -28,6 +28,12 @@ async function signIn(email, password = PASSWORD) {
   if (password === PASSWORD) await passSecondFactor(page, email);
 }
 
+// The built files every staff page loads, as the first page got them.
+const built = [];
+page.on("response", (r) => {
+  if (/\/pkg\/frontend-[0-9a-f]{16}(_bg\.wasm|\.js)$|\.css\?v=[0-9a-f]{16}$/.test(r.url())) built.push(r);
+});
+
 try {
   step("a citizen searches the public directory of the province and opens a facility");
   await page.goto(`${base}/directory`);
@@ -53,6 +59,15 @@ try {
   await page.locator("#all-benefits li[data-code=assegno_unico] dl").waitFor();
   const [asked, violations] = await axe(page, "body", "label");
   if (asked < 1 || violations.length) throw new Error(`axe on the checker page (${asked} labels): ${violations.join("; ")}`);
+
+  step("the bundle and the stylesheets come compressed, under the build's names, kept for a year");
+  if (built.length < 4) throw new Error(`built files loaded: ${built.map((r) => r.url()).join(", ")}`);
+  for (const r of built) {
+    const h = await r.allHeaders();
+    // Chromium asks for brotli (on loopback and over HTTPS).
+    if (h["content-encoding"] !== "br") throw new Error(`${r.url()}: sent as ${h["content-encoding"]}`);
+    if (h["cache-control"] !== "public, max-age=31536000, immutable") throw new Error(`${r.url()}: ${h["cache-control"]}`);
+  }
 
   step("unsigned visitors are sent to the sign-in page");
   await page.goto(`${base}/`);

@@ -129,8 +129,8 @@ try {
   const wasm = await page.request.get(hashed);
   if (!wasm.headers()["cache-control"].includes("immutable")) throw new Error(`wasm: ${wasm.headers()["cache-control"]}`);
   if (wasm.headers()["content-type"] !== "application/wasm") throw new Error(`wasm: ${wasm.headers()["content-type"]}`);
-  // Sent as the gzip copy the build wrote beside it.
-  if (wasm.headers()["content-encoding"] !== "gzip") throw new Error(`wasm: ${wasm.headers()["content-encoding"]}`);
+  // Sent as the brotli copy the build wrote beside it (Chromium asks for brotli here).
+  if (wasm.headers()["content-encoding"] !== "br") throw new Error(`wasm: ${wasm.headers()["content-encoding"]}`);
 
   step("every request went to the page's origin or the widget's; no errors, no CSP violations");
   await assertStayedHome(page, seen, base, site);

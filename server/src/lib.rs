@@ -18,6 +18,7 @@ pub mod routes;
 pub mod sample_site;
 pub mod sessions;
 pub mod state;
+pub mod static_files;
 
 pub use routes::{api_doc, app_router};
 pub use state::AppState;

@@ -250,6 +250,7 @@ pub async fn widget_headers(req: Request, next: Next) -> Response {
         (true, false) => "public, max-age=31536000, immutable",
     };
     h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
+    h.insert(header::VARY, header::HeaderValue::from_static("accept-encoding"));
     response
 }
 

@@ -26,6 +26,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
+    /// The stylesheets the page shell links to, as the build named them.
+    pub stylesheets: app::Stylesheets,
     pub public_cache: Arc<crate::public_cache::PublicCache>,
     /// Published facilities in memory, for the public search (see `domain::public_directory`).
     pub directory: domain::public_directory::PublicDirectory,
@@ -52,8 +54,9 @@ impl FromRef<AppState> for Db {
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> AppState {
+        let built = crate::static_files::Built::read(std::path::Path::new(&config.site_root));
         let leptos = LeptosOptions::builder()
-            .output_name("frontend")
+            .output_name(built.hydrate)
             .site_root(config.site_root.clone())
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
@@ -65,6 +68,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             leptos,
+            stylesheets: built.stylesheets,
             public_cache,
             directory,
             evaluations,

@@ -834,9 +834,6 @@ async fn responses_carry_security_headers(app: TestApp) {
     let r = admin.get("/api/v1/session").await;
     assert_eq!(r.headers["cache-control"], "no-store");
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
-    // Static files stay cacheable.
-    let css = admin.get("/assets/app.css").await;
-    assert_ne!(css.headers.get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"));
 
     let mut tls = app.client_via("https://welfare.example.it");
     let r = tls.page("/sign-in").await;
@@ -857,6 +854,61 @@ async fn responses_carry_security_headers(app: TestApp) {
 /// Every body has a limit and going over it is the client's 413, in its language, never a
 /// 500 or a dropped connection; an upload is checked against the caller's permission
 /// before its body is read, and a large facility file still imports.
+/// The built files (here a site laid out as `cargo xtask dist` lays it out): the page links
+/// to the build's names; each file goes precompressed as the browser accepts (brotli first),
+/// is kept for a year when its name or `?v=` says which build it is, revalidated otherwise;
+/// a missing one is not remembered.
+async fn built_files_go_compressed_and_are_kept(app: TestApp) {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let site = std::env::temp_dir().join(format!("ow-site-{}-{now}", std::process::id()));
+    let write = |path: &str, text: &str| {
+        let path = site.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("assets.txt", "hydrate = frontend-00aa\nbootstrap_italia_css = 12ab\napp_css = 34cd\n");
+    write("pkg/frontend-00aa.js", "plain js");
+    write("pkg/frontend-00aa_bg.wasm", "plain wasm");
+    write("pkg/frontend-00aa_bg.wasm.br", "brotli wasm");
+    write("pkg/frontend-00aa_bg.wasm.gz", "gzip wasm");
+    write("assets/app.css", "plain css");
+    write("assets/app.css.gz", "gzip css");
+    let config = server::config::Config { site_root: site.display().to_string(), ..common::config("") };
+    let mut c = app.client_of(server::state::AppState::new(app.db.clone(), config));
+
+    let page = c.page("/sign-in").await;
+    assert_eq!(page.headers["cache-control"], "no-store");
+    for link in ["/pkg/frontend-00aa.js", "/pkg/frontend-00aa_bg.wasm", "/assets/app.css?v=34cd", "min.css?v=12ab"] {
+        assert!(page.text.contains(link), "the page does not link to {link}");
+    }
+    let fetch = |uri: &'static str, accept: &'static str| {
+        Request::get(uri).header(header::ACCEPT_ENCODING, accept).body(Body::empty()).unwrap()
+    };
+    let header_of = |r: &common::Reply, name: header::HeaderName| {
+        r.headers.get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    };
+    const KEPT: &str = "public, max-age=31536000, immutable";
+    for (accept, encoding, body) in
+        [("gzip, deflate, br", "br", "brotli wasm"), ("gzip", "gzip", "gzip wasm"), ("identity", "", "plain wasm")]
+    {
+        let r = c.send(fetch("/pkg/frontend-00aa_bg.wasm", accept)).await;
+        assert_eq!(r.status, StatusCode::OK, "{accept}");
+        assert_eq!(header_of(&r, header::CONTENT_ENCODING), encoding, "{accept}");
+        assert_eq!(r.text, body, "{accept}");
+        assert_eq!(header_of(&r, header::CACHE_CONTROL), KEPT);
+        assert!(header_of(&r, header::VARY).to_lowercase().contains("accept-encoding"), "{accept}");
+    }
+    let css = c.send(fetch("/assets/app.css?v=34cd", "br, gzip")).await;
+    assert_eq!((header_of(&css, header::CONTENT_ENCODING).as_str(), css.text.as_str()), ("gzip", "gzip css"));
+    assert_eq!(header_of(&css, header::CACHE_CONTROL), KEPT);
+    let unversioned = c.send(fetch("/assets/app.css", "gzip")).await;
+    assert_eq!(header_of(&unversioned, header::CACHE_CONTROL), "no-cache");
+    let missing = c.send(fetch("/pkg/frontend-ffff_bg.wasm", "br")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(header_of(&missing, header::CACHE_CONTROL), "no-store");
+    let _ = std::fs::remove_dir_all(&site);
+}
+
 async fn bodies_have_limits(app: TestApp) {
     let p = app.province("Provincia di Prova", "017").await;
     let (t, slug) = app.municipality(p, "Comune di Brescia").await;
@@ -966,6 +1018,7 @@ on_both!(
     switching_tenant_keeps_to_memberships,
     province_roles_never_reach_case_data,
     responses_carry_security_headers,
+    built_files_go_compressed_and_are_kept,
     bodies_have_limits,
     sign_ins_are_limited_per_client_address,
 );

@@ -191,22 +191,63 @@ fn site() -> Result {
             .map_err(|e| format!("swagger-ui {file}: {e}"))?;
     }
     copy_dir(&root().join("server/assets"), &assets)?;
-    let staff = staff_bundle(&pkg, &assets)?;
+    // The fonts app.css declares are named by Bootstrap Italia's version, so browsers keep them.
+    let bi_version = npm_version(&tools.node_modules.join("bootstrap-italia"))?;
+    let app_css = fs::read_to_string(assets.join("app.css")).map_err(|e| e.to_string())?;
+    fs::write(assets.join("app.css"), app_css.replace("__BOOTSTRAP_ITALIA__", &bi_version))
+        .map_err(|e| e.to_string())?;
+    let hydrate = hashed_bundle(&pkg)?;
+    let staff = staff_bundle(&pkg, &hydrate, &assets)?;
     widgets(&tools)?;
+    // The browser gets what it accepts (brotli or gzip) without compressing per request.
+    run(Command::new("node").arg(root().join("tools/compress.mjs")).args([
+        &pkg,
+        &assets,
+        &site_dir().join("widgets/v1"),
+    ]))?;
     println!("site built in {:.0?}", started.elapsed());
     println!("{staff}");
     Ok(())
 }
 
+/// The `version` of the npm package in `dir`.
+fn npm_version(dir: &Path) -> Result<String> {
+    let manifest = fs::read_to_string(dir.join("package.json")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let version = manifest.split("\"version\":").nth(1).and_then(|rest| rest.split('"').nth(1));
+    version.map(str::to_string).ok_or_else(|| format!("{}: no version", dir.display()))
+}
+
+/// The hydrate bundle under a content-hashed name (`frontend-<hash>.js` and
+/// `frontend-<hash>_bg.wasm`), so browsers keep it for good; `site/assets.txt` names it and
+/// versions the stylesheets (`?v=<hash>`) for the server's page shell. Earlier builds'
+/// bundles stay, for a page loaded just before a deploy.
+fn hashed_bundle(pkg: &Path) -> Result<String> {
+    let read = |path: PathBuf| fs::read(&path).map_err(|e| format!("{}: {e}", path.display()));
+    let (js, wasm) = (read(pkg.join("frontend.js"))?, read(pkg.join("frontend_bg.wasm"))?);
+    let name = format!("frontend-{:016x}", fnv1a_bytes(&[js.as_slice(), &wasm].concat()));
+    for (from, to) in [("frontend.js", format!("{name}.js")), ("frontend_bg.wasm", format!("{name}_bg.wasm"))] {
+        fs::rename(pkg.join(from), pkg.join(&to)).map_err(|e| format!("{to}: {e}"))?;
+    }
+    let assets = site_dir().join("assets");
+    let version = |file: &str| -> Result<String> { Ok(format!("{:016x}", fnv1a_bytes(&read(assets.join(file))?))) };
+    let manifest = format!(
+        "# Written by `cargo xtask dist`: what the page shell links to.\nhydrate = {name}\nbootstrap_italia_css = {}\napp_css = {}\n",
+        version("bootstrap-italia/css/bootstrap-italia.min.css")?,
+        version("app.css")?
+    );
+    fs::write(site_dir().join("assets.txt"), manifest).map_err(|e| e.to_string())?;
+    Ok(name)
+}
+
 /// What every staff page downloads, gzip: the hydrate wasm and its glue, and the
 /// stylesheets (Bootstrap Italia's and the app's), as one line for `site`'s report.
-fn staff_bundle(pkg: &Path, assets: &Path) -> Result<String> {
+fn staff_bundle(pkg: &Path, hydrate: &str, assets: &Path) -> Result<String> {
     let gz = |path: PathBuf| -> Result<usize> {
         let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(gzip(&bytes).len())
     };
-    let wasm = gz(pkg.join("frontend_bg.wasm"))?;
-    let js = gz(pkg.join("frontend.js"))?;
+    let wasm = gz(pkg.join(format!("{hydrate}_bg.wasm")))?;
+    let js = gz(pkg.join(format!("{hydrate}.js")))?;
     let css = gz(assets.join("bootstrap-italia/css/bootstrap-italia.min.css"))? + gz(assets.join("app.css"))?;
     Ok(format!(
         "staff app: {} KiB gzip (hydrate wasm {} KiB + js {} KiB + css {} KiB)",

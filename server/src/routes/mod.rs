@@ -19,7 +19,7 @@ pub mod session;
 pub mod tenant;
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::http::{header, HeaderName, Method};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
@@ -27,7 +27,6 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -207,6 +206,7 @@ pub fn app_router(state: AppState) -> Router {
     let ctx_directory = state.directory.clone();
     let ctx_origin = app::api::tenant::PublicOrigin(state.config.public_origin.clone());
     let ctx_links = app::api::session::LinkBase(state.config.link_base());
+    let ctx_stylesheets = state.stylesheets.clone();
     let pages = Router::new().leptos_routes_with_context(
         &state,
         page_routes(),
@@ -215,6 +215,7 @@ pub fn app_router(state: AppState) -> Router {
             provide_context(ctx_directory.clone());
             provide_context(ctx_origin.clone());
             provide_context(ctx_links.clone());
+            provide_context(ctx_stylesheets.clone());
         },
         move || app::shell(leptos_options.clone()),
     );
@@ -227,20 +228,22 @@ pub fn app_router(state: AppState) -> Router {
         .route("/api/docs", get(docs::page))
         .merge(pages)
         .merge(demo_mail_routes(&state))
-        .nest_service(
-            "/pkg",
-            tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    axum::http::header::CACHE_CONTROL,
-                    HeaderValue::from_static("no-cache"),
-                ))
-                .service(ServeDir::new(site_root.join("pkg"))),
-        )
-        .nest_service("/assets", ServeDir::new(site_root.join("assets")))
+        // `cargo xtask dist` writes a brotli and a gzip copy beside each file.
         .merge(
             Router::new()
-                // `cargo xtask dist` writes a gzip copy beside each file.
-                .nest_service("/widgets/v1", ServeDir::new(site_root.join("widgets/v1")).precompressed_gzip())
+                .nest_service("/pkg", ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip())
+                .nest_service(
+                    "/assets",
+                    ServeDir::new(site_root.join("assets")).precompressed_br().precompressed_gzip(),
+                )
+                .layer(from_fn(crate::static_files::cache_headers)),
+        )
+        .merge(
+            Router::new()
+                .nest_service(
+                    "/widgets/v1",
+                    ServeDir::new(site_root.join("widgets/v1")).precompressed_br().precompressed_gzip(),
+                )
                 .layer(from_fn(widget_headers)),
         )
         .fallback(not_found)
