@@ -118,7 +118,12 @@ pub fn FieldMessage(
 /// Inside a `PostForm`: the message of the server's refusal for the input `field`
 /// (`{field}-error`, which the input points at), keeping its `aria-invalid` in step.
 pub fn refusal_message(field: &'static str) -> impl IntoView {
-    view! { <crate::islands::FieldError field=field.to_string() id=format!("{field}-error") input=field.to_string()/> }
+    refusal_message_of(field, field)
+}
+
+/// `refusal_message` for a field whose input has another id (`input`).
+pub fn refusal_message_of(field: &'static str, input: &'static str) -> impl IntoView {
+    view! { <crate::islands::FieldError field=field.to_string() id=format!("{field}-error") input=input.to_string()/> }
 }
 
 /// Inside a `PostForm`: the `aria-invalid` of the input `field` as the server draws it.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{legal_status_key, OrganizationOut, LEGAL_STATUSES};
 
-use super::{paged, refused, urlencode, Field, ListTexts, SignedIn};
+use super::{paged, refusal_message_of, refused, urlencode, Field, ListTexts, SignedIn};
 use crate::api::directory::{list_organizations, organization_detail, SaveOrganization};
 use crate::islands::{After, FormError, Post, PostForm, Then};
 use crate::use_ui;
@@ -145,7 +145,7 @@ fn organization_form(current: Option<OrganizationOut>, id: Option<i64>) -> impl 
                             <option value=code selected=status == code>{ui.t(&legal_status_key(code))}</option>
                         }).collect_view()}
                     </select>
-                    <crate::islands::FieldError field="legal_status".to_string() id="legal_status-error".to_string() input="org-legal_status".to_string()/>
+                    {refusal_message_of("legal_status", "org-legal_status")}
                 </div>
             </div>
             <div class="row">

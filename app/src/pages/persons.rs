@@ -9,7 +9,7 @@ use types::contacts::{code_key, CITIZENSHIPS};
 use types::persons::PersonOut;
 use types::Lang;
 
-use super::{refused, ErrorAlert, Field, FieldMessage, SignedIn};
+use super::{refusal_message_of, refused, ErrorAlert, Field, FieldMessage, SignedIn};
 use crate::api::contacts::{contact_detail, contact_form_options};
 use crate::api::persons::{
     person_detail, person_household, AddHouseholdMember, RemoveHouseholdMember, SavePerson, SearchPersons,
@@ -248,7 +248,7 @@ fn add_household_form(person: i64) -> impl IntoView {
                                 <option value="">{ui.t("common.choose")}</option>
                                 {RELATIONSHIPS.iter().map(|r| view! { <option value=*r>{ui.t(&relationship_key(r))}</option> }).collect_view()}
                             </select>
-                            <crate::islands::FieldError field="relationship".to_string() id="relationship-error".to_string() input="hm-relationship".to_string()/>
+                            {refusal_message_of("relationship", "hm-relationship")}
                         </div>
                         <div class="col-md-6 d-flex align-items-center">
                             <div class="form-check">

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{refusal_message, refused, Field, SignedIn};
+use super::{refusal_message, refusal_message_of, refused, Field, SignedIn};
 use crate::api::tenant::{get_settings, RemoveLogo, SettingsView, UpdateSettings, UploadLogo};
 use crate::islands::{After, FormError, Post, PostForm};
 use crate::use_ui;
@@ -123,7 +123,7 @@ fn logo_form(logo: Option<String>) -> impl IntoView {
                     accept="image/png,image/jpeg,image/webp" aria-describedby="logo-help file-error"
                     aria-invalid=refused("file")/>
                 <small class="form-text" id="logo-help">{ui.t("settings.logo_help")}</small>
-                <crate::islands::FieldError field="file".to_string() id="file-error".to_string() input="logo-file".to_string()/>
+                {refusal_message_of("file", "logo-file")}
             </div>
             <button type="submit" class="btn btn-primary">{ui.t("settings.logo_upload")}</button>
         </PostForm>

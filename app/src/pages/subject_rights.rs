@@ -9,7 +9,7 @@ use types::directory::area_key;
 use types::persons::{relationship_key, CaseExport, PersonExport};
 use types::plans::{funding_key, status_key};
 
-use super::{refused, SignedIn};
+use super::{refusal_message_of, refused, SignedIn};
 use crate::api::persons::{person_export, ErasePerson};
 use crate::islands::{After, FormError, Post, PostForm};
 use crate::use_ui;
@@ -228,7 +228,7 @@ fn erase_form(person: i64) -> impl IntoView {
                         <input class="form-check-input" type="checkbox" id="erase-confirm" name="confirm" aria-describedby="confirm-error"
                             aria-invalid=refused("confirm")/>
                         <label class="form-check-label" for="erase-confirm">{move || ui.t("export.confirm")}</label>
-                        <crate::islands::FieldError field="confirm".to_string() id="confirm-error".to_string() input="erase-confirm".to_string()/>
+                        {refusal_message_of("confirm", "erase-confirm")}
                     </div>
                     <button type="submit" class="btn btn-danger">{move || ui.t("export.erase")}</button>
                 </PostForm>
