@@ -25,8 +25,10 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="it-header-wrapper">
             <Transition fallback=|| ()>
                 {view! { <SlimHeader/> }.into_any()}
-                {view! { <CenterHeader/> }.into_any()}
-                {view! { <NavBar/> }.into_any()}
+                <div class="it-nav-wrapper">
+                    {view! { <CenterHeader/> }.into_any()}
+                    {view! { <NavBar/> }.into_any()}
+                </div>
             </Transition>
         </header>
         <main id="main" class="container my-4" data-hydrated="false">
@@ -65,12 +67,13 @@ fn SlimHeader() -> impl IntoView {
     let ui = use_ui();
     view! {
         <HeaderBand wrapper="it-header-slim-wrapper" content="it-header-slim-wrapper-content">
-            <span class="navbar-brand">{move || ui.session().and_then(|s| s.current).map(|m| ui.t(&m.tenant.kind.label_key())).unwrap_or_else(|| "OpenWelfare".into())}</span>
+            <span class="navbar-brand d-none d-md-inline">{move || ui.session().and_then(|s| s.current).map(|m| ui.t(&m.tenant.kind.label_key())).unwrap_or_else(|| "OpenWelfare".into())}</span>
             <div class="it-header-slim-right-zone" role="navigation" aria-label=move || ui.t("nav.language")>
                 {language_switch(ui.lang())}
                 {move || ui.session().map(|s| view! {
                     <span class="text-white small ms-3 d-none d-md-inline" id="current-user">{s.user.display_name}</span>
-                    <a class="btn btn-link btn-sm text-white" href="/password">{ui.t("nav.password")}</a>
+                    // On a phone the password link is in the menu: the band keeps one row.
+                    <a class="btn btn-link btn-sm text-white d-none d-lg-inline-block" href="/password">{ui.t("nav.password")}</a>
                     {sign_out_button()}
                 })}
             </div>
@@ -110,6 +113,9 @@ fn CenterHeader() -> impl IntoView {
         <HeaderBand wrapper="it-header-center-wrapper" content="it-header-center-content-wrapper">
             <div class="it-brand-wrapper">
                 <a href="/">
+                    // The tenant's emblem where Bootstrap Italia puts the administration's;
+                    // the product's own when no tenant up the tree has a logo.
+                    <img class="icon" alt="" src=move || ui.session().and_then(|s| s.emblem).unwrap_or_else(|| "/assets/emblem.svg".into())/>
                     <div class="it-brand-text">
                         <div class="it-brand-title" id="tenant-name">
                             {move || ui.session().and_then(|s| s.current).map(|m| m.tenant.name).unwrap_or_else(|| "OpenWelfare".into())}
@@ -194,14 +200,73 @@ fn NavBar() -> impl IntoView {
     view! {
         <div class="it-header-navbar-wrapper">
             <div class="container">
-                <nav class="navbar navbar-expand" aria-label=move || ui.t("nav.main")>
-                    <ul class="navbar-nav flex-wrap">
-                        {move || links().into_iter().map(|(href, key)| view! {
-                            <li class="nav-item"><a class="nav-link" href=href>{ui.t(key)}</a></li>
-                        }).collect_view()}
-                    </ul>
-                </nav>
+                <div class="row">
+                    <div class="col-12">
+                        <nav class="navbar navbar-expand-lg" aria-label=move || ui.t("nav.main")>
+                            <MainMenu open=ui.t("nav.menu_open") close=ui.t("nav.menu_close")>
+                                <ul class="navbar-nav">
+                                    {move || links().into_iter().map(|(href, key)| view! {
+                                        <li class="nav-item"><a class="nav-link" href=href>{ui.t(key)}</a></li>
+                                    }).collect_view()}
+                                    {move || ui.session().is_some().then(|| view! {
+                                        <li class="nav-item d-lg-none"><a class="nav-link" href="/password">{ui.t("nav.password")}</a></li>
+                                    })}
+                                </ul>
+                            </MainMenu>
+                        </nav>
+                    </div>
+                </div>
             </div>
+        </div>
+    }
+}
+
+/// Bootstrap Italia's collapsible navigation: a row of links on a desktop; on a phone, a
+/// menu button that opens them in a side panel (closed by its close button, the overlay or
+/// Escape, giving the focus back to the menu button).
+#[island]
+fn MainMenu(open: String, close: String, children: Children) -> impl IntoView {
+    let expanded = RwSignal::new(false);
+    let toggler = NodeRef::<leptos::html::Button>::new();
+    let closer = NodeRef::<leptos::html::Button>::new();
+    // Once the panel is drawn: the focus moves into it (as in a dialog), and back to the
+    // menu button when it closes.
+    Effect::new(move |was_open: Option<bool>| {
+        let open = expanded.get();
+        let target = if open {
+            closer.get()
+        } else if was_open == Some(true) {
+            toggler.get()
+        } else {
+            None
+        };
+        if let Some(button) = target {
+            let _ = button.focus();
+        }
+        open
+    });
+    let _escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && expanded.get_untracked() {
+            expanded.set(false);
+        }
+    });
+    let hide = move || expanded.set(false);
+    let show = move |_| expanded.set(true);
+    view! {
+        <button class="custom-navbar-toggler" type="button" node_ref=toggler aria-controls="main-nav"
+            aria-expanded=move || expanded.get().to_string() on:click=show>
+            <svg class="icon icon-white" aria-hidden="true"><use href="/assets/bootstrap-italia/svg/sprites.svg#it-burger"></use></svg>
+            <span class="visually-hidden">{open}</span>
+        </button>
+        <div class="navbar-collapsable" id="main-nav" class:expanded=expanded>
+            <div class="overlay" on:click=move |_| hide()></div>
+            <div class="close-div">
+                <button class="btn close-menu" type="button" node_ref=closer on:click=move |_| hide()>
+                    <span class="visually-hidden">{close}</span>
+                    <svg class="icon" aria-hidden="true"><use href="/assets/bootstrap-italia/svg/sprites.svg#it-close-big"></use></svg>
+                </button>
+            </div>
+            <div class="menu-wrapper">{children()}</div>
         </div>
     }
 }

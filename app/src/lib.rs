@@ -48,6 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/assets/emblem.svg" type="image/svg+xml"/>
                 {stylesheets.into_iter().map(|href| view! { <link rel="stylesheet" href=href/> }).collect_view()}
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
@@ -79,6 +80,21 @@ impl Ui {
     /// `t` with `{name}` placeholders filled in.
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         types::i18n::tf(self.lang(), key, args)
+    }
+
+    /// A counted text in the plural form of `n` (`i18n::tn`).
+    pub fn tn(&self, key: &str, n: i64) -> String {
+        types::i18n::tn(self.lang(), key, n, &[])
+    }
+
+    /// A date (or a timestamp's date) as people write it: `30/11/2026`.
+    pub fn date(&self, iso: &str) -> String {
+        types::i18n::date(self.lang(), iso)
+    }
+
+    /// A timestamp in Italian time: `30/11/2026 15:05`.
+    pub fn date_time(&self, iso: &str) -> String {
+        types::i18n::date_time(self.lang(), iso)
     }
 
     pub fn session(&self) -> Option<types::dto::SessionOut> {

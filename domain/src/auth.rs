@@ -410,7 +410,11 @@ pub async fn session_out(db: &Db, user: UserId, current: Option<&str>) -> Result
         .and_then(|slug| memberships.iter().find(|m| m.tenant.slug == slug))
         .or_else(|| memberships.first())
         .cloned();
-    Ok(SessionOut { user: user_out(&account), current, memberships })
+    let emblem = match &current {
+        Some(m) => crate::theme::public_theme(db, &m.tenant.slug).await?.logo,
+        None => None,
+    };
+    Ok(SessionOut { user: user_out(&account), current, memberships, emblem })
 }
 
 pub fn user_out(u: &user_account::Model) -> UserOut {

@@ -55,15 +55,8 @@ impl Clock for FixedClock {
 /// Sunday of October (both at 01:00 UTC, the EU rule). A front desk open after midnight
 /// must not be told that today is in the future.
 pub fn italian_date(now: DateTime<Utc>) -> NaiveDate {
-    use chrono::{Datelike, Duration, NaiveTime};
-    let last_sunday = |month: u32| {
-        let first_next = NaiveDate::from_ymd_opt(now.year(), month + 1, 1).unwrap_or_default();
-        let last = first_next - Duration::days(1);
-        let back = i64::from(last.weekday().num_days_from_sunday());
-        (last - Duration::days(back)).and_time(NaiveTime::from_hms_opt(1, 0, 0).unwrap_or_default()).and_utc()
-    };
-    let summer = now >= last_sunday(3) && now < last_sunday(10);
-    (now + Duration::hours(if summer { 2 } else { 1 })).date_naive()
+    let offset = types::i18n::italy_utc_offset(now.timestamp().div_euclid(60));
+    (now + chrono::Duration::minutes(offset)).date_naive()
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ pub const DEMO_COLOUR: &str = "#00586e";
 const DEMO_LOGO: &[u8] = include_bytes!("../demo-assets/demo-logo.png");
 /// Regione Lombardia's register of RSA (reference-data/lombardia-rsa/SOURCE.md).
 pub const LOMBARDIA_RSA: &[u8] = include_bytes!("../../reference-data/lombardia-rsa/lombardia-rsa.csv");
+/// Regione Lombardia's register of integrated day centres (reference-data/lombardia-cdi/SOURCE.md).
+pub const LOMBARDIA_CDI: &[u8] = include_bytes!("../../reference-data/lombardia-cdi/lombardia-cdi.csv");
 
 /// Brescia's social zones (ambiti distrettuali) used in the demo, with their comuni.
 /// Where `cargo xtask demo` serves its sample council website.
@@ -207,14 +209,17 @@ pub async fn seed_demo(db: &Db) -> Result<Vec<DemoLogin>> {
 
     // The real RSA register of Regione Lombardia: Brescia's 105 go to the municipality,
     // zone or province tenant that covers their comune.
-    let mut rsa = import::lombardia_rsa();
-    rsa.skip_outside = true;
-    let report = import::import_facilities(db, &province, LOMBARDIA_RSA, &rsa, Lang::It, &mut |_, _| {}).await?;
-    if let Some(issue) = report.issues.first() {
-        return Err(AppError::Internal(format!(
-            "RSA register, line {}: {} {}",
-            issue.line, issue.field, issue.message
-        )));
+    // The day centres of the CDI register beside them: the directory shows more than one kind.
+    for (register, mut options) in [(LOMBARDIA_RSA, import::lombardia_rsa()), (LOMBARDIA_CDI, import::lombardia_cdi())]
+    {
+        options.skip_outside = true;
+        let report = import::import_facilities(db, &province, register, &options, Lang::It, &mut |_, _| {}).await?;
+        if let Some(issue) = report.issues.first() {
+            return Err(AppError::Internal(format!(
+                "{} register, line {}: {} {}",
+                options.source, issue.line, issue.field, issue.message
+            )));
+        }
     }
     // The demo facility manager keeps the first of the Comune di Brescia's RSA.
     let bs_admin = users::user_by_email(db, "admin.brescia@demo.openwelfare.it").await?;

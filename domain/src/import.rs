@@ -46,6 +46,17 @@ pub struct ImportOptions {
 
 /// The mapping for Regione Lombardia's RSA register (dati.lombardia.it).
 pub fn lombardia_rsa() -> ImportOptions {
+    lombardia_register("lombardia-rsa", "rsa", &[("accredited", "FL_ACCREDITATA")])
+}
+
+/// The mapping for Regione Lombardia's register of accredited integrated day centres (CDI):
+/// the RSA register's columns, without its accreditation flag (every row is accredited).
+pub fn lombardia_cdi() -> ImportOptions {
+    lombardia_register("lombardia-cdi", "cdi", &[])
+}
+
+/// The columns Regione Lombardia's health-care unit registers share.
+fn lombardia_register(source: &str, facility_type: &str, more: &[(&str, &str)]) -> ImportOptions {
     let pairs = [
         ("code", "COD_STRUTTURA"),
         ("name", "DENOM_STRUTTURA"),
@@ -56,7 +67,6 @@ pub fn lombardia_rsa() -> ImportOptions {
         ("longitude", "WGS84_X"),
         ("places_authorised", "TOT_POSTI_AUTORIZZATI"),
         ("places_accredited", "TOT_POSTI_ACCREDITATI"),
-        ("accredited", "FL_ACCREDITATA"),
         ("organization_code", "COD_GESTORE"),
         ("organization_name", "DENOM_GESTORE"),
         ("organization_vat", "P_IVA"),
@@ -64,9 +74,9 @@ pub fn lombardia_rsa() -> ImportOptions {
         ("organization_legal_status", "PUBBLICA_PRIVATA"),
     ];
     ImportOptions {
-        source: "lombardia-rsa".into(),
-        facility_type: "rsa".into(),
-        mapping: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        source: source.into(),
+        facility_type: facility_type.into(),
+        mapping: pairs.iter().chain(more).map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         publish: true,
         skip_outside: false,
         dry_run: false,
@@ -628,6 +638,7 @@ pub fn options(
     let blank = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let mut opts = match blank(preset).as_deref() {
         Some("lombardia-rsa") => lombardia_rsa(),
+        Some("lombardia-cdi") => lombardia_cdi(),
         Some(_) => return Err(AppError::field("preset", "validation.unknown_code")),
         None => ImportOptions {
             source: "csv".into(),

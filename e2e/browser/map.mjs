@@ -116,7 +116,7 @@ try {
   await page.waitForSelector(`${map}[data-state=ready][data-idle][data-count="${total}"]`);
 
   step("choosing a facility in the finder shows it on the map");
-  await page.fill("#ow-q", "richiedei");
+  await page.fill("#ow-q", "nobile richiedei");
   await page.keyboard.press("Enter");
   await page.waitForSelector(`ow-service-finder[data-state=ready][data-count="1"]`);
   await page.locator("ow-service-finder .ow-on-map").click();

@@ -40,9 +40,15 @@ try {
   await page.locator("#directory-tenants a", { hasText: "Provincia di Brescia" }).click();
   await page.locator("#directory-count", { hasText: "strutture trovate" }).waitFor();
   await page.waitForSelector("main[data-hydrated=true]");
-  await page.fill("#d-q", "almici");
+  // Day centres too: the demo imports Regione Lombardia's CDI register beside the RSA.
+  await page.fill("#d-q", "centro diurno");
   await page.getByRole("button", { name: "Cerca", exact: true }).click();
-  await page.locator("#directory-count", { hasText: "1 strutture trovate" }).waitFor();
+  await page.locator("#directory-results a", { hasText: "CDI" }).first().waitFor();
+  const dayCentres = parseInt((await page.locator("#directory-count").innerText()).replace(/\./g, ""), 10);
+  if (!(dayCentres >= 20)) throw new Error(`day centres found: ${dayCentres}`);
+  await page.fill("#d-q", "rsa almici");
+  await page.getByRole("button", { name: "Cerca", exact: true }).click();
+  await page.locator("#directory-count", { hasText: "1 struttura trovata" }).waitFor();
   await page.locator("#directory-results a", { hasText: "EVARISTO ALMICI" }).click();
   await page.locator("h1", { hasText: "RSA - EVARISTO ALMICI" }).waitFor();
   await page.locator("#places", { hasText: "Posti autorizzati: 56" }).waitFor();
@@ -124,12 +130,12 @@ try {
   await page.getByRole("button", { name: "Crea l'ambito" }).click();
   await page.locator("#tenant-tree li", { hasText: "Ambito 4 – Valle Trompia e Garda" }).getByText("Comune di Gardone Riviera").waitFor();
 
-  step("the province admin finds an RSA of the imported regional register and unpublishes it");
+  step("the province admin finds an RSA of the imported regional registers (105 RSA, 63 CDI) and unpublishes it");
   await page.goto(`${base}/facilities`);
-  await page.locator("#facility-count", { hasText: "105 schede trovate" }).waitFor();
-  await page.fill("#f-q", "richiedei");
+  await page.locator("#facility-count", { hasText: "168 schede trovate" }).waitFor();
+  await page.fill("#f-q", "nobile richiedei");
   await page.getByRole("button", { name: "Cerca", exact: true }).click();
-  await page.locator("#facility-count", { hasText: "1 schede trovate" }).waitFor();
+  await page.locator("#facility-count", { hasText: "1 scheda trovata" }).waitFor();
   await page.locator("#facilities a", { hasText: "RICHIEDEI" }).click();
   await page.waitForSelector("main[data-hydrated=true]");
   await page.locator("main dl", { hasText: "Comune di Gussago" }).waitFor();

@@ -33,11 +33,11 @@ try {
 
   step("a text search finds the real RSA, from the keyboard");
   await page.focus("#ow-q");
-  await page.keyboard.type("richiedei");
+  await page.keyboard.type("nobile richiedei");
   await page.keyboard.press("Enter");
   await page.waitForSelector(`${finder}[data-state=ready][data-count="1"]`);
   await page.locator(".ow-results a", { hasText: "RICHIEDEI" }).waitFor();
-  await page.locator(".ow-status", { hasText: "1 strutture trovate" }).waitFor();
+  await page.locator(".ow-status", { hasText: "1 struttura trovata" }).waitFor();
   const href = await page.locator(".ow-results a").first().getAttribute("href");
   if (!href.startsWith(`${base}/directory/`)) throw new Error(`deep link ${href}`);
 
@@ -138,7 +138,7 @@ try {
   // refuses (and reports); the widget's own record is checked above.
   step("axe-core: no WCAG 2.1 A/AA violation in the finder, in Italian and in English");
   await page.uncheck("#ow-free");
-  await page.fill("#ow-q", "almici");
+  await page.fill("#ow-q", "rsa almici");
   await search.click();
   await page.waitForSelector(`${finder}[data-state=ready][data-count="1"]`);
   await page.evaluate(() => {

@@ -26,3 +26,13 @@ fn a_forgotten_password_is_reset_through_the_emailed_link() {
     assert!(link.trim().starts_with(&format!("{}/reset-password#token=", server.base_url)), "{link}");
     e2e::run_script("reset.mjs", &server.base_url).unwrap();
 }
+
+/// Every page of every role, and the public ones, at 1280 and 390 px: nothing overlaps,
+/// nothing scrolls sideways, no console error, no axe violation; screenshots in
+/// `target/artefacts/layout`.
+#[test]
+fn every_page_holds_its_layout_on_a_desktop_and_a_phone() {
+    let server = e2e::DemoServer::start().unwrap();
+    let artefacts = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/artefacts");
+    e2e::run_script_with("layout.mjs", &server.base_url, &[("OW_ARTEFACTS", artefacts)]).unwrap();
+}

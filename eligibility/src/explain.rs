@@ -87,12 +87,12 @@ fn amount(lang: Lang, fact: &FactDef, x: f64) -> String {
 pub fn code_label(lang: Lang, code: &str) -> String {
     let it = lang == Lang::It;
     let label = match code {
-        "owner" => ("proprietà", "owner"),
-        "rent" => ("affitto", "rent"),
-        "public_housing" => ("casa popolare", "public housing"),
-        "free_use" => ("comodato d'uso", "free use"),
-        "homeless" => ("senza dimora", "homeless"),
-        "applicant" => ("chi chiede", "applicant"),
+        "owner" => ("di proprietà", "owned"),
+        "rent" => ("in affitto", "rented"),
+        "public_housing" => ("una casa popolare", "public housing"),
+        "free_use" => ("in uso gratuito da parenti o altri", "lent free of charge"),
+        "homeless" => ("non ho una casa", "I have no home"),
+        "applicant" => ("sono io", "that is me"),
         "spouse" => ("coniuge", "spouse"),
         "child" => ("figlio o figlia", "child"),
         "parent" => ("genitore", "parent"),

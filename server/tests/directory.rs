@@ -523,7 +523,7 @@ async fn public_search_filters_distance_and_caching(app: TestApp) {
     let mut visitor = app.client();
     let page = visitor.page(&format!("/directory/{slug}?q=almici")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains("1 strutture trovate"), "{}", page.text);
+    assert!(page.text.contains("1 struttura trovata"), "{}", page.text);
     assert!(page.text.contains("RSA - EVARISTO ALMICI"));
     let id = c.get(&search("q=almici")).await.body["items"][0]["id"].as_i64().unwrap();
     let page = visitor.page(&format!("/directory/{slug}/{id}")).await;

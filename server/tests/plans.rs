@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use common::{Reply, TestApp};
 use serde_json::json;
-use types::Role;
+use types::{Lang, Role};
 
 fn days_from_today(n: i64) -> String {
     (domain::clock::italian_date(Utc::now()) + Duration::days(n)).format("%Y-%m-%d").to_string()
@@ -132,10 +132,15 @@ async fn assessment_plan_and_interventions(app: TestApp) {
     let r = worker.server_fn("/sf/save_plan", &form).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let page = worker.page(&format!("/cases/{}", case_ids[0])).await;
-    assert!(page.text.contains("1.782,00 €") && page.text.contains("Parziale non autosufficienza"), "{}", page.text);
+    assert!(
+        page.text.contains("1.782,00\u{a0}€") && page.text.contains("Parziale non autosufficienza"),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("Sospeso") && page.text.contains("Ricovero ospedaliero"), "the plan's history shows");
     let home = worker.page("/").await;
-    assert!(home.text.contains("reviews-due") && home.text.contains(&days_from_today(3)), "{}", home.text);
+    let review_on = types::i18n::date(Lang::It, &days_from_today(3));
+    assert!(home.text.contains("reviews-due") && home.text.contains(&review_on), "{}", home.text);
 
     // Rows of another case are out of reach through this one; the outsider sees nothing.
     assert_eq!(worker.put(&format!("{other}/plans/{plan_id}"), plan.clone()).await.status, StatusCode::NOT_FOUND);

@@ -232,19 +232,6 @@ pub fn format_cents(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
-/// Cents as Italians write an amount: `1.234,50 €`.
-pub fn display_cents(cents: i64) -> String {
-    let units = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    format!("{grouped},{:02} €", cents % 100)
-}
-
 coded_enum! {
     /// Where a case stands.
     pub enum CaseStatus {
@@ -476,9 +463,6 @@ mod tests {
         assert_eq!(parse_euros("dieci"), None);
         assert_eq!(parse_euros(""), None);
         assert_eq!(format_cents(123_450), "1234.50");
-        assert_eq!(display_cents(123_450), "1.234,50 €");
-        assert_eq!(display_cents(5), "0,05 €");
-        assert_eq!(display_cents(100_000_000), "1.000.000,00 €");
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub struct SessionOut {
     pub user: UserOut,
     pub current: Option<MembershipOut>,
     pub memberships: Vec<MembershipOut>,
+    /// Path of the current tenant's emblem for the header: its own logo or its nearest
+    /// ancestor's (`None`: no logo up the tree).
+    #[serde(default)]
+    pub emblem: Option<String>,
 }
 
 /// The answer to a correct password when a second factor is asked for: the session is

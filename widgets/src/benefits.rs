@@ -20,7 +20,7 @@ use eligibility::catalogue::{BenefitResult, Catalogue, Loaded, CATEGORIES};
 use eligibility::explain::{code_label, money};
 use eligibility::facts::{fact, FactDef, Kind, Scope};
 use eligibility::{Answers, Date, Status};
-use types::i18n::{t, tf};
+use types::i18n::{t, tf, tn};
 use types::Lang;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -605,7 +605,7 @@ impl Checker {
         let heading = el(doc, "h3", &[("tabindex", "-1")], Some(&t(lang, "checker.results")))?;
         let mut summary = tf(lang, "checker.summary", &[("yes", &yes.to_string()), ("maybe", &maybe.to_string())]);
         if before.is_some() {
-            summary = format!("{summary} {}", tf(lang, "checker.changed_count", &[("n", &n_changed.to_string())]));
+            summary = format!("{summary} {}", tn(lang, "checker.changed_count", n_changed as i64, &[]));
         }
         let summary_p = el(doc, "p", &[("class", "ow-summary")], Some(&summary))?;
         append(&self.results, &[&heading, &summary_p])?;

@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use types::directory::{FacilityOut, PublicFiltersOut, SearchPage};
-use types::i18n::{t, tf};
+use types::i18n::{t, tf, tn};
 use types::Lang;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -312,7 +312,7 @@ impl Finder {
                         "widget.count_more",
                         &[("n", &n.to_string()), ("shown", &page.items.len().to_string())],
                     ),
-                    n => tf(self.lang, "widget.count", &[("n", &n.to_string())]),
+                    n => tn(self.lang, "widget.count", n as i64, &[]),
                 };
                 self.status.set_text_content(Some(&summary));
                 for f in &page.items {

@@ -22,7 +22,7 @@ use std::rc::Rc;
 use serde::Deserialize;
 use serde_json::json;
 use types::directory::area_key;
-use types::i18n::{t, tf};
+use types::i18n::{t, tf, tn};
 use types::Lang;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -380,11 +380,8 @@ impl MapWidget {
     /// The status line: how many facilities the map shows.
     fn announce(&self) {
         let n = self.features.borrow().len();
-        let text = if n == 0 {
-            t(self.lang, "widget.map.none")
-        } else {
-            tf(self.lang, "widget.map.count", &[("n", &n.to_string())])
-        };
+        let text =
+            if n == 0 { t(self.lang, "widget.map.none") } else { tn(self.lang, "widget.map.count", n as i64, &[]) };
         self.status.set_text_content(Some(&text));
         let _ = self.host.set_attribute("data-count", &n.to_string());
     }

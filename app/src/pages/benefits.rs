@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use types::benefits::{category_key, level_key, status_key, CatalogueOut, EntryOut, EntryStatus, RulebookCheck};
 use types::Lang;
 
-use super::{status_badge, ErrorAlert, FieldMessage, SignedIn, Tone};
+use super::{status_badge, ErrorAlert, FieldMessage, Scrolls, SignedIn, Tone};
 use crate::api::benefits::{
     benefit_catalogue, benefit_entry, BenefitCatalogue, BenefitEntry, PublishBenefitRules, SaveBenefitEntry,
     SaveBenefitRules, SetBenefitStatus,
@@ -80,8 +80,8 @@ fn catalogue_view(
     let published_rules = c.rulebook.published_benefits.clone();
     let rules_state = match (&c.rulebook.published_at, c.rulebook.unpublished_changes) {
         (None, _) => ui.t("benefits.rules_never_published"),
-        (Some(at), false) => ui.tf("benefits.rules_published_at", &[("date", &at[..10])]),
-        (Some(at), true) => ui.tf("benefits.rules_changed_since", &[("date", &at[..10])]),
+        (Some(at), false) => ui.tf("benefits.rules_published_at", &[("date", &ui.date(at))]),
+        (Some(at), true) => ui.tf("benefits.rules_changed_since", &[("date", &ui.date(at))]),
     };
     view! {
         <div class="d-flex justify-content-between align-items-center mb-3 flex-wrap gap-2">
@@ -114,7 +114,7 @@ fn catalogue_view(
             view! { <p>{ui.t("benefits.no_entries")}</p> }.into_any()
         } else {
             view! {
-                <table class="table" id="benefit-entries">
+                <Scrolls label="benefits.entries"><table class="table" id="benefit-entries">
                     <caption class="visually-hidden">{ui.t("benefits.entries")}</caption>
                     <thead><tr>
                         <th scope="col">{ui.t("field.name")}</th>
@@ -129,7 +129,7 @@ fn catalogue_view(
                             entry_row(e, shared, has_rule, set_status)
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></Scrolls>
             }.into_any()
         }}
     }
@@ -307,8 +307,7 @@ fn rules_guide() -> impl IntoView {
             <p>{ui.t("benefits.guide.amounts")}</p>
             <p>{ui.t("benefits.guide.tests")}</p>
             <pre class="bg-light p-2 small"><code>{eligibility::cases::EXAMPLE}</code></pre>
-            <div class="table-responsive">
-                <table class="table table-sm">
+            <Scrolls label="benefits.guide.facts"><table class="table table-sm">
                     <caption>{ui.t("benefits.guide.facts")}</caption>
                     <thead><tr>
                         <th scope="col">{ui.t("benefits.guide.fact")}</th>
@@ -318,7 +317,7 @@ fn rules_guide() -> impl IntoView {
                     </tr></thead>
                     <tbody>{facts}</tbody>
                 </table>
-            </div>
+            </Scrolls>
         </details>
     }
 }

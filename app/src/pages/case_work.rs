@@ -4,7 +4,8 @@
 //! the server refuses it, names the field, and loads the page again after a success.
 
 use leptos::prelude::*;
-use types::cases::display_cents;
+
+use super::Scrolls;
 use types::contacts::code_key;
 use types::plans::{
     funding_key, status_key, unit_key, CaseWorkOut, InterventionOut, PlanOut, PlanStatus, FUNDING, INTERVENTION_TYPES,
@@ -88,7 +89,7 @@ pub fn work_view(case_id: i64, w: CaseWorkOut) -> impl IntoView {
     let (id, id_plan, id_record) = (case_id.to_string(), case_id.to_string(), case_id.to_string());
     let assessments = w.assessments.into_iter().map(|x| view! {
         <article class="card card-bg mb-3"><div class="card-body">
-            <h4 class="h6">{ui.tf("work.assessment_of", &[("date", &x.assessed_on), ("by", &x.author_name)])}</h4>
+            <h4 class="h6">{ui.tf("work.assessment_of", &[("date", &ui.date(&x.assessed_on)), ("by", &x.author_name)])}</h4>
             <dl class="row mb-0">
                 <dt class="col-sm-3">{ui.t("work.problems")}</dt><dd class="col-sm-9">{x.problems}</dd>
                 <dt class="col-sm-3">{ui.t("work.resources")}</dt><dd class="col-sm-9">{x.resources}</dd>
@@ -97,10 +98,13 @@ pub fn work_view(case_id: i64, w: CaseWorkOut) -> impl IntoView {
             </dl>
         </div></article>
     }).collect_view();
-    let plan_ids: Vec<(String, String)> =
-        w.plans.iter().map(|p| (p.id.to_string(), ui.tf("work.plan_of", &[("date", &p.started_on)]))).collect();
+    let plan_ids: Vec<(String, String)> = w
+        .plans
+        .iter()
+        .map(|p| (p.id.to_string(), ui.tf("work.plan_of", &[("date", &ui.date(&p.started_on))])))
+        .collect();
     let plans = w.plans.into_iter().map(|p| plan_view(case_id, p)).collect_view();
-    let total = display_cents(w.total_cost_cents);
+    let total = types::i18n::euros(ui.lang(), w.total_cost_cents);
     let edits = w.interventions.iter().map(|i| intervention_edit(case_id, i, plan_ids.clone())).collect_view();
     let interventions = w.interventions.into_iter().map(intervention_row).collect_view();
     view! {
@@ -136,8 +140,7 @@ pub fn work_view(case_id: i64, w: CaseWorkOut) -> impl IntoView {
             </details>
 
             <h2 class="h4 mt-4">{ui.t("work.interventions")}</h2>
-            <div class="table-responsive">
-                <table class="table" id="interventions">
+            <Scrolls label="work.interventions"><table class="table" id="interventions">
                     <caption class="visually-hidden">{ui.t("work.interventions")}</caption>
                     <thead><tr>
                         <th scope="col">{ui.t("work.kind")}</th>
@@ -153,7 +156,7 @@ pub fn work_view(case_id: i64, w: CaseWorkOut) -> impl IntoView {
                         <td class="text-end" id="total-cost"><strong>{total}</strong></td>
                     </tr></tfoot>
                 </table>
-            </div>
+            </Scrolls>
             <details class="mb-4" id="new-intervention">
                 <summary class="h6">{ui.t("work.new_intervention")}</summary>
                 <PostForm to={Post::to::<RecordIntervention>()} id="intervention-form">
@@ -203,7 +206,7 @@ fn plan_view(case_id: i64, p: PlanOut) -> impl IntoView {
             view! { <li>{format!("{} · {what} · {}{note}", e.on, e.by_name)}</li> }
         })
         .collect_view();
-    let review = p.next_review_on.clone().unwrap_or_else(|| "—".into());
+    let review = p.next_review_on.as_deref().map(|d| ui.date(d)).unwrap_or_else(|| "—".into());
     // Drawn inside their form, whose refusal they show.
     let edit_fields = {
         let (prefix, p) = (prefix.clone(), p.clone());
@@ -214,7 +217,7 @@ fn plan_view(case_id: i64, p: PlanOut) -> impl IntoView {
         (format!("{prefix}-reviewed"), format!("{prefix}-next"), format!("{prefix}-notes"));
     let (plan_id, version, status) = (p.id.to_string(), p.version.to_string(), p.status.clone());
     let plan_id_review = plan_id.clone();
-    let title = ui.tf("work.plan_of", &[("date", &p.started_on)]);
+    let title = ui.tf("work.plan_of", &[("date", &ui.date(&p.started_on))]);
     view! {
         <article class="card card-bg mb-3" id=prefix><div class="card-body">
             <div class="d-flex justify-content-between flex-wrap gap-2">
@@ -308,8 +311,10 @@ fn intervention_edit(case_id: i64, i: &InterventionOut, plan_ids: Vec<(String, S
     let ui = use_ui();
     let this = i.id.0;
     let prefix = format!("iv-{this}");
-    let title =
-        ui.tf("work.edit_intervention", &[("kind", &ui.t(&intervention_key(&i.kind))), ("date", &i.started_on)]);
+    let title = ui.tf(
+        "work.edit_intervention",
+        &[("kind", &ui.t(&intervention_key(&i.kind))), ("date", &ui.date(&i.started_on))],
+    );
     let fields = {
         let (prefix, i) = (prefix.clone(), i.clone());
         move || intervention_fields(&prefix, Some(&i), plan_ids)
@@ -333,11 +338,11 @@ fn intervention_edit(case_id: i64, i: &InterventionOut, plan_ids: Vec<(String, S
 fn intervention_row(i: InterventionOut) -> impl IntoView {
     let ui = use_ui();
     let period = match &i.ended_on {
-        Some(end) => format!("{} → {end}", i.started_on),
-        None => ui.tf("work.since", &[("date", &i.started_on)]),
+        Some(end) => format!("{} → {}", ui.date(&i.started_on), ui.date(end)),
+        None => ui.tf("work.since", &[("date", &ui.date(&i.started_on))]),
     };
     let quantity = match (&i.quantity, &i.unit) {
-        (Some(q), Some(u)) => format!("{} {}", q.trim_end_matches(".00").replace('.', ","), ui.t(&unit_key(u))),
+        (Some(q), Some(u)) => types::i18n::quantity(ui.lang(), &format!("plan.quantity.{u}"), q),
         _ => String::new(),
     };
     let description = i.description.clone().map(|d| format!(" — {d}")).unwrap_or_default();
@@ -348,7 +353,7 @@ fn intervention_row(i: InterventionOut) -> impl IntoView {
             <td>{quantity}</td>
             <td>{i.provider_name.clone().unwrap_or_default()}</td>
             <td>{i.funding.as_deref().map(|f| ui.t(&funding_key(f))).unwrap_or_default()}</td>
-            <td class="text-end">{display_cents(i.cost_cents)}</td>
+            <td class="text-end">{types::i18n::euros(ui.lang(), i.cost_cents)}</td>
         </tr>
     }
 }

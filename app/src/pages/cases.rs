@@ -14,7 +14,7 @@ use types::{Lang, Role};
 
 use super::case_work::work_view;
 use super::handovers::handovers_view;
-use super::{filter_query, paged, status_badge, ErrorAlert, FieldMessage, ListTexts, SignedIn, Tone};
+use super::{filter_query, paged, status_badge, ErrorAlert, FieldMessage, ListTexts, Scrolls, SignedIn, Tone};
 use crate::api::cases::{
     case_audit, case_page, case_section, case_workers, search_cases, CaseSection, EditCase, OpenCase, SaveCaseSection,
     SearchCases, SetCaseAccess,
@@ -33,8 +33,7 @@ fn case_badge(status: &str) -> impl IntoView {
 fn case_table(items: Vec<CaseSummary>) -> impl IntoView {
     let ui = use_ui();
     view! {
-        <div class="table-responsive">
-            <table class="table" id="cases">
+        <Scrolls label="cases.title"><table class="table" id="cases">
                 <caption class="visually-hidden">{ui.t("cases.title")}</caption>
                 <thead><tr>
                     <th scope="col">{ui.t("field.person_name")}</th>
@@ -49,13 +48,13 @@ fn case_table(items: Vec<CaseSummary>) -> impl IntoView {
                             <td><a href=format!("/cases/{}", c.id)>{c.person_name}</a></td>
                             <td>{ui.t(&area_key(&c.area))}</td>
                             <td>{case_badge(&c.status)}</td>
-                            <td>{c.opened_on}</td>
+                            <td>{ui.date(&c.opened_on)}</td>
                             <td>{c.responsible_name}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </Scrolls>
     }
 }
 
@@ -268,18 +267,18 @@ fn case_view(page: types::cases::CasePage) -> impl IntoView {
     let title = format!("{} {}", p.last_name, p.first_name);
     let facts = [
         (ui.t("field.tax_code"), p.tax_code.clone().unwrap_or_else(|| ui.t("persons.missing_tax_code"))),
-        (ui.t("field.birth_date"), p.birth_date.clone().unwrap_or_default()),
+        (ui.t("field.birth_date"), p.birth_date.as_deref().map(|d| ui.date(d)).unwrap_or_default()),
         (ui.t("field.area"), ui.t(&area_key(&c.area))),
-        (ui.t("cases.opened_on"), c.opened_on.clone()),
+        (ui.t("cases.opened_on"), ui.date(&c.opened_on)),
     ];
     let closed = c.closed_on.clone().map(|d| {
         let reason = c.closing_reason.as_deref().map(|r| ui.t(&code_key("closing_reason", r))).unwrap_or_default();
-        format!("{d} · {reason}")
+        format!("{} · {reason}", ui.date(&d))
     });
     let sections = c.sections.iter().map(|s| {
         let label = ui.t(&format!("case.section.{}", s.code));
         let updated = match (&s.updated_at, &s.updated_by_name) {
-            (Some(at), Some(by)) => ui.tf("cases.updated", &[("at", &at[..16.min(at.len())].replace('T', " ")), ("by", by)]),
+            (Some(at), Some(by)) => ui.tf("cases.updated", &[("at", &ui.date_time(at)), ("by", by)]),
             _ => ui.t("cases.empty_section"),
         };
         let link = if s.readable {
@@ -316,7 +315,7 @@ fn case_view(page: types::cases::CasePage) -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
-                    <table class="table">
+                    <Scrolls label="cases.access_help"><table class="table">
                         <caption>{ui.t("cases.access_help")}</caption>
                         <thead><tr>
                             <th scope="col">{ui.t("cases.worker")}</th>
@@ -340,7 +339,7 @@ fn case_view(page: types::cases::CasePage) -> impl IntoView {
                                 }
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></Scrolls>
                     <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
                 </PostForm>
             </details>
@@ -485,7 +484,7 @@ fn section_view(
         .iter()
         .map(|h| {
             let fields = h.fields.iter().map(|f| ui.t(&def.field_key(f))).collect::<Vec<_>>().join(", ");
-            let at = h.changed_at[..16.min(h.changed_at.len())].replace('T', " ");
+            let at = ui.date_time(&h.changed_at);
             view! { <li>{format!("v{} · {at} · {} — {fields}", h.version, h.changed_by_name)}</li> }
         })
         .collect_view();
@@ -601,8 +600,7 @@ pub fn CaseAudit() -> impl IntoView {
                     match trail.await {
                         Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
                         Ok(entries) => view! {
-                            <div class="table-responsive">
-                                <table class="table table-sm" id="audit-trail">
+                            <Scrolls label="cases.audit"><table class="table table-sm" id="audit-trail">
                                     <caption class="visually-hidden">{ui.t("cases.audit")}</caption>
                                     <thead><tr>
                                         <th scope="col">"#"</th>
@@ -621,7 +619,7 @@ pub fn CaseAudit() -> impl IntoView {
                                             view! {
                                                 <tr>
                                                     <td>{e.seq}</td>
-                                                    <td>{e.at[..19.min(e.at.len())].replace('T', " ")}</td>
+                                                    <td>{ui.date_time(&e.at)}</td>
                                                     <td>{e.user_name}</td>
                                                     <td>{ui.t(&format!("cases.audit_action.{}", e.action))}</td>
                                                     <td>{place}</td>
@@ -630,7 +628,7 @@ pub fn CaseAudit() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </Scrolls>
                         }.into_any(),
                     }
                 })}

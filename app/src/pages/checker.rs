@@ -122,3 +122,66 @@ fn benefit(e: Entry) -> impl IntoView {
         </li>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Office words a citizen should not meet (Designers Italia: plain, direct language;
+    /// docs/TRANSLATION.md), and the formal "Lei": citizens are addressed with "tu".
+    const JARGON: &[&str] = &[
+        "nucleo",
+        "componente",
+        "richiedente",
+        "istanza",
+        "erogazion",
+        "fruizion",
+        "codesto",
+        "suddett",
+        "predett",
+        "espletament",
+        "qualora",
+        "comodato",
+        "in corso di validità",
+        "titolo di godimento",
+        "patrimonio mobiliare",
+        "patrimonio immobiliare",
+        " lei ",
+        "la preghiamo",
+        "la invitiamo",
+    ];
+
+    /// Every text a citizen reads in the checker, the widgets and the public directory: the
+    /// catalogue's public keys, the questions (facts) and their answers (codes).
+    fn citizen_texts() -> Vec<String> {
+        let catalogue = include_str!("../../../types/locales/it.txt");
+        let mut texts: Vec<String> = catalogue
+            .lines()
+            .filter_map(|l| l.split_once(" = "))
+            .filter(|(k, _)| ["checker.", "widget.", "directory."].iter().any(|p| k.starts_with(p)))
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        use eligibility::facts::{Kind, FACTS};
+        for f in FACTS {
+            texts.push(format!("fact {}: {}", f.name, f.it));
+            if let Kind::Code(codes) = f.kind {
+                texts.extend(
+                    codes
+                        .iter()
+                        .map(|c| format!("code {c}: {}", eligibility::explain::code_label(eligibility::Lang::It, c))),
+                );
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn citizens_read_plain_words() {
+        let found: Vec<String> = citizen_texts()
+            .into_iter()
+            .filter(|t| {
+                let lower = format!(" {} ", t.to_lowercase());
+                JARGON.iter().any(|j| lower.contains(j))
+            })
+            .collect();
+        assert!(found.is_empty(), "office jargon in citizen texts: {found:#?}");
+    }
+}

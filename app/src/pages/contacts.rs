@@ -9,7 +9,7 @@ use types::contacts::{code_key, ContactOut, AGE_BANDS, CHANNELS, CITIZENSHIPS, G
 use types::directory::{area_key, AREAS};
 use types::Role;
 
-use super::{filter_query, paged, refusal_message, refused, ListTexts, SignedIn};
+use super::{filter_query, paged, refusal_message, refused, ListTexts, Scrolls, SignedIn};
 use crate::api::contacts::{contact_form_options, list_contacts, LogContact};
 use crate::islands::{After, FieldError, FormError, Post, PostForm, Then};
 use crate::use_ui;
@@ -77,8 +77,7 @@ pub fn Contacts() -> impl IntoView {
                     let texts = ListTexts { none: Some("contacts.none"), count: Some("contacts.count") };
                     let filter = filter_query(&["from", "to", "channel", "area"], get);
                     paged(list.await, texts, "/contacts", filter, |items| view! {
-                                <div class="table-responsive">
-                                    <table class="table" id="contacts">
+                                <Scrolls label="contacts.title"><table class="table" id="contacts">
                                         <caption class="visually-hidden">{ui.t("contacts.title")}</caption>
                                         <thead><tr>
                                             <th scope="col">{ui.t("field.contacted_on")}</th>
@@ -91,7 +90,7 @@ pub fn Contacts() -> impl IntoView {
                                         </tr></thead>
                                         <tbody>{items.into_iter().map(row).collect_view()}</tbody>
                                     </table>
-                                </div>
+                                </Scrolls>
                     }.into_any())
                 })}
             </Suspense>
@@ -112,7 +111,7 @@ fn row(c: ContactOut) -> impl IntoView {
     });
     view! {
         <tr>
-            <td>{c.contacted_on}</td>
+            <td>{ui.date(&c.contacted_on)}</td>
             <td>{ui.t(&code_key("channel", &c.channel))}</td>
             <td>{ui.t(&area_key(&c.area))}{district}</td>
             <td>{ui.t(&code_key("request_type", &c.request_type))}</td>

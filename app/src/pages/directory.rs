@@ -87,7 +87,7 @@ pub fn DirectorySearch() -> impl IntoView {
                             let (current, pages) = (found.page, found.total_pages);
                             view! {
                                 <p role="status" aria-live="polite" id="directory-count">
-                                    {ui.tf("directory.count", &[("n", &found.total_items.to_string())])}
+                                    {ui.tn("directory.count", found.total_items as i64)}
                                 </p>
                                 <ul class="list-unstyled" id="directory-results">
                                     {found.items.into_iter().map(|f| view! { <ResultCard f slug=slug.clone()/> }).collect_view()}
@@ -192,7 +192,7 @@ fn FacilityDetails(f: FacilityOut) -> impl IntoView {
                 {row("field.accessibility", f.accessibility.clone())}
                 {row("field.organization", f.organization.as_ref().map(|o| o.name.clone()))}
                 {row("field.accreditation", f.accreditation.as_deref().map(|a| ui.t(&accreditation_key(a))))}
-                {row("facilities.verified_at", f.verified_at.as_ref().map(|v| v.chars().take(10).collect()))}
+                {row("facilities.verified_at", f.verified_at.as_ref().map(|v| ui.date(v)))}
             </dl>
             {(!hours.is_empty()).then(|| view! {
                 <h2 class="h4">{ui.t("field.hours")}</h2>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{page_param, paged, Field, ListTexts, SignedIn};
+use super::{page_param, paged, Field, ListTexts, Scrolls, SignedIn};
 use crate::api::tenant::{list_districts, CreateDistrict, DeleteDistrict, RenameDistrict};
 use crate::islands::{FormError, Post, PostForm};
 use crate::use_ui;
@@ -19,7 +19,7 @@ pub fn Districts() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let texts = ListTexts { none: Some("districts.empty"), count: None };
                     paged(districts.await, texts, "/districts", String::new(), |items| view! {
-                            <table class="table" id="districts">
+                            <Scrolls label="districts.title"><table class="table" id="districts">
                                 <caption class="visually-hidden">{ui.t("districts.title")}</caption>
                                 <thead><tr>
                                     <th scope="col">{ui.t("field.name")}</th>
@@ -37,7 +37,7 @@ pub fn Districts() -> impl IntoView {
                                         </tr> }
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></Scrolls>
                     }.into_any())
                 })}
             </Suspense>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{accreditation_key, area_key, setting_key, StaffFacilityOut, SETTINGS};
 
-use super::{urlencode, AreaFilter, Field, Pagination, SignedIn, TypeFilter};
+use super::{urlencode, AreaFilter, Field, Pagination, Scrolls, SignedIn, TypeFilter};
 use crate::api::directory::{
     facility_detail, search_facilities, staff_filter_options, InviteFacilityManager, SetFacilityState, StaffFilters,
 };
@@ -153,15 +153,14 @@ pub fn Facilities() -> impl IntoView {
                             let export = |ext: &str| format!("/api/v1/t/{slug}/facilities/export.{ext}?{query}");
                             view! {
                                 <div class="d-flex flex-wrap justify-content-between align-items-center">
-                                    <p role="status" id="facility-count">{ui.tf("facilities.count", &[("n", &total.to_string())])}</p>
+                                    <p role="status" id="facility-count">{ui.tn("facilities.count", total as i64)}</p>
                                     <p class="d-flex gap-3">
                                         <a href=export("csv") download>{ui.t("facilities.export_csv")}</a>
                                         <a href=export("xlsx") download>{ui.t("facilities.export_xlsx")}</a>
                                     </p>
                                 </div>
                                 {(!page.items.is_empty()).then(|| view! {
-                                    <div class="table-responsive">
-                                        <table class="table" id="facilities">
+                                    <Scrolls label="facilities.title"><table class="table" id="facilities">
                                             <caption class="visually-hidden">{ui.t("facilities.title")}</caption>
                                             <thead><tr>
                                                 <th scope="col">{ui.t("field.name")}</th>
@@ -175,7 +174,7 @@ pub fn Facilities() -> impl IntoView {
                                                 {page.items.into_iter().map(|f| view! { <FacilityRow f/> }).collect_view()}
                                             </tbody>
                                         </table>
-                                    </div>
+                                    </Scrolls>
                                 })}
                                 <Pagination path="/facilities" page=current pages query/>
                             }.into_any()
@@ -266,7 +265,7 @@ pub fn FacilityPage() -> impl IntoView {
                                     {row("field.phone", f.phone.clone())}
                                     {row("field.email", f.email.clone())}
                                     {row("field.website", f.website.clone())}
-                                    {row("facilities.verified_at", Some(f.verified_at.clone().map(|v| v.chars().take(10).collect()).unwrap_or_else(|| ui.t("facilities.never"))))}
+                                    {row("facilities.verified_at", Some(f.verified_at.as_deref().map(|v| ui.date(v)).unwrap_or_else(|| ui.t("facilities.never"))))}
                                     {row("facilities.source", d.facility.source_key.clone())}
                                 </dl>
                                 {d.can_manage.then(|| view! {
@@ -276,8 +275,7 @@ pub fn FacilityPage() -> impl IntoView {
                                 })}
                                 {d.history.map(|rows| view! {
                                     <h2 class="h4 mt-5">{ui.t("facilities.history")}</h2>
-                                    <div class="table-responsive">
-                                        <table class="table table-sm" id="history">
+                                    <Scrolls label="facilities.history"><table class="table table-sm" id="history">
                                             <thead><tr>
                                                 <th scope="col">{ui.t("facilities.when")}</th>
                                                 <th scope="col">{ui.t("facilities.who")}</th>
@@ -287,7 +285,7 @@ pub fn FacilityPage() -> impl IntoView {
                                             </tr></thead>
                                             <tbody>
                                                 {rows.into_iter().map(|c| view! { <tr>
-                                                    <td>{c.changed_at.replace('T', " ").chars().take(16).collect::<String>()}</td>
+                                                    <td>{ui.date_time(&c.changed_at)}</td>
                                                     <td>{c.changed_by.unwrap_or_default()}</td>
                                                     <td><code>{c.field}</code></td>
                                                     <td>{c.old_value.unwrap_or_default()}</td>
@@ -295,7 +293,7 @@ pub fn FacilityPage() -> impl IntoView {
                                                 </tr> }).collect_view()}
                                             </tbody>
                                         </table>
-                                    </div>
+                                    </Scrolls>
                                 })}
                             }.into_any()
                         }

@@ -9,7 +9,7 @@ use types::directory::area_key;
 use types::referrals::{CaseHandovers, HandoverChoices, HandoverStatus, ReferralOut, TransferOut};
 
 use super::SignedIn;
-use super::{status_badge, Tone};
+use super::{status_badge, Scrolls, Tone};
 use crate::api::cases::case_workers;
 use crate::api::referrals::{
     incoming_transfers, received_referrals, DecideReferral, DecideTransfer, EndReferral, ProposeTransfer, ReferCase,
@@ -29,10 +29,6 @@ fn handover_badge(status: &str) -> impl IntoView {
 fn section_names(codes: &[String]) -> String {
     let ui = use_ui();
     codes.iter().map(|c| ui.t(&format!("case.section.{c}"))).collect::<Vec<_>>().join(", ")
-}
-
-fn day(at: &str) -> String {
-    at.get(..10).unwrap_or(at).to_string()
 }
 
 /// A fieldset of section checkboxes (those the worker may open), `sections[i]`.
@@ -109,7 +105,7 @@ pub fn handovers_view(
                     <td>{r.organization_name}<br/><small>{r.operator_name}</small></td>
                     <td>{section_names(&r.sections)}</td>
                     <td>{handover_badge(&r.status)}{r.decision_note.map(|n| view! { <br/><small>{n}</small> })}</td>
-                    <td>{day(&r.sent_at)}<br/><small>{r.sent_by_name}</small></td>
+                    <td>{ui.date(&r.sent_at)}<br/><small>{r.sent_by_name}</small></td>
                     <td>{open.then(|| view! {
                         <PostForm to={Post::to::<EndReferral>()}>
                             <FormError lang=ui.lang()/>
@@ -131,7 +127,7 @@ pub fn handovers_view(
                     <td>{t.to_tenant}</td>
                     <td>{section_names(&t.sections)}</td>
                     <td>{handover_badge(&t.status)}{t.decision_note.map(|n| view! { <br/><small>{n}</small> })}</td>
-                    <td>{day(&t.sent_at)}<br/><small>{t.sent_by_name}</small></td>
+                    <td>{ui.date(&t.sent_at)}<br/><small>{t.sent_by_name}</small></td>
                 </tr>
             }
         })
@@ -144,8 +140,7 @@ pub fn handovers_view(
     view! {
         <section id="case-handovers">
             <h2 class="h4 mt-4">{ui.t("handover.title")}</h2>
-            <div class="table-responsive">
-                <table class="table" id="referrals">
+            <Scrolls label="handover.referrals"><table class="table" id="referrals">
                     <caption>{ui.t("handover.referrals")}</caption>
                     <thead><tr>
                         <th scope="col">{ui.t("handover.organization")}</th>
@@ -156,9 +151,8 @@ pub fn handovers_view(
                     </tr></thead>
                     <tbody>{referrals}</tbody>
                 </table>
-            </div>
-            <div class="table-responsive">
-                <table class="table" id="transfers">
+            </Scrolls>
+            <Scrolls label="handover.transfers"><table class="table" id="transfers">
                     <caption>{ui.t("handover.transfers")}</caption>
                     <thead><tr>
                         <th scope="col">{ui.t("handover.to_tenant")}</th>
@@ -168,7 +162,7 @@ pub fn handovers_view(
                     </tr></thead>
                     <tbody>{transfers}</tbody>
                 </table>
-            </div>
+            </Scrolls>
             <details class="mb-4" id="new-referral">
                 <summary class="h6">{ui.t("handover.new_referral")}</summary>
                 <p class="small">{ui.t("handover.referral_help")}</p>
@@ -252,7 +246,7 @@ fn referral_card(r: ReferralOut) -> impl IntoView {
                     <dt class="col-sm-3">{ui.t("handover.sections")}</dt><dd class="col-sm-9">{section_names(&r.sections)}</dd>
                     <dt class="col-sm-3">{ui.t("handover.reason")}</dt><dd class="col-sm-9">{r.reason}</dd>
                     <dt class="col-sm-3">{ui.t("handover.sent")}</dt>
-                    <dd class="col-sm-9">{format!("{} · {}", day(&r.sent_at), r.sent_by_name)}</dd>
+                    <dd class="col-sm-9">{format!("{} · {}", ui.date(&r.sent_at), r.sent_by_name)}</dd>
                 </dl>
                 {pending.then(|| view! {
                     <PostForm to={Post::to::<DecideReferral>()} class="decision-form">
@@ -317,7 +311,7 @@ fn transfer_card(t: TransferOut, workers: &[(String, String)]) -> impl IntoView 
                     <dt class="col-sm-3">{ui.t("handover.sections")}</dt><dd class="col-sm-9">{section_names(&t.sections)}</dd>
                     <dt class="col-sm-3">{ui.t("handover.reason")}</dt><dd class="col-sm-9">{t.reason}</dd>
                     <dt class="col-sm-3">{ui.t("handover.sent")}</dt>
-                    <dd class="col-sm-9">{format!("{} · {}", day(&t.sent_at), t.sent_by_name)}</dd>
+                    <dd class="col-sm-9">{format!("{} · {}", ui.date(&t.sent_at), t.sent_by_name)}</dd>
                 </dl>
                 {pending.then(|| view! {
                     <PostForm to={Post::to::<DecideTransfer>()} class="decision-form">

@@ -108,7 +108,7 @@ fn WorkerDesk(desk: Resource<Option<Desk>>) -> impl IntoView {
                                     view! {
                                         <li class="list-group-item">
                                             <a href=format!("/cases/{}", r.case_id)>{r.person_name}</a>
-                                            " · " {r.next_review_on}{overdue}
+                                            " · " {ui.date(&r.next_review_on)}{overdue}
                                         </li>
                                     }
                                 }).collect_view()}</ul> }.into_any()
@@ -130,12 +130,16 @@ fn WorkerDesk(desk: Resource<Option<Desk>>) -> impl IntoView {
                         </section>
                         <section class="col-12 mb-4" id="recent-contacts">
                             <h2 class="h4">{ui.t("contacts.title")}</h2>
-                            <ul class="list-group">{contacts.into_iter().take(5).map(|c| view! {
-                                <li class="list-group-item">
-                                    {c.contacted_on} " · " {ui.t(&types::contacts::code_key("request_type", &c.request_type))}
-                                    " · " {ui.t(&types::contacts::code_key("outcome", &c.outcome))}
-                                </li>
-                            }).collect_view()}</ul>
+                            {if contacts.is_empty() {
+                                view! { <p>{ui.t("contacts.none")}</p> }.into_any()
+                            } else {
+                                view! { <ul class="list-group">{contacts.into_iter().take(5).map(|c| view! {
+                                    <li class="list-group-item">
+                                        {ui.date(&c.contacted_on)} " · " {ui.t(&types::contacts::code_key("request_type", &c.request_type))}
+                                        " · " {ui.t(&types::contacts::code_key("outcome", &c.outcome))}
+                                    </li>
+                                }).collect_view()}</ul> }.into_any()
+                            }}
                         </section>
                     </div>
                 })

@@ -9,7 +9,7 @@ use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
 use types::directory::{FacilityTypeOut, ImportReport};
 use types::Lang;
 
-use super::SignedIn;
+use super::{Scrolls, SignedIn};
 use crate::api::directory::{facility_types, import_facilities, ImportEvent};
 use crate::api::UiError;
 use crate::islands::island_ui;
@@ -68,6 +68,7 @@ fn ImportForm(lang: Lang, types: Vec<FacilityTypeOut>) -> impl IntoView {
                         <select id="import-preset" name="preset" class="form-select">
                             <option value="">{move || ui.t("import.preset.custom")}</option>
                             <option value="lombardia-rsa">{move || ui.t("import.preset.lombardia_rsa")}</option>
+                            <option value="lombardia-cdi">{move || ui.t("import.preset.lombardia_cdi")}</option>
                         </select>
                     </div>
                     <div class="form-group mb-4 col-md-4">
@@ -200,15 +201,15 @@ fn Report(report: ImportReport) -> impl IntoView {
             <p class="mb-0">{summary}</p>
         </div>
         {(!report.by_tenant.is_empty()).then(|| view! {
-            <table class="table table-sm" id="import-tenants">
+            <Scrolls label="import.by_tenant"><table class="table table-sm" id="import-tenants">
                 <caption>{ui.t("import.by_tenant")}</caption>
                 <tbody>
                     {report.by_tenant.into_iter().map(|t| view! { <tr><td>{t.slug}</td><td class="text-end">{t.rows}</td></tr> }).collect_view()}
                 </tbody>
-            </table>
+            </table></Scrolls>
         })}
         {(!report.issues.is_empty()).then(|| view! {
-            <table class="table table-sm" id="import-issues">
+            <Scrolls label="import.issues"><table class="table table-sm" id="import-issues">
                 <caption>{ui.t("import.issues")}</caption>
                 <thead><tr>
                     <th scope="col">{ui.t("import.line")}</th>
@@ -220,7 +221,7 @@ fn Report(report: ImportReport) -> impl IntoView {
                         <tr><td>{i.line}</td><td><code>{i.field}</code></td><td>{i.message}</td></tr>
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></Scrolls>
         })}
     }
 }

@@ -181,6 +181,17 @@ pub fn Field(
     }
 }
 
+/// A table that scrolls inside itself when it is wider than the screen (a phone), as a
+/// named region the keyboard can reach and scroll (WCAG 2.1.1); `label` is the key of its
+/// name, usually its caption's.
+#[component]
+pub fn Scrolls(label: &'static str, children: Children) -> impl IntoView {
+    let ui = use_ui();
+    view! {
+        <div class="table-responsive" tabindex="0" role="region" aria-label=move || ui.t(label)>{children()}</div>
+    }
+}
+
 /// Page links for a paginated list at `path` (`?page=n`, after the other parameters of
 /// `query` so filters survive); nothing for a single page.
 #[component]
@@ -324,7 +335,7 @@ pub fn paged<T>(
         }
         Ok(list) => {
             let (page, pages) = (list.page, list.pages());
-            let count = texts.count.map(|key| ui.tf(key, &[("n", &list.total.to_string())]));
+            let count = texts.count.map(|key| ui.tn(key, list.total as i64));
             view! {
                 {count.map(|count| view! { <p role="status">{count}</p> })}
                 {items(list.items)}

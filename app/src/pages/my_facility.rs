@@ -36,11 +36,7 @@ pub fn MyFacility() -> impl IntoView {
 fn my_facility_form(facility: StaffFacilityOut, saved: bool) -> impl IntoView {
     let ui = use_ui();
     let p = facility.facility;
-    let verified = p
-        .verified_at
-        .clone()
-        .map(|v| v.replace('T', " ").chars().take(16).collect::<String>())
-        .unwrap_or_else(|| ui.t("facilities.never"));
+    let verified = p.verified_at.as_deref().map(|v| ui.date_time(v)).unwrap_or_else(|| ui.t("facilities.never"));
     let hours_text = p.hours.to_text(ui.lang());
     view! {
         <h1 class="h3">{p.name.clone()}</h1>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use types::directory::{legal_status_key, OrganizationOut, LEGAL_STATUSES};
 
-use super::{paged, refusal_message_of, refused, urlencode, Field, ListTexts, SignedIn};
+use super::{paged, refusal_message_of, refused, urlencode, Field, ListTexts, Scrolls, SignedIn};
 use crate::api::directory::{list_organizations, organization_detail, SaveOrganization};
 use crate::islands::{After, FormError, Post, PostForm, Then};
 use crate::use_ui;
@@ -47,7 +47,7 @@ pub fn Organizations() -> impl IntoView {
                     let texts = ListTexts { none: Some("organizations.empty"), count: Some("organizations.count") };
                     let filter = q().map(|q| format!("q={}", urlencode(&q))).unwrap_or_default();
                     paged(list.await, texts, "/organizations", filter, |items| view! {
-                                <table class="table" id="organizations">
+                                <Scrolls label="organizations.title"><table class="table" id="organizations">
                                     <caption class="visually-hidden">{ui.t("organizations.title")}</caption>
                                     <thead><tr>
                                         <th scope="col">{ui.t("field.name")}</th>
@@ -59,7 +59,7 @@ pub fn Organizations() -> impl IntoView {
                                     <tbody>
                                         {items.into_iter().map(|o| row(o, can_manage())).collect_view()}
                                     </tbody>
-                                </table>
+                                </table></Scrolls>
                     }.into_any())
                 })}
             </Suspense>

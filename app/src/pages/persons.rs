@@ -9,7 +9,7 @@ use types::contacts::{code_key, CITIZENSHIPS};
 use types::persons::PersonOut;
 use types::Lang;
 
-use super::{refusal_message_of, refused, ErrorAlert, Field, FieldMessage, SignedIn};
+use super::{refusal_message_of, refused, ErrorAlert, Field, FieldMessage, Scrolls, SignedIn};
 use crate::api::contacts::{contact_detail, contact_form_options};
 use crate::api::persons::{
     person_detail, person_household, AddHouseholdMember, RemoveHouseholdMember, SavePerson, SearchPersons,
@@ -50,8 +50,8 @@ fn PersonSearch(lang: Lang) -> impl IntoView {
                 Err(e) => view! { <div class="alert alert-warning" role="alert">{e.message(ui.lang())}</div> }.into_any(),
                 Ok(page) if page.items.is_empty() => view! { <p role="status">{ui.t("persons.none")}</p> }.into_any(),
                 Ok(page) => view! {
-                    <p role="status">{types::i18n::tf(ui.lang(), "persons.count", &[("n", &page.total.to_string())])}</p>
-                    <table class="table" id="persons">
+                    <p role="status">{ui.tn("persons.count", page.total as i64)}</p>
+                    <Scrolls label="persons.title"><table class="table" id="persons">
                         <caption class="visually-hidden">{ui.t("persons.title")}</caption>
                         <thead><tr>
                             <th scope="col">{ui.t("field.person_name")}</th>
@@ -59,7 +59,7 @@ fn PersonSearch(lang: Lang) -> impl IntoView {
                             <th scope="col">{ui.t("field.birth_date")}</th>
                         </tr></thead>
                         <tbody>{page.items.into_iter().map(row).collect_view()}</tbody>
-                    </table>
+                    </table></Scrolls>
                 }.into_any(),
             })}
     }
@@ -75,7 +75,7 @@ fn row(p: PersonOut) -> impl IntoView {
         <tr>
             <td><a href=format!("/persons/{}", p.id)>{format!("{} {}", p.last_name, p.first_name)}</a></td>
             <td>{code}</td>
-            <td>{p.birth_date.unwrap_or_default()}</td>
+            <td>{p.birth_date.as_deref().map(|d| ui.date(d)).unwrap_or_default()}</td>
         </tr>
     }
 }
@@ -150,7 +150,7 @@ pub fn PersonEditor() -> impl IntoView {
                                 {cases.into_iter().map(|c| view! {
                                     <li class="list-group-item">
                                         <a href=format!("/cases/{}", c.id)>{ui.t(&types::directory::area_key(&c.area))}</a>
-                                        {format!(" · {} · {}", c.opened_on, ui.t(&types::cases::code_key("status", &c.status)))}
+                                        {format!(" · {} · {}", ui.date(&c.opened_on), ui.t(&types::cases::code_key("status", &c.status)))}
                                     </li>
                                 }).collect_view()}
                             </ul>

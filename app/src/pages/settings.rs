@@ -42,7 +42,7 @@ pub fn Settings() -> impl IntoView {
                             <h3 class="h5 mt-5" id="logo-title">{ui.t("settings.logo")}</h3>
                             {logo_form(s.logo.clone())}
                             <h3 class="h5 mt-5" id="embed-snippet-title">{ui.t("settings.embed_snippet")}</h3>
-                            <pre class="bg-light p-3" aria-labelledby="embed-snippet-title"><code id="embed-snippet">{snippet}</code></pre>
+                            <pre class="bg-light p-3 snippet" aria-labelledby="embed-snippet-title"><code id="embed-snippet">{snippet}</code></pre>
                             <h3 class="h5 mt-4" id="embed-csp-title">{ui.t("settings.embed_csp")}</h3>
                             <pre class="bg-light p-3 text-wrap" aria-labelledby="embed-csp-title"><code id="embed-csp">{csp}</code></pre>
                         }.into_any()

@@ -4,12 +4,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use types::cases::{code_key, display_cents, section, Entry, FieldKind};
+use types::cases::{code_key, section, Entry, FieldKind};
 use types::directory::area_key;
 use types::persons::{relationship_key, CaseExport, PersonExport};
 use types::plans::{funding_key, status_key};
 
-use super::{refusal_message_of, refused, SignedIn};
+use super::{refusal_message_of, refused, Scrolls, SignedIn};
 use crate::api::persons::{person_export, ErasePerson};
 use crate::islands::{After, FormError, Post, PostForm};
 use crate::use_ui;
@@ -55,8 +55,8 @@ fn entry_view(code: &str, entry: Entry) -> impl IntoView {
 
 fn case_view(c: CaseExport) -> impl IntoView {
     let ui = use_ui();
-    let title = ui.tf("export.case", &[("area", &ui.t(&area_key(&c.area))), ("date", &c.opened_on)]);
-    let closed = c.closed_on.map(|d| format!(" · {} {d}", ui.t("cases.closed_on")));
+    let title = ui.tf("export.case", &[("area", &ui.t(&area_key(&c.area))), ("date", &ui.date(&c.opened_on))]);
+    let closed = c.closed_on.map(|d| format!(" · {} {}", ui.t("cases.closed_on"), ui.date(&d)));
     let sections = c
         .sections
         .into_iter()
@@ -74,7 +74,7 @@ fn case_view(c: CaseExport) -> impl IntoView {
         .into_iter()
         .map(|a| {
             view! {
-                <li>{format!("{} — {} — {}", a.assessed_on, a.problems, a.summary)}</li>
+                <li>{format!("{} — {} — {}", ui.date(&a.assessed_on), a.problems, a.summary)}</li>
             }
         })
         .collect_view();
@@ -84,7 +84,7 @@ fn case_view(c: CaseExport) -> impl IntoView {
         .into_iter()
         .map(|p| {
             view! {
-                <li>{format!("{} — {} — {}", p.started_on, ui.t(&status_key(&p.status)), p.goals)}</li>
+                <li>{format!("{} — {} — {}", ui.date(&p.started_on), ui.t(&status_key(&p.status)), p.goals)}</li>
             }
         })
         .collect_view();
@@ -96,9 +96,9 @@ fn case_view(c: CaseExport) -> impl IntoView {
             view! {
                 <li>{format!(
                     "{} — {} — {} — {}",
-                    i.started_on,
+                    ui.date(&i.started_on),
                     ui.t(&code_key_request(&i.kind)),
-                    display_cents(i.cost_cents),
+                    types::i18n::euros(ui.lang(), i.cost_cents),
                     i.funding.as_deref().map(|f| ui.t(&funding_key(f))).unwrap_or_default()
                 )}</li>
             }
@@ -112,7 +112,7 @@ fn case_view(c: CaseExport) -> impl IntoView {
             <h4 class="h6 mt-3">{ui.t("work.assessments")}</h4><ul>{assessments}</ul>
             <h4 class="h6">{ui.t("work.plans")}</h4><ul>{plans}</ul>
             <h4 class="h6">{ui.t("work.interventions")}</h4><ul>{interventions}</ul>
-            <p>{format!("{}: {}", ui.t("work.total"), display_cents(c.work.total_cost_cents))}</p>
+            <p>{format!("{}: {}", ui.t("work.total"), types::i18n::euros(ui.lang(), c.work.total_cost_cents))}</p>
         </section>
     }
 }
@@ -127,7 +127,7 @@ fn export_view(x: PersonExport) -> impl IntoView {
     let name = format!("{} {}", p.last_name, p.first_name);
     let facts = [
         ("field.tax_code", p.tax_code.clone()),
-        ("field.birth_date", p.birth_date.clone()),
+        ("field.birth_date", p.birth_date.as_deref().map(|d| ui.date(d))),
         ("field.birth_place", p.birth_place.clone()),
         ("field.sex", p.sex.clone()),
         ("field.country", p.country.clone()),
@@ -150,7 +150,7 @@ fn export_view(x: PersonExport) -> impl IntoView {
     let json =
         ui.session().and_then(|s| s.current).map(|m| format!("/api/v1/t/{}/persons/{}/export", m.tenant.slug, p.id));
     let contacts = x.contacts.into_iter().map(|c| view! {
-        <li>{format!("{} — {}", c.contacted_on, ui.t(&types::contacts::code_key("request_type", &c.request_type)))}</li>
+        <li>{format!("{} — {}", ui.date(&c.contacted_on), ui.t(&types::contacts::code_key("request_type", &c.request_type)))}</li>
     }).collect_view();
     let accesses = x
         .accesses
@@ -158,7 +158,7 @@ fn export_view(x: PersonExport) -> impl IntoView {
         .map(|a| {
             view! {
                 <tr>
-                    <td>{a.at[..19.min(a.at.len())].replace('T', " ")}</td>
+                    <td>{ui.date_time(&a.at)}</td>
                     <td>{a.user_name}</td>
                     <td>{ui.t(&format!("cases.audit_action.{}", a.action))}</td>
                     <td>{ui.t(&format!("cases.audit_object.{}", a.object))}</td>
@@ -168,7 +168,7 @@ fn export_view(x: PersonExport) -> impl IntoView {
         .collect_view();
     view! {
         <h1 class="h2" id="export-title">{ui.tf("export.title", &[("name", &name)])}</h1>
-        <p>{ui.tf("export.intro", &[("tenant", &x.tenant), ("at", &x.exported_at[..16.min(x.exported_at.len())].replace('T', " "))])}</p>
+        <p>{ui.tf("export.intro", &[("tenant", &x.tenant), ("at", &ui.date_time(&x.exported_at))])}</p>
         {json.map(|href| view! { <p><a href=href download="dati-personali.json" id="export-json">{ui.t("export.json")}</a></p> })}
         <h2 class="h4">{ui.t("export.person")}</h2>
         <dl class="row">{facts}</dl>
@@ -179,8 +179,7 @@ fn export_view(x: PersonExport) -> impl IntoView {
         <h2 class="h4">{ui.t("contacts.title")}</h2>
         <ul>{contacts}</ul>
         <h2 class="h4">{ui.t("cases.audit")}</h2>
-        <div class="table-responsive">
-            <table class="table table-sm">
+        <Scrolls label="cases.audit"><table class="table table-sm">
                 <caption class="visually-hidden">{ui.t("cases.audit")}</caption>
                 <thead><tr>
                     <th scope="col">{ui.t("cases.audit_when")}</th>
@@ -190,7 +189,7 @@ fn export_view(x: PersonExport) -> impl IntoView {
                 </tr></thead>
                 <tbody>{accesses}</tbody>
             </table>
-        </div>
+        </Scrolls>
     }
 }
 

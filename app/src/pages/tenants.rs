@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use types::dto::{ComuneOut, TenantNodeOut};
-use types::Lang;
+use types::{Lang, Role};
 
 use super::{ErrorAlert, Field, FieldMessage, SignedIn};
 use crate::api::tenant::{tenant_tree, CreateMunicipality, CreateZone, SearchComuni, TenantTree};
@@ -17,7 +17,7 @@ fn node_view(ui: Ui, node: TenantNodeOut) -> AnyView {
         <li>
             <span class="fw-semibold">{node.tenant.name}</span>
             " " <span class="badge bg-secondary">{kind}</span>
-            {(comuni > 0).then(|| view! { <span class="small text-muted ms-2">{types::i18n::tf(ui.lang(), "tenants.comuni_count", &[("n", &comuni.to_string())])}</span> })}
+            {(comuni > 0).then(|| view! { <span class="small text-muted ms-2">{ui.tn("tenants.comuni_count", comuni as i64)}</span> })}
             {(!node.children.is_empty()).then(|| view! {
                 <ul>{node.children.into_iter().map(|c| node_view(ui, c)).collect_view()}</ul>
             })}
@@ -30,6 +30,8 @@ fn node_view(ui: Ui, node: TenantNodeOut) -> AnyView {
 pub fn Tenants() -> impl IntoView {
     let ui = use_ui();
     let tree = Resource::new(|| (), |_| tenant_tree());
+    // The analyst reads the tree; only the province admin creates tenants.
+    let admin = move || ui.session().and_then(|s| s.current).is_some_and(|m| m.role == Role::ProvinceAdmin);
     view! {
         <SignedIn>
             <h1 class="h2 mb-4">{move || ui.t("tenants.title")}</h1>
@@ -37,7 +39,8 @@ pub fn Tenants() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match tree.await {
                         Err(e) => view! { <div class="alert alert-warning">{e.message(ui.lang())}</div> }.into_any(),
-                        Ok(root) => view! { <TenantAdmin lang=ui.lang() tree=root/> }.into_any(),
+                        Ok(root) if admin() => view! { <TenantAdmin lang=ui.lang() tree=root/> }.into_any(),
+                        Ok(root) => view! { <ul class="tenant-tree" id="tenant-tree">{node_view(ui, root)}</ul> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -121,7 +124,7 @@ fn TenantAdmin(lang: Lang, tree: TenantNodeOut) -> impl IntoView {
                 let code = c.istat_code.clone();
                 let pick = (c.istat_code.clone(), c.name.clone());
                 let picked = { let code = code.clone(); move || draft.read().iter().any(|(c, _)| *c == code) };
-                let population = c.population_2023.map(|p| types::i18n::tf(ui.lang(), "tenants.population", &[("n", &p.to_string())])).unwrap_or_default();
+                let population = c.population_2023.map(|p| ui.tn("tenants.population", p as i64)).unwrap_or_default();
                 view! {
                     <li class="list-group-item d-flex justify-content-between align-items-center">
                         <span>{c.name.clone()} " (" {c.istat_code.clone()} ") " <small class="text-muted">{population}</small></span>

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use types::Role;
 
-use super::{listed, page_param, paged, refusal_message, refused, Field, ListTexts, SignedIn};
+use super::{listed, page_param, paged, refusal_message, refused, Field, ListTexts, Scrolls, SignedIn};
 use crate::api::tenant::{
     list_members, membership_changes, pending_invitations, AddMember, RemoveMember, RevokeInvitation,
 };
@@ -36,7 +36,7 @@ pub fn Users() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let texts = ListTexts { none: None, count: Some("users.count") };
                     paged(members.await, texts, "/users", String::new(), |items| view! {
-                                <div class="table-responsive"><table class="table" id="members">
+                                <Scrolls label="users.title"><table class="table" id="members">
                                     <thead><tr>
                                         <th scope="col">{ui.t("field.display_name")}</th>
                                         <th scope="col">{ui.t("field.email")}</th>
@@ -54,7 +54,7 @@ pub fn Users() -> impl IntoView {
                                             </tr> }
                                         }).collect_view()}
                                     </tbody>
-                                </table></div>
+                                </table></Scrolls>
                     }.into_any())
                 })}
             </Suspense>
@@ -62,8 +62,7 @@ pub fn Users() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     listed(invitations.await, "users.no_invitations", |rows| view! {
-                            <div class="table-responsive">
-                                <table class="table table-sm" id="invitations">
+                            <Scrolls label="users.invitations"><table class="table table-sm" id="invitations">
                                     <thead><tr>
                                         <th scope="col">{ui.t("field.display_name")}</th>
                                         <th scope="col">{ui.t("field.email")}</th>
@@ -77,14 +76,14 @@ pub fn Users() -> impl IntoView {
                                             <td>{i.email}</td>
                                             <td>{ui.t(&i.role.label_key())}</td>
                                             <td>
-                                                {i.expires_at[..10.min(i.expires_at.len())].to_string()}
+                                                {ui.date(&i.expires_at)}
                                                 {i.expired.then(|| view! { <span class="badge bg-secondary ms-2">{ui.t("users.invitation_expired")}</span> })}
                                             </td>
                                             <td class="text-end">{revoke_invitation_button(i.id.0)}</td>
                                         </tr> }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </Scrolls>
                         }.into_any())
                 })}
             </Suspense>
@@ -94,8 +93,7 @@ pub fn Users() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     listed(changes.await, "users.no_changes", |rows| view! {
-                            <div class="table-responsive">
-                                <table class="table table-sm" id="membership-changes">
+                            <Scrolls label="users.changes"><table class="table table-sm" id="membership-changes">
                                     <thead><tr>
                                         <th scope="col">{ui.t("cases.audit_when")}</th>
                                         <th scope="col">{ui.t("cases.audit_who")}</th>
@@ -105,7 +103,7 @@ pub fn Users() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>
                                         {rows.into_iter().map(|c| view! { <tr>
-                                            <td>{c.at[..19.min(c.at.len())].replace('T', " ")}</td>
+                                            <td>{ui.date_time(&c.at)}</td>
                                             <td>{c.by_name}</td>
                                             <td>{ui.t(&format!("users.change.{}", c.action))}</td>
                                             <td>{c.member_name}</td>
@@ -113,7 +111,7 @@ pub fn Users() -> impl IntoView {
                                         </tr> }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </Scrolls>
                         }.into_any())
                 })}
             </Suspense>

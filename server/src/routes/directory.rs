@@ -193,7 +193,7 @@ pub async fn my_facility(
 /// How to read the CSV sent as the request body.
 #[derive(Deserialize, IntoParams)]
 pub struct ImportQuery {
-    /// A known mapping: `lombardia-rsa`.
+    /// A known mapping: `lombardia-rsa` or `lombardia-cdi`.
     pub preset: Option<String>,
     /// `field=COLUMN,field=COLUMN` (overrides the preset's pairs).
     pub mapping: Option<String>,
