@@ -221,6 +221,11 @@ fn NavBar() -> impl IntoView {
     }
 }
 
+/// Bootstrap Italia's `it-burger` and `it-close-big` icons, inline: the sprite holding them
+/// weighs 27 KB and browsers fetched it again on every page.
+const BURGER: &str = "M22 5v1H2V5h20zM2 12.5h20v-1H2v1zM2 19h20v-1H2v1z";
+const CLOSE: &str = "m12.7 12 6.7 6.6-.8.8-6.6-6.7-6.6 6.7-.8-.8 6.7-6.6-6.7-6.6.8-.8 6.6 6.7 6.6-6.7.8.8-6.7 6.6z";
+
 /// Bootstrap Italia's collapsible navigation: a row of links on a desktop; on a phone, a
 /// menu button that opens them in a side panel (closed by its close button, the overlay or
 /// Escape, giving the focus back to the menu button).
@@ -255,7 +260,7 @@ fn MainMenu(open: String, close: String, children: Children) -> impl IntoView {
     view! {
         <button class="custom-navbar-toggler" type="button" node_ref=toggler aria-controls="main-nav"
             aria-expanded=move || expanded.get().to_string() on:click=show>
-            <svg class="icon icon-white" aria-hidden="true"><use href="/assets/bootstrap-italia/svg/sprites.svg#it-burger"></use></svg>
+            <svg class="icon icon-white" viewBox="0 0 24 24" aria-hidden="true"><path d=BURGER/></svg>
             <span class="visually-hidden">{open}</span>
         </button>
         <div class="navbar-collapsable" id="main-nav" class:expanded=expanded>
@@ -263,7 +268,7 @@ fn MainMenu(open: String, close: String, children: Children) -> impl IntoView {
             <div class="close-div">
                 <button class="btn close-menu" type="button" node_ref=closer on:click=move |_| hide()>
                     <span class="visually-hidden">{close}</span>
-                    <svg class="icon" aria-hidden="true"><use href="/assets/bootstrap-italia/svg/sprites.svg#it-close-big"></use></svg>
+                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d=CLOSE/></svg>
                 </button>
             </div>
             <div class="menu-wrapper">{children()}</div>

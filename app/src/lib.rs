@@ -170,6 +170,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id") view=pages::cases::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id/sections/:section") view=pages::cases::SectionPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id/audit") view=pages::cases::CaseAudit ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id/interventions/:intervention") view=pages::case_work::InterventionPage ssr=SsrMode::Async/>
                     <Route path=path!("/referrals") view=pages::handovers::Referrals ssr=SsrMode::Async/>
                     <Route path=path!("/transfers") view=pages::handovers::Transfers ssr=SsrMode::Async/>
                 </Routes>

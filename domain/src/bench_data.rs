@@ -83,6 +83,7 @@ pub async fn seed(db: &Db, tenant_count: usize, per_tenant: usize) -> anyhow::Re
         let opts = import::ImportOptions {
             source: format!("bench-{ftype}"),
             facility_type: ftype.to_string(),
+            type_values: Default::default(),
             mapping: [
                 ("code", "code"),
                 ("name", "name"),

@@ -1,5 +1,5 @@
 //! Demo data for `openwelfare seed-demo`: the Provincia di Brescia with its 205 comuni,
-//! three social zones and three municipality tenants; the Città metropolitana di Bologna
+//! its social zones (ambiti) and three municipality tenants; the Città metropolitana di Bologna
 //! with the Comune di Bologna and its nine historical quartieri; one user per role.
 //! Idempotent: running it again changes nothing that exists.
 
@@ -35,11 +35,16 @@ const DEMO_LOGO: &[u8] = include_bytes!("../demo-assets/demo-logo.png");
 pub const LOMBARDIA_RSA: &[u8] = include_bytes!("../../reference-data/lombardia-rsa/lombardia-rsa.csv");
 /// Regione Lombardia's register of integrated day centres (reference-data/lombardia-cdi/SOURCE.md).
 pub const LOMBARDIA_CDI: &[u8] = include_bytes!("../../reference-data/lombardia-cdi/lombardia-cdi.csv");
+/// Regione Lombardia's register of social units for older people: day centres and sheltered
+/// flats (reference-data/lombardia-offerta-sociale/SOURCE.md).
+pub const LOMBARDIA_OFFERTA_SOCIALE: &[u8] =
+    include_bytes!("../../reference-data/lombardia-offerta-sociale/lombardia-offerta-sociale.csv");
 
-/// Brescia's social zones (ambiti distrettuali) used in the demo, with their comuni.
 /// Where `cargo xtask demo` serves its sample council website.
 pub const DEMO_COUNCIL_SITE: &str = "http://127.0.0.1:3001";
 
+/// Three of Brescia's social zones (ambiti distrettuali) with all their comuni; the others
+/// come from the social units register (`brescia_zones`).
 const BRESCIA_ZONES: &[(&str, &[&str])] = &[
     ("Ambito 1 – Brescia", &["017029", "017057"]),
     (
@@ -54,6 +59,79 @@ const BRESCIA_ZONES: &[(&str, &[&str])] = &[
 
 /// Municipality tenants of the demo in the Provincia di Brescia: Brescia, Gussago, Rezzato.
 const BRESCIA_MUNICIPALITIES: &[&str] = &["017029", "017081", "017161"];
+
+/// Brescia's ambiti: `BRESCIA_ZONES`, and each ambito Regione Lombardia's register of social
+/// units names for the province's comuni (its `AMBITO` column), with the comuni it places
+/// there. The register gives the ambito only of comuni that have a unit, so the other
+/// comuni stay with the province.
+fn brescia_zones(comuni: &import::ComuniByName) -> Result<Vec<(String, Vec<String>)>> {
+    let mut zones: Vec<(String, Vec<String>)> =
+        BRESCIA_ZONES.iter().map(|(n, c)| (n.to_string(), c.iter().map(|c| c.to_string()).collect())).collect();
+    let unreadable = |e: csv::Error| AppError::Internal(format!("social units register: {e}"));
+    let mut reader = csv::Reader::from_reader(LOMBARDIA_OFFERTA_SOCIALE);
+    let headers = reader.headers().map_err(unreadable)?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).ok_or(AppError::Internal(format!("no {name}")));
+    let (prov, ambito, comune) = (column("PROV")?, column("AMBITO")?, column("COMUNE_DI_UBICAZIONE")?);
+    for row in reader.records() {
+        let row = row.map_err(unreadable)?;
+        if row.get(prov) != Some("BS") {
+            continue;
+        }
+        let key = (crate::facilities::normalise_search(row.get(comune).unwrap_or("")), "BS".to_string());
+        let (Some(code), Some(name)) = (comuni.get(&key), row.get(ambito).map(ambito_name)) else { continue };
+        // "Ambito 2 – Brescia Ovest" is the register's "BRESCIA OVEST - 2".
+        let number = name.split(" – ").next().unwrap_or_default().to_string();
+        let i = match zones.iter().position(|(n, _)| n == &name || n.split(" – ").next() == Some(number.as_str())) {
+            Some(i) => i,
+            None => {
+                zones.push((name, vec![]));
+                zones.len() - 1
+            }
+        };
+        if !zones[i].1.contains(code) {
+            zones[i].1.push(code.clone());
+        }
+    }
+    Ok(zones)
+}
+
+/// A register's ambito as people write it: `BASSA BRESCIANA CENTRALE - 9` → "Ambito 9 –
+/// Bassa Bresciana Centrale", `GARDA - SALO' - 11` → "Ambito 11 – Garda - Salò",
+/// `VALLECAMONICA` → "Ambito Vallecamonica".
+fn ambito_name(raw: &str) -> String {
+    let raw = raw.trim();
+    let (words, number) = match raw.rsplit_once(" - ") {
+        Some((words, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => (words, Some(n)),
+        _ => (raw, None),
+    };
+    let title: Vec<String> = words
+        .split(' ')
+        .map(|w| {
+            let w = w.to_lowercase();
+            // Capitals without accents: SALO' is Salò.
+            let w = match w.strip_suffix('\'') {
+                Some(stem) if stem.ends_with(['a', 'e', 'i', 'o', 'u']) => {
+                    let (head, vowel) = stem.split_at(stem.len() - 1);
+                    let accented = match vowel {
+                        "a" => "à",
+                        "e" => "è",
+                        "i" => "ì",
+                        "o" => "ò",
+                        _ => "ù",
+                    };
+                    format!("{head}{accented}")
+                }
+                _ => w,
+            };
+            let mut chars = w.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        })
+        .collect();
+    match number {
+        Some(n) => format!("Ambito {n} – {}", title.join(" ")),
+        None => format!("Ambito {}", title.join(" ")),
+    }
+}
 
 async fn slug_of(db: &Db, kind: TenantKind, istat: &str) -> Result<String> {
     tenant::Entity::find()
@@ -113,10 +191,9 @@ pub async fn seed_demo(db: &Db) -> Result<Vec<DemoLogin>> {
     if current.logo.is_none() {
         crate::theme::set_logo(db, &province, DEMO_LOGO.to_vec()).await?;
     }
-    for (name, comuni) in BRESCIA_ZONES {
-        if zone_named(db, name).await?.is_none() {
-            let comuni = comuni.iter().map(|c| c.to_string()).collect();
-            tenants::create_zone(db, &province, ZoneIn { name: name.to_string(), comuni }).await?;
+    for (name, comuni) in brescia_zones(&import::comuni_by_name(db).await?)? {
+        if zone_named(db, &name).await?.is_none() {
+            tenants::create_zone(db, &province, ZoneIn { name, comuni }).await?;
         }
     }
     for istat in BRESCIA_MUNICIPALITIES {
@@ -209,9 +286,14 @@ pub async fn seed_demo(db: &Db) -> Result<Vec<DemoLogin>> {
 
     // The real RSA register of Regione Lombardia: Brescia's 105 go to the municipality,
     // zone or province tenant that covers their comune.
-    // The day centres of the CDI register beside them: the directory shows more than one kind.
-    for (register, mut options) in [(LOMBARDIA_RSA, import::lombardia_rsa()), (LOMBARDIA_CDI, import::lombardia_cdi())]
-    {
+    // The day centres of the CDI register and the social units (day centres, sheltered
+    // flats) beside them: the directory shows more than one kind.
+    let registers = [
+        (LOMBARDIA_RSA, import::lombardia_rsa()),
+        (LOMBARDIA_CDI, import::lombardia_cdi()),
+        (LOMBARDIA_OFFERTA_SOCIALE, import::lombardia_offerta_sociale()),
+    ];
+    for (register, mut options) in registers {
         options.skip_outside = true;
         let report = import::import_facilities(db, &province, register, &options, Lang::It, &mut |_, _| {}).await?;
         if let Some(issue) = report.issues.first() {
@@ -298,4 +380,17 @@ async fn refer_one_case(db: &Db, admin: &TenantContext, slug: &str, worker: User
 
 async fn tenant_by_slug(db: &Db, slug: &str) -> Result<tenant::Model> {
     tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(AppError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ambito_name;
+
+    #[test]
+    fn register_ambiti_read_as_people_write_them() {
+        assert_eq!(ambito_name("BASSA BRESCIANA CENTRALE - 9"), "Ambito 9 – Bassa Bresciana Centrale");
+        assert_eq!(ambito_name("GARDA - SALO' - 11"), "Ambito 11 – Garda - Salò");
+        assert_eq!(ambito_name("VALLECAMONICA"), "Ambito Vallecamonica");
+        assert_eq!(ambito_name("BRESCIA - 1"), "Ambito 1 – Brescia");
+    }
 }

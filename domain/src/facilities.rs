@@ -94,10 +94,30 @@ pub fn normalise_search(text: &str) -> String {
 
 /// Great-circle distance in km.
 pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
-    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
+    Radians::of(a).distance_km(&Radians::of(b))
+}
+
+/// A position in radians with the cosine of its latitude: what `distance_km` computes of
+/// each end, kept by the public directory for each entry so a search computes only the
+/// rest (the same operations in the same order: the same distances).
+#[derive(Clone, Copy, Debug)]
+pub struct Radians {
+    lat: f64,
+    lon: f64,
+    cos_lat: f64,
+}
+
+impl Radians {
+    pub fn of((lat, lon): (f64, f64)) -> Radians {
+        let (lat, lon) = (lat.to_radians(), lon.to_radians());
+        Radians { lat, lon, cos_lat: lat.cos() }
+    }
+
+    pub fn distance_km(&self, to: &Radians) -> f64 {
+        let h = ((to.lat - self.lat) / 2.0).sin().powi(2)
+            + self.cos_lat * to.cos_lat * ((to.lon - self.lon) / 2.0).sin().powi(2);
+        2.0 * 6371.0 * h.sqrt().asin()
+    }
 }
 
 /// The comuni a tenant's facilities may be in: its own, its zone's, or its province's.

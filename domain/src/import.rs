@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use entity::{facility, organization, tenant};
+use entity::{facility, facility_type, organization, tenant};
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TryIntoModel};
 use types::directory::{FacilityIn, ImportIssue, ImportReport, TenantRows};
 use types::i18n::tf;
@@ -25,15 +25,20 @@ use crate::Db;
 use crate::{AppError, Result, TenantContext};
 
 pub use types::directory::IMPORT_TARGETS as TARGETS;
-const REQUIRED: &[&str] = &["code", "name", "address", "comune"];
+/// Besides a comune: an ISTAT code (`comune`) or a name with its province (`comune_name`,
+/// `province`).
+const REQUIRED: &[&str] = &["code", "name", "address"];
 
 /// What to import and how.
 #[derive(Clone, Debug)]
 pub struct ImportOptions {
     /// Short name of the source, part of every key (`lombardia-rsa`).
     pub source: String,
-    /// The facility type of every row (a register lists one kind).
+    /// The facility type of every row, unless `facility_type` is mapped to a column.
     pub facility_type: String,
+    /// What a register's type column says (upper case) → facility type code; a value not
+    /// listed is taken as a code.
+    pub type_values: BTreeMap<String, String>,
     /// Field → CSV column header.
     pub mapping: BTreeMap<String, String>,
     /// Publish new entries straight away (existing ones keep their state).
@@ -53,6 +58,42 @@ pub fn lombardia_rsa() -> ImportOptions {
 /// the RSA register's columns, without its accreditation flag (every row is accredited).
 pub fn lombardia_cdi() -> ImportOptions {
     lombardia_register("lombardia-cdi", "cdi", &[])
+}
+
+/// The mapping for Regione Lombardia's register of social units for older people
+/// ("unità d'offerta sociali"): day centres and sheltered flats in one file, the comune by
+/// name and province (the register has no ISTAT code).
+pub fn lombardia_offerta_sociale() -> ImportOptions {
+    let pairs = [
+        ("code", "CODICE_CUDES"),
+        ("name", "DENOMINAZIONE_STRUTTURA"),
+        ("facility_type", "UNITA_OFFERTE_SOCIALI"),
+        ("address", "INDIRIZZO_STRUTTURA"),
+        ("comune_name", "COMUNE_DI_UBICAZIONE"),
+        ("province", "PROV"),
+        ("postal_code", "CAP"),
+        ("latitude", "WGS84_Y"),
+        ("longitude", "WGS84_X"),
+        ("places_authorised", "NR_POSTI"),
+        ("phone", "TELEFONO_STRUTTURA"),
+        ("email", "EMAIL_STRUTTURA"),
+        ("website", "SITO_WEB_MAIL"),
+        ("organization_code", "COD_EG"),
+        ("organization_name", "DENOMINAZIONE_EG"),
+        ("organization_vat", "PARTITA_IVA_EG"),
+        ("organization_tax_code", "CODICE_FISCALE_EG"),
+    ];
+    // The register's own spelling ("CENTRO DIURNI").
+    let types = [("ALLOGGIO PROTETTO ANZIANI", "casa_albergo"), ("CENTRO DIURNI ANZIANI", "centro_diurno_anziani")];
+    ImportOptions {
+        source: "lombardia-offerta-sociale".into(),
+        facility_type: String::new(),
+        type_values: types.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        mapping: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        publish: true,
+        skip_outside: false,
+        dry_run: false,
+    }
 }
 
 /// The columns Regione Lombardia's health-care unit registers share.
@@ -76,6 +117,7 @@ fn lombardia_register(source: &str, facility_type: &str, more: &[(&str, &str)]) 
     ImportOptions {
         source: source.into(),
         facility_type: facility_type.into(),
+        type_values: BTreeMap::new(),
         mapping: pairs.iter().chain(more).map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         publish: true,
         skip_outside: false,
@@ -161,6 +203,32 @@ fn unquote_twice(s: &str) -> String {
     }
 }
 
+/// A register's web address as a link: `HTTP://WWW.X.IT/A` → `http://www.x.it/A`, a bare
+/// `www.x.it` → `https://www.x.it`; an e-mail address in the column ("SITO_WEB_MAIL") is
+/// not a website.
+fn web_address(s: &str) -> String {
+    let s = s.trim();
+    if s.is_empty() || (s.contains('@') && !s.contains("://")) {
+        return String::new();
+    }
+    let (scheme, rest) = s.split_once("://").map_or(("https".to_string(), s), |(a, b)| (a.to_ascii_lowercase(), b));
+    let (host, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    format!("{scheme}://{}{path}", host.to_ascii_lowercase())
+}
+
+/// ISTAT codes by comune name (`normalise_search`) and province sigla, for registers that
+/// name the comune instead of coding it.
+pub(crate) type ComuniByName = HashMap<(String, String), String>;
+
+pub(crate) async fn comuni_by_name(db: &Db) -> Result<ComuniByName> {
+    Ok(entity::comune::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| ((crate::facilities::normalise_search(&c.name), c.province_sigla.to_uppercase()), c.istat_code))
+        .collect())
+}
+
 fn yes(s: &str) -> Option<bool> {
     match s.trim().to_lowercase().as_str() {
         "si" | "sì" | "s" | "yes" | "y" | "true" | "1" | "x" => Some(true),
@@ -190,8 +258,8 @@ struct OrgRow {
 fn read_rows(
     text: &str,
     opts: &ImportOptions,
-    area: &str,
-    setting: &str,
+    types: &HashMap<String, facility_type::Model>,
+    comuni: &ComuniByName,
     lang: Lang,
 ) -> Result<(Vec<Row>, Vec<ImportIssue>)> {
     if text.trim().is_empty() {
@@ -214,6 +282,12 @@ fn read_rows(
         if !opts.mapping.contains_key(*field) {
             v.issue(field, "validation.required", vec![]);
         }
+    }
+    let by_name = !opts.mapping.contains_key("comune");
+    if by_name && !opts.mapping.contains_key("comune_name") {
+        v.issue("comune", "validation.required", vec![]);
+    } else if by_name && !opts.mapping.contains_key("province") {
+        v.issue("province", "validation.required", vec![]);
     }
     for (field, column) in &opts.mapping {
         if !TARGETS.contains(&field.as_str()) {
@@ -284,14 +358,36 @@ fn read_rows(
                 None
             }
         };
+        let facility_type = if index.contains_key("facility_type") {
+            let value = get("facility_type");
+            opts.type_values.get(&value.to_uppercase()).cloned().unwrap_or(value)
+        } else {
+            opts.facility_type.clone()
+        };
+        let Some(kind) = types.get(&facility_type) else {
+            issue("facility_type", "validation.unknown_code");
+            continue;
+        };
+        let comune = if by_name {
+            let key = (crate::facilities::normalise_search(&get("comune_name")), get("province").to_uppercase());
+            match comuni.get(&key) {
+                Some(code) => code.clone(),
+                None => {
+                    issue("comune_name", "validation.unknown_comune");
+                    continue;
+                }
+            }
+        } else {
+            digits(&get("comune"), 6)
+        };
         let facility = FacilityIn {
             name: get("name"),
-            facility_type: opts.facility_type.clone(),
-            areas: vec![area.to_string()],
-            setting: setting.to_string(),
+            facility_type,
+            areas: vec![kind.area.clone()],
+            setting: kind.setting.clone(),
             address: get("address"),
             postal_code: Some(digits(&get("postal_code"), 5)).filter(|p| !p.is_empty()),
-            comune: digits(&get("comune"), 6),
+            comune,
             latitude: number("latitude", &mut issue),
             longitude: number("longitude", &mut issue),
             places_authorised: count("places_authorised", &mut issue),
@@ -300,7 +396,7 @@ fn read_rows(
             accreditation,
             phone: Some(get("phone")),
             email: Some(get("email")),
-            website: Some(get("website")),
+            website: Some(web_address(&get("website"))),
             description: Some(get("description")),
             ..Default::default()
         };
@@ -389,10 +485,11 @@ pub async fn import_facilities(
     let text = decode(bytes)?;
     let root = tenant::Entity::find_by_id(ctx.tenant_id().0).one(db).await?.ok_or(AppError::NotFound)?;
     let refs = Refs::load(db, []).await?;
-    let Some(ftype) = refs.types.get(&opts.facility_type).cloned() else {
+    if !opts.mapping.contains_key("facility_type") && !refs.types.contains_key(&opts.facility_type) {
         return Err(AppError::field("facility_type", "validation.unknown_code"));
-    };
-    let (rows, mut issues) = read_rows(&text, opts, &ftype.area, &ftype.setting, lang)?;
+    }
+    let comuni = if opts.mapping.contains_key("comune") { ComuniByName::new() } else { comuni_by_name(db).await? };
+    let (rows, mut issues) = read_rows(&text, opts, &refs.types, &comuni, lang)?;
     let refs = Refs::load(db, rows.iter().map(|r| r.facility.comune.clone()).collect::<HashSet<_>>()).await?;
     let (router, tenants) = Router::load(db, &root).await?;
 
@@ -639,10 +736,12 @@ pub fn options(
     let mut opts = match blank(preset).as_deref() {
         Some("lombardia-rsa") => lombardia_rsa(),
         Some("lombardia-cdi") => lombardia_cdi(),
+        Some("lombardia-offerta-sociale") => lombardia_offerta_sociale(),
         Some(_) => return Err(AppError::field("preset", "validation.unknown_code")),
         None => ImportOptions {
             source: "csv".into(),
             facility_type: String::new(),
+            type_values: BTreeMap::new(),
             mapping: BTreeMap::new(),
             publish: false,
             skip_outside: false,
@@ -687,6 +786,11 @@ mod tests {
         assert_eq!(unquote_twice("RSA \"X\""), "RSA \"X\"");
         assert_eq!(sniff_delimiter("\"A;B\",\"C\",\"D\"\n"), b',');
         assert_eq!(sniff_delimiter("A;B;C\n1,5;2;3"), b';');
+        assert_eq!(web_address("HTTPS://WWW.KORIAN.IT/SERVIZI"), "https://www.korian.it/SERVIZI");
+        assert_eq!(web_address("WWW.COMUNE.BIENNO.BS.IT"), "https://www.comune.bienno.bs.it");
+        assert_eq!(web_address("HTTP://WWW.RSAPISOGNE.NET/"), "http://www.rsapisogne.net/");
+        assert_eq!(web_address("INFO@COMUNE.ESINE.BS.IT"), "");
+        assert_eq!(web_address(" "), "");
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The public directory, answered from memory. Citizens, council sites and widgets search
 //! published facilities far more often than staff change them, and every search differs
 //! (a position, a word), so a cache of answers alone does not help: this node keeps a
-//! snapshot of every published facility, hydrated once, with a grid for `near` searches.
+//! snapshot of every published facility, hydrated once, with indexes: a grid for `near`
+//! searches and an inverted index of the search texts' trigrams for words (`words`). A
+//! search starts from the smaller of what they give and keeps only the page it returns in
+//! order (top-k, not a sort of every match).
 //!
 //! The snapshot is read from the database through `DirectoryScope::public` of each root
 //! tenant (the same choke point and RLS policies as any directory read) and rebuilt
@@ -27,9 +30,12 @@ use types::directory::{
 };
 use types::{FacilityId, Lang};
 
-use crate::facilities::{distance_km, Hydrator, ParsedSearch};
+use crate::facilities::{Hydrator, ParsedSearch, Radians};
 use crate::tenancy::DirectoryScope;
 use crate::{AppError, Db, Result};
+
+mod words;
+use words::{Bits, WordIndex};
 
 /// How often the tables are probed for writes made elsewhere.
 pub const CHECK_AFTER: Duration = Duration::from_secs(10);
@@ -83,6 +89,40 @@ impl PublicDirectory {
         let (hits, total) = snap.find(slug, &parsed, false)?;
         let items = hits.into_iter().map(|(i, d)| snap.out(i, lang, d)).collect();
         Ok(parsed.page_of(items, total))
+    }
+
+    /// `search`, as the JSON of the public API: Italian entries are copied as they were
+    /// written when the snapshot was built, with only the distance added, so the answer
+    /// to a new position costs the search and a copy, not the serialization of each entry.
+    pub async fn search_json(&self, slug: &str, search: &FacilitySearch, lang: Lang) -> Result<Vec<u8>> {
+        let snap = self.snapshot().await?;
+        let parsed = snap.parse(search)?;
+        let (hits, total) = snap.find(slug, &parsed, false)?;
+        let unwritable = |e: serde_json::Error| AppError::Internal(format!("serialize: {e}"));
+        // The page without items, its fields written as the typed answer writes them.
+        let frame = serde_json::to_string(&parsed.page_of(Vec::<FacilityOut>::new(), total)).map_err(unwritable)?;
+        let (head, tail) = frame.split_once(EMPTY_ITEMS).ok_or(AppError::Internal("page without items".into()))?;
+        let written: usize =
+            hits.iter().map(|(i, _)| snap.entries[*i].written.as_ref().map_or(1024, |w| w.len() + 24)).sum();
+        let mut out = Vec::with_capacity(frame.len() + written);
+        out.extend_from_slice(head.as_bytes());
+        out.extend_from_slice(b"\"items\":[");
+        for (n, (i, distance)) in hits.into_iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            match (lang, &snap.entries[i].written) {
+                (Lang::It, Some(written)) => {
+                    out.extend_from_slice(written.as_bytes());
+                    serde_json::to_writer(&mut out, &distance).map_err(unwritable)?;
+                    out.push(b'}');
+                }
+                _ => serde_json::to_writer(&mut out, &snap.out(i, lang, distance)).map_err(unwritable)?,
+            }
+        }
+        out.push(b']');
+        out.extend_from_slice(tail.as_bytes());
+        Ok(out)
     }
 
     /// Every match with coordinates (no paging): for maps.
@@ -256,11 +296,26 @@ impl Fingerprint {
     }
 }
 
+/// How the items of a page without items are written.
+const EMPTY_ITEMS: &str = "\"items\":[]";
+/// How an entry's JSON ends when it has no distance.
+const NO_DISTANCE: &str = "\"distance_km\":null}";
+
 /// One published facility, hydrated in Italian.
 struct Entry {
     out: FacilityOut,
     type_label_en: String,
     search_text: String,
+    /// `out` as JSON up to its distance (the last field, `…,"distance_km":`).
+    written: Option<Box<str>>,
+}
+
+impl Entry {
+    fn new(out: FacilityOut, type_label_en: String, search_text: String) -> Entry {
+        let json = serde_json::to_string(&out).unwrap_or_default();
+        let written = json.strip_suffix(NO_DISTANCE).map(|head| format!("{head}\"distance_km\":").into_boxed_str());
+        Entry { out, type_label_en, search_text, written }
+    }
 }
 
 /// What the filters compare, packed apart from `Entry` so a scan touches little memory.
@@ -279,6 +334,14 @@ struct Key {
     /// ISTAT code as a number (`u32::MAX` if unreadable).
     comune: u32,
     district: Option<i64>,
+}
+
+/// An entry in a grid cell, with its position: the box is checked without reading `keys`.
+struct Located {
+    lat: f64,
+    lon: f64,
+    at: Radians,
+    entry: usize,
 }
 
 /// A match: index into `Snapshot::entries` and distance in km from `near`.
@@ -331,7 +394,9 @@ struct Snapshot {
     tenants: Vec<TenantNode>,
     tenant_by_slug: HashMap<String, usize>,
     /// Entries with coordinates by grid cell.
-    grid: HashMap<(i32, i32), Vec<usize>>,
+    grid: HashMap<(i32, i32), Vec<Located>>,
+    /// Which entries' search text holds a word.
+    words: WordIndex,
     /// Facility type codes; a key's `facility_type` indexes this.
     type_codes: Vec<String>,
     comuni: HashSet<String>,
@@ -407,11 +472,8 @@ impl Snapshot {
                         comune: comune_number(&row.comune_istat),
                         district: row.district_id,
                     };
-                    let entry = Entry {
-                        out,
-                        type_label_en: label_en.get(&row.facility_type).cloned().unwrap_or_default(),
-                        search_text: row.search_text.clone(),
-                    };
+                    let label_en = label_en.get(&row.facility_type).cloned().unwrap_or_default();
+                    let entry = Entry::new(out, label_en, row.search_text.clone());
                     entries.push((entry, key));
                 }
             }
@@ -422,13 +484,19 @@ impl Snapshot {
         let (entries, keys): (Vec<Entry>, Vec<Key>) = entries.into_iter().unzip();
 
         let mut by_id = HashMap::with_capacity(entries.len());
-        let mut grid: HashMap<(i32, i32), Vec<usize>> = HashMap::new();
+        let mut grid: HashMap<(i32, i32), Vec<Located>> = HashMap::new();
         for (i, (e, k)) in entries.iter().zip(&keys).enumerate() {
             by_id.insert(e.out.id.0, i);
             if let Some((lat, lon)) = k.position {
-                grid.entry((cell_of(lat), cell_of(lon))).or_default().push(i);
+                grid.entry((cell_of(lat), cell_of(lon))).or_default().push(Located {
+                    lat,
+                    lon,
+                    at: Radians::of((lat, lon)),
+                    entry: i,
+                });
             }
         }
+        let words = WordIndex::build(entries.iter().map(|e| e.search_text.as_str()));
         Ok(Snapshot {
             generation,
             fingerprint,
@@ -440,6 +508,7 @@ impl Snapshot {
             tenants,
             tenant_by_slug,
             grid,
+            words,
             type_codes,
             comuni,
         })
@@ -479,8 +548,8 @@ impl Snapshot {
             .collect())
     }
 
-    /// The filters other than position: the packed ones first, words last.
-    fn matches(&self, i: usize, f: &Filter, words: &[String]) -> bool {
+    /// The filters other than position and words.
+    fn matches(&self, i: usize, f: &Filter) -> bool {
         let k = &self.keys[i];
         (f.areas == 0 || k.areas & f.areas != 0)
             && f.setting.is_none_or(|s| s == k.setting)
@@ -488,7 +557,6 @@ impl Snapshot {
             && f.comune.is_none_or(|c| c == k.comune)
             && f.district.is_none_or(|d| k.district == Some(d))
             && (!f.free_places || k.has_free_places)
-            && words.iter().all(|w| self.entries[i].search_text.contains(w.as_str()))
     }
 
     /// The page asked for (everything when `unpaged`) as (entry, distance in km), and the
@@ -496,14 +564,22 @@ impl Snapshot {
     fn find(&self, slug: &str, p: &ParsedSearch, unpaged: bool) -> Result<(Vec<Hit>, u64)> {
         let in_scope = self.scope(slug)?;
         let filter = self.filter(p);
-        let wanted = |i: usize| in_scope[self.keys[i].tenant] && self.matches(i, &filter, &p.words);
+        let with_words = self.words.matching(&p.words, |i| self.entries[i].search_text.as_str());
+        let has_words = |i: usize| with_words.as_ref().is_none_or(|w| w.contains(i));
+        // The other filters read `keys`, which the grid's candidates leave alone until here.
+        let wanted = |i: usize| in_scope[self.keys[i].tenant] && self.matches(i, &filter);
         let skip = usize::try_from((p.page - 1) * p.per_page).unwrap_or(usize::MAX);
         let take = if unpaged { usize::MAX } else { usize::try_from(p.per_page).unwrap_or(usize::MAX) };
 
         let Some((center, radius)) = p.near else {
+            // Name order: the entries holding the words, or all of them.
+            let candidates: Box<dyn Iterator<Item = usize>> = match &with_words {
+                Some(w) => Box::new(w.iter()),
+                None => Box::new(0..self.entries.len()),
+            };
             let mut total = 0u64;
             let mut page = Vec::new();
-            for i in (0..self.entries.len()).filter(|&i| wanted(i)) {
+            for i in candidates.filter(|&i| has_words(i) && wanted(i)) {
                 if unpaged || (total as usize >= skip && page.len() < take) {
                     page.push((i, None));
                 }
@@ -512,52 +588,69 @@ impl Snapshot {
             return Ok((page, total));
         };
 
-        // The grid cells of the bounding box, then the exact distance.
+        // The bounding box, then the exact distance of what passes the filters.
         let dlat = radius / 111.32;
         let dlon = radius / (111.32 * center.0.to_radians().cos().max(0.01));
-        let (lat0, lat1) = (cell_of(center.0 - dlat), cell_of(center.0 + dlat));
-        let (lon0, lon1) = (cell_of(center.1 - dlon), cell_of(center.1 + dlon));
-        let box_cells = (i64::from(lat1 - lat0) + 1) * (i64::from(lon1 - lon0) + 1);
-        let mut hits: Vec<(f64, usize)> = Vec::new();
         let (lat_range, lon_range) = (center.0 - dlat..=center.0 + dlat, center.1 - dlon..=center.1 + dlon);
-        let mut visit = |cell: &[usize]| {
-            for &i in cell {
-                let Some(pos) = self.keys[i].position else { continue };
-                // The box and the filters are cheap; the great-circle distance is not.
-                if !lat_range.contains(&pos.0) || !lon_range.contains(&pos.1) || !wanted(i) {
-                    continue;
-                }
-                let d = distance_km(center, pos);
-                if d <= radius {
-                    hits.push((d, i));
-                }
+        let mut hits: Vec<(f64, usize)> = Vec::new();
+        let from = Radians::of(center);
+        let mut consider = |i: usize, pos: (f64, f64), at: Option<&Radians>| {
+            // The words, the box and the filters are cheap; the great-circle distance is not.
+            if !has_words(i) || !lat_range.contains(&pos.0) || !lon_range.contains(&pos.1) || !wanted(i) {
+                return;
+            }
+            let d = from.distance_km(&at.copied().unwrap_or_else(|| Radians::of(pos)));
+            if d <= radius {
+                hits.push((d, i));
             }
         };
-        if box_cells > self.grid.len() as i64 {
-            for (&(la, lo), cell) in &self.grid {
-                if (lat0..=lat1).contains(&la) && (lon0..=lon1).contains(&lo) {
-                    visit(cell);
+        let cells = self.cells(&lat_range, &lon_range);
+        let in_cells: usize = cells.iter().map(|c| c.len()).sum();
+        // Start from the smaller index: the words' entries or the box's.
+        match with_words.as_deref().filter(|w: &&Bits| w.count() < in_cells) {
+            Some(w) => w.iter().for_each(|i| {
+                if let Some(pos) = self.keys[i].position {
+                    consider(i, pos, None);
                 }
-            }
-        } else {
-            for la in lat0..=lat1 {
-                for lo in lon0..=lon1 {
-                    if let Some(cell) = self.grid.get(&(la, lo)) {
-                        visit(cell);
-                    }
-                }
-            }
+            }),
+            None => cells.iter().flat_map(|c| c.iter()).for_each(|l| consider(l.entry, (l.lat, l.lon), Some(&l.at))),
         }
-        // Entries are in name order, so the index breaks distance ties by name, then id.
-        hits.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let total = hits.len() as u64;
-        let page = hits
-            .into_iter()
-            .skip(if unpaged { 0 } else { skip })
-            .take(take)
-            .map(|(d, i)| (i, Some((d * 100.0).round() / 100.0)))
-            .collect();
+        // Entries are in name order, so the index breaks distance ties by name, then id.
+        let order = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        let (first, end) = if unpaged { (0, hits.len()) } else { (skip, skip.saturating_add(take)) };
+        if end < hits.len() {
+            // Only the nearest `end` are ordered: the page is their tail.
+            hits.select_nth_unstable_by(end, order);
+            hits.truncate(end);
+        }
+        hits.sort_unstable_by(order);
+        let page = hits.into_iter().skip(first).map(|(d, i)| (i, Some((d * 100.0).round() / 100.0))).collect();
         Ok((page, total))
+    }
+
+    /// The grid cells that overlap a box of latitudes and longitudes.
+    fn cells(
+        &self,
+        lat_range: &std::ops::RangeInclusive<f64>,
+        lon_range: &std::ops::RangeInclusive<f64>,
+    ) -> Vec<&[Located]> {
+        let (lat0, lat1) = (cell_of(*lat_range.start()), cell_of(*lat_range.end()));
+        let (lon0, lon1) = (cell_of(*lon_range.start()), cell_of(*lon_range.end()));
+        let box_cells = (i64::from(lat1 - lat0) + 1) * (i64::from(lon1 - lon0) + 1);
+        if box_cells > self.grid.len() as i64 {
+            // A box wider than the directory: its cells, not the box's.
+            self.grid
+                .iter()
+                .filter(|(&(la, lo), _)| (lat0..=lat1).contains(&la) && (lon0..=lon1).contains(&lo))
+                .map(|(_, cell)| cell.as_slice())
+                .collect()
+        } else {
+            (lat0..=lat1)
+                .flat_map(|la| (lon0..=lon1).map(move |lo| (la, lo)))
+                .filter_map(|c| self.grid.get(&c).map(Vec::as_slice))
+                .collect()
+        }
     }
 
     fn out(&self, i: usize, lang: Lang, distance_km: Option<f64>) -> FacilityOut {

@@ -66,6 +66,9 @@ export async function passSecondFactor(page, email, secret = DEMO_TOTP_SECRET) {
     }
     break;
   }
+  // Signed in, the form goes on to the home page: read it once it has loaded.
+  await page.waitForLoadState("load");
+  await page.waitForSelector("#home-title, #recovery-codes");
   const codes = await page.locator("#recovery-codes li").allInnerTexts();
   if (codes.length) {
     await page.click("#recovery-continue");

@@ -40,12 +40,16 @@ try {
   await page.locator("#directory-tenants a", { hasText: "Provincia di Brescia" }).click();
   await page.locator("#directory-count", { hasText: "strutture trovate" }).waitFor();
   await page.waitForSelector("main[data-hydrated=true]");
-  // Day centres too: the demo imports Regione Lombardia's CDI register beside the RSA.
+  // Day centres too: the demo imports Regione Lombardia's CDI and social units registers beside the RSA.
   await page.fill("#d-q", "centro diurno");
   await page.getByRole("button", { name: "Cerca", exact: true }).click();
   await page.locator("#directory-results a", { hasText: "CDI" }).first().waitFor();
   const dayCentres = parseInt((await page.locator("#directory-count").innerText()).replace(/\./g, ""), 10);
   if (!(dayCentres >= 20)) throw new Error(`day centres found: ${dayCentres}`);
+  // And the sheltered flats of the social units register.
+  await page.fill("#d-q", "alloggi protetti");
+  await page.getByRole("button", { name: "Cerca", exact: true }).click();
+  await page.locator("#directory-results a", { hasText: "ALLOGGI PROTETTI" }).first().waitFor();
   await page.fill("#d-q", "rsa almici");
   await page.getByRole("button", { name: "Cerca", exact: true }).click();
   await page.locator("#directory-count", { hasText: "1 struttura trovata" }).waitFor();
@@ -130,9 +134,9 @@ try {
   await page.getByRole("button", { name: "Crea l'ambito" }).click();
   await page.locator("#tenant-tree li", { hasText: "Ambito 4 – Valle Trompia e Garda" }).getByText("Comune di Gardone Riviera").waitFor();
 
-  step("the province admin finds an RSA of the imported regional registers (105 RSA, 63 CDI) and unpublishes it");
+  step("the province admin finds an RSA of the imported regional registers (105 RSA, 63 CDI, 29 social units) and unpublishes it");
   await page.goto(`${base}/facilities`);
-  await page.locator("#facility-count", { hasText: "168 schede trovate" }).waitFor();
+  await page.locator("#facility-count", { hasText: "197 schede trovate" }).waitFor();
   await page.fill("#f-q", "nobile richiedei");
   await page.getByRole("button", { name: "Cerca", exact: true }).click();
   await page.locator("#facility-count", { hasText: "1 scheda trovata" }).waitFor();
@@ -383,15 +387,17 @@ try {
   await page.waitForSelector("main[data-hydrated=true]");
 
   step("… then corrects the intervention's cost; a refused correction shows on its own form only");
-  const edit = page.locator("#intervention-edits details").first();
-  await edit.locator("summary").click();
-  if ((await edit.locator("input[name=cost]").inputValue()) !== "450,00") throw new Error("the form does not show the cost");
-  await edit.locator("input[name=cost]").fill("-1");
-  await edit.locator("button[type=submit]").click();
-  await edit.locator("[id$=-cost-error]", { hasText: "Importo non valido" }).waitFor();
-  if (await page.locator("#iv-cost-error").count()) throw new Error("a correction's error shows on the new-intervention form");
-  await edit.locator("input[name=cost]").fill("500,00");
-  await edit.locator("button[type=submit]").click();
+  await page.locator("#interventions a", { hasText: "Correggi" }).first().click();
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.locator("h1", { hasText: "Correggi:" }).waitFor();
+  if ((await page.inputValue("#iv-cost")) !== "450,00") throw new Error("the form does not show the cost");
+  await page.fill("#iv-cost", "-1");
+  await page.locator("#intervention-form button[type=submit]").click();
+  await page.locator("#iv-cost-error", { hasText: "Importo non valido" }).waitFor();
+  await page.fill("#iv-cost", "500,00");
+  await page.locator("#intervention-form button[type=submit]").click();
+  await page.locator("[role=status]", { hasText: "Intervento corretto" }).waitFor();
+  await page.click("text=Torna alla presa in carico");
   await page.locator("#total-cost", { hasText: "500,00 €" }).waitFor();
 
   step("the review falls due on the worker's home");

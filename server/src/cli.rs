@@ -148,7 +148,7 @@ pub enum ImportWhat {
         /// Email of the admin the import is recorded under (needs facility management rights).
         #[arg(long = "as")]
         as_user: String,
-        /// A known mapping: lombardia-rsa or lombardia-cdi.
+        /// A known mapping: lombardia-rsa, lombardia-cdi or lombardia-offerta-sociale.
         #[arg(long)]
         preset: Option<String>,
         /// `field=COLUMN,field=COLUMN` pairs (see `domain::import::TARGETS`).

@@ -299,7 +299,7 @@ fn server_fn_form(path: &str, a: &Fixture) -> String {
         "contact_detail" => format!("id={}", a.contact_id),
         "search_cases" => "q=Riservato".into(),
         "case_workers" => String::new(),
-        "case_page" => format!("id={}", a.case_id),
+        "case_page" | "case_work" => format!("id={}", a.case_id),
         "case_section" => format!("id={}&section=housing", a.case_id),
         "save_case_section" => {
             format!("id={}&section=housing&version=1&entries%5B0%5D%5Bnotes%5D=Preso", a.case_id)

@@ -309,6 +309,47 @@ async fn importer_reads_the_real_register(app: TestApp) {
     assert_eq!(r.body["items"][0]["organization"]["legal_status"], "public");
 }
 
+const OFFERTA_SOCIALE: &[u8] =
+    include_bytes!("../../reference-data/lombardia-offerta-sociale/lombardia-offerta-sociale.csv");
+
+/// Regione Lombardia's social units: two kinds in one file, comuni by name and province.
+async fn importer_reads_the_social_units_register(app: TestApp) {
+    let (slug, mut admin) = brescia(&app).await;
+    let import = format!("/api/v1/t/{slug}/facilities/import?preset=lombardia-offerta-sociale&skip_outside=true");
+    let r = admin.post_bytes(&format!("{import}&dry_run=false"), OFFERTA_SOCIALE.to_vec(), "text/csv").await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["applied"], true, "{:?}", r.body["issues"]);
+    assert_eq!((r.body["created"].as_u64(), r.body["skipped"].as_u64()), (Some(29), Some(170)));
+
+    let mut public = app.client();
+    let count = |r: &common::Reply| r.body["total_items"].as_u64().unwrap();
+    let day = public.get(&format!("/api/public/v1/{slug}/facilities?type=centro_diurno_anziani&per_page=100")).await;
+    let flats = public.get(&format!("/api/public/v1/{slug}/facilities?type=casa_albergo&per_page=100")).await;
+    assert_eq!((count(&day), count(&flats)), (16, 13));
+    assert!(day.body["items"].as_array().unwrap().iter().all(|f| f["setting"] == "day"));
+    // "QUINZANO D'OGLIO" is found by name; the website and e-mail read as links.
+    let r = public.get(&format!("/api/public/v1/{slug}/facilities?q=villa%20lina")).await;
+    assert_eq!(count(&r), 1, "{:?}", r.body);
+    assert_eq!(r.body["items"][0]["comune"]["name"], "Quinzano d'Oglio");
+    assert_eq!(r.body["items"][0]["places"]["authorised"], 14, "{:?}", r.body["items"][0]);
+    let r = public.get(&format!("/api/public/v1/{slug}/facilities?q=casa%20relais")).await;
+    assert_eq!(r.body["items"][0]["website"], "https://www.korian.it/SERVIZI");
+    assert_eq!(r.body["items"][0]["email"], "customerservice@korian.it");
+
+    // A comune the province does not have is said on its column, and nothing is written.
+    let text = String::from_utf8(OFFERTA_SOCIALE.to_vec()).unwrap().replacen(",BEDIZZOLE,", ",BEDIZOLE,", 1);
+    let r = admin.post_bytes(&import, text.into_bytes(), "text/csv").await;
+    let issues = r.body["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0]["field"], "COMUNE_DI_UBICAZIONE");
+    assert!(issues[0]["message"].as_str().unwrap().contains("Nessun comune"), "{issues:?}");
+    // An unknown kind of unit likewise.
+    let text =
+        String::from_utf8(OFFERTA_SOCIALE.to_vec()).unwrap().replacen("CENTRO DIURNI ANZIANI", "CENTRO ESTIVO", 1);
+    let r = admin.post_bytes(&import, text.into_bytes(), "text/csv").await;
+    assert_eq!(r.body["issues"][0]["field"], "UNITA_OFFERTE_SOCIALI", "{:?}", r.body);
+}
+
 /// A multipart body as a browser sends it from the import form.
 fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (Vec<u8>, String) {
     let boundary = "----owtestboundary7MA4YWxk";
@@ -858,6 +899,13 @@ async fn public_answers_match_the_database(app: TestApp) {
         "near=45.60,10.50&radius_km=200&per_page=100",
         "near=45.5397,10.2196&radius_km=15&q=rsa",
         "free_places=true",
+        // The word index: short words, several words, words rarer than the box, nothing.
+        "q=fo",
+        "q=casa%20ri&per_page=5&page=2",
+        "q=almici&near=45.60,10.50&radius_km=200",
+        "q=zzzz&near=45.5397,10.2196&radius_km=25",
+        "near=45.5397,10.2196&radius_km=25&per_page=5&page=40",
+        "q=fondazione&near=45.5397,10.2196&radius_km=40&per_page=3&page=4",
     ];
     for tenant in [&slug, &zone, &rezzato] {
         for q in queries {
@@ -1175,6 +1223,7 @@ on_both!(widget_theme_colour_and_logo);
 on_both!(public_directory_sees_writes_of_other_nodes);
 on_both!(organizations_districts_and_freshness_window);
 on_both!(public_answers_match_the_database);
+on_both!(importer_reads_the_social_units_register);
 on_both!(hsds_responses_validate_against_the_official_schemas);
 on_both!(facility_manager_self_service_and_freshness);
 on_both!(staff_form_creates_and_edits);
@@ -1192,6 +1241,12 @@ async fn public_cache_keys_on_parsed_parameters(app: TestApp) {
     let (_, slug) = app.municipality(p, "Comune di Brescia").await;
     let state = server::state::AppState::new(app.db.clone(), common::config(""));
     let mut public = app.client_of(state.clone());
+    // An answer is kept from its second asking: a search at a new position is not kept.
+    let once = format!("/api/public/v1/{slug}/facilities?near=45.1,10.1");
+    assert_eq!(public.get(&once).await.status, StatusCode::OK);
+    assert_eq!(state.public_cache.entry_count(), 0);
+    assert_eq!(public.get(&once).await.status, StatusCode::OK);
+    assert_eq!(state.public_cache.entry_count(), 1);
     for i in 0..50 {
         let r = public.get(&format!("/api/public/v1/{slug}/facilities?q=casa&junk{i}=x")).await;
         assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);

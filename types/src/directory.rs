@@ -24,11 +24,14 @@ pub const LEGAL_STATUSES: [&str; 2] = ["public", "private"];
 
 /// The fields a CSV column can feed in an import (`field=COLUMN` mappings).
 /// `code`, `name`, `address` and `comune` are required.
-pub const IMPORT_TARGETS: [&str; 20] = [
+pub const IMPORT_TARGETS: [&str; 23] = [
     "code",
     "name",
+    "facility_type",
     "address",
     "comune",
+    "comune_name",
+    "province",
     "postal_code",
     "latitude",
     "longitude",

@@ -2,7 +2,7 @@
 //! interventions with their cost.
 
 use serde::{Deserialize, Serialize};
-use types::plans::{AssessmentOut, InterventionOut, PlanOut, ReviewDue};
+use types::plans::{AssessmentOut, CaseWorkOut, InterventionOut, PlanOut, ReviewDue};
 #[cfg(feature = "ssr")]
 use types::{CaseId, PlanId};
 
@@ -135,6 +135,12 @@ pub async fn record_intervention(
         None => domain::plans::record_intervention(&t.db, &t.ctx, case, input).await,
         Some(i) => domain::plans::update_intervention(&t.db, &t.ctx, case, types::InterventionId(i), input).await,
     }
+}
+
+/// The work on case `id`, for its workers: what the page correcting an intervention shows.
+#[staff_fn]
+pub async fn case_work(t: Tenant, id: i64) -> Result<CaseWorkOut, UiError> {
+    domain::plans::case_work(&t.db, &t.ctx, CaseId(id)).await
 }
 
 /// Plan reviews due on the worker's cases (their home page).

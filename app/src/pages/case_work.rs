@@ -1,19 +1,22 @@
 //! The work on a case, on its page: assessments, the individual plan (PAI) with its
-//! status history and reviews, and the interventions delivered with the total spent.
-//! The server draws it all; each form is a `PostForm`, which keeps what was typed when
-//! the server refuses it, names the field, and loads the page again after a success.
+//! status history and reviews, and the interventions delivered with the total spent;
+//! an intervention is corrected on a page of its own, so the case page does not carry a
+//! form for each one. The server draws it all; each form is a `PostForm`, which keeps
+//! what was typed when the server refuses it, names the field, and loads the page again
+//! (or says it saved) after a success.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
-use super::Scrolls;
+use super::{Scrolls, SignedIn};
 use types::contacts::code_key;
 use types::plans::{
     funding_key, status_key, unit_key, CaseWorkOut, InterventionOut, PlanOut, PlanStatus, FUNDING, INTERVENTION_TYPES,
     UNITS,
 };
 
-use crate::api::plans::{AddAssessment, RecordIntervention, ReviewPlan, SavePlan};
-use crate::islands::{refused_field, FieldError, FormError, Post, PostForm};
+use crate::api::plans::{case_work, AddAssessment, RecordIntervention, ReviewPlan, SavePlan};
+use crate::islands::{refused_field, After, FieldError, FormError, Post, PostForm};
 use crate::use_ui;
 
 /// One labelled input or textarea of these forms, with its error message.
@@ -98,15 +101,11 @@ pub fn work_view(case_id: i64, w: CaseWorkOut) -> impl IntoView {
             </dl>
         </div></article>
     }).collect_view();
-    let plan_ids: Vec<(String, String)> = w
-        .plans
-        .iter()
-        .map(|p| (p.id.to_string(), ui.tf("work.plan_of", &[("date", &ui.date(&p.started_on))])))
-        .collect();
+    let plan_ids = plan_choices(&w.plans);
     let plans = w.plans.into_iter().map(|p| plan_view(case_id, p)).collect_view();
     let total = types::i18n::euros(ui.lang(), w.total_cost_cents);
-    let edits = w.interventions.iter().map(|i| intervention_edit(case_id, i, plan_ids.clone())).collect_view();
-    let interventions = w.interventions.into_iter().map(intervention_row).collect_view();
+    let no_interventions = w.interventions.is_empty();
+    let interventions = w.interventions.into_iter().map(|i| intervention_row(case_id, i)).collect_view();
     view! {
         <section id="case-work">
             <h2 class="h4 mt-4">{ui.t("work.assessments")}</h2>
@@ -149,11 +148,15 @@ pub fn work_view(case_id: i64, w: CaseWorkOut) -> impl IntoView {
                         <th scope="col">{ui.t("work.provider")}</th>
                         <th scope="col">{ui.t("work.funding")}</th>
                         <th scope="col" class="text-end">{ui.t("work.cost")}</th>
+                        <th scope="col">{ui.t("common.actions")}</th>
                     </tr></thead>
-                    <tbody>{interventions}</tbody>
+                    <tbody>{interventions}{no_interventions.then(|| view! {
+                        <tr><td colspan="7">{ui.t("work.no_interventions")}</td></tr>
+                    })}</tbody>
                     <tfoot><tr>
                         <th scope="row" colspan="5">{ui.t("work.total")}</th>
                         <td class="text-end" id="total-cost"><strong>{total}</strong></td>
+                        <td></td>
                     </tr></tfoot>
                 </table>
             </Scrolls>
@@ -166,9 +169,14 @@ pub fn work_view(case_id: i64, w: CaseWorkOut) -> impl IntoView {
                     <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
                 </PostForm>
             </details>
-            <div id="intervention-edits">{edits}</div>
         </section>
     }
+}
+
+/// The plans an intervention may belong to, as a select's (value, label).
+fn plan_choices(plans: &[PlanOut]) -> Vec<(String, String)> {
+    let ui = use_ui();
+    plans.iter().map(|p| (p.id.to_string(), ui.tf("work.plan_of", &[("date", &ui.date(&p.started_on))]))).collect()
 }
 
 /// The fields of a plan's form; `prefix` keeps ids unique on the page.
@@ -306,36 +314,57 @@ fn intervention_fields(prefix: &str, i: Option<&InterventionOut>, plan_ids: Vec<
     }
 }
 
-/// An intervention's correction form, folded under the table.
+/// `/cases/:id/interventions/:intervention`: one intervention's correction form.
+#[component]
+pub fn InterventionPage() -> impl IntoView {
+    let ui = use_ui();
+    let params = use_params_map();
+    let number = move |key: &str| params.read().get(key).and_then(|i| i.parse::<i64>().ok()).unwrap_or_default();
+    let work = Resource::new(move || number("id"), case_work);
+    view! {
+        <SignedIn>
+            <p><a href=move || format!("/cases/{}", number("id"))>{move || ui.t("cases.back_to_case")}</a></p>
+            <Suspense fallback=move || view! { <p>{ui.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    let shown = work.await.map_err(|e| e.message(ui.lang())).and_then(|w| {
+                        let i = w.interventions.iter().find(|i| i.id.0 == number("intervention"));
+                        i.map(|i| intervention_edit(number("id"), i, plan_choices(&w.plans)))
+                            .ok_or_else(|| ui.t("error.not_found"))
+                    });
+                    match shown {
+                        Ok(form) => form.into_any(),
+                        Err(message) => view! { <div class="alert alert-warning" role="alert">{message}</div> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </SignedIn>
+    }
+}
+
+/// An intervention's correction form.
 fn intervention_edit(case_id: i64, i: &InterventionOut, plan_ids: Vec<(String, String)>) -> impl IntoView {
     let ui = use_ui();
-    let this = i.id.0;
-    let prefix = format!("iv-{this}");
     let title = ui.tf(
         "work.edit_intervention",
         &[("kind", &ui.t(&intervention_key(&i.kind))), ("date", &ui.date(&i.started_on))],
     );
-    let fields = {
-        let (prefix, i) = (prefix.clone(), i.clone());
-        move || intervention_fields(&prefix, Some(&i), plan_ids)
-    };
-    let (version, this) = (i.version.to_string(), this.to_string());
+    let fields = intervention_fields("iv", Some(i), plan_ids);
+    let (version, this) = (i.version.to_string(), i.id.0.to_string());
     view! {
-        <details class="mb-2 intervention-edit" id=prefix>
-            <summary>{title}</summary>
-            <PostForm to={Post::to::<RecordIntervention>()}>
-                <FormError lang=ui.lang()/>
-                <input type="hidden" name="id" value=case_id.to_string()/>
-                <input type="hidden" name="intervention_id" value=this/>
-                <input type="hidden" name="version" value=version/>
-                {fields()}
-                <button type="submit" class="btn btn-outline-primary">{ui.t("action.save")}</button>
-            </PostForm>
-        </details>
+        <h1 id="intervention-title">{title}</h1>
+        <PostForm to={Post::to::<RecordIntervention>()} id="intervention-form" labelledby="intervention-title"
+            then=After::say(ui.t("work.intervention_corrected"))>
+            <FormError lang=ui.lang()/>
+            <input type="hidden" name="id" value=case_id.to_string()/>
+            <input type="hidden" name="intervention_id" value=this/>
+            <input type="hidden" name="version" value=version/>
+            {fields}
+            <button type="submit" class="btn btn-primary">{ui.t("action.save")}</button>
+        </PostForm>
     }
 }
 
-fn intervention_row(i: InterventionOut) -> impl IntoView {
+fn intervention_row(case_id: i64, i: InterventionOut) -> impl IntoView {
     let ui = use_ui();
     let period = match &i.ended_on {
         Some(end) => format!("{} → {}", ui.date(&i.started_on), ui.date(end)),
@@ -354,6 +383,9 @@ fn intervention_row(i: InterventionOut) -> impl IntoView {
             <td>{i.provider_name.clone().unwrap_or_default()}</td>
             <td>{i.funding.as_deref().map(|f| ui.t(&funding_key(f))).unwrap_or_default()}</td>
             <td class="text-end">{types::i18n::euros(ui.lang(), i.cost_cents)}</td>
+            <td><a href=format!("/cases/{case_id}/interventions/{}", i.id.0)>{ui.t("work.correct")}
+                <span class="visually-hidden">{format!(" {}", ui.tf("work.intervention_of", &[("date", &ui.date(&i.started_on))]))}</span>
+            </a></td>
         </tr>
     }
 }

@@ -91,6 +91,7 @@ pub fn handovers_view(
 ) -> impl IntoView {
     let ui = use_ui();
     let id = case_id.to_string();
+    let no_referrals = h.referrals.is_empty();
     let referrals = h
         .referrals
         .into_iter()
@@ -118,6 +119,7 @@ pub fn handovers_view(
             }
         })
         .collect_view();
+    let no_transfers = h.transfers.is_empty();
     let transfers = h
         .transfers
         .into_iter()
@@ -149,7 +151,9 @@ pub fn handovers_view(
                         <th scope="col">{ui.t("handover.sent")}</th>
                         <th scope="col"><span class="visually-hidden">{ui.t("handover.end")}</span></th>
                     </tr></thead>
-                    <tbody>{referrals}</tbody>
+                    <tbody>{referrals}{no_referrals.then(|| view! {
+                        <tr><td colspan="5">{ui.t("handover.no_referrals")}</td></tr>
+                    })}</tbody>
                 </table>
             </Scrolls>
             <Scrolls label="handover.transfers"><table class="table" id="transfers">
@@ -160,7 +164,9 @@ pub fn handovers_view(
                         <th scope="col">{ui.t("handover.status")}</th>
                         <th scope="col">{ui.t("handover.sent")}</th>
                     </tr></thead>
-                    <tbody>{transfers}</tbody>
+                    <tbody>{transfers}{no_transfers.then(|| view! {
+                        <tr><td colspan="4">{ui.t("handover.no_transfers")}</td></tr>
+                    })}</tbody>
                 </table>
             </Scrolls>
             <details class="mb-4" id="new-referral">

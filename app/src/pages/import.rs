@@ -69,6 +69,7 @@ fn ImportForm(lang: Lang, types: Vec<FacilityTypeOut>) -> impl IntoView {
                             <option value="">{move || ui.t("import.preset.custom")}</option>
                             <option value="lombardia-rsa">{move || ui.t("import.preset.lombardia_rsa")}</option>
                             <option value="lombardia-cdi">{move || ui.t("import.preset.lombardia_cdi")}</option>
+                            <option value="lombardia-offerta-sociale">{move || ui.t("import.preset.lombardia_offerta_sociale")}</option>
                         </select>
                     </div>
                     <div class="form-group mb-4 col-md-4">

@@ -193,7 +193,7 @@ pub async fn my_facility(
 /// How to read the CSV sent as the request body.
 #[derive(Deserialize, IntoParams)]
 pub struct ImportQuery {
-    /// A known mapping: `lombardia-rsa` or `lombardia-cdi`.
+    /// A known mapping: `lombardia-rsa`, `lombardia-cdi` or `lombardia-offerta-sociale`.
     pub preset: Option<String>,
     /// `field=COLUMN,field=COLUMN` (overrides the preset's pairs).
     pub mapping: Option<String>,

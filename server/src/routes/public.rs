@@ -32,7 +32,20 @@ pub(crate) async fn answer<T: Serialize>(
     content_type: &'static str,
     make: impl std::future::Future<Output = domain::Result<T>>,
 ) -> ApiResult<Response> {
-    let entry = s.public_cache.get_or(format!("{}|{key:?}", lang.code()), make).await?;
+    let make = async { crate::public_cache::to_json(&make.await?) };
+    answer_written(s, key, lang, headers, content_type, make).await
+}
+
+/// `answer`, for a body `make` writes itself.
+pub(crate) async fn answer_written(
+    s: &AppState,
+    key: impl std::fmt::Debug,
+    lang: Lang,
+    headers: &HeaderMap,
+    content_type: &'static str,
+    make: impl std::future::Future<Output = domain::Result<Vec<u8>>>,
+) -> ApiResult<Response> {
+    let entry = s.public_cache.get_or_written(format!("{}|{key:?}", lang.code()), make).await?;
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -108,7 +121,8 @@ pub async fn public_facilities(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let search = q.public();
-    answer(&s, (uri.path(), &search), lang, &headers, JSON, s.directory.search(&p.tenant, &search, lang)).await
+    let written = s.directory.search_json(&p.tenant, &search, lang);
+    answer_written(&s, (uri.path(), &search), lang, &headers, JSON, written).await
 }
 
 #[utoipa::path(get, path = "/api/public/v1/{tenant}/facilities/{facility_id}", tag = "public",
