@@ -87,7 +87,15 @@ try {
     return [...root.querySelectorAll("*")].filter((e) => e.getBoundingClientRect().right > 321).map((e) => e.tagName);
   }, finder);
   if (overflow.length) throw new Error(`wider than 320 px: ${overflow.join(", ")}`);
+  // The council page puts the map under the finder on a phone and beside it on a desktop.
+  const boxes = () => Promise.all(["ow-service-finder", "ow-map"].map((s) => page.locator(s).first().boundingBox()));
+  const [phoneFinder, phoneMap] = await boxes();
+  if (phoneMap.y < phoneFinder.y + phoneFinder.height) throw new Error("on a phone the map is not under the finder");
   await page.setViewportSize({ width: 1280, height: 800 });
+  const [wideFinder, wideMap] = await boxes();
+  if (wideMap.x < wideFinder.x + wideFinder.width || Math.abs(wideMap.y - wideFinder.y) > 1) {
+    throw new Error(`on a desktop the map is not beside the finder: ${JSON.stringify([wideFinder, wideMap])}`);
+  }
 
   step("the council's CSS does not reach inside the widget; its --ow-primary wins over the tenant's colour");
   const transform = await page.locator(".ow-finder h2").evaluate((e) => getComputedStyle(e).textTransform);
